@@ -1,0 +1,199 @@
+//! The classify stage: is a ticket **flat** (the answer is generic text that can live in a help
+//! center), **needs-action** (staff did something by hand in the admin panel or CRM), **empty** (no
+//! real question; staff asked what was needed) or **other**?
+//!
+//! Entry points: [`classify`] (pure, one pair) and [`run`] (the stage over the store). Signals, in
+//! order: an empty opening message; action phrases in the staff reply (configurable, Russian and
+//! English); ticket-specific identifiers in the reply together with an internal note; no staff reply.
+
+use std::time::Instant;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::pipeline::report::count;
+use crate::pipeline::StageReport;
+use crate::store::Store;
+
+/// The class of a ticket or a cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Flat,
+    NeedsAction,
+    Empty,
+    Other,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Flat => "flat",
+            Kind::NeedsAction => "needs-action",
+            Kind::Empty => "empty",
+            Kind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Some(match s {
+            "flat" => Kind::Flat,
+            "needs-action" => Kind::NeedsAction,
+            "empty" => Kind::Empty,
+            "other" => Kind::Other,
+            _ => return None,
+        })
+    }
+}
+
+/// `[classify]`
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ClassifyConfig {
+    /// Regular expressions (case-insensitive) that mark a staff reply as reporting a manual action.
+    /// Default: resend, refund, reissue, extend, change, cancel, block phrasings in Russian and English.
+    pub action_phrases: Vec<String>,
+}
+
+impl Default for ClassifyConfig {
+    fn default() -> Self {
+        let phrases = [
+            r"отправил[аи]?\s+(ваш\s+)?(сертификат\s+|письмо\s+|код\s+)?(ещё раз|еще раз|повторно)",
+            r"повторно\s+(отправил|выслал|направил)",
+            r"переотправил|продублировал|выслал[аи]?\s+(ещё раз|еще раз|повторно)",
+            r"оформил[аи]?\s+возврат|возврат\s+(оформлен|выполнен|произвед)|вернул[аи]?\s+(деньги|средства|оплату)",
+            r"перевыпустил|выпустил[аи]?\s+новы|заменил[аи]?\s+(код|сертификат)",
+            r"продлил[аи]?|срок\s+(действия\s+)?(был\s+)?продл[её]н",
+            r"изменил[аи]?\s+(адрес|почту|e-?mail|получател|имя|данные|номер)|исправил[аи]?\s+(адрес|почту|имя|данные)",
+            r"отменил[аи]?\s+(ваш\s+)?заказ|аннулировал",
+            r"заблокировал|разблокировал|восстановил[аи]?\s+(доступ|сертификат|код)",
+            r"зачислил[аи]?|активировал[аи]?\s+(ваш\s+)?сертификат\s+вручную",
+            r"\b(re-?sent|resent|have\s+refunded|issued\s+a\s+refund|refund\s+has\s+been|reissued|have\s+extended|has\s+been\s+extended|we('ve|\s+have)\s+(changed|updated|cancell?ed|blocked|restored))\b",
+        ];
+        ClassifyConfig { action_phrases: phrases.iter().map(|s| s.to_string()).collect() }
+    }
+}
+
+/// Compiled classifier.
+#[derive(Debug)]
+pub struct Classifier {
+    actions: Vec<Regex>,
+    ticket_ids: Regex,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("[classify] action-phrases: `{phrase}` is not a valid regular expression: {detail}")]
+pub struct ConfigError {
+    phrase: String,
+    detail: String,
+}
+
+impl Classifier {
+    pub fn new(config: &ClassifyConfig) -> Result<Classifier, ConfigError> {
+        let actions = config
+            .action_phrases
+            .iter()
+            .map(|p| {
+                Regex::new(&format!("(?i){p}")).map_err(|e| ConfigError { phrase: p.clone(), detail: e.to_string() })
+            })
+            .collect::<Result<_, _>>()?;
+        // Placeholders the cleaner leaves for values specific to one ticket.
+        let ticket_ids = Regex::new(r"\[(order|code|card|pin)\]").expect("static regex");
+        Ok(Classifier { actions, ticket_ids })
+    }
+
+    /// Classifies one question/answer pair; returns the kind and the signal that decided it.
+    pub fn classify(&self, question: &str, answer: &str, has_note: bool) -> (Kind, String) {
+        if crate::clean::is_empty_request(question) {
+            return (Kind::Empty, "no question in the opening message".into());
+        }
+        if let Some(re) = self.actions.iter().find(|re| re.is_match(answer)) {
+            let phrase = re.find(answer).map(|m| m.as_str().to_string()).unwrap_or_default();
+            return (Kind::NeedsAction, format!("action in the reply: \"{phrase}\""));
+        }
+        if has_note && self.ticket_ids.is_match(answer) {
+            return (Kind::NeedsAction, "internal note and ticket-specific values in the reply".into());
+        }
+        if answer.trim().is_empty() {
+            return (Kind::Other, "no staff reply".into());
+        }
+        (Kind::Flat, "informational reply".into())
+    }
+}
+
+pub async fn run(store: &Store, config: &ClassifyConfig) -> anyhow::Result<StageReport> {
+    let started = Instant::now();
+    let classifier = Classifier::new(config)?;
+    let rows: Vec<(String, String, String, i64, String, String)> =
+        sqlx::query_as("SELECT ticket_id, question, answer, has_note, kind, kind_reason FROM qa_pairs ORDER BY ticket_id")
+            .fetch_all(store.pool())
+            .await?;
+    let mut tally = std::collections::BTreeMap::<Kind, usize>::new();
+    let mut written = 0usize;
+    let mut tx = store.pool().begin().await?;
+    for (id, q, a, note, old_kind, old_reason) in &rows {
+        let (kind, reason) = classifier.classify(q, a, *note != 0);
+        *tally.entry(kind).or_default() += 1;
+        if old_kind == kind.as_str() && *old_reason == reason {
+            continue;
+        }
+        sqlx::query("UPDATE qa_pairs SET kind = $1, kind_reason = $2 WHERE ticket_id = $3")
+            .bind(kind.as_str())
+            .bind(&reason)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        written += 1;
+    }
+    tx.commit().await?;
+    let total = rows.len().max(1);
+    let share = |k: Kind| tally.get(&k).copied().unwrap_or(0);
+    let mut report = StageReport::new("classify", started);
+    report.processed = rows.len();
+    report.written = written;
+    report.unchanged = rows.len() - written;
+    report.summary = format!(
+        "{} tickets: {} flat ({:.0}%), {} needs-action, {} empty, {} other",
+        count(rows.len()),
+        count(share(Kind::Flat)),
+        100.0 * share(Kind::Flat) as f64 / total as f64,
+        count(share(Kind::NeedsAction)),
+        count(share(Kind::Empty)),
+        count(share(Kind::Other))
+    );
+    Ok(report.finish(started))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn classify(q: &str, a: &str, note: bool) -> Kind {
+        Classifier::new(&ClassifyConfig::default()).unwrap().classify(q, a, note).0
+    }
+
+    #[test]
+    fn kinds() {
+        assert_eq!(classify("Здравствуйте", "Уточните, пожалуйста, ваш вопрос", false), Kind::Empty);
+        assert_eq!(
+            classify("Не пришёл сертификат на почту", "Отправили сертификат повторно на вашу почту.", true),
+            Kind::NeedsAction
+        );
+        assert_eq!(
+            classify("Хочу вернуть деньги за сертификат", "Оформили возврат, деньги поступят в течение 10 дней.", false),
+            Kind::NeedsAction
+        );
+        assert_eq!(
+            classify("Как проверить баланс сертификата?", "Баланс можно проверить на странице сертификата по коду.", false),
+            Kind::Flat
+        );
+        assert_eq!(classify("I never got my gift card email", "We have resent it to your address.", false), Kind::NeedsAction);
+        assert_eq!(classify("Где можно потратить сертификат?", "", false), Kind::Other);
+    }
+
+    #[test]
+    fn bad_phrase_is_a_config_error() {
+        let config = ClassifyConfig { action_phrases: vec!["(unclosed".into()] };
+        let err = Classifier::new(&config).unwrap_err().to_string();
+        assert!(err.contains("(unclosed"), "{err}");
+    }
+}

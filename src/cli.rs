@@ -1,0 +1,156 @@
+//! The command line, declared with clap derive. Doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::ingest::SourceFormat;
+use crate::kb::Status;
+use crate::pipeline::Stage;
+
+/// Turns a support desk's ticket history and regulations into a reviewed knowledge base:
+/// a static help center for customers and a vector index for the support bot.
+#[derive(Debug, Parser)]
+#[command(name = "kbforge", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Workspace folder (the one holding kbforge.toml). Default: the nearest above the current folder.
+    #[arg(short = 'C', long, global = true, env = "KBFORGE_WORKSPACE", value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+
+    /// Log as JSON lines on stderr (filter with KBFORGE_LOG, e.g. `kbforge=debug`).
+    #[arg(long, global = true)]
+    pub log_json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a workspace: kbforge.toml, pipelines/, kb/.
+    Init {
+        /// Where to create it. Default: the current folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Read tickets (and regulations) into the store.
+    Ingest(IngestArgs),
+    /// Run a pipeline file: its stages in order, with a summary line and time per stage.
+    Run(RunArgs),
+    /// Run one stage on its own, with the workspace settings.
+    Stage {
+        #[arg(value_enum)]
+        stage: Stage,
+    },
+    /// Review articles: list, show, approve, reject.
+    Review {
+        #[command(subcommand)]
+        action: ReviewAction,
+    },
+    /// Publish the help center and the bot index from approved articles.
+    Publish {
+        /// What to publish. Default: both.
+        #[arg(value_enum)]
+        target: Option<PublishTarget>,
+    },
+    /// Search the bot index as the bot would.
+    Search {
+        /// The question, in any words.
+        query: String,
+        /// How many articles to show.
+        #[arg(short = 'n', long, default_value_t = 5)]
+        limit: usize,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the setup: config, store, index, ONNX Runtime, model.
+    Check,
+    /// Inspect records that were set aside as malformed.
+    Quarantine {
+        #[command(subcommand)]
+        action: QuarantineAction,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Files or folders to read: an Omnidesk export folder or a JSONL file.
+    /// Default: the sources in kbforge.toml `[ingest]`.
+    pub paths: Vec<PathBuf>,
+    /// Input format. Default: a folder is an Omnidesk export, a file is JSONL.
+    #[arg(long, value_enum)]
+    pub format: Option<SourceFormatArg>,
+    /// A folder of internal regulations to read as well.
+    #[arg(long, value_name = "DIR")]
+    pub regulations: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SourceFormatArg {
+    OmnideskExport,
+    Jsonl,
+}
+
+impl From<SourceFormatArg> for SourceFormat {
+    fn from(f: SourceFormatArg) -> Self {
+        match f {
+            SourceFormatArg::OmnideskExport => SourceFormat::OmnideskExport,
+            SourceFormatArg::Jsonl => SourceFormat::Jsonl,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The pipeline file, e.g. pipelines/demo.toml.
+    pub pipeline: PathBuf,
+    /// Approve every draft before publishing. For demos only: real articles need an editor.
+    #[arg(long)]
+    pub auto_approve: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewAction {
+    /// List articles with their state.
+    List {
+        /// Only articles in this state.
+        #[arg(long)]
+        status: Option<Status>,
+    },
+    /// Show one article: front matter and text.
+    Show { id: String },
+    /// Approve articles for publishing.
+    Approve {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Who approves. Default: KBFORGE_EDITOR, else the login name.
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Reject articles.
+    Reject {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Why, for the record.
+        #[arg(long)]
+        reason: Option<String>,
+        /// Who rejects. Default: KBFORGE_EDITOR, else the login name.
+        #[arg(long)]
+        by: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PublishTarget {
+    Site,
+    Index,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuarantineAction {
+    /// List quarantined records.
+    List,
+    /// Show one quarantined record in full.
+    Show { id: i64 },
+}

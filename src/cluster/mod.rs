@@ -1,0 +1,225 @@
+//! The cluster stage: questions that ask the same thing end up together.
+//!
+//! Entry points: [`cluster`] (pure: vectors in, labels out) and [`run`] (the stage). The algorithm is
+//! density-seeded leader clustering with centroid refinement:
+//! 1. each question's density is its number of neighbours above the similarity threshold;
+//! 2. in order of falling density, an unassigned question seeds a cluster and takes its unassigned
+//!    neighbours;
+//! 3. a few rounds move every question to its most similar centroid (when above the threshold), so an
+//!    early seed does not keep questions that fit a later cluster better.
+//!
+//! Cluster ids are derived from the medoid's ticket id, so an unchanged cluster keeps its id.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
+
+use serde::Deserialize;
+
+use crate::classify::Kind;
+use crate::embed::{dot, normalize, Embedder};
+use crate::pipeline::report::count;
+use crate::pipeline::StageReport;
+use crate::store::{now, Store};
+
+/// `[cluster]`
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ClusterConfig {
+    /// Cosine similarity above which two questions count as the same intent. e5 models put unrelated
+    /// texts around 0.75, so useful values lie between 0.85 and 0.95. Default: 0.9.
+    pub threshold: f32,
+    /// Refinement rounds. Default: 5.
+    pub refine_rounds: usize,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig { threshold: 0.9, refine_rounds: 5 }
+    }
+}
+
+/// Clusters unit vectors; returns one label per vector (labels are 0..k, in seed order).
+pub fn cluster(vectors: &[Vec<f32>], config: &ClusterConfig) -> Vec<usize> {
+    let n = vectors.len();
+    let t = config.threshold;
+    let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for i in 0..n {
+        for j in (i + 1)..n {
+            if dot(&vectors[i], &vectors[j]) >= t {
+                neighbours[i].push(j);
+                neighbours[j].push(i);
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(neighbours[i].len()), i));
+    let mut label = vec![usize::MAX; n];
+    let mut k = 0;
+    for &i in &order {
+        if label[i] != usize::MAX {
+            continue;
+        }
+        label[i] = k;
+        for &j in &neighbours[i] {
+            if label[j] == usize::MAX {
+                label[j] = k;
+            }
+        }
+        k += 1;
+    }
+    for _ in 0..config.refine_rounds {
+        let centroids = centroids(vectors, &label, k);
+        let mut changed = false;
+        for i in 0..n {
+            let (best, sim) = centroids
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !c.is_empty())
+                .map(|(c, v)| (c, dot(&vectors[i], v)))
+                .fold((label[i], f32::MIN), |acc, x| if x.1 > acc.1 { x } else { acc });
+            if best != label[i] && sim >= t {
+                label[i] = best;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // Renumber densely, in order of first appearance.
+    let mut remap = HashMap::new();
+    label
+        .iter()
+        .map(|&l| {
+            let next = remap.len();
+            *remap.entry(l).or_insert(next)
+        })
+        .collect()
+}
+
+/// Normalised mean vector of each cluster (empty for a cluster with no members).
+pub fn centroids(vectors: &[Vec<f32>], label: &[usize], k: usize) -> Vec<Vec<f32>> {
+    let dim = vectors.first().map_or(0, Vec::len);
+    let mut sums = vec![vec![0f32; dim]; k];
+    let mut sizes = vec![0usize; k];
+    for (v, &l) in vectors.iter().zip(label) {
+        sizes[l] += 1;
+        sums[l].iter_mut().zip(v).for_each(|(s, x)| *s += x);
+    }
+    sums.into_iter().zip(sizes).map(|(s, n)| if n == 0 { Vec::new() } else { normalize(s) }).collect()
+}
+
+/// The stage: clusters every non-empty question and stores clusters with their members.
+pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> anyhow::Result<StageReport> {
+    let started = Instant::now();
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT ticket_id, question, kind, topic FROM qa_pairs WHERE kind <> 'empty' AND question <> '' ORDER BY ticket_id",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let texts: Vec<String> = rows.iter().map(|r| format!("{}{}", embedder.config.query_prefix, r.1)).collect();
+    let (vectors, stats) = crate::embed::embed_cached(store, embedder, &texts).await?;
+    let labels = cluster(&vectors, config);
+    let k = labels.iter().copied().max().map_or(0, |m| m + 1);
+    let cents = centroids(&vectors, &labels, k);
+
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for (i, &l) in labels.iter().enumerate() {
+        members[l].push(i);
+    }
+    let mut tx = store.pool().begin().await?;
+    sqlx::query("DELETE FROM cluster_members").execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM clusters").execute(&mut *tx).await?;
+    let mut by_kind: BTreeMap<Kind, usize> = BTreeMap::new();
+    let mut multi = 0usize;
+    for (c, idx) in members.iter().enumerate() {
+        let sims: Vec<f32> = idx.iter().map(|&i| dot(&vectors[i], &cents[c])).collect();
+        let medoid = idx[sims.iter().enumerate().fold(0, |b, (j, s)| if *s > sims[b] { j } else { b })];
+        let id = format!("c-{}", &crate::embed::text_hash(&rows[medoid].0)[..10]);
+        let kind = majority(idx.iter().filter_map(|&i| Kind::parse(&rows[i].2)));
+        let topic = majority(idx.iter().map(|&i| rows[i].3.clone()).filter(|t| !t.is_empty())).unwrap_or_default();
+        let kind = kind.unwrap_or(Kind::Other);
+        *by_kind.entry(kind).or_default() += 1;
+        if idx.len() > 1 {
+            multi += 1;
+        }
+        sqlx::query("INSERT INTO clusters (id, size, kind, topic, medoid, updated_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&id)
+            .bind(idx.len() as i64)
+            .bind(kind.as_str())
+            .bind(&topic)
+            .bind(&rows[medoid].0)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+        for (&i, sim) in idx.iter().zip(&sims) {
+            sqlx::query("INSERT INTO cluster_members (ticket_id, cluster_id, similarity) VALUES ($1, $2, $3)")
+                .bind(&rows[i].0)
+                .bind(&id)
+                .bind(*sim as f64)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    let mut report = StageReport::new("cluster", started);
+    report.processed = rows.len();
+    report.written = k;
+    report.summary = format!(
+        "{} questions into {} clusters ({} with 2+ questions; {} flat, {} needs-action, {} other){}",
+        count(rows.len()),
+        count(k),
+        count(multi),
+        by_kind.get(&Kind::Flat).unwrap_or(&0),
+        by_kind.get(&Kind::NeedsAction).unwrap_or(&0),
+        by_kind.get(&Kind::Other).unwrap_or(&0),
+        if stats.computed > 0 { format!(", {} new embeddings", stats.computed) } else { String::new() }
+    );
+    Ok(report.finish(started))
+}
+
+/// The most frequent value; ties go to the smallest.
+pub fn majority<T: Ord + Clone>(items: impl Iterator<Item = T>) -> Option<T> {
+    let mut counts: BTreeMap<T, usize> = BTreeMap::new();
+    for item in items {
+        *counts.entry(item).or_default() += 1;
+    }
+    counts.into_iter().fold(None, |best: Option<(T, usize)>, (v, n)| match best {
+        Some((_, bn)) if bn >= n => best,
+        _ => Some((v, n)),
+    }).map(|(v, _)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(v: &[f32]) -> Vec<f32> {
+        normalize(v.to_vec())
+    }
+
+    #[test]
+    fn separates_two_groups_and_a_loner() {
+        let vectors = vec![
+            unit(&[1.0, 0.05, 0.0]),
+            unit(&[1.0, 0.0, 0.05]),
+            unit(&[0.98, 0.02, 0.0]),
+            unit(&[0.0, 1.0, 0.02]),
+            unit(&[0.03, 1.0, 0.0]),
+            unit(&[0.0, 0.0, 1.0]),
+        ];
+        let labels = cluster(&vectors, &ClusterConfig::default());
+        assert_eq!(labels[0], labels[1]);
+        assert_eq!(labels[1], labels[2]);
+        assert_eq!(labels[3], labels[4]);
+        assert_ne!(labels[0], labels[3]);
+        assert_ne!(labels[5], labels[0]);
+        assert_ne!(labels[5], labels[3]);
+    }
+
+    #[test]
+    fn majority_votes() {
+        assert_eq!(majority(["a", "b", "a"].into_iter()), Some("a"));
+        assert_eq!(majority(Vec::<&str>::new().into_iter()), None);
+    }
+}

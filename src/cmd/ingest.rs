@@ -1,0 +1,30 @@
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context as _;
+
+use super::Outcome;
+use crate::cli::IngestArgs;
+use crate::ingest::{SourceConfig, SourceFormat};
+use crate::store::Store;
+
+pub async fn run(workspace: Option<&Path>, args: &IngestArgs) -> anyhow::Result<Outcome> {
+    let ws = super::workspace(workspace)?;
+    let store = Store::open(&ws.store_url()).await.context("cannot open the store")?;
+    let started = Instant::now();
+    let counts = if args.paths.is_empty() && args.regulations.is_empty() {
+        let report = crate::ingest::run(&store, &ws.config.ingest, &ws.root).await?;
+        println!("{}", report.line());
+        return Ok(if report.rejected > 0 { Outcome::CompletedWithRejects } else { Outcome::Success });
+    } else {
+        let sources: Vec<SourceConfig> = args
+            .paths
+            .iter()
+            .map(|p| SourceConfig { format: args.format.map(Into::into).unwrap_or_else(|| SourceFormat::detect(p)), path: p.clone() })
+            .collect();
+        crate::ingest::ingest(&store, &sources, &args.regulations).await?
+    };
+    let report = crate::ingest::report(counts, started);
+    println!("{}", report.line());
+    Ok(if counts.quarantined > 0 { Outcome::CompletedWithRejects } else { Outcome::Success })
+}

@@ -1,0 +1,22 @@
+use std::path::Path;
+
+use crate::pipeline::Context;
+
+use super::Outcome;
+
+pub async fn run(workspace: Option<&Path>, query: &str, limit: usize, json: bool) -> anyhow::Result<Outcome> {
+    let ws = super::workspace(workspace)?;
+    let mut ctx = Context::open(ws).await?;
+    let (store, embedder, ws) = ctx.with_model()?;
+    let hits = crate::publish::index::search(store, embedder, &ws.config.index, &ws.root, query, limit).await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&hits)?);
+    } else if hits.is_empty() {
+        println!("no articles match");
+    } else {
+        for (i, h) in hits.iter().enumerate() {
+            println!("{}. {:.3}  {}  [{}]  {}", i + 1, h.score, h.title, h.article_id, h.url);
+        }
+    }
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,326 @@
+//! The draft stage: one Markdown article per flat cluster, written into the knowledge base folder.
+//!
+//! Entry points: [`build_draft`] (pure: a cluster's questions and answers in, an [`Article`] out) and
+//! [`run`] (the stage). Steps: pick flat clusters of at least `min-cluster-size` questions → match each
+//! to the article it already has (same cluster id, or the article whose sources overlap it most) →
+//! build the draft → write it unless an editor has touched the file.
+//!
+//! An editor's work is never overwritten: kbforge remembers the hash of every file it wrote, and
+//! rewrites a file only while it is still a `draft` byte for byte as kbforge left it.
+
+mod slug;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::Deserialize;
+
+use crate::classify::Kind;
+use crate::kb::{self, Article, Audience, FrontMatter, Status};
+use crate::pipeline::report::count;
+use crate::pipeline::StageReport;
+use crate::store::{now, Store};
+pub use slug::slugify;
+
+/// `[draft]`
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DraftConfig {
+    /// Smallest flat cluster that becomes an article. Default: 3.
+    pub min_cluster_size: usize,
+    /// How many other phrasings go into `also_asked`. Default: 8.
+    pub max_also_asked: usize,
+    /// How many source ticket ids the front matter lists. Default: 50.
+    pub max_sources: usize,
+}
+
+impl Default for DraftConfig {
+    fn default() -> Self {
+        DraftConfig { min_cluster_size: 3, max_also_asked: 8, max_sources: 50 }
+    }
+}
+
+/// One member of a cluster, as the drafter sees it.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub ticket_id: String,
+    pub question: String,
+    pub answer: String,
+    pub rating: String,
+    pub kind: Kind,
+    /// Similarity to the cluster centroid.
+    pub similarity: f64,
+}
+
+/// Builds the article for a cluster (pure). `id` is the article id to use.
+pub fn build_draft(id: &str, cluster_id: &str, topic: &str, members: &[Member], config: &DraftConfig) -> Option<Article> {
+    let flat: Vec<&Member> = members.iter().filter(|m| m.kind == Kind::Flat).collect();
+    let title_source = flat
+        .iter()
+        .max_by(|a, b| title_score(a).total_cmp(&title_score(b)).then_with(|| b.ticket_id.cmp(&a.ticket_id)))?;
+    let title = canonical_question(&title_source.question);
+    let answer = best_answer(&flat)?;
+    let mut by_similarity: Vec<&Member> = flat.clone();
+    by_similarity.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
+    let mut seen: HashSet<String> = HashSet::from([normalize_question(&title)]);
+    let also_asked: Vec<String> = by_similarity
+        .iter()
+        .map(|m| canonical_question(&m.question))
+        .filter(|q| q.chars().count() <= 200 && seen.insert(normalize_question(q)))
+        .take(config.max_also_asked)
+        .collect();
+    let mut sources: Vec<String> = members.iter().map(|m| m.ticket_id.clone()).collect();
+    sources.sort();
+    sources.truncate(config.max_sources);
+    Some(Article {
+        path: PathBuf::from(format!("{id}.md")),
+        front: FrontMatter {
+            id: id.to_string(),
+            title,
+            status: Status::Draft,
+            topic: topic.to_string(),
+            audience: Audience::Public,
+            cluster: Some(cluster_id.to_string()),
+            sources,
+            tickets: Some(members.len() as u64),
+            also_asked,
+            extra: Default::default(),
+        },
+        body: answer,
+    })
+}
+
+/// A good title is central to the cluster and not too long.
+fn title_score(m: &Member) -> f64 {
+    let len = m.question.chars().count() as f64;
+    m.similarity - 0.002 * (len - 70.0).max(0.0) - if len < 12.0 { 0.05 } else { 0.0 }
+}
+
+/// The question as a title: first question sentence if there is one, capitalised, no trailing dots.
+pub fn canonical_question(q: &str) -> String {
+    let q = q.split_whitespace().collect::<Vec<_>>().join(" ");
+    let candidate = match q.find('?') {
+        Some(end) => {
+            let start = q[..end].rfind(['.', '!', '\n']).map_or(0, |i| i + 1);
+            q[start..=end].trim().to_string()
+        }
+        None => q.trim_end_matches(['.', '!', ' ', ',']).to_string(),
+    };
+    let candidate = if candidate.chars().count() < 8 { q.clone() } else { candidate };
+    let truncated: String = candidate.chars().take(160).collect();
+    let mut chars = truncated.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn normalize_question(q: &str) -> String {
+    q.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+fn words(text: &str) -> HashSet<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() > 2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The answer most like the others (a templated answer wins), with a bonus for high ratings.
+fn best_answer(members: &[&Member]) -> Option<String> {
+    let answers: Vec<(&Member, HashSet<String>)> =
+        members.iter().filter(|m| !m.answer.trim().is_empty()).map(|m| (*m, words(&m.answer))).collect();
+    let score = |i: usize| {
+        let (m, w) = &answers[i];
+        let centrality = if answers.len() < 2 {
+            1.0
+        } else {
+            answers
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, (_, o))| {
+                    let inter = w.intersection(o).count() as f64;
+                    let union = w.union(o).count().max(1) as f64;
+                    inter / union
+                })
+                .sum::<f64>()
+                / (answers.len() - 1) as f64
+        };
+        let rating = match m.rating.as_str() {
+            "high" => 0.1,
+            "low" => -0.1,
+            _ => 0.0,
+        };
+        centrality + rating
+    };
+    (0..answers.len())
+        .max_by(|&a, &b| score(a).total_cmp(&score(b)).then_with(|| answers[b].0.ticket_id.cmp(&answers[a].0.ticket_id)))
+        .map(|i| answers[i].0.answer.trim().to_string())
+}
+
+/// The stage.
+pub async fn run(store: &Store, config: &DraftConfig, kb_dir: &Path) -> anyhow::Result<StageReport> {
+    let started = Instant::now();
+    let clusters: Vec<(String, i64, String, String)> =
+        sqlx::query_as("SELECT id, size, kind, topic FROM clusters WHERE kind = 'flat' AND size >= $1 ORDER BY size DESC, id")
+            .bind(config.min_cluster_size as i64)
+            .fetch_all(store.pool())
+            .await?;
+    let rows: Vec<(String, String, String, String, String, String, f64)> = sqlx::query_as(
+        "SELECT m.cluster_id, q.ticket_id, q.question, q.answer, q.rating, q.kind, m.similarity
+         FROM cluster_members m JOIN qa_pairs q ON q.ticket_id = m.ticket_id ORDER BY q.ticket_id",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let mut members: HashMap<String, Vec<Member>> = HashMap::new();
+    for (cluster_id, ticket_id, question, answer, rating, kind, similarity) in rows {
+        members.entry(cluster_id).or_default().push(Member {
+            ticket_id,
+            question,
+            answer,
+            rating,
+            kind: Kind::parse(&kind).unwrap_or(Kind::Other),
+            similarity,
+        });
+    }
+    let drafts: Vec<(String, String, String, String)> =
+        sqlx::query_as("SELECT article_id, cluster_id, path, generated_hash FROM drafts").fetch_all(store.pool()).await?;
+    let (articles, _) = kb::load_all(kb_dir);
+    let mut taken_ids: HashSet<String> = articles.iter().map(|a| a.front.id.clone()).collect();
+    taken_ids.extend(drafts.iter().map(|d| d.0.clone()));
+
+    let (mut created, mut updated, mut unchanged, mut kept, mut removed) = (0, 0, 0, 0, 0);
+    let mut claimed: HashSet<String> = HashSet::new();
+    for (cluster_id, _size, _kind, topic) in &clusters {
+        let Some(ms) = members.get(cluster_id) else { continue };
+        // Which article does this cluster already have?
+        let existing = drafts.iter().find(|d| d.1 == *cluster_id && !claimed.contains(&d.0)).map(|d| d.0.clone()).or_else(|| {
+            let ids: HashSet<&str> = ms.iter().map(|m| m.ticket_id.as_str()).collect();
+            articles
+                .iter()
+                .filter(|a| a.front.cluster.is_some() && !claimed.contains(&a.front.id))
+                .map(|a| (a, a.front.sources.iter().filter(|s| ids.contains(s.as_str())).count()))
+                .filter(|(a, overlap)| *overlap * 2 > a.front.sources.len().min(ids.len()).max(1))
+                .max_by_key(|(_, overlap)| *overlap)
+                .map(|(a, _)| a.front.id.clone())
+        });
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                let Some(probe) = build_draft("probe", cluster_id, topic, ms, config) else { continue };
+                unique_id(&slugify(&probe.front.title), &mut taken_ids)
+            }
+        };
+        claimed.insert(id.clone());
+        let Some(article) = build_draft(&id, cluster_id, topic, ms, config) else { continue };
+        let record = drafts.iter().find(|d| d.0 == id);
+        let on_disk = articles.iter().find(|a| a.front.id == id);
+        let path = on_disk.map(|a| a.path.clone()).or_else(|| record.map(|r| PathBuf::from(&r.2))).unwrap_or_else(|| article.path.clone());
+        let full = kb_dir.join(&path);
+        let text = article.render();
+        let new_hash = crate::embed::text_hash(&text);
+        match (std::fs::read_to_string(&full).ok(), record) {
+            (None, Some(_)) => {
+                removed += 1;
+                continue;
+            }
+            (None, None) => {
+                kb::write_atomic(&full, &text)?;
+                created += 1;
+            }
+            (Some(current), _) => {
+                let current_hash = crate::embed::text_hash(&current);
+                let untouched = record.is_some_and(|r| r.3 == current_hash)
+                    && on_disk.is_some_and(|a| a.front.status == Status::Draft);
+                if current == text {
+                    unchanged += 1;
+                } else if untouched {
+                    kb::write_atomic(&full, &text)?;
+                    updated += 1;
+                } else {
+                    kept += 1;
+                    continue;
+                }
+            }
+        }
+        sqlx::query(
+            "INSERT INTO drafts (article_id, cluster_id, path, generated_hash, updated_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (article_id) DO UPDATE SET cluster_id = excluded.cluster_id, path = excluded.path,
+               generated_hash = excluded.generated_hash, updated_at = excluded.updated_at",
+        )
+        .bind(&id)
+        .bind(cluster_id)
+        .bind(path.to_string_lossy().as_ref())
+        .bind(&new_hash)
+        .bind(now())
+        .execute(store.pool())
+        .await?;
+    }
+    let mut report = StageReport::new("draft", started);
+    report.processed = clusters.len();
+    report.written = created + updated;
+    report.unchanged = unchanged + kept;
+    report.summary = format!(
+        "{} flat clusters of {}+ questions: {} drafts created, {} updated, {} unchanged, {} kept as edited by an editor{}",
+        count(clusters.len()),
+        config.min_cluster_size,
+        count(created),
+        count(updated),
+        count(unchanged),
+        count(kept),
+        if removed > 0 { format!(", {removed} deleted by an editor (not recreated)") } else { String::new() }
+    );
+    Ok(report.finish(started))
+}
+
+fn unique_id(base: &str, taken: &mut HashSet<String>) -> String {
+    let base = if base.is_empty() { "article" } else { base };
+    let mut id = base.to_string();
+    let mut n = 2;
+    while taken.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    taken.insert(id.clone());
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(id: &str, q: &str, a: &str, sim: f64) -> Member {
+        Member { ticket_id: id.into(), question: q.into(), answer: a.into(), rating: "high".into(), kind: Kind::Flat, similarity: sim }
+    }
+
+    #[test]
+    fn drafts_a_cluster() {
+        let ms = vec![
+            member("t:1", "как проверить баланс сертификата?", "Баланс виден на странице сертификата: введите код на podarokplus.ru/balance.", 0.95),
+            member("t:2", "Подскажите где посмотреть остаток на сертификате", "Баланс виден на странице сертификата: введите код на сайте.", 0.93),
+            member("t:3", "сколько денег осталось на карте подарочной", "Остаток показан на странице сертификата.", 0.9),
+        ];
+        let a = build_draft("balance", "c-1", "баланс", &ms, &DraftConfig::default()).unwrap();
+        assert_eq!(a.front.title, "Как проверить баланс сертификата?");
+        assert!(a.body.starts_with("Баланс виден на странице сертификата"));
+        assert_eq!(a.front.also_asked.len(), 2);
+        assert_eq!(a.front.sources, vec!["t:1", "t:2", "t:3"]);
+        assert_eq!(a.front.status, Status::Draft);
+    }
+
+    #[test]
+    fn canonical_questions() {
+        assert_eq!(canonical_question("Добрый день. как активировать сертификат? Спасибо"), "Как активировать сертификат?");
+        assert_eq!(canonical_question("не пришел сертификат на почту..."), "Не пришел сертификат на почту");
+    }
+
+    #[test]
+    fn ids_are_unique() {
+        let mut taken = HashSet::from(["balans".to_string()]);
+        assert_eq!(unique_id("balans", &mut taken), "balans-2");
+        assert_eq!(unique_id("srok", &mut taken), "srok");
+    }
+}

@@ -1,0 +1,293 @@
+//! The embed stage: questions become vectors, cached in the store by (model, text hash).
+//!
+//! Entry points: [`Embedder::load`] loads the model (a folder with `model.onnx` and `tokenizer.json`,
+//! or fastembed's `MultilingualE5Small` from the model hub); [`embed_cached`] embeds texts through the
+//! cache; [`run`] is the stage, which embeds every extracted question not embedded before.
+//! Steps: find ONNX Runtime → load the model → look up each text's hash → embed the misses in batches
+//! sorted by length → store them.
+
+pub mod runtime;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use fastembed::{
+    EmbeddingModel, InitOptionsUserDefined, Pooling, TextEmbedding, TextInitOptions, TokenizerFiles,
+    UserDefinedEmbeddingModel,
+};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::pipeline::StageReport;
+use crate::store::{vector_from_bytes, vector_to_bytes, Store};
+
+/// `[embed]`: which model, and how texts are fed to it.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EmbedConfig {
+    /// Folder holding `model.onnx`, `tokenizer.json`, `config.json`, `special_tokens_map.json` and
+    /// `tokenizer_config.json`. `KBFORGE_MODEL_DIR` overrides it. Unset: fastembed downloads
+    /// `MultilingualE5Small` from the model hub. Default: unset.
+    pub model_dir: Option<PathBuf>,
+    /// Path to `libonnxruntime`. `ORT_DYLIB_PATH` overrides it. Unset: fetched from PyPI on first use.
+    pub onnxruntime: Option<PathBuf>,
+    /// Texts per inference call. Default: 64.
+    pub batch_size: usize,
+    /// Prefix for questions and search queries (e5 convention). Default: `"query: "`.
+    pub query_prefix: String,
+    /// Prefix for stored documents (e5 convention). Default: `"passage: "`.
+    pub passage_prefix: String,
+    /// Longest input in tokens; longer texts are truncated. Default: 512.
+    pub max_tokens: usize,
+    /// ONNX Runtime threads. Default: all cores.
+    pub threads: Option<usize>,
+}
+
+impl Default for EmbedConfig {
+    fn default() -> Self {
+        EmbedConfig {
+            model_dir: None,
+            onnxruntime: None,
+            batch_size: 64,
+            query_prefix: "query: ".to_string(),
+            passage_prefix: "passage: ".to_string(),
+            max_tokens: 512,
+            threads: None,
+        }
+    }
+}
+
+impl EmbedConfig {
+    /// The model folder in effect: `KBFORGE_MODEL_DIR`, else the config, resolved against `root`.
+    pub fn resolved_model_dir(&self, root: &Path) -> Option<PathBuf> {
+        std::env::var_os("KBFORGE_MODEL_DIR")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| self.model_dir.as_ref().map(|d| root.join(d)))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EmbedError {
+    #[error(transparent)]
+    Runtime(#[from] runtime::RuntimeError),
+    #[error("cannot read model file `{path}`")]
+    ModelFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot load the embedding model from `{dir}`: {detail}")]
+    Load { dir: String, detail: String },
+    #[error("embedding failed: {0}")]
+    Infer(String),
+}
+
+/// A loaded embedding model.
+pub struct Embedder {
+    model: Mutex<TextEmbedding>,
+    id: String,
+    tokenizer: Option<tokenizers::Tokenizer>,
+    pub config: EmbedConfig,
+}
+
+impl std::fmt::Debug for Embedder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Embedder").field("id", &self.id).finish()
+    }
+}
+
+impl Embedder {
+    /// Finds ONNX Runtime and loads the model named by the config.
+    pub fn load(config: &EmbedConfig, root: &Path) -> Result<Embedder, EmbedError> {
+        runtime::ensure(config.onnxruntime.as_ref().map(|p| root.join(p)).as_deref())?;
+        let threads = config.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+        });
+        let (model, id, tokenizer) = match config.resolved_model_dir(root) {
+            Some(dir) => {
+                let read = |name: &str| {
+                    let path = dir.join(name);
+                    std::fs::read(&path).map_err(|source| EmbedError::ModelFile { path, source })
+                };
+                let onnx = read("model.onnx")?;
+                let files = TokenizerFiles {
+                    tokenizer_file: read("tokenizer.json")?,
+                    config_file: read("config.json")?,
+                    special_tokens_map_file: read("special_tokens_map.json")?,
+                    tokenizer_config_file: read("tokenizer_config.json")?,
+                };
+                let id = model_id_for_dir(&dir, onnx.len());
+                let tokenizer = tokenizers::Tokenizer::from_bytes(&files.tokenizer_file).ok();
+                let user = UserDefinedEmbeddingModel::new(onnx, files).with_pooling(Pooling::Mean);
+                let options = InitOptionsUserDefined::new()
+                    .with_max_length(config.max_tokens)
+                    .with_intra_threads(threads);
+                let model = TextEmbedding::try_new_from_user_defined(user, options).map_err(|e| {
+                    EmbedError::Load { dir: dir.display().to_string(), detail: format!("{e:#}") }
+                })?;
+                (model, id, tokenizer)
+            }
+            None => {
+                let options = TextInitOptions::new(EmbeddingModel::MultilingualE5Small)
+                    .with_max_length(config.max_tokens)
+                    .with_cache_dir(runtime::cache_dir().join("models"))
+                    .with_show_download_progress(false);
+                let model = TextEmbedding::try_new(options).map_err(|e| EmbedError::Load {
+                    dir: "model hub (MultilingualE5Small)".to_string(),
+                    detail: format!("{e:#}; set KBFORGE_MODEL_DIR or [embed] model-dir to a local copy"),
+                })?;
+                (model, "intfloat/multilingual-e5-small".to_string(), None)
+            }
+        };
+        Ok(Embedder { model: Mutex::new(model), id, tokenizer, config: config.clone() })
+    }
+
+    /// Identifies the model in the embedding cache: vectors from another model are never reused.
+    pub fn model_id(&self) -> &str {
+        &self.id
+    }
+
+    /// The model's tokenizer, when the model came from a folder; used to size chunks in tokens.
+    pub fn tokenizer(&self) -> Option<&tokenizers::Tokenizer> {
+        self.tokenizer.as_ref()
+    }
+
+    /// Embeds texts as given (prefixes already applied), in batches sorted by length.
+    pub fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        if texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Sorting by length keeps padding, and so wasted work, small within a batch.
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_by_key(|&i| texts[i].len());
+        let sorted: Vec<&str> = order.iter().map(|&i| texts[i].as_str()).collect();
+        let mut model = self.model.lock().unwrap_or_else(|e| e.into_inner());
+        let vectors = model
+            .embed(&sorted, Some(self.config.batch_size.max(1)))
+            .map_err(|e| EmbedError::Infer(format!("{e:#}")))?;
+        let mut out = vec![Vec::new(); texts.len()];
+        for (v, &i) in vectors.into_iter().zip(&order) {
+            out[i] = normalize(v);
+        }
+        Ok(out)
+    }
+}
+
+fn model_id_for_dir(dir: &Path, onnx_len: usize) -> String {
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("model");
+    format!("{name}:{onnx_len}")
+}
+
+/// L2-normalises a vector, so a dot product is the cosine similarity.
+pub fn normalize(mut v: Vec<f32>) -> Vec<f32> {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|x| *x /= norm);
+    }
+    v
+}
+
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Hash of a text as the cache sees it (prefix included).
+pub fn text_hash(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// How many vectors came from the cache and how many were computed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct CacheStats {
+    pub cached: usize,
+    pub computed: usize,
+}
+
+/// Embeds `texts` (prefixes already applied) through the store's cache; returns vectors in order.
+pub async fn embed_cached(
+    store: &Store,
+    embedder: &Embedder,
+    texts: &[String],
+) -> anyhow::Result<(Vec<Vec<f32>>, CacheStats)> {
+    let hashes: Vec<String> = texts.iter().map(|t| text_hash(t)).collect();
+    let mut known = load_cached(store, embedder.model_id(), &hashes).await?;
+    let mut missing: Vec<String> = Vec::new();
+    let mut missing_hashes: Vec<String> = Vec::new();
+    for (t, h) in texts.iter().zip(&hashes) {
+        if !known.contains_key(h) && !missing_hashes.contains(h) {
+            missing.push(t.clone());
+            missing_hashes.push(h.clone());
+        }
+    }
+    let stats = CacheStats { cached: texts.len() - missing.len(), computed: missing.len() };
+    if !missing.is_empty() {
+        let vectors = tokio::task::block_in_place(|| embedder.embed(&missing))?;
+        let mut tx = store.pool().begin().await?;
+        for (h, v) in missing_hashes.iter().zip(&vectors) {
+            sqlx::query(
+                "INSERT INTO embeddings (model, text_hash, vector) VALUES ($1, $2, $3)
+                 ON CONFLICT (model, text_hash) DO NOTHING",
+            )
+            .bind(embedder.model_id())
+            .bind(h)
+            .bind(vector_to_bytes(v))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        known.extend(missing_hashes.into_iter().zip(vectors));
+    }
+    let out = hashes.iter().map(|h| known[h].clone()).collect();
+    Ok((out, stats))
+}
+
+async fn load_cached(
+    store: &Store,
+    model: &str,
+    hashes: &[String],
+) -> anyhow::Result<HashMap<String, Vec<f32>>> {
+    let mut found = HashMap::new();
+    for chunk in hashes.chunks(500) {
+        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT text_hash, vector FROM embeddings WHERE model = $1 AND text_hash IN ({})",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (String, Vec<u8>)>(&sql).bind(model);
+        for h in chunk {
+            q = q.bind(h);
+        }
+        for (h, bytes) in q.fetch_all(store.pool()).await? {
+            found.insert(h, vector_from_bytes(&bytes));
+        }
+    }
+    Ok(found)
+}
+
+/// The stage: embeds every extracted question (with the query prefix) that is not cached yet.
+pub async fn run(store: &Store, embedder: &Embedder) -> anyhow::Result<StageReport> {
+    let started = Instant::now();
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT question FROM qa_pairs WHERE question <> '' ORDER BY ticket_id")
+        .fetch_all(store.pool())
+        .await
+        .context("cannot read questions from the store")?;
+    let texts: Vec<String> =
+        rows.into_iter().map(|(q,)| format!("{}{}", embedder.config.query_prefix, q)).collect();
+    let (_, stats) = embed_cached(store, embedder, &texts).await?;
+    let mut report = StageReport::new("embed", started);
+    report.processed = texts.len();
+    report.written = stats.computed;
+    report.unchanged = stats.cached;
+    report.summary = format!(
+        "{} questions, {} embedded, {} from cache (model {})",
+        texts.len(),
+        stats.computed,
+        stats.cached,
+        embedder.model_id()
+    );
+    Ok(report.finish(started))
+}

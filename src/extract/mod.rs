@@ -1,0 +1,150 @@
+//! The extract stage: one question/answer pair per ticket.
+//!
+//! The question is the customer's opening message; the answer is the staff reply that resolved the
+//! ticket, the last public staff message. An internal note never becomes an answer. Both come from the
+//! cleaned, redacted bodies, so raw text never leaves the store through here.
+
+use std::time::Instant;
+
+use crate::pipeline::report::count;
+use crate::pipeline::StageReport;
+use crate::store::{now, Store};
+
+/// One message as the extractor sees it.
+#[derive(Debug, Clone)]
+pub struct ThreadMessage {
+    pub author: String,
+    pub internal: bool,
+    pub text: String,
+}
+
+/// A ticket reduced to what an article needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QaPair {
+    pub question: String,
+    pub answer: String,
+    pub has_note: bool,
+}
+
+/// Picks the question and the answer from a cleaned thread (pure).
+pub fn extract_pair(thread: &[ThreadMessage]) -> Option<QaPair> {
+    let question = thread.iter().find(|m| m.author == "customer" && !m.internal)?.text.clone();
+    let answer = thread
+        .iter()
+        .rev()
+        .find(|m| m.author == "staff" && !m.internal && !m.text.trim().is_empty())
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    let has_note = thread.iter().any(|m| m.internal);
+    Some(QaPair { question, answer, has_note })
+}
+
+pub async fn run(store: &Store) -> anyhow::Result<StageReport> {
+    let started = Instant::now();
+    let tickets: Vec<(String, String, String, String)> =
+        sqlx::query_as("SELECT id, labels, language, rating FROM tickets ORDER BY id").fetch_all(store.pool()).await?;
+    let messages: Vec<(String, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT ticket_id, author, internal, clean_body FROM messages ORDER BY ticket_id, position",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let mut by_ticket: std::collections::HashMap<String, Vec<ThreadMessage>> = std::collections::HashMap::new();
+    let mut uncleaned = 0usize;
+    for (ticket_id, author, internal, clean) in messages {
+        let Some(text) = clean else {
+            uncleaned += 1;
+            continue;
+        };
+        by_ticket.entry(ticket_id).or_default().push(ThreadMessage { author, internal: internal != 0, text });
+    }
+    let existing: Vec<(String, String, String, i64)> =
+        sqlx::query_as("SELECT ticket_id, question, answer, has_note FROM qa_pairs").fetch_all(store.pool()).await?;
+    let existing: std::collections::HashMap<String, (String, String, i64)> =
+        existing.into_iter().map(|(id, q, a, n)| (id, (q, a, n))).collect();
+
+    let (mut written, mut unchanged, mut without_question) = (0usize, 0usize, 0usize);
+    let mut tx = store.pool().begin().await?;
+    for (id, labels, language, rating) in &tickets {
+        let Some(pair) = by_ticket.get(id).and_then(|t| extract_pair(t)) else {
+            without_question += 1;
+            continue;
+        };
+        if existing.get(id).is_some_and(|(q, a, n)| *q == pair.question && *a == pair.answer && (*n != 0) == pair.has_note) {
+            unchanged += 1;
+            continue;
+        }
+        let topic = serde_json::from_str::<Vec<String>>(labels).ok().and_then(|l| l.into_iter().next()).unwrap_or_default();
+        sqlx::query(
+            "INSERT INTO qa_pairs (ticket_id, question, answer, topic, language, rating, has_note, kind, kind_reason, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, '', '', $8)
+             ON CONFLICT (ticket_id) DO UPDATE SET question = excluded.question, answer = excluded.answer,
+               topic = excluded.topic, language = excluded.language, rating = excluded.rating,
+               has_note = excluded.has_note, kind = '', kind_reason = '', updated_at = excluded.updated_at",
+        )
+        .bind(id)
+        .bind(&pair.question)
+        .bind(&pair.answer)
+        .bind(topic)
+        .bind(language)
+        .bind(rating)
+        .bind(pair.has_note as i64)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        written += 1;
+    }
+    tx.commit().await?;
+    let mut report = StageReport::new("extract", started);
+    report.processed = tickets.len();
+    report.written = written;
+    report.unchanged = unchanged;
+    report.summary = format!(
+        "{} tickets: {} question/answer pairs written, {} unchanged, {} without a customer question{}",
+        count(tickets.len()),
+        count(written),
+        count(unchanged),
+        count(without_question),
+        if uncleaned > 0 { format!(", {uncleaned} messages not cleaned yet (run clean first)") } else { String::new() }
+    );
+    Ok(report.finish(started))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(author: &str, internal: bool, text: &str) -> ThreadMessage {
+        ThreadMessage { author: author.into(), internal, text: text.into() }
+    }
+
+    #[test]
+    fn internal_note_is_never_the_answer() {
+        let thread = vec![
+            m("customer", false, "Как проверить баланс?"),
+            m("staff", false, "Баланс виден на странице сертификата."),
+            m("staff", true, "Партнёр: комиссия 7%"),
+        ];
+        let pair = extract_pair(&thread).unwrap();
+        assert_eq!(pair.question, "Как проверить баланс?");
+        assert_eq!(pair.answer, "Баланс виден на странице сертификата.");
+        assert!(pair.has_note);
+    }
+
+    #[test]
+    fn last_public_staff_reply_resolves() {
+        let thread = vec![
+            m("customer", false, "Здравствуйте"),
+            m("staff", false, "Уточните вопрос"),
+            m("customer", false, "Где потратить?"),
+            m("staff", false, "В магазинах партнёров."),
+        ];
+        let pair = extract_pair(&thread).unwrap();
+        assert_eq!(pair.question, "Здравствуйте");
+        assert_eq!(pair.answer, "В магазинах партнёров.");
+    }
+
+    #[test]
+    fn no_customer_message_no_pair() {
+        assert!(extract_pair(&[m("staff", false, "Добрый день")]).is_none());
+    }
+}

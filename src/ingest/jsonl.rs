@@ -1,0 +1,161 @@
+//! Generic JSONL: one ticket per line.
+//!
+//! `{"id", "subject", "status", "created_at", "updated_at", "channel", "language", "tags", "rating",
+//!   "messages": [{"author": "customer"|"staff", "internal", "body", "created_at"}]}`.
+//! A line that does not parse is quarantined with its line number and the field at fault.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::ticket::{detect_language, Author, Message, Ticket};
+use super::{IngestError, Record};
+use crate::store::Rejected;
+
+const SOURCE: &str = "jsonl";
+
+#[derive(Debug, Deserialize)]
+struct Line {
+    id: IdValue,
+    #[serde(default)]
+    subject: String,
+    #[serde(default = "closed")]
+    status: String,
+    created_at: String,
+    #[serde(default)]
+    updated_at: Option<String>,
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    rating: Option<String>,
+    messages: Vec<LineMessage>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum IdValue {
+    Text(String),
+    Number(i64),
+}
+
+#[derive(Debug, Deserialize)]
+struct LineMessage {
+    #[serde(default)]
+    id: Option<IdValue>,
+    author: String,
+    #[serde(default)]
+    internal: bool,
+    body: String,
+    #[serde(default)]
+    created_at: Option<String>,
+}
+
+fn closed() -> String {
+    "closed".to_string()
+}
+
+pub fn read_file(path: &Path) -> Result<Vec<Record>, IngestError> {
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Read { path: path.to_path_buf(), source })?;
+    let text = String::from_utf8_lossy(&bytes);
+    let display = path.display().to_string();
+    let mut records = Vec::new();
+    for (i, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let lineno = i + 1;
+        let reject = |field: String, reason: String| {
+            Record::Rejected(Rejected {
+                stage: "ingest".into(),
+                source: display.clone(),
+                location: format!("line {lineno}"),
+                field,
+                reason,
+                raw: line.to_string(),
+            })
+        };
+        let parsed: Line = match serde_json::from_str(line) {
+            Ok(l) => l,
+            Err(e) => {
+                let msg = e.to_string();
+                records.push(reject(field_of(&msg), msg));
+                continue;
+            }
+        };
+        records.push(match convert(parsed) {
+            Ok(Some(t)) => Record::Ticket(t),
+            Ok(None) => Record::Skipped { reason: "not closed" },
+            Err((field, reason)) => reject(field.to_string(), reason),
+        });
+    }
+    Ok(records)
+}
+
+/// The field a serde error names (`missing field `messages``), or `-`.
+fn field_of(msg: &str) -> String {
+    msg.split('`').nth(1).filter(|_| msg.contains("field")).unwrap_or("-").to_string()
+}
+
+fn convert(l: Line) -> Result<Option<Ticket>, (&'static str, String)> {
+    if !matches!(l.status.as_str(), "closed" | "solved" | "resolved") {
+        return Ok(None);
+    }
+    let id = match l.id {
+        IdValue::Text(s) => s,
+        IdValue::Number(n) => n.to_string(),
+    };
+    if id.trim().is_empty() {
+        return Err(("id", "empty".into()));
+    }
+    let created_at = super::omnidesk::parse_date(&l.created_at)
+        .ok_or(("created_at", format!("`{}` is not an RFC 3339 or RFC 2822 date", l.created_at)))?;
+    let updated_at = l.updated_at.as_deref().and_then(super::omnidesk::parse_date).unwrap_or_else(|| created_at.clone());
+    let mut messages = Vec::new();
+    for (i, m) in l.messages.into_iter().enumerate() {
+        let author = match m.author.as_str() {
+            "customer" | "user" | "end-user" => Author::Customer,
+            "staff" | "agent" | "operator" => Author::Staff,
+            other => return Err(("messages.author", format!("unknown author `{other}` in message {}", i + 1))),
+        };
+        let external_id = match m.id {
+            Some(IdValue::Text(s)) => s,
+            Some(IdValue::Number(n)) => n.to_string(),
+            None => (i + 1).to_string(),
+        };
+        let created = m.created_at.as_deref().and_then(super::omnidesk::parse_date).unwrap_or_else(|| created_at.clone());
+        messages.push(Message { external_id, author, internal: m.internal, body: m.body, created_at: created });
+    }
+    if !messages.iter().any(|m| m.author == Author::Customer && !m.internal) {
+        return Err(("messages", "no customer message".into()));
+    }
+    let language = l.language.unwrap_or_else(|| detect_language(&format!("{} {}", l.subject, messages[0].body)).to_string());
+    Ok(Some(Ticket {
+        id: format!("{SOURCE}:{id}"),
+        source: SOURCE.to_string(),
+        external_id: id,
+        subject: l.subject,
+        status: "closed".into(),
+        channel: l.channel,
+        language,
+        labels: l.tags,
+        rating: l.rating.unwrap_or_default(),
+        created_at,
+        updated_at,
+        messages,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_the_missing_field() {
+        assert_eq!(field_of("missing field `messages` at line 1 column 80"), "messages");
+        assert_eq!(field_of("expected value at line 1 column 1"), "-");
+    }
+}

@@ -1,0 +1,239 @@
+//! The ingest stage: tickets and regulations from files into the store.
+//!
+//! Entry point: [`run`]. Steps: read each source ([`omnidesk::read_export`], [`jsonl::read_file`]) into
+//! [`Record`]s → store new or changed tickets, count unchanged ones and duplicates, quarantine rejected
+//! records → read the regulations folders. Counts reconcile:
+//! `read = stored + unchanged + duplicates + skipped + quarantined`.
+
+pub mod jsonl;
+pub mod omnidesk;
+pub mod regulations;
+pub mod ticket;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context as _;
+use serde::Deserialize;
+
+use crate::pipeline::report::count;
+use crate::pipeline::StageReport;
+use crate::store::{now, Rejected, Store};
+pub use ticket::{Author, Message, Ticket};
+
+/// `[ingest]`: where tickets and regulations come from. Paths are relative to the workspace.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct IngestConfig {
+    /// Ticket sources, read in order. Default: none.
+    pub sources: Vec<SourceConfig>,
+    /// Folders of internal regulations (Markdown or text). Default: none.
+    pub regulations: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SourceConfig {
+    pub format: SourceFormat,
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceFormat {
+    /// A folder of recorded Omnidesk API responses (`cases*.json`, `messages/<id>.json`).
+    OmnideskExport,
+    /// One ticket per line.
+    Jsonl,
+}
+
+impl SourceFormat {
+    /// Guesses the format from a path: a folder is an Omnidesk export, a file is JSONL.
+    pub fn detect(path: &Path) -> SourceFormat {
+        if path.is_dir() {
+            SourceFormat::OmnideskExport
+        } else {
+            SourceFormat::Jsonl
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("cannot read `{path}`")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot parse `{path}` line {line}: {detail}")]
+    Parse { path: PathBuf, line: usize, detail: String },
+    #[error("`{0}` holds no `cases*.json` page: is it an Omnidesk export?")]
+    NoCases(PathBuf),
+}
+
+/// What a reader makes of one input record.
+#[derive(Debug)]
+pub enum Record {
+    Ticket(Ticket),
+    /// Left out on purpose (deleted, spam, not closed); counted, not quarantined.
+    Skipped { reason: &'static str },
+    Rejected(Rejected),
+}
+
+/// Counts of one ingest; they reconcile.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct IngestCounts {
+    pub read: usize,
+    pub stored: usize,
+    pub unchanged: usize,
+    pub duplicates: usize,
+    pub skipped: usize,
+    pub quarantined: usize,
+    pub regulations: usize,
+}
+
+/// Reads the given sources and regulation folders into the store.
+pub async fn ingest(
+    store: &Store,
+    sources: &[SourceConfig],
+    regulation_dirs: &[PathBuf],
+) -> anyhow::Result<IngestCounts> {
+    let mut counts = IngestCounts::default();
+    let mut seen = HashSet::new();
+    for source in sources {
+        let records = match source.format {
+            SourceFormat::OmnideskExport => omnidesk::read_export(&source.path)?,
+            SourceFormat::Jsonl => jsonl::read_file(&source.path)?,
+        };
+        for record in records {
+            counts.read += 1;
+            match record {
+                Record::Skipped { .. } => counts.skipped += 1,
+                Record::Rejected(r) => {
+                    tracing::warn!(source = %r.source, location = %r.location, field = %r.field, reason = %r.reason, "record quarantined");
+                    store.quarantine(&r).await?;
+                    counts.quarantined += 1;
+                }
+                Record::Ticket(t) => {
+                    if !seen.insert(t.id.clone()) {
+                        counts.duplicates += 1;
+                    } else if store_ticket(store, &t).await.with_context(|| format!("cannot store ticket {}", t.id))? {
+                        counts.stored += 1;
+                    } else {
+                        counts.unchanged += 1;
+                    }
+                }
+            }
+        }
+    }
+    for dir in regulation_dirs {
+        for r in regulations::read_folder(dir)? {
+            store_regulation(store, &r).await?;
+            counts.regulations += 1;
+        }
+    }
+    Ok(counts)
+}
+
+/// The stage, over the sources of the config.
+pub async fn run(store: &Store, config: &IngestConfig, root: &Path) -> anyhow::Result<StageReport> {
+    let started = Instant::now();
+    let sources: Vec<SourceConfig> =
+        config.sources.iter().map(|s| SourceConfig { format: s.format, path: root.join(&s.path) }).collect();
+    let dirs: Vec<PathBuf> = config.regulations.iter().map(|d| root.join(d)).collect();
+    let c = ingest(store, &sources, &dirs).await?;
+    Ok(report(c, started))
+}
+
+pub fn report(c: IngestCounts, started: Instant) -> StageReport {
+    let mut report = StageReport::new("ingest", started);
+    report.processed = c.read;
+    report.written = c.stored;
+    report.unchanged = c.unchanged;
+    report.rejected = c.quarantined;
+    report.summary = format!(
+        "{} records read: {} stored, {} unchanged, {} duplicates, {} skipped (open, deleted, spam), {} quarantined; {} regulations",
+        count(c.read),
+        count(c.stored),
+        count(c.unchanged),
+        count(c.duplicates),
+        count(c.skipped),
+        count(c.quarantined),
+        count(c.regulations)
+    );
+    report.finish(started)
+}
+
+/// Writes a ticket and its messages unless the store already holds the same content.
+/// Returns whether anything was written.
+pub async fn store_ticket(store: &Store, t: &Ticket) -> anyhow::Result<bool> {
+    let hash = t.content_hash();
+    let existing: Option<(String,)> = sqlx::query_as("SELECT content_hash FROM tickets WHERE id = $1")
+        .bind(&t.id)
+        .fetch_optional(store.pool())
+        .await?;
+    if existing.as_ref().is_some_and(|(h,)| *h == hash) {
+        return Ok(false);
+    }
+    let mut tx = store.pool().begin().await?;
+    sqlx::query(
+        "INSERT INTO tickets (id, source, external_id, subject, status, channel, language, labels, rating, created_at, updated_at, content_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, status = excluded.status,
+           channel = excluded.channel, language = excluded.language, labels = excluded.labels,
+           rating = excluded.rating, created_at = excluded.created_at, updated_at = excluded.updated_at,
+           content_hash = excluded.content_hash",
+    )
+    .bind(&t.id)
+    .bind(&t.source)
+    .bind(&t.external_id)
+    .bind(&t.subject)
+    .bind(&t.status)
+    .bind(&t.channel)
+    .bind(&t.language)
+    .bind(serde_json::to_string(&t.labels)?)
+    .bind(&t.rating)
+    .bind(&t.created_at)
+    .bind(&t.updated_at)
+    .bind(&hash)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM messages WHERE ticket_id = $1").bind(&t.id).execute(&mut *tx).await?;
+    for (i, m) in t.messages.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO messages (id, ticket_id, position, author, internal, body, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(format!("{}:{}", t.id, i))
+        .bind(&t.id)
+        .bind(i as i64)
+        .bind(m.author.as_str())
+        .bind(m.internal as i64)
+        .bind(&m.body)
+        .bind(&m.created_at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn store_regulation(store: &Store, r: &regulations::Regulation) -> anyhow::Result<()> {
+    let hash = crate::embed::text_hash(&format!("{}\n{}", r.title, r.body));
+    sqlx::query(
+        "INSERT INTO regulations (id, title, body, content_hash, updated_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title, body = excluded.body,
+           content_hash = excluded.content_hash, updated_at = excluded.updated_at
+         WHERE regulations.content_hash <> excluded.content_hash",
+    )
+    .bind(&r.id)
+    .bind(&r.title)
+    .bind(&r.body)
+    .bind(hash)
+    .bind(now())
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}

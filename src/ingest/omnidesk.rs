@@ -1,0 +1,257 @@
+//! Omnidesk-shaped JSON: a folder of recorded API responses.
+//!
+//! Layout (what `GET /api/cases.json` and `GET /api/cases/{id}/messages.json` return, page by page):
+//! `cases*.json` pages of `{"0": {"case": {…}}, …, "total_count": N}`, `messages/<case_id>.json`, and
+//! optionally `labels.json` (`{"0": {"label": {"label_id", "label_title"}}}`) to name label ids.
+//! Staff messages have `user_id` 0, customer messages `staff_id` 0, and `note: true` marks an internal
+//! note. Dates look like `Mon, 05 May 2014 00:15:17 +0300`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use super::ticket::{detect_language, Author, Message, Ticket};
+use super::{IngestError, Record};
+use crate::store::Rejected;
+
+const SOURCE: &str = "omnidesk";
+
+/// Reads every case page in `dir` with its messages.
+pub fn read_export(dir: &Path) -> Result<Vec<Record>, IngestError> {
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|source| IngestError::Read { path: dir.to_path_buf(), source })?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("cases") && n.ends_with(".json"))
+        })
+        .collect();
+    if pages.is_empty() {
+        return Err(IngestError::NoCases(dir.to_path_buf()));
+    }
+    pages.sort_by_key(|p| natural_key(p));
+    let labels = read_labels(&dir.join("labels.json"))?;
+    let mut records = Vec::new();
+    for page in pages {
+        let display = page.display().to_string();
+        let text = std::fs::read_to_string(&page)
+            .map_err(|source| IngestError::Read { path: page.clone(), source })?;
+        let value: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
+            Ok(v) => v,
+            Err(e) => {
+                records.push(Record::Rejected(reject(&display, format!("line {}", e.line()), "-", e.to_string(), "")));
+                continue;
+            }
+        };
+        let Some(object) = value.as_object() else {
+            records.push(Record::Rejected(reject(&display, "top level".into(), "-", "expected a JSON object of cases".into(), "")));
+            continue;
+        };
+        for (key, entry) in entries(object) {
+            let location = format!("entry \"{key}\"");
+            let Some(case) = entry.get("case").and_then(Value::as_object) else {
+                records.push(Record::Rejected(reject(&display, location, "case", "missing `case` object".into(), &entry.to_string())));
+                continue;
+            };
+            records.push(read_case(dir, &display, &location, case, &labels));
+        }
+    }
+    Ok(records)
+}
+
+/// The numbered entries of an Omnidesk list response, in order, without `total_count`.
+fn entries(object: &Map<String, Value>) -> Vec<(&String, &Value)> {
+    let mut list: Vec<(&String, &Value)> = object.iter().filter(|(k, _)| k.as_str() != "total_count").collect();
+    list.sort_by_key(|(k, _)| k.parse::<u64>().unwrap_or(u64::MAX));
+    list
+}
+
+fn natural_key(p: &Path) -> (u64, String) {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let digits: String = name.chars().filter(char::is_ascii_digit).collect();
+    (digits.parse().unwrap_or(0), name.to_string())
+}
+
+fn read_labels(path: &Path) -> Result<HashMap<i64, String>, IngestError> {
+    let mut map = HashMap::new();
+    if !path.exists() {
+        return Ok(map);
+    }
+    let text = std::fs::read_to_string(path).map_err(|source| IngestError::Read { path: path.to_path_buf(), source })?;
+    let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| IngestError::Parse { path: path.to_path_buf(), line: e.line(), detail: e.to_string() })?;
+    if let Some(object) = value.as_object() {
+        for (_, entry) in entries(object) {
+            let label = entry.get("label").unwrap_or(entry);
+            if let (Some(id), Some(title)) = (as_int(label.get("label_id")), label.get("label_title").and_then(Value::as_str)) {
+                map.insert(id, title.to_string());
+            }
+        }
+    }
+    Ok(map)
+}
+
+fn read_case(
+    dir: &Path,
+    file: &str,
+    location: &str,
+    case: &Map<String, Value>,
+    labels: &HashMap<i64, String>,
+) -> Record {
+    let raw = || Value::Object(case.clone()).to_string();
+    let Some(case_id) = as_int(case.get("case_id")) else {
+        return Record::Rejected(reject(file, location.to_string(), "case_id", "missing or not a number".into(), &raw()));
+    };
+    let location = format!("case {case_id}");
+    if case.get("deleted").and_then(Value::as_bool).unwrap_or(false) {
+        return Record::Skipped { reason: "deleted" };
+    }
+    if case.get("spam").and_then(Value::as_bool).unwrap_or(false) {
+        return Record::Skipped { reason: "spam" };
+    }
+    let status = str_field(case, "status").unwrap_or_default();
+    if status != "closed" {
+        return Record::Skipped { reason: "not closed" };
+    }
+    let created_at = match date_field(case, "created_at") {
+        Ok(d) => d,
+        Err(reason) => return Record::Rejected(reject(file, location, "created_at", reason, &raw())),
+    };
+    let updated_at = date_field(case, "updated_at").unwrap_or_else(|_| created_at.clone());
+    let label_titles: Vec<String> = case
+        .get("labels")
+        .and_then(Value::as_array)
+        .map(|ids| {
+            ids.iter()
+                .filter_map(|id| as_int(Some(id)))
+                .map(|id| labels.get(&id).cloned().unwrap_or_else(|| format!("label-{id}")))
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let messages_path = dir.join("messages").join(format!("{case_id}.json"));
+    let messages_file = messages_path.display().to_string();
+    let text = match std::fs::read_to_string(&messages_path) {
+        Ok(t) => t,
+        Err(e) => return Record::Rejected(reject(&messages_file, location, "messages", format!("cannot read the case's messages: {e}"), &raw())),
+    };
+    let value: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
+        Ok(v) => v,
+        Err(e) => return Record::Rejected(reject(&messages_file, format!("line {}", e.line()), "-", e.to_string(), "")),
+    };
+    let Some(object) = value.as_object() else {
+        return Record::Rejected(reject(&messages_file, location, "-", "expected a JSON object of messages".into(), ""));
+    };
+    let mut messages = Vec::new();
+    for (key, entry) in entries(object) {
+        let Some(m) = entry.get("message").and_then(Value::as_object) else {
+            return Record::Rejected(reject(&messages_file, format!("entry \"{key}\""), "message", "missing `message` object".into(), &entry.to_string()));
+        };
+        match read_message(m) {
+            Ok(msg) => messages.push(msg),
+            Err((field, reason)) => {
+                return Record::Rejected(reject(&messages_file, format!("entry \"{key}\""), field, reason, &Value::Object(m.clone()).to_string()))
+            }
+        }
+    }
+    if !messages.iter().any(|m| m.author == Author::Customer && !m.internal) {
+        return Record::Rejected(reject(&messages_file, location, "messages", "no customer message".into(), ""));
+    }
+    let subject = str_field(case, "subject").unwrap_or_default();
+    let language = match as_int(case.get("language_id")) {
+        Some(2) => "en".to_string(),
+        Some(1) => "ru".to_string(),
+        _ => detect_language(&format!("{subject} {}", messages[0].body)).to_string(),
+    };
+    Record::Ticket(Ticket {
+        id: format!("{SOURCE}:{case_id}"),
+        source: SOURCE.to_string(),
+        external_id: case_id.to_string(),
+        subject,
+        status,
+        channel: str_field(case, "channel").unwrap_or_default(),
+        language,
+        labels: label_titles,
+        rating: str_field(case, "rating").unwrap_or_default(),
+        created_at,
+        updated_at,
+        messages,
+    })
+}
+
+fn read_message(m: &Map<String, Value>) -> Result<Message, (&'static str, String)> {
+    let id = as_int(m.get("message_id")).ok_or(("message_id", "missing or not a number".to_string()))?;
+    let staff_id = as_int(m.get("staff_id")).unwrap_or(0);
+    let user_id = as_int(m.get("user_id")).unwrap_or(0);
+    let author = if staff_id != 0 && user_id == 0 { Author::Staff } else { Author::Customer };
+    let mut body = str_field(m, "content").unwrap_or_default();
+    if body.trim().is_empty() {
+        if let Some(html) = str_field(m, "content_html").filter(|h| !h.trim().is_empty()) {
+            body = crate::clean::html_to_text(&html);
+        }
+    }
+    let created_at = date_field(m, "created_at").map_err(|r| ("created_at", r))?;
+    Ok(Message {
+        external_id: id.to_string(),
+        author,
+        internal: m.get("note").and_then(Value::as_bool).unwrap_or(false),
+        body,
+        created_at,
+    })
+}
+
+fn reject(source: &str, location: String, field: &str, reason: String, raw: &str) -> Rejected {
+    Rejected {
+        stage: "ingest".into(),
+        source: source.into(),
+        location,
+        field: field.into(),
+        reason,
+        raw: raw.into(),
+    }
+}
+
+fn as_int(v: Option<&Value>) -> Option<i64> {
+    match v? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn str_field(m: &Map<String, Value>, key: &str) -> Option<String> {
+    match m.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn date_field(m: &Map<String, Value>, key: &str) -> Result<String, String> {
+    let raw = m.get(key).and_then(Value::as_str).ok_or_else(|| "missing date".to_string())?;
+    parse_date(raw).ok_or_else(|| format!("`{raw}` is not a date like `Mon, 05 May 2014 00:15:17 +0300`"))
+}
+
+/// Parses Omnidesk's `Mon, 05 May 2014 00:15:17 +0300` (or RFC 3339) into RFC 3339.
+pub fn parse_date(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    chrono::DateTime::parse_from_rfc2822(raw)
+        .or_else(|_| chrono::DateTime::parse_from_rfc3339(raw))
+        .ok()
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_omnidesk_dates() {
+        assert_eq!(parse_date("Mon, 05 May 2014 00:15:17 +0300").as_deref(), Some("2014-05-05T00:15:17+03:00"));
+        assert_eq!(parse_date("2025-06-01T10:00:00+03:00").as_deref(), Some("2025-06-01T10:00:00+03:00"));
+        assert_eq!(parse_date("вчера"), None);
+    }
+}

@@ -1,0 +1,23 @@
+//! kbforge: a support desk's ticket history and regulations in, a reviewed knowledge base out.
+//!
+//! The pipeline, one module (room) per stage, each reading from and writing to the [`store`]:
+//! [`ingest`] → [`clean`] → [`extract`] → [`classify`] → [`embed`] → [`cluster`] → [`draft`] →
+//! [`review`] → [`publish`] (`site` and `index`). [`pipeline`] runs them in order; [`kb`] is the
+//! knowledge base folder; [`workspace`] holds the settings; [`cli`] and [`cmd`] are the command line.
+//! See ARCHITECTURE.md for one ticket's way through.
+
+pub mod classify;
+pub mod clean;
+pub mod cli;
+pub mod cluster;
+pub mod cmd;
+pub mod draft;
+pub mod embed;
+pub mod extract;
+pub mod ingest;
+pub mod kb;
+pub mod pipeline;
+pub mod publish;
+pub mod review;
+pub mod store;
+pub mod workspace;

@@ -1,0 +1,7 @@
+//! Publishing: what customers and the bot see. Both outputs read only live, public articles.
+//!
+//! - [`site`]: the static help center (`kbforge publish site`);
+//! - [`index`]: the bot's vector index in Qdrant (`kbforge publish index`), and `kbforge search`.
+
+pub mod index;
+pub mod site;

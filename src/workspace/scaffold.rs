@@ -1,0 +1,101 @@
+//! `kbforge init`: a new workspace with a commented config, a pipeline, and an empty knowledge base.
+
+use std::path::{Path, PathBuf};
+
+/// The commented `kbforge.toml` that `kbforge init` writes. Every key is listed with its default.
+pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is shown with its default value; uncomment to change.
+# Pipelines in pipelines/*.toml may override any section for their own runs.
+
+[store]
+# Database URL. DATABASE_URL in the environment overrides it.
+# SQLite (default, a file in this workspace) or Postgres: "postgres://user@host:5432/db".
+# url = "sqlite://.kbforge/kbforge.sqlite"
+
+[kb]
+# The knowledge base folder: Markdown articles with front matter, the editors' workspace.
+# dir = "kb"
+
+[ingest]
+# Ticket sources, read in order. format: "omnidesk-export" (a folder of recorded Omnidesk API
+# responses) or "jsonl" (one ticket per line). Paths are relative to this folder.
+# sources = [{ format = "omnidesk-export", path = "exports/omnidesk" }]
+# Folders of internal regulations (Markdown or text). They are never published.
+# regulations = ["regulations"]
+
+[classify]
+# Regular expressions that mark a staff reply as a manual action (resend, refund, ...).
+# The default list covers Russian and English; setting this key replaces it.
+# action-phrases = ["оформили возврат", "re-?sent"]
+
+[embed]
+# Folder with model.onnx and tokenizer.json. KBFORGE_MODEL_DIR overrides it.
+# Unset: fastembed downloads MultilingualE5Small from the model hub.
+# model-dir = "models/multilingual-e5-small"
+# Path to libonnxruntime. ORT_DYLIB_PATH overrides it. Unset: fetched from PyPI on first use.
+# onnxruntime = "/opt/onnxruntime/libonnxruntime.so.1.32.0"
+# batch-size = 64
+# query-prefix = "query: "
+# passage-prefix = "passage: "
+# max-tokens = 512
+# threads = 2
+
+[cluster]
+# Cosine similarity above which two questions count as the same intent.
+# threshold = 0.9
+# refine-rounds = 5
+
+[draft]
+# Smallest flat cluster that becomes an article.
+# min-cluster-size = 3
+# max-also-asked = 8
+# max-sources = 50
+
+[site]
+# out-dir = "site"
+# title = "Help center"
+# description = ""
+# language = "ru"          # "ru" or "en": the help center's UI strings
+# contact-url = ""         # the "didn't help? contact support" link
+
+[index]
+# dir = ".kbforge/index"
+# collection = "public"
+# chunk-tokens = 256
+"#;
+
+/// The pipeline that `kbforge init` writes.
+pub const EXAMPLE_PIPELINE: &str = r#"# A pipeline: the stages to run, in order, and settings that override kbforge.toml for this run.
+[pipeline]
+name = "main"
+# All stages, in order. Drop the ones you do not want.
+stages = ["ingest", "clean", "extract", "classify", "embed", "cluster", "draft", "publish-site", "publish-index"]
+
+[ingest]
+# sources = [{ format = "omnidesk-export", path = "exports/omnidesk" }]
+# regulations = ["regulations"]
+"#;
+
+const KB_README: &str = "# Knowledge base\n\nOne Markdown file per article, with YAML front matter (`id`, `title`, `status`, `topic`, `audience`).\nDrafts written by `kbforge run` land here; editors review them with `kbforge review`.\nArticles written by hand in the same format are published like generated ones.\n";
+
+/// Creates the workspace files in `dir`; existing files are left alone. Returns the files created.
+pub fn init(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let files: [(&str, &str); 4] = [
+        (super::CONFIG_FILE, EXAMPLE_CONFIG),
+        ("pipelines/main.toml", EXAMPLE_PIPELINE),
+        ("kb/README.md", KB_README),
+        (".gitignore", "/.kbforge/\n/site/\n"),
+    ];
+    let mut created = Vec::new();
+    for (name, content) in files {
+        let path = dir.join(name);
+        if path.exists() {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, content)?;
+        created.push(path);
+    }
+    Ok(created)
+}

@@ -1,0 +1,115 @@
+//! The store suite, run on both backends: SQLite in a temp folder and the real Postgres
+//! (`KBFORGE_TEST_DATABASE_URL`, default the local `test` database, each run in its own schema).
+
+mod common;
+
+use kbforge::ingest::{store_ticket, Author, Message, Ticket};
+use kbforge::store::{Rejected, Store};
+
+fn ticket(id: &str, body: &str) -> Ticket {
+    Ticket {
+        id: format!("omnidesk:{id}"),
+        source: "omnidesk".into(),
+        external_id: id.into(),
+        subject: "Баланс".into(),
+        status: "closed".into(),
+        channel: "email".into(),
+        language: "ru".into(),
+        labels: vec!["проверка баланса".into()],
+        rating: "high".into(),
+        created_at: "2025-05-05T10:00:00+03:00".into(),
+        updated_at: "2025-05-05T11:00:00+03:00".into(),
+        messages: vec![
+            Message { external_id: "1".into(), author: Author::Customer, internal: false, body: body.into(), created_at: "2025-05-05T10:00:00+03:00".into() },
+            Message { external_id: "2".into(), author: Author::Staff, internal: false, body: "Баланс виден на странице сертификата.".into(), created_at: "2025-05-05T10:30:00+03:00".into() },
+            Message { external_id: "3".into(), author: Author::Staff, internal: true, body: "заметка".into(), created_at: "2025-05-05T10:31:00+03:00".into() },
+        ],
+    }
+}
+
+async fn suite(store: &Store) {
+    // Tickets: stored once, unchanged on re-ingest, rewritten when changed.
+    assert!(store_ticket(store, &ticket("1", "Как проверить баланс?")).await.unwrap());
+    assert!(!store_ticket(store, &ticket("1", "Как проверить баланс?")).await.unwrap());
+    assert!(store_ticket(store, &ticket("1", "Как проверить баланс сертификата?")).await.unwrap());
+    assert_eq!(store.count("tickets").await.unwrap(), 1);
+    assert_eq!(store.count("messages").await.unwrap(), 3);
+    let (body,): (String,) = sqlx::query_as("SELECT body FROM messages WHERE ticket_id = $1 AND position = 0")
+        .bind("omnidesk:1")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(body, "Как проверить баланс сертификата?");
+
+    // Quarantine: one entry per record, however often it is rejected.
+    let r = Rejected {
+        stage: "ingest".into(),
+        source: "tickets.jsonl".into(),
+        location: "line 7".into(),
+        field: "messages".into(),
+        reason: "missing field `messages`".into(),
+        raw: "{\"id\": 7}".into(),
+    };
+    store.quarantine(&r).await.unwrap();
+    store.quarantine(&r).await.unwrap();
+    let list = store.quarantine_list().await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].location, "line 7");
+    assert_eq!(store.quarantine_get(list[0].id).await.unwrap().unwrap().field, "messages");
+
+    // State.
+    assert_eq!(store.state_get("watermark").await.unwrap(), None);
+    store.state_set("watermark", "a").await.unwrap();
+    store.state_set("watermark", "b").await.unwrap();
+    assert_eq!(store.state_get("watermark").await.unwrap().as_deref(), Some("b"));
+
+    // Vectors round-trip through BLOB / BYTEA.
+    let v = vec![0.25f32, -0.5, 1.0];
+    sqlx::query("INSERT INTO embeddings (model, text_hash, vector) VALUES ($1, $2, $3)")
+        .bind("m")
+        .bind("h")
+        .bind(kbforge::store::vector_to_bytes(&v))
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let (bytes,): (Vec<u8>,) = sqlx::query_as("SELECT vector FROM embeddings WHERE model = 'm'").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(kbforge::store::vector_from_bytes(&bytes), v);
+
+    // Deleting a ticket deletes its messages.
+    sqlx::query("DELETE FROM tickets WHERE id = $1").bind("omnidesk:1").execute(store.pool()).await.unwrap();
+    assert_eq!(store.count("messages").await.unwrap(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_backend() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("nested/kb.sqlite").display());
+    let store = Store::open(&url).await.unwrap();
+    suite(&store).await;
+    store.close().await;
+    // Reopening runs no migration twice.
+    let store = Store::open(&url).await.unwrap();
+    assert_eq!(store.count("tickets").await.unwrap(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_backend() {
+    let Some(base) = common::postgres_url() else {
+        eprintln!("KBFORGE_TEST_SKIP_POSTGRES=1: Postgres suite not run");
+        return;
+    };
+    let schema = format!("kbforge_test_{}", std::process::id());
+    sqlx::any::install_default_drivers();
+    let admin = sqlx::AnyPool::connect(&base).await.unwrap_or_else(|e| {
+        panic!("cannot reach Postgres at {base} ({e}); start it or set KBFORGE_TEST_SKIP_POSTGRES=1")
+    });
+    sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&admin).await.unwrap();
+    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    let store = Store::open(&url).await.unwrap();
+    assert_eq!(store.backend(), kbforge::store::Backend::Postgres);
+    suite(&store).await;
+    store.close().await;
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
+}

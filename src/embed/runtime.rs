@@ -85,7 +85,8 @@ pub fn ensure(configured: Option<&Path>) -> Result<PathBuf, RuntimeError> {
 fn fetch() -> Result<PathBuf, RuntimeError> {
     let python = std::env::var("KBFORGE_PYTHON").unwrap_or_else(|_| "python3".to_string());
     let target_dir = cache_dir().join(format!("onnxruntime-{ORT_VERSION}"));
-    let download_dir = cache_dir().join("downloads");
+    // One folder per process, so two first runs at once do not trip over each other's wheel.
+    let download_dir = cache_dir().join("downloads").join(std::process::id().to_string());
     let fetch_err = |detail: String| RuntimeError::Fetch { python: python.clone(), detail };
     std::fs::create_dir_all(&download_dir).map_err(|e| fetch_err(e.to_string()))?;
     tracing::info!(version = ORT_VERSION, "fetching ONNX Runtime from PyPI (first use only)");
@@ -109,7 +110,7 @@ fn fetch() -> Result<PathBuf, RuntimeError> {
         })
         .ok_or_else(|| fetch_err("pip finished but left no onnxruntime wheel".to_string()))?;
     let lib = unpack(&wheel, &target_dir)?;
-    let _ = std::fs::remove_file(&wheel);
+    let _ = std::fs::remove_dir_all(&download_dir);
     Ok(lib)
 }
 

@@ -1,0 +1,164 @@
+//! End to end: the real binary runs the demo pipeline on the small fixture desk with the real model,
+//! SQLite and the embedded Qdrant shard, then the outputs are checked as a customer and the bot would
+//! meet them.
+
+mod common;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use common::{copy_dir, fixture, kbforge, ok};
+use kbforge::kb::{self, Status};
+
+const CONFIG: &str = r#"
+[site]
+title = "Центр помощи"
+language = "ru"
+contact-url = "https://podarokplus.example/contact"
+"#;
+
+const PIPELINE: &str = r#"
+[pipeline]
+name = "demo"
+stages = ["ingest", "clean", "extract", "classify", "embed", "cluster", "draft", "publish-site", "publish-index"]
+
+[ingest]
+sources = [{ format = "omnidesk-export", path = "desk/omnidesk" }]
+regulations = ["desk/regulations"]
+"#;
+
+struct Label {
+    topic: String,
+    kind: String,
+}
+
+fn labels(path: &Path) -> HashMap<String, Label> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let id = format!("omnidesk:{}", v["case_id"]);
+            (id, Label { topic: v["topic"].as_str().unwrap().to_string(), kind: v["kind"].as_str().unwrap().to_string() })
+        })
+        .collect()
+}
+
+fn site_text(dir: &Path) -> String {
+    let mut all = String::new();
+    for entry in walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok) {
+        if entry.file_type().is_file() {
+            all.push_str(&String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()));
+        }
+    }
+    all
+}
+
+#[test]
+fn demo_pipeline_end_to_end() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path();
+    copy_dir(&fixture("demo-small"), &ws.join("desk"));
+    std::fs::write(ws.join("kbforge.toml"), CONFIG).unwrap();
+    std::fs::create_dir_all(ws.join("pipelines")).unwrap();
+    std::fs::write(ws.join("pipelines/demo.toml"), PIPELINE).unwrap();
+    let labels = labels(&ws.join("desk/labels.jsonl"));
+
+    // 1. A run without approval: drafts, and a site with no article yet.
+    let out = ok(kbforge(ws, &["run", "pipelines/demo.toml"]));
+    for stage in ["ingest:", "clean:", "extract:", "classify:", "embed:", "cluster:", "draft:", "publish site:", "publish index:"] {
+        assert!(out.contains(&format!("-> {stage}")), "no summary line for {stage} in:\n{out}");
+    }
+    let kb_dir = ws.join("kb");
+    let (drafts, errors) = kb::load_all(&kb_dir);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(!drafts.is_empty(), "no drafts:\n{out}");
+    assert!(drafts.iter().all(|a| a.front.status == Status::Draft));
+    assert!(!ws.join("site/articles").exists() || std::fs::read_dir(ws.join("site/articles")).unwrap().count() == 0);
+
+    // Paraphrases of the balance question land in one draft.
+    let balance: HashSet<&String> =
+        labels.iter().filter(|(_, l)| l.topic.contains("balance") && l.kind == "flat").map(|(id, _)| id).collect();
+    assert!(balance.len() >= 10, "fixture has {} balance questions", balance.len());
+    let best = drafts
+        .iter()
+        .max_by_key(|a| a.front.sources.iter().filter(|s| balance.contains(s)).count())
+        .unwrap();
+    let together = best.front.sources.iter().filter(|s| balance.contains(s)).count();
+    assert!(
+        together * 10 >= balance.len() * 8,
+        "only {together} of {} balance paraphrases share a draft ({}); drafts:\n{}",
+        balance.len(),
+        best.front.title,
+        drafts.iter().map(|a| format!("{} {:?}", a.front.title, a.front.sources)).collect::<Vec<_>>().join("\n")
+    );
+    let balance_id = best.front.id.clone();
+
+    // Empty and manual-action tickets never make an article of their own.
+    for a in &drafts {
+        let kinds: Vec<&str> = a.front.sources.iter().filter_map(|s| labels.get(s)).map(|l| l.kind.as_str()).collect();
+        let flat = kinds.iter().filter(|k| **k == "flat").count();
+        assert!(flat * 2 > kinds.len(), "draft `{}` is mostly non-flat tickets: {kinds:?}", a.front.title);
+        assert!(!kinds.contains(&"empty"), "draft `{}` holds an empty request", a.front.title);
+    }
+
+    // 2. An editor edits a draft; a later run keeps the edit.
+    let edited_path = kb_dir.join(&best.path);
+    let edited = std::fs::read_to_string(&edited_path).unwrap().replace("\n---\n\n", "\n---\n\nПроверено редактором. ");
+    std::fs::write(&edited_path, &edited).unwrap();
+    let out = ok(kbforge(ws, &["run", "pipelines/demo.toml"]));
+    assert_eq!(std::fs::read_to_string(&edited_path).unwrap(), edited, "the editor's edit was overwritten");
+    assert!(out.contains("0 drafts created, 0 updated"), "second run changed drafts:\n{out}");
+    assert!(out.contains("0 embedded"), "second run embedded again:\n{out}");
+
+    // 3. Review through the CLI, then the demo's auto-approve for the rest.
+    let list = ok(kbforge(ws, &["review", "list", "--status", "draft"]));
+    assert!(list.contains(&balance_id), "{list}");
+    ok(kbforge(ws, &["review", "approve", &balance_id, "--by", "maria"]));
+    let approved = kb::find(&kb_dir, &balance_id).unwrap();
+    assert_eq!(approved.front.status, Status::Approved);
+    assert_eq!(approved.front.extra.get("reviewed_by").and_then(|v| v.as_str()), Some("maria"));
+    let other = drafts.iter().find(|a| a.front.id != balance_id).map(|a| a.front.id.clone());
+    if let Some(other) = &other {
+        ok(kbforge(ws, &["review", "reject", other, "--reason", "дубликат"]));
+    }
+    let out = ok(kbforge(ws, &["run", "pipelines/demo.toml", "--auto-approve"]));
+    assert!(out.contains("-> auto-approve:"), "{out}");
+    if let Some(other) = &other {
+        let rejected_page = ws.join(format!("site/articles/{other}.html"));
+        assert!(!rejected_page.exists(), "a rejected article was published");
+    }
+
+    // The site holds the approved article's text, and no personal data or internal text.
+    let page = std::fs::read_to_string(ws.join(format!("site/articles/{balance_id}.html"))).unwrap();
+    assert!(page.contains("Проверено редактором."), "the article page lacks the approved text");
+    assert!(ws.join("site/index.html").is_file());
+    let site = site_text(&ws.join("site"));
+    for secret in [
+        "anna.smirnova1987@yandex.ru",
+        "123-45-67",
+        "916) 123",
+        "ВНУТРЕННЯЯ ЗАМЕТКА",
+        "комиссия партнёра 7%",
+        "РЕГЛАМЕНТ ДЛЯ СОТРУДНИКОВ",
+        "доб. 214",
+    ] {
+        assert!(!site.contains(secret), "the site contains `{secret}`");
+    }
+    let email = regex::Regex::new(r"[\w.+-]+@[\w-]+\.[\w.]+").unwrap();
+    assert!(email.find(&site).is_none(), "the site contains an e-mail: {:?}", email.find(&site));
+    let phone = regex::Regex::new(r"(\+7|\b8)[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}").unwrap();
+    assert!(phone.find(&site).is_none(), "the site contains a phone: {:?}", phone.find(&site));
+
+    // 4. The bot index answers a reworded question with that article.
+    let hits = ok(kbforge(ws, &["search", "сколько денег ещё осталось на моём подарочном сертификате", "--json"]));
+    let hits: serde_json::Value = serde_json::from_str(&hits).unwrap();
+    assert_eq!(hits[0]["article_id"], balance_id.as_str(), "search returned {hits:#}");
+
+    // 5. Nothing changes on a run with nothing new.
+    let out = ok(kbforge(ws, &["run", "pipelines/demo.toml", "--auto-approve"]));
+    assert!(out.contains(" 0 pages written"), "{out}");
+    assert!(out.contains(" 0 upserted"), "{out}");
+    assert!(out.contains(" 0 stored"), "{out}");
+}

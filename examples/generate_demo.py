@@ -392,6 +392,11 @@ def make_persona(rng, uid, lang="ru", corporate=False, gender=None):
             client = "outlook_ru"
         else:
             client = "gmail_ru" if rng.random() < 0.8 else "gmail_en"
+        r = rng.random()
+        if r < 0.1:
+            client = "outlook_ru"          # desktop Outlook with a personal mailbox
+        elif r < 0.18:
+            client = "apple_ru"            # iPhone Mail with a non-iCloud mailbox
     sig_opts = ["full", "full1", "dash", "name_phone", "none", "none", "thanks_name"]
     if client.startswith("apple"):
         sig_opts += ["iphone", "iphone", "iphone_en"]
@@ -478,7 +483,7 @@ class Intent:
         self.q = [x if isinstance(x, tuple) else ("", x) for x in q]
         self.a = [x if isinstance(x, tuple) else ("", x) for x in a]
         self.ask, self.provide = ask or [], provide or []
-        self.notes = notes or []
+        self.notes = [x if isinstance(x, tuple) else ("", x) for x in (notes or [])]
         self.subj = subj or []
         self.small_n = small_n
 
@@ -511,7 +516,7 @@ TOPICS = [
             "здравствуйте нужно ли активировать сертификат если я его дарю. или активирует получатель",
             "Сертификат активируется в момент покупки или когда получатель откроет письмо? Хочу подарить на ДР через месяц, боюсь что срок начнёт идти раньше",
             "Привет! а активация платная? где-то читала что за активацию берут комиссию",
-            "Получила сертификат {brand} от коллег, в письме есть код {code}. Что мне с ним сделать, чтобы он заработал?",
+            "Получила сертификат {brand} от коллег, в письме есть код {code} и PIN {pin}. Что мне с ним сделать, чтобы он заработал?",
             "Добрый день! Сертификат нужно активировать на вашем сайте или на сайте магазина? Не понимаю как это работает",
             "АКТИВАЦИЯ СЕРТИФИКАТА КАК СДЕЛАТЬ",
         ], a=[
@@ -577,10 +582,10 @@ TOPICS = [
         ], subj=["Продление срока", "Можно ли продлить сертификат?"]),
         Intent("extend/extend-certificate", "needs-action", 14, q=[
             "Здравствуйте! У меня сертификат {brand} на {amount} руб, срок заканчивается {exp_date}, а я не успеваю им воспользоваться (лежала в больнице). Можно продлить? Код {code}",
-            "Добрый день. Сертификат истёк {exp_date_w}, я его так и не использовала. Можно как-то продлить? Заказ № {order}",
+            ("expired", "Добрый день. Сертификат истёк {exp_date_w}, я его так и не использовала. Можно как-то продлить? Заказ № {order}"),
             "продлите пожалуйста сертификат {code} хотя бы на месяц",
             "Здравствуйте, подарили сертификат {brand_c}, срок до {exp_date}. Я в командировке до конца месяца, можно продлить срок?",
-            "Сертификат сгорел вчера(( там {amount} рублей было. Помогите пожалуйста, можно восстановить?",
+            ("expired", "Сертификат сгорел на днях(( там {amount} рублей было. Помогите пожалуйста, можно восстановить?"),
             "Добрый вечер! Прошу продлить срок действия подарочного сертификата {code}, заказ {order}. Не успеваю потратить из-за переезда.",
             "здравствуйте, можно продлить сертефикат? он до {exp_date}",
             "Здравствуйте! На сертификате остался остаток, а срок заканчивается через неделю. Можно продлить хотя бы на пару месяцев?",
@@ -597,7 +602,8 @@ TOPICS = [
             "Готово — срок действия сертификата {code} продлён до {new_exp_date}. Код и PIN не изменились, пользоваться сертификатом можно как раньше, баланс сохранён.\n\nНапоминаем, что повторное продление не предусмотрено.",
         ], notes=[
             "Продление через админку: https://admin.podarokplus.local/certificates/{code} → «Изменить срок» → +3 мес. Продлений раньше не было. {brand}: партнёр разрешает продление без доплаты, наша комиссия {pct}% сохраняется (конфиденциально).",
-            "Срок истёк {days_ago} дн. назад — укладываемся в 30 дней по регламенту 04. Продлила до {new_exp_date}. Если попросит ещё раз — вежливый отказ, повторно не продлеваем.",
+            ("expired", "Срок истёк {days_ago} дн. назад — укладываемся в 30 дней по регламенту 04. Продлила до {new_exp_date}. Если попросит ещё раз — вежливый отказ, повторно не продлеваем."),
+            ("expired", "Сертификат истёк {exp_date}, остаток {amount} не тратился. Продление в пределах 30 дней — по регламенту без согласования. Продлила через https://admin.podarokplus.local/certificates/{code}."),
             "Проверил у партнёра {brand} через API: сертификат не погашен, остаток совпадает. Продлил. Внутр.: по договору с {brand} продление оплачиваем мы, 150 ₽ за сертификат — не озвучивать.",
         ], subj=["Продление сертификата", "Продлите срок пожалуйста", "Срок действия сертификата", "Продление срока"]),
     ]),
@@ -629,7 +635,7 @@ TOPICS = [
             "Добрый день. Пытаюсь оплатить на {brand_site} сертификатом, сайт просит номер карты и пин. Номер карты — это код из письма?",
             "Можно ли использовать сертификат как промокод? на сайте есть поле промокод, но код не подходит",
             "подскажите плз в приложении {brand_c} можно оплатить сертификатом?",
-            "Здравствуйте, не получается оплатить заказ сертификатом на сайте, пишет «неверный PIN». Проверила три раза, ввожу правильно",
+            "Здравствуйте, не получается оплатить заказ сертификатом на сайте, пишет «неверный PIN». Проверила три раза, ввожу правильно: код {code}, PIN {pin}",
             "Добрый вечер! Если я заказываю доставку через сайт, сертификатом можно оплатить и доставку тоже?",
             "Привет! На озоне куда вводить подарочный сертификат? в корзине не вижу",
             "здравствуйте, можно ли оплатить сертификатом заказ с самовывозом на сайте?",
@@ -701,7 +707,7 @@ TOPICS = [
             "НЕ ПРИНИМАЮТ СЕРТИФИКАТ НА КАССЕ!!! что за развод",
             "Добрый день. В магазине {brand_c} сказали что такие сертификаты у них не принимаются, только их собственные карты. Это правда?",
             "Продавец говорит что штрихкод не считывается с телефона. Что делать?",
-            "Здравствуйте, на кассе сказали «сертификат не активен», хотя купила его неделю назад. Код {code}",
+            "Здравствуйте, на кассе сказали «сертификат не активен», хотя купила его неделю назад. Код {code} пин {pin}",
             "стою на кассе, не проходит сертификат, помогите срочно",
             "Добрый вечер. Ходила в магазин {brand}, кассир долго пыталась провести сертификат и в итоге отказала. Сказали обращаться к вам. Что делать?",
             "Здравствуйте, можно ли распечатать сертификат? В магазине сказали, что с экрана не принимают",
@@ -928,7 +934,9 @@ TOPICS = [
         ], notes=[
             "Проверила в админке https://admin.podarokplus.local/orders/{order}: заказ оплачен {buy_date}, письмо ушло в спам (статус доставки delivered, открытий нет). Переотправила.",
             "Логи рассылки: hard bounce от {email_domain} («mailbox full»). Переотправил вручную, клиенту сказал проверить ящик. Если повторится — отправлять ссылку из админки в чат.",
-            "Отложенная доставка не сработала: очередь рассылки стояла {buy_date} с 09:50 до 11:30, таких заказов ещё 14 (инцидент INC-{inc}). Отправили вручную. Партнёр {brand} — комиссия {pct}% (конфиденциально), им не сообщаем.",
+            "Очередь рассылки стояла {buy_date} с 09:50 до 11:30 (инцидент INC-{inc}), письмо по заказу ушло с задержкой и, видимо, попало в спам. Переотправила вручную. Партнёр {brand} — комиссия {pct}% (конфиденциально), им не сообщаем.",
+            ("recip", "Письмо получателю {recip_email}: статус soft bounce, ящик временно недоступен. Переотправила на тот же адрес, копию — покупателю. Если снова bounce — просить другой адрес."),
+            ("recip", "Отложенная доставка не сработала: очередь рассылки стояла с 09:50 до 11:30, таких заказов ещё 14 (инцидент INC-{inc}). Отправили вручную. Старший смены в курсе (доб. 214)."),
             "Сертификат выпущен у партнёра, но письмо не сформировалось (ошибка шаблона). Переотправила через «Действия → Отправить повторно». Старший смены в курсе (доб. 214).",
         ], subj=["Не пришёл сертификат", "Где сертификат?", "Заказ № {order}", "Повторная отправка", "Сертификат не пришёл на почту"]),
     ], staff=(5, 7, 12)),
@@ -970,7 +978,7 @@ TOPICS = [
         ], notes=[
             "Возврат через https://admin.podarokplus.local/orders/{order}/refund. Сертификат у партнёра не погашен — проверено через API {brand}. Сумма {amount}, RRN {rrn}. По регламенту 01 — без согласования.",
             "Сумма больше 10 000 — согласовала с финансами (Дмитрий, доб. 231). Возврат проведён. Партнёру {brand} комиссию {pct}% не возвращают — списываем в убыток (конфиденциально).",
-            "Клиент прислал полный номер карты — сообщение с номером скрыла в карточке, в ответе попросила больше так не делать. Возврат оформлен стандартно.",
+            ("card", "Клиент прислал полный номер карты — сообщение с номером скрыла в карточке, в ответе попросила больше так не делать. Возврат оформлен стандартно."),
         ], subj=["Возврат денег", "Возврат за сертификат", "Заказ № {order} — возврат", "Прошу вернуть деньги"]),
     ], group=3, staff=(14, 5, 7)),
     # ---------------------------------------------------------------- lost code (needs action)
@@ -978,7 +986,7 @@ TOPICS = [
         Intent("lost_code/reissue", "needs-action", 15, q=[
             "Здравствуйте! Потеряла письмо с сертификатом и не помню код. Покупала сама, заказ {order}. Можно восстановить?",
             "Сертификат был распечатан, а распечатку выбросили вместе с мусором(( Можно перевыпустить? Код не помню",
-            "Добрый день, у меня украли телефон, в нём был сертификат {brand_c}. Боюсь, что им воспользуются. Можно заблокировать и выдать новый?",
+            ("theft", "Добрый день, у меня украли телефон, в нём был сертификат {brand_c}. Боюсь, что им воспользуются. Можно заблокировать и выдать новый?"),
             "потерял код сертификата что делать",
             "Здравствуйте. Код на распечатке стёрся, видно только начало: {code_partial}. Заказ оформляли на почту {email}",
             "Добрый вечер! Подарили сертификат, а открытку с кодом ребёнок порвал. Остался кусочек с PIN {pin}. Помогите",
@@ -998,7 +1006,8 @@ TOPICS = [
             "Готово: прежний сертификат аннулирован, вместо него выпущен новый — {new_code} (PIN {new_pin}) с тем же балансом и сроком действия до {exp_date}. Письмо с новым сертификатом отправили на {email}.",
         ], notes=[
             "Перевыпуск: админка → Сертификаты → {code} → «Заблокировать и перевыпустить». Баланс на момент блокировки {amount} — не тратился. Проверку покупателя прошёл (заказ + 4 цифры карты).",
-            "Клиент сообщил о краже телефона. Старый код заблокирован, попыток списания после покупки не было. Если появятся — эскалация в СБ (Сергей Лапин, доб. 240).",
+            ("theft", "Клиент сообщил о краже телефона. Старый код заблокирован, попыток списания после покупки не было. Если появятся — эскалация в СБ (Сергей Лапин, доб. 240)."),
+            ("theft", "Кража телефона: проверила историю списаний у партнёра {brand} — списаний не было, перевыпуск без СБ по регламенту 07, п. 5.1."),
             "Перевыпуск у {brand} платный для нас (партнёр берёт 50 ₽ за перевыпуск, комиссия {pct}% — конфиденциально). Клиенту бесплатно, как положено по регламенту.",
         ], subj=["Потерял сертификат", "Перевыпуск сертификата", "Утерян код", "Восстановить сертификат"]),
     ], staff=(5, 7, 12)),
@@ -1028,7 +1037,10 @@ TOPICS = [
             ("date", "Изменили дату отправки по заказу № {order}: сертификат придёт получателю {new_sched_date} в 10:00 по московскому времени. Уведомление о доставке пришлём вам на почту."),
             ("phone", "Обновили номер телефона получателя в заказе № {order} — SMS со ссылкой на сертификат придёт на {recip_phone}. Если SMS уже ушло на прежний номер, ссылка в нём больше не работает."),
         ], notes=[
-            "Смена e-mail: админка → Заказы → {order} → «Получатель» → «Изменить». Старая ссылка деактивирована автоматически. Получатель сертификат не открывал (по логам).",
+            "Правка получателя: админка → Заказы → {order} → «Получатель» → «Изменить». Старая ссылка деактивирована автоматически. Получатель сертификат не открывал (по логам).",
+            ("name", "Имя в открытке поправила через админка → Заказы → {order} → «Открытка». Отправка по расписанию, {sched_date}."),
+            ("date", "Перенос даты: админка → Заказы → {order} → «Доставка» → новая дата. Проверила, что сертификат ещё в очереди."),
+            ("phone", "Телефон получателя сменила в карточке заказа {order}, SMS-шлюз: старое SMS не доставлялось (статус expired)."),
             "Проверила, что пишет покупатель: e-mail отправителя совпадает с заказом. Изменения внесла. Если попросят сменить получателя ещё раз — только после звонка (доб. 214).",
         ], subj=["Изменить получателя", "Ошибка в почте получателя", "Заказ {order}", "Исправить данные получателя"]),
     ], staff=(5, 7, 12)),
@@ -1059,8 +1071,9 @@ TOPICS = [
             ("hold", "Проверили: заказ по этому платежу не был создан, поэтому деньги не списаны окончательно, а только заблокированы банком. Мы отменили авторизацию со своей стороны — банк вернёт {amount_rub} на карту *{last4} в течение 3–5 рабочих дней.\n\nЕсли сертификат всё ещё нужен, оформите заказ заново — для надёжности можно оплатить через СБП."),
         ], notes=[
             "Процессинг: транзакция RRN {rrn} — AUTHORIZED, у нас заказ в статусе pending (таймаут колбэка от эквайера). Провела заказ вручную через https://admin.podarokplus.local/payments. Эскалация не нужна.",
-            "Двойное списание — известный баг при повторном нажатии «Оплатить» (PAY-{bug}). Отмена второго платежа через ЛК эквайера, согласовано с Дмитрием (доб. 231).",
-            "Сбой платёжного шлюза {pay_date} 19:40–20:15, затронуто ~30 заказов. Список у старшего смены (доб. 214). Этот заказ подтвердил вручную.",
+            ("double", "Двойное списание — известный баг при повторном нажатии «Оплатить» (PAY-{bug}). Отмена второго платежа через ЛК эквайера, согласовано с Дмитрием (доб. 231)."),
+            ("hold", "ЛК эквайера: платёж RRN {rrn} в статусе AUTHORIZED, заказ не создан (клиент закрыл страницу до редиректа). Отменила авторизацию."),
+            "Сбой платёжного шлюза {pay_date} 19:40–20:15, затронуто ~30 заказов. Список у старшего смены (доб. 214). Этот заказ подтвердила вручную.",
         ], subj=["Деньги списались, сертификата нет", "Ошибка оплаты", "Двойное списание", "Не пришёл сертификат после оплаты", "СРОЧНО"]),
     ], group=3, staff=(14, 5, 7)),
     # ---------------------------------------------------------------- cancel order (needs action)
@@ -1374,10 +1387,16 @@ class Builder:
         buy = today - dt.timedelta(days=rng.randint(0, 40))
         exp = add_months(buy, 12)
         days_ago = 0
-        if topic in ("extend", "expiry"):
-            exp = today + dt.timedelta(days=rng.randint(-25, 20))
+        if topic == "extend":
+            if q_tag == "expired":
+                exp = today - dt.timedelta(days=rng.randint(1, 25))
+            else:
+                exp = today + dt.timedelta(days=rng.randint(2, 20))
             buy = add_months(exp, -12)
             days_ago = max(1, (today - exp).days)
+        elif topic == "expiry":
+            exp = today + dt.timedelta(days=rng.randint(5, 200))
+            buy = add_months(exp, -12)
         new_exp = add_months(max(exp, today), 3)
         sched = today + dt.timedelta(days=rng.randint(3, 40))
         order = 4000000 + (buy - dt.date(2024, 1, 1)).days * 1700 + rng.randint(0, 1699)
@@ -1531,7 +1550,7 @@ class Builder:
                              p.gender)
             parts.append(extra.format(phone=p.phone, email=p.email))
         tail = text[-60:].lower()
-        if rng.random() < 0.35 and "спасибо" not in tail and "thank" not in tail and "благодар" not in tail:
+        if rng.random() < 0.35 and p.sig != "thanks_name" and "спасибо" not in tail and "thank" not in tail and "благодар" not in tail:
             parts.append(pick_for(rng, CLOSINGS_EN if case["lang"] == "en" else CLOSINGS_RU, p.gender))
         sig = customer_signature_en(p) if case["lang"] == "en" else customer_signature(p)
         return "\n\n".join(parts), sig
@@ -1706,8 +1725,11 @@ class Builder:
         if spec.force.get("note"):
             note = self.fill(spec.force["note"], ctx)
         elif rng.random() < note_prob:
-            pool = intent.notes if (intent.kind == "needs-action" and intent.notes) else FLAT_NOTES
-            note = regender(self.fill(rng.choice(pool), ctx), STAFF_GENDER[case["staff_id"]])
+            if intent.kind == "needs-action":
+                pool = [n for tag, n in intent.notes if tag == q_tag or (tag == "card" and "{card}" in q_raw)]
+            else:
+                pool = FLAT_NOTES
+            note = regender(self.fill(rng.choice(pool), ctx), STAFF_GENDER[case["staff_id"]]) if pool else None
         note_after = note is not None and rng.random() < 0.3 and not spec.force.get("note")
         if note is not None and not note_after:
             nt = t - dt.timedelta(minutes=rng.randint(1, 9), seconds=rng.randint(0, 59))
@@ -2816,7 +2838,83 @@ def generate_full(base):
     dump_jsonl(root / "labels.jsonl", [label_record(cid, c) for cid, c in built])
     write_regulations(root, REGULATIONS)
     generate_jsonl(root)
+    dump_text(root / "README.md", examples_readme(built, records))
     return built, records
+
+
+def examples_readme(built, records):
+    valid = {r["case_id"] for r in records if r["status"] == "closed" and not r["deleted"] and not r["spam"]}
+    rows = {}
+    kinds = {}
+    langs = {}
+    for cid, c in built:
+        if cid not in valid:
+            continue
+        l = label_record(cid, c)
+        key = (l["topic"], l["topic_title"])
+        rows.setdefault(key, {})
+        rows[key][l["kind"]] = rows[key].get(l["kind"], 0) + 1
+        kinds[l["kind"]] = kinds.get(l["kind"], 0) + 1
+        langs[l["language"]] = langs.get(l["language"], 0) + 1
+    skipped = [r for r in records if r["case_id"] not in valid]
+    out = []
+    out.append("# kbforge demo data: «ПодарокПлюс» support desk")
+    out.append("")
+    out.append("Synthetic but realistic history of a Russian e-gift-certificate service that runs its support in Omnidesk.")
+    out.append("Everything here is generated by `python3 examples/generate_demo.py` (stdlib only, fixed seeds,")
+    out.append("byte-for-byte reproducible). Do not edit the generated files by hand — change the generator.")
+    out.append("")
+    out.append("```")
+    out.append("omnidesk/cases.page1.json … cases.page%d.json   GET /api/cases.json?page=N&limit=100" % ((len(records) + 99) // 100))
+    out.append("omnidesk/messages/<case_id>.json               GET /api/cases/<case_id>/messages.json")
+    out.append("omnidesk/labels.json, omnidesk/staff.json      GET /api/labels.json, GET /api/staff.json")
+    out.append("regulations/*.md                               %d internal regulations (front matter audience: internal)" % len(REGULATIONS))
+    out.append("labels.jsonl                                   ground truth per Omnidesk case (kbforge never reads it)")
+    out.append("tickets.jsonl                                  generic JSONL export, tickets 90001–90020 (+2 malformed lines)")
+    out.append("tickets.labels.jsonl                           ground truth for tickets.jsonl")
+    out.append("```")
+    out.append("")
+    out.append("## Omnidesk export")
+    out.append("")
+    out.append("- %d cases (case_id %d–%d); %d are closed, not deleted and not spam." % (
+        len(records), records[0]["case_id"], records[-1]["case_id"], len(valid)))
+    for r in skipped:
+        why = "deleted" if r["deleted"] else "spam" if r["spam"] else "status " + r["status"]
+        out.append("  - case %d — %s (must be skipped)" % (r["case_id"], why))
+    out.append("- Dates use Omnidesk's format `Mon, 05 May 2025 00:15:17 +0300`. As in the real API, a date that is not")
+    out.append("  set (`closed_at` / `last_response_at` of open and waiting cases, `last_response_at` of unanswered cases) is `\"-\"`.")
+    out.append("- Staff messages have `user_id: 0`, customer messages `staff_id: 0`; `note: true` marks internal notes")
+    out.append("  (admin-panel steps, partner commissions, internal extensions) that must never be published.")
+    out.append("- `content` is plain text; `content_html` is set for e-mail cases only. Customer e-mails contain quoted")
+    out.append("  replies (Gmail, Outlook, Yandex, Mail.ru, Apple Mail), signatures and personal data (e-mails, phones,")
+    out.append("  certificate codes and PINs, order numbers, occasionally a full bank card number).")
+    out.append("- The staff reply that resolves a case is its last non-note staff message.")
+    out.append("")
+    out.append("## Ground truth (`labels.jsonl`)")
+    out.append("")
+    out.append("`kind`: `flat` — informational, generic answer; `needs-action` — an operator did something by hand")
+    out.append("(resend, refund, reissue, extension, recipient change, cancellation); `empty` — no question was ever asked;")
+    out.append("`other` — thanks, feedback, partnership offers, job requests, ads, spam, a test ticket. Tickets that open")
+    out.append("with a bare greeting but then ask a real question are labelled with the real topic.")
+    out.append("")
+    out.append("Processable cases by kind: %s; by language: %s." % (
+        ", ".join("%s %d" % (k, kinds[k]) for k in sorted(kinds)), ", ".join("%s %d" % (k, langs[k]) for k in sorted(langs))))
+    out.append("")
+    out.append("| topic | title | flat | needs-action | empty | other |")
+    out.append("|---|---|---|---|---|---|")
+    for key in sorted(rows):
+        r = rows[key]
+        out.append("| %s | %s | %s | %s | %s | %s |" % (key[0], key[1], *(r.get(k, "") for k in ("flat", "needs-action", "empty", "other"))))
+    out.append("")
+    out.append("## tickets.jsonl")
+    out.append("")
+    out.append("One ticket per line: `id`, `subject`, `status`, `created_at`, `updated_at` (ISO 8601), `channel`, `language`,")
+    out.append("`tags`, `rating` (or null) and `messages` (`author`: customer|staff, `internal`, `body`, `created_at`).")
+    out.append("Deliberately malformed lines, for error handling tests:")
+    for line_no in sorted(MALFORMED_LINES):
+        out.append("- line %d — %s" % (line_no, MALFORMED_LINES[line_no]))
+    out.append("")
+    return "\n".join(out)
 
 
 def generate_jsonl(root):

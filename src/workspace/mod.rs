@@ -112,10 +112,14 @@ impl Workspace {
         let mut overlay = read_toml(pipeline_file)?;
         let section = overlay.remove("pipeline");
         let pipeline: PipelineSection = match section {
-            Some(v) => v.try_into().map_err(|e: toml::de::Error| ConfigError::Parse {
-                path: pipeline_file.to_path_buf(),
-                line: None,
-                detail: format!("[pipeline]: {}", e.message()),
+            Some(v) => serde_path_to_error::deserialize(v).map_err(|e| {
+                let key = format!("pipeline.{}", e.path());
+                let text = std::fs::read_to_string(pipeline_file).unwrap_or_default();
+                ConfigError::Parse {
+                    path: pipeline_file.to_path_buf(),
+                    line: locate_key(&text, &key),
+                    detail: format!("{}: {}", display_key(&key), e.into_inner().message()),
+                }
             })?,
             None => PipelineSection::default(),
         };
@@ -149,14 +153,49 @@ fn read_toml(path: &Path) -> Result<toml::Table, ConfigError> {
     })
 }
 
+/// Deserializes the merged table; an error names the key (`[cluster] threshold`) and, when it can be
+/// found in `path`, its line.
 fn parse_config(path: &Path, table: toml::Table) -> Result<Config, ConfigError> {
-    let config: Config = toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| ConfigError::Parse {
-        path: path.to_path_buf(),
-        line: None,
-        detail: e.message().to_string(),
+    let config: Config = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+        let key = e.path().to_string();
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        ConfigError::Parse {
+            path: path.to_path_buf(),
+            line: locate_key(&text, &key),
+            detail: format!("{}: {}", display_key(&key), e.into_inner().message()),
+        }
     })?;
     validate(&config).map_err(|detail| ConfigError::Invalid { path: path.to_path_buf(), detail })?;
     Ok(config)
+}
+
+/// `cluster.threshold` → `[cluster] threshold`.
+fn display_key(key: &str) -> String {
+    match key.split_once('.') {
+        Some((section, rest)) => format!("[{section}] {rest}"),
+        None => format!("`{key}`"),
+    }
+}
+
+/// The 1-based line of `section.key` in a TOML text, if it is written there plainly.
+fn locate_key(text: &str, key: &str) -> Option<usize> {
+    let (section, rest) = key.split_once('.').unwrap_or(("", key));
+    let name = rest.split(['.', '[']).next().unwrap_or(rest);
+    let mut in_section = section.is_empty();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            in_section = t.trim_matches(['[', ']']).trim() == section;
+            if section.is_empty() && t.trim_matches(['[', ']']).trim() == name {
+                return Some(i + 1);
+            }
+            continue;
+        }
+        if in_section && t.split(['=', ' ']).next() == Some(name) {
+            return Some(i + 1);
+        }
+    }
+    None
 }
 
 /// Checks that the types cannot express.
@@ -215,6 +254,9 @@ mod tests {
         std::fs::write(dir.path().join(CONFIG_FILE), "[cluster]\nthreshhold = 0.8\n").unwrap();
         let err = Workspace::discover(dir.path()).unwrap_err().to_string();
         assert!(err.contains("kbforge.toml") && err.contains("threshhold"), "{err}");
+        std::fs::write(dir.path().join(CONFIG_FILE), "[site]\ntitle = \"x\"\n[cluster]\nthreshold = \"high\"\n").unwrap();
+        let err = Workspace::discover(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("line 4") && err.contains("[cluster] threshold"), "{err}");
         std::fs::write(dir.path().join(CONFIG_FILE), "[cluster]\nthreshold = 1.5\n").unwrap();
         let err = Workspace::discover(dir.path()).unwrap_err().to_string();
         assert!(err.contains("between 0 and 1"), "{err}");

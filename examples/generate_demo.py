@@ -21,10 +21,11 @@ What is written (full set):
     examples/tickets.jsonl                 generic JSONL export (ids 90001..)
     examples/tickets.labels.jsonl          ground truth for tickets.jsonl
 
-examples/tickets.jsonl deliberately contains two malformed lines (1-based line numbers):
+examples/tickets.jsonl holds 20 valid tickets 90001..90020. examples/tickets-malformed.jsonl shows
+the quarantine at work (`kbforge ingest examples/tickets-malformed.jsonl`): the first 14 tickets of
+tickets.jsonl with two malformed lines inserted (1-based line numbers, see MALFORMED_LINES below):
     line 7  -> invalid JSON (the line is truncated in the middle of a string)
     line 15 -> valid JSON object without the required "messages" field
-All other 20 lines are valid tickets 90001..90020. See MALFORMED_LINES below.
 
 Conventions of the recorded Omnidesk export:
   * dates use Omnidesk's format "Mon, 05 May 2025 00:15:17 +0300";
@@ -49,7 +50,7 @@ SEED_FULL = 20250517
 SEED_SMALL = 7031
 SEED_JSONL = 90001
 
-# 1-based line numbers of the deliberately malformed lines in examples/tickets.jsonl
+# 1-based line numbers of the deliberately malformed lines in examples/tickets-malformed.jsonl
 MALFORMED_LINES = {7: "invalid JSON (truncated line)", 15: "missing the 'messages' field"}
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -1503,6 +1504,7 @@ class Builder:
     def quote_of(self, case, prev, t_prev):
         """Quote block for a customer e-mail reply to the previous staff message."""
         p = case["persona"]
+        case.setdefault("subject", "Вопрос")
         from_name = self.rng.choice(["ПодарокПлюс", "Служба поддержки ПодарокПлюс"]) if case["lang"] == "ru" else "PodarokPlus Support"
         return {"header": {"style": p.client, "t": t_prev, "from_name": from_name,
                            "from_addr": B2B_EMAIL if case["staff_id"] == 21 else SUPPORT_EMAIL,
@@ -1550,7 +1552,7 @@ class Builder:
                              p.gender)
             parts.append(extra.format(phone=p.phone, email=p.email))
         tail = text[-60:].lower()
-        if rng.random() < 0.35 and p.sig != "thanks_name" and "спасибо" not in tail and "thank" not in tail and "благодар" not in tail:
+        if rng.random() < 0.35 and p.sig != "thanks_name" and not case["spec"].force and "спасибо" not in tail and "thank" not in tail and "благодар" not in tail:
             parts.append(pick_for(rng, CLOSINGS_EN if case["lang"] == "en" else CLOSINGS_RU, p.gender))
         sig = customer_signature_en(p) if case["lang"] == "en" else customer_signature(p)
         return "\n\n".join(parts), sig
@@ -1628,6 +1630,8 @@ class Builder:
         case["channel"] = self.choose_channel(spec, q_raw)
         staff_pool = topic.staff
         case["staff_id"] = rng.choice(staff_pool)
+        if spec.force.get("staff"):
+            case["staff_id"] = spec.force["staff"]
         case["group_id"] = topic.group
         msgs = case["messages"]
         t = t0
@@ -1663,9 +1667,17 @@ class Builder:
                     t_order = t0 - dt.timedelta(hours=2)
                 quote = self.order_email_quote(case, ctx, t_order)
                 quoted_order = True
+            if spec.force.get("quote_prev") and case["channel"] == "email":
+                prev_staff = spec.force["quote_prev"]
+                t_prev = t0 - dt.timedelta(days=rng.randint(3, 20), hours=rng.randint(0, 5))
+                prev_text = "%s\n\n%s" % (self.staff_greeting(case), self.fill(prev_staff["text"], ctx))
+                prev = {"body": prev_text, "sig": self.staff_signature(case, prev_staff["staff_id"])}
+                case["subject"] = prev_staff["subject"]
+                quote = self.quote_of(case, prev, t_prev)
             m = self.cmsg(case, t, body, sig, quote)
             msgs.append(m)
-            case["subject"] = self.subject_for(case, body, ctx, intent, quoted_order)
+            if not spec.force.get("quote_prev"):
+                case["subject"] = self.subject_for(case, body, ctx, intent, quoted_order)
 
         # --- an extra customer message before the first answer
         if rng.random() < (0.14 if case["channel"] != "email" else 0.05):
@@ -1737,7 +1749,7 @@ class Builder:
                 nt = msgs[-1]["t"] + dt.timedelta(seconds=rng.randint(20, 50))
                 t = nt + dt.timedelta(minutes=rng.randint(1, 4))
                 ans["t"] = t
-            msgs.append(self.smsg(case, nt, note, note=True))
+            msgs.append(self.smsg(case, nt, note, note=True, staff_id=spec.force.get("note_staff")))
         msgs.append(ans)
         if note_after:
             t = self.minutes(t, 1, 6)
@@ -2833,6 +2845,7 @@ def generate_full(base):
         extras.append(Spec("spam", spam=True, item=item))
     items = schedule(rng, specs, extras, dt.date(2025, 1, 9), dt.date(2025, 10, 26),
                      (dt.date(2025, 10, 27), dt.date(2025, 10, 31)))
+    force_walkthrough_case(items, 10042 - 10001)
     built = build_set(b, items, 10001)
     records = write_omnidesk(root, built)
     dump_jsonl(root / "labels.jsonl", [label_record(cid, c) for cid, c in built])
@@ -2870,7 +2883,7 @@ def examples_readme(built, records):
     out.append("omnidesk/labels.json, omnidesk/staff.json      GET /api/labels.json, GET /api/staff.json")
     out.append("regulations/*.md                               %d internal regulations (front matter audience: internal)" % len(REGULATIONS))
     out.append("labels.jsonl                                   ground truth per Omnidesk case (kbforge never reads it)")
-    out.append("tickets.jsonl                                  generic JSONL export, tickets 90001–90020 (+2 malformed lines)")
+    out.append("tickets.jsonl                                  generic JSONL export, tickets 90001–90020")
     out.append("tickets.labels.jsonl                           ground truth for tickets.jsonl")
     out.append("```")
     out.append("")
@@ -2910,15 +2923,40 @@ def examples_readme(built, records):
     out.append("")
     out.append("One ticket per line: `id`, `subject`, `status`, `created_at`, `updated_at` (ISO 8601), `channel`, `language`,")
     out.append("`tags`, `rating` (or null) and `messages` (`author`: customer|staff, `internal`, `body`, `created_at`).")
-    out.append("Deliberately malformed lines, for error handling tests:")
+    out.append("Deliberately malformed lines of tickets-malformed.jsonl, for error handling tests:")
     for line_no in sorted(MALFORMED_LINES):
         out.append("- line %d — %s" % (line_no, MALFORMED_LINES[line_no]))
     out.append("")
     return "\n".join(out)
 
 
+def force_walkthrough_case(items, pos):
+    """Case 10042 is the one ARCHITECTURE.md follows through the pipeline: a balance question by e-mail
+    with a certificate code and a phone, quoting an earlier reply, signed "Отправлено с iPhone",
+    answered with the standard text; a second operator leaves an internal note."""
+    j = next(i for i, (_, s) in enumerate(items) if s.kind == "flat" and s.topic.key == "balance"
+             and not s.empty_start and i >= pos)
+    (t_a, s_a), (t_b, s_b) = items[pos], items[j]
+    items[pos], items[j] = (t_a, s_b), (t_b, s_a)
+    walk = Persona(first="Ирина", last="Кузьмина", gender="f", email="irina.kuzmina84@icloud.com",
+                   phone="+7 (912) 345-67-89", user_id=8163342, lang="ru", client="apple_ru", company=None,
+                   sig="iphone")
+    s_b.force = {
+        "persona": walk, "channel": "email",
+        "question": ("", "Здравствуйте! Подскажите, как проверить баланс сертификата {code}? Мой телефон {phone}"),
+        "ctx": {"code": "K7QF-2MX9-PL4D-8RTA", "brand": "Л'Этуаль", "pct": "7"},
+        "quote_prev": {"staff_id": 7, "subject": "Re: Активация сертификата",
+                       "text": "Отдельно активировать сертификат не нужно — он становится активным сразу после оплаты "
+                               "заказа. Код и PIN из письма можно использовать в магазине или на сайте бренда.\n\n"
+                               "Подробнее: https://podarokplus.ru/help/activation"},
+        "staff": 5, "note_staff": 12,
+        "note": "Клиентка уже писала нам про активацию этого сертификата, заказ оплачен, всё в порядке. "
+                "Баланс у партнёра Л'Этуаль (комиссия {pct}%, конфиденциально) не запрашивала — отправили на страницу проверки.",
+    }
+
+
 def generate_jsonl(root):
-    """examples/tickets.jsonl: generic export with two deliberately malformed lines."""
+    """examples/tickets.jsonl (valid) and tickets-malformed.jsonl (two deliberately malformed lines)."""
     b = Builder(SEED_JSONL, msg_id_start=1, case_number_start=900000, uid_start=9900000)
     rng = b.rng
     picks = [("balance", 0), ("expiry", 0), ("where_to_use", 0), ("online_payment", 0), ("payment_methods", 0),
@@ -2956,9 +2994,11 @@ def generate_jsonl(root):
                               "created_at": "2025-08-02T15:40:11+03:00", "updated_at": "2025-08-02T16:02:45+03:00",
                               "channel": "chat", "language": "ru", "tags": ["баланс"], "rating": None},
                              ensure_ascii=False)
-    for line_no in sorted(MALFORMED_LINES):
-        rows.insert(line_no - 1, bad_json if line_no == 7 else no_messages)
     dump_text(root / "tickets.jsonl", "".join(r + "\n" for r in rows))
+    broken = rows[:14]
+    for line_no in sorted(MALFORMED_LINES):
+        broken.insert(line_no - 1, bad_json if line_no == 7 else no_messages)
+    dump_text(root / "tickets-malformed.jsonl", "".join(r + "\n" for r in broken))
     dump_jsonl(root / "tickets.labels.jsonl", labels)
 
 
@@ -3014,7 +3054,7 @@ def generate_small(base):
                 "https://admin.podarokplus.local/orders/{order}, письмо ушло в спам — переотправлено вручную. "
                 "Старший смены доб. 214 в курсе."}
     extras = []
-    t = TOPIC_BY_KEY["balance"]
+    t = TOPIC_BY_KEY["expiry"]
     extras.append(Spec("flat", t, t.intents[0], mode="open"))
     extras.append(Spec("spam", spam=True, item=SPAM_ITEMS[0]))
     extras.append(Spec("test", deleted=True))

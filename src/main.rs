@@ -9,7 +9,7 @@ use kbforge::cmd;
 
 fn init_logging(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("KBFORGE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("kbforge=info,ort=warn,warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("kbforge=info,ort=warn,qdrant_edge=error,warn"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
     if json {
         builder.json().init();

@@ -1,16 +1,366 @@
-//! TEMPORARY STUB: replaced by the real cleaner.
+//! Clean stage, pure core: turns one raw ticket message body into text that is safe and useful for the
+//! help center and the bot index. Text in, text out, no I/O, no panics on any input.
+//!
+//! Entry points:
+//! - [`clean_message`]: the whole cleaning of one body (structure first, then redaction).
+//! - [`strip_noise`]: only the structural part (no redaction).
+//! - [`redact`]: only the redaction of personal data.
+//! - [`html_to_text`]: an e-mail `content_html` body to plain text (run it before `clean_message`).
+//! - [`is_empty_request`]: true when a cleaned text holds no real question.
+//!
+//! Steps of [`strip_noise`], in order:
+//! 1. normalise characters (`normalize`): CRLF to LF, zero-width and control characters dropped, NBSP and
+//!    other Unicode spaces to a space, NFC;
+//! 2. cut quoted replies and forwards from the first marker line to the end, drop `>`-prefixed lines
+//!    (`quotes`);
+//! 3. cut signatures from the marker line to the end (`signature`);
+//! 4. drop messenger artefacts (`[Стикер]`, `<media omitted>`, ...) and collapse whitespace;
+//! 5. drop leading greetings and trailing thanks, only as whole sentences or leading clauses (`greeting`);
+//! 6. collapse whitespace again: runs of spaces to one, 3+ newlines to 2, trim.
+//!
+//! [`redact`] writes the placeholders `[email]`, `[phone]`, `[card]`, `[code]`, `[pin]`, `[order]` and
+//! `[url]` (an URL carrying a token, a code or personal data in its path or query).
+
+mod empty;
+mod greeting;
+mod html;
+mod normalize;
+mod quotes;
+mod redact;
+mod signature;
+/// The clean stage over the store (I/O lives there, not in this pure core).
 pub mod stage;
+
+pub use html::html_to_text;
+pub use redact::redact;
 pub use stage::run;
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct RedactionCounts { pub emails: usize, pub phones: usize, pub cards: usize, pub codes: usize, pub pins: usize, pub orders: usize, pub urls_with_tokens: usize }
-impl RedactionCounts {
-    pub fn total(&self) -> usize { self.emails + self.phones + self.cards + self.codes + self.pins + self.orders + self.urls_with_tokens }
-    pub fn add(&mut self, o: &RedactionCounts) { self.emails += o.emails; self.phones += o.phones; self.cards += o.cards; self.codes += o.codes; self.pins += o.pins; self.orders += o.orders; self.urls_with_tokens += o.urls_with_tokens; }
+/// The result of cleaning or redacting: the text and how many items of each kind were redacted.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cleaned {
+    pub text: String,
+    pub redactions: RedactionCounts,
 }
-pub struct Cleaned { pub text: String, pub redactions: RedactionCounts }
-pub fn clean_message(raw: &str) -> Cleaned { Cleaned { text: raw.trim().to_string(), redactions: RedactionCounts::default() } }
-pub fn strip_noise(raw: &str) -> String { raw.trim().to_string() }
-pub fn redact(text: &str) -> Cleaned { Cleaned { text: text.to_string(), redactions: RedactionCounts::default() } }
-pub fn html_to_text(html: &str) -> String { html.to_string() }
-pub fn is_empty_request(cleaned: &str) -> bool { cleaned.trim().len() < 12 }
+
+/// How many items of each kind of personal data were replaced by a placeholder.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RedactionCounts {
+    pub emails: usize,
+    pub phones: usize,
+    pub cards: usize,
+    pub codes: usize,
+    pub pins: usize,
+    pub orders: usize,
+    pub urls_with_tokens: usize,
+}
+
+impl RedactionCounts {
+    /// All redactions together.
+    pub fn total(&self) -> usize {
+        self.emails
+            + self.phones
+            + self.cards
+            + self.codes
+            + self.pins
+            + self.orders
+            + self.urls_with_tokens
+    }
+
+    /// Adds `other` to `self`, field by field.
+    pub fn add(&mut self, other: &RedactionCounts) {
+        self.emails += other.emails;
+        self.phones += other.phones;
+        self.cards += other.cards;
+        self.codes += other.codes;
+        self.pins += other.pins;
+        self.orders += other.orders;
+        self.urls_with_tokens += other.urls_with_tokens;
+    }
+}
+
+/// Whole cleaning of one message body: normalise, strip quoted replies/forwards, strip signatures, strip
+/// leading greetings and trailing thanks, collapse whitespace, then redact.
+pub fn clean_message(raw: &str) -> Cleaned {
+    redact(&strip_noise(raw))
+}
+
+/// Only the structural part (no redaction): quotes, signatures, greetings, whitespace.
+pub fn strip_noise(raw: &str) -> String {
+    let text = normalize::normalize_chars(raw);
+    let text = quotes::strip_quotes(&text);
+    let text = signature::strip_signature(&text);
+    let text = normalize::remove_artefacts(&text);
+    let text = normalize::collapse_whitespace(&text);
+    let text = greeting::strip_greeting(&text);
+    let text = greeting::strip_trailing_thanks(&text);
+    normalize::collapse_whitespace(&text)
+}
+
+/// True when the cleaned text holds no real question: empty, only a greeting ("Здравствуйте",
+/// "Добрый день!", "hello"), "помогите", "у меня вопрос", "?", emoji/sticker placeholders, etc.
+pub fn is_empty_request(cleaned: &str) -> bool {
+    empty::is_empty_request(cleaned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_total_and_add() {
+        let mut a = RedactionCounts {
+            emails: 1,
+            phones: 2,
+            ..Default::default()
+        };
+        let b = RedactionCounts {
+            cards: 1,
+            codes: 1,
+            pins: 1,
+            orders: 1,
+            urls_with_tokens: 1,
+            emails: 1,
+            phones: 0,
+        };
+        assert_eq!(a.total(), 3);
+        a.add(&b);
+        assert_eq!(a.total(), 9);
+        assert_eq!(a.emails, 2);
+        assert_eq!(RedactionCounts::default().total(), 0);
+    }
+
+    #[test]
+    fn full_pipeline_email_reply() {
+        let raw = "Здравствуйте!\r\n\r\nПодскажите, как активировать сертификат ABCD-1234-EFGH-5678? \
+                   Мой телефон +7 (912) 345-67-89, почта ivan.petrov@mail.ru.\r\n\r\nЗаранее спасибо!\r\n\r\n\
+                   С уважением,\r\nИван Петров\r\n\r\nпн, 5 мая 2025 г. в 10:00, Служба поддержки <help@x.ru>:\r\n\
+                   > Добрый день! Чем можем помочь?\r\n";
+        let c = clean_message(raw);
+        assert_eq!(
+            c.text,
+            "Подскажите, как активировать сертификат [code]? Мой телефон [phone], почта [email]."
+        );
+        assert_eq!(c.redactions.codes, 1);
+        assert_eq!(c.redactions.phones, 1);
+        assert_eq!(c.redactions.emails, 1);
+        assert_eq!(c.redactions.total(), 3);
+    }
+
+    #[test]
+    fn full_pipeline_chat_message() {
+        let raw = "Добрый день\u{00A0}\u{200B}! [Стикер]\nзаказ № 4587123 не пришёл код\n\nОтправлено с iPhone";
+        let c = clean_message(raw);
+        assert_eq!(c.text, "Заказ № [order] не пришёл код");
+        assert_eq!(c.redactions.orders, 1);
+    }
+
+    #[test]
+    fn full_pipeline_html() {
+        let html = "<div>Здравствуйте!</div><div>Где проверить баланс карты?</div><div><br></div>\
+                    <div class=\"gmail_quote\"><div class=\"gmail_attr\">пн, 5 мая 2025 г. в 10:00, Поддержка &lt;help@x.ru&gt;:</div>\
+                    <blockquote>Старый текст</blockquote></div>";
+        let text = html_to_text(html);
+        assert_eq!(clean_message(&text).text, "Где проверить баланс карты?");
+    }
+
+    #[test]
+    fn full_pipeline_outlook_html() {
+        let html = "<html><head><style>p{margin:0}</style></head><body><p>Добрый день!</p>\
+                    <p>Сертификат на 5000&nbsp;рублей не принимают на кассе, тел. 8&nbsp;912&nbsp;345&nbsp;67&nbsp;89</p>\
+                    <p>С уважением,<br>Мария</p><hr><div id=\"divRplyFwdMsg\"><b>От:</b> Поддержка &lt;help@x.ru&gt;<br>\
+                    <b>Отправлено:</b> 5 мая 2025 г. 10:00<br><b>Кому:</b> Мария<br><b>Тема:</b> Re: сертификат</div>\
+                    <div>Старое письмо</div></body></html>";
+        let c = clean_message(&html_to_text(html));
+        assert_eq!(
+            c.text,
+            "Сертификат на 5000 рублей не принимают на кассе, тел. [phone]"
+        );
+        assert_eq!(c.redactions.total(), 1);
+    }
+
+    #[test]
+    fn signature_and_quote_in_english() {
+        let raw = "Hi team,\n\nMy gift card code does not work at checkout.\n\nThanks,\nJohn\n\n\
+                   On Mon, May 5, 2025 at 10:00 AM Support <help@x.com> wrote:\n> Hello John";
+        assert_eq!(
+            strip_noise(raw),
+            "My gift card code does not work at checkout."
+        );
+    }
+
+    #[test]
+    fn strip_noise_keeps_content_and_does_not_redact() {
+        assert_eq!(
+            strip_noise(
+                "Здравствуйте, подскажите как активировать сертификат? Мой номер 89123456789"
+            ),
+            "Подскажите как активировать сертификат? Мой номер 89123456789"
+        );
+        assert_eq!(
+            strip_noise("Спасибо, а где проверить баланс?"),
+            "Спасибо, а где проверить баланс?"
+        );
+    }
+
+    #[test]
+    fn empty_request_after_cleaning() {
+        for raw in [
+            "Здравствуйте!",
+            "Добрый день!\n\nС уважением,\nАнна",
+            "[Стикер]",
+            "Hello\n\nSent from my iPhone",
+            "?",
+            "",
+        ] {
+            assert!(is_empty_request(&strip_noise(raw)), "{raw:?}");
+        }
+        assert!(!is_empty_request(&strip_noise(
+            "Здравствуйте! Не приходит код сертификата"
+        )));
+    }
+    /// Small LCG so the randomized test needs no extra crate and is reproducible.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            self.0 >> 33
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    /// Pieces that hit the interesting paths: markers, digits, separators, tags, entities.
+    const PIECES: &[&str] = &[
+        "Здравствуйте",
+        "Спасибо",
+        "С уважением,",
+        "--",
+        "> ",
+        ">",
+        "-----Original Message-----",
+        "От:",
+        "From:",
+        "Sent:",
+        "Тема:",
+        "On ",
+        " wrote:",
+        "написал(а):",
+        "пн, 5 мая 2025 г. в 10:00",
+        "<a@b.ru>",
+        "@",
+        "+7",
+        "8",
+        "9",
+        "(",
+        ")",
+        "-",
+        " ",
+        "\n",
+        "\r\n",
+        "\n\n\n",
+        "4111",
+        "ABCD",
+        "-1234",
+        "PIN ",
+        "пин-код ",
+        "заказ № ",
+        "код: ",
+        "https://x.ru/?token=",
+        "&amp;",
+        "&#",
+        ";",
+        "<",
+        ">",
+        "<p>",
+        "</p>",
+        "<blockquote>",
+        "</div>",
+        "<br>",
+        "<script>",
+        "<!--",
+        "\u{200B}",
+        "\u{00A0}",
+        "\u{FEFF}",
+        "\u{0301}",
+        "\u{1F600}",
+        "\u{0000}",
+        "ё",
+        "É",
+        "[Стикер]",
+        "?",
+        "!",
+        ".",
+        ",",
+        ":",
+        "Привет",
+        "Hi",
+        "Thanks,",
+        "Иван",
+        "5000 рублей",
+        "₽",
+    ];
+
+    fn random_string(rng: &mut Lcg) -> String {
+        let len = rng.below(40);
+        let mut s = String::new();
+        for _ in 0..len {
+            match rng.below(4) {
+                0 => {
+                    // any Unicode scalar value
+                    let c = loop {
+                        let v = (rng.next() % 0x11_0000) as u32;
+                        if let Some(c) = char::from_u32(v) {
+                            break c;
+                        }
+                    };
+                    s.push(c);
+                }
+                1 => s.push(char::from(b' ' + rng.below(95) as u8)),
+                _ => s.push_str(PIECES[rng.below(PIECES.len())]),
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn randomized_never_panics() {
+        let mut rng = Lcg(0x5eed_cafe);
+        for _ in 0..3000 {
+            let s = random_string(&mut rng);
+            let cleaned = clean_message(&s);
+            let _ = strip_noise(&s);
+            let _ = is_empty_request(&s);
+            let _ = is_empty_request(&cleaned.text);
+            let html = html_to_text(&s);
+            let _ = clean_message(&html);
+            // redaction is idempotent on its own output
+            let again = redact(&cleaned.text);
+            assert_eq!(again.text, cleaned.text, "input {s:?}");
+        }
+    }
+
+    #[test]
+    fn huge_input_is_fast_and_safe() {
+        let unit =
+            "Здравствуйте! Код ABCD-1234-EFGH-5678, тел. +7 912 345-67-89, 5000 рублей.\n> quote\n";
+        let big = unit.repeat(5_000); // ~0.5 MB
+        let start = std::time::Instant::now();
+        let c = clean_message(&big);
+        let _ = html_to_text(&format!("<div>{big}</div>"));
+        assert_eq!(c.redactions.codes, 5_000);
+        assert_eq!(c.redactions.phones, 5_000);
+        assert!(start.elapsed().as_secs() < 30, "took {:?}", start.elapsed());
+        let one_line = "a".repeat(1_000_000);
+        assert_eq!(clean_message(&one_line).text, one_line);
+        let digits = "1".repeat(100_000);
+        assert_eq!(clean_message(&digits).text, digits);
+        let words = "abcd ".repeat(100_000);
+        assert_eq!(redact(&words).redactions.total(), 0);
+    }
+}

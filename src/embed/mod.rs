@@ -21,6 +21,7 @@ use fastembed::{
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use crate::pipeline::report::count;
 use crate::pipeline::StageReport;
 use crate::store::{vector_from_bytes, vector_to_bytes, Store};
 
@@ -200,11 +201,15 @@ pub fn text_hash(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
-/// How many vectors came from the cache and how many were computed.
+/// How the texts of one call were served.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct CacheStats {
+    /// Distinct texts whose vector was already in the store.
     pub cached: usize,
+    /// Distinct texts embedded now.
     pub computed: usize,
+    /// Texts that repeat another text of the same call.
+    pub repeated: usize,
 }
 
 /// Embeds `texts` (prefixes already applied) through the store's cache; returns vectors in order.
@@ -223,7 +228,8 @@ pub async fn embed_cached(
             missing_hashes.push(h.clone());
         }
     }
-    let stats = CacheStats { cached: texts.len() - missing.len(), computed: missing.len() };
+    let distinct = hashes.iter().collect::<std::collections::HashSet<_>>().len();
+    let stats = CacheStats { cached: distinct - missing.len(), computed: missing.len(), repeated: texts.len() - distinct };
     if !missing.is_empty() {
         let vectors = tokio::task::block_in_place(|| embedder.embed(&missing))?;
         let mut tx = store.pool().begin().await?;
@@ -283,10 +289,11 @@ pub async fn run(store: &Store, embedder: &Embedder) -> anyhow::Result<StageRepo
     report.written = stats.computed;
     report.unchanged = stats.cached;
     report.summary = format!(
-        "{} questions, {} embedded, {} from cache (model {})",
-        texts.len(),
-        stats.computed,
-        stats.cached,
+        "{} questions ({} repeated word for word): {} embedded, {} from cache (model {})",
+        count(texts.len()),
+        count(stats.repeated),
+        count(stats.computed),
+        count(stats.cached),
         embedder.model_id()
     );
     Ok(report.finish(started))

@@ -26,9 +26,16 @@ pub struct QaPair {
     pub has_note: bool,
 }
 
-/// Picks the question and the answer from a cleaned thread (pure).
+/// Picks the question and the answer from a cleaned thread (pure). When the opening message holds no
+/// question ("Здравствуйте") and the customer asked it in a later message, that message is the question.
 pub fn extract_pair(thread: &[ThreadMessage]) -> Option<QaPair> {
-    let question = thread.iter().find(|m| m.author == "customer" && !m.internal)?.text.clone();
+    let mut customer = thread.iter().filter(|m| m.author == "customer" && !m.internal);
+    let opening = customer.next()?;
+    let question = if crate::clean::is_empty_request(&opening.text) {
+        customer.find(|m| !crate::clean::is_empty_request(&m.text)).unwrap_or(opening).text.clone()
+    } else {
+        opening.text.clone()
+    };
     let answer = thread
         .iter()
         .rev()
@@ -139,7 +146,7 @@ mod tests {
             m("staff", false, "В магазинах партнёров."),
         ];
         let pair = extract_pair(&thread).unwrap();
-        assert_eq!(pair.question, "Здравствуйте");
+        assert_eq!(pair.question, "Где потратить?");
         assert_eq!(pair.answer, "В магазинах партнёров.");
     }
 

@@ -126,7 +126,7 @@ impl Context {
             Stage::PublishSite => {
                 let (articles, errors) = kb::load_all(&kb_dir);
                 warn_kb_errors(&errors);
-                crate::publish::site::publish(&articles, &cfg.site, &root)?
+                crate::publish::site::publish(&articles, &cfg.site, &root, &kb_dir)?
             }
             Stage::PublishIndex => {
                 let (articles, errors) = kb::load_all(&kb_dir);

@@ -207,12 +207,16 @@ pub fn write_site(out_dir: &Path, pages: &[Page]) -> std::io::Result<WriteCounts
     Ok(counts)
 }
 
-/// The `publish site` stage.
-pub fn publish(articles: &[Article], config: &SiteConfig, root: &Path) -> anyhow::Result<StageReport> {
+/// The `publish site` stage. Approved articles that made it onto the site become `published`.
+pub fn publish(articles: &[Article], config: &SiteConfig, root: &Path, kb_dir: &Path) -> anyhow::Result<StageReport> {
     let started = Instant::now();
     let pages = build_pages(articles, config)?;
     let out_dir = root.join(&config.out_dir);
     let counts = write_site(&out_dir, &pages)?;
+    let now = crate::store::now();
+    for a in articles.iter().filter(|a| a.is_public_live() && a.front.status == crate::kb::Status::Approved) {
+        crate::kb::set_front_matter_fields(&kb_dir.join(&a.path), &[("status", "published"), ("published_at", &now)])?;
+    }
     let live = articles.iter().filter(|a| a.is_public_live()).count();
     let mut report = StageReport::new("publish site", started);
     report.processed = pages.len();

@@ -1,0 +1,262 @@
+//! Leading greetings and trailing thanks.
+//!
+//! A greeting is removed at the start of the text only, with the name or address that follows it
+//! ("Здравствуйте, Анна!", "Hi John,", "Уважаемая служба поддержки!"); when it is a leading clause
+//! ("Здравствуйте, подскажите ...") only the clause goes and the first letter of the rest is capitalised.
+//! Thanks are removed at the end only when they form the whole last sentence ("Заранее спасибо!",
+//! "Спасибо за обращение!", "Thank you"); "Спасибо, а где проверить баланс?" is kept.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::signature::name_like;
+
+/// Thanks and polite closings (used case-insensitively). Shared with the signature step.
+pub(crate) const THANKS: &str = r"(?:(?:(?:заранее|большое|огромное|очень|ещё\s+раз|еще\s+раз)\s+)*(?:спасибо|спасибки|спс|пасиб[оа]?|благодарю|благодарим|мерси|сенкс)(?:\s+(?:вам|заранее|большое|огромное|преогромное|ещё\s+раз|еще\s+раз))*(?:\s+за\s+(?:ваш[уеи]?\s+|быстр\w*\s+|оперативн\w*\s+|скор\w*\s+)?(?:обращение|помощь|ответ|ответы|понимание|внимание|оперативность|содействие|информацию|терпение|разъяснени[ея]|консультацию|решение|поддержку))?|(?:буду\s+)?(?:очень\s+)?(?:заранее\s+)?(?:благодар(?:ен|на|ны)|признател(?:ен|ьна|ьны))(?:\s+за\s+(?:ваш\s+|быстрый\s+|скорый\s+|оперативный\s+)?(?:ответ|помощь))?|(?:с\s+нетерпением\s+)?жду\s+(?:вашего\s+|скорого\s+|вашего\s+скорого\s+)?ответа|хорошего\s+(?:дня|вечера|вам\s+дня)|(?:many\s+)?thanks?(?:\s+(?:you|a\s+lot|so\s+much|very\s+much|in\s+advance|again))*(?:\s+for\s+(?:your\s+)?(?:help|reply|answer|time|assistance|support|understanding|attention))?|thx|ty|have\s+a\s+(?:nice|good|great)\s+day|looking\s+forward\s+to\s+(?:your\s+)?(?:reply|response|hearing\s+from\s+you))";
+
+static GREETING_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:здравствуйте|здраствуйте|здравствуй|здрасьте|здрасте|добрый\s+день|добрый\s+вечер|доброе\s+утро|доброй\s+ночи|доброго\s+времени\s+суток|доброго\s+дня|доброго\s+утра|доброго\s+вечера|приветствую|приветики|привет|салют|хай|алло|ало|hello|hallo|hiya|hi|hey|good\s+morning|good\s+afternoon|good\s+evening|greetings)(?:\s+(?:всем|вам|there|all|everyone|team))?\b",
+    )
+    .expect("valid greeting regex")
+});
+
+/// "Уважаемая служба поддержки!", "Уважаемые,", "Dear Support Team,".
+static ADDRESS_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:уважаем(?:ая|ый|ые|ое)|dear)(?:[ \t]+[^\n!?.,:;]{1,50})?[ \t]*[!,.:;]")
+        .expect("valid address regex")
+});
+
+/// A name or address after a greeting, on the same line, up to a terminator.
+static NAME_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[ \t]*,?[ \t]*([^\n!?.,:;]{1,60}?)[ \t]*(?:[!.,:;]+|\n|$)")
+        .expect("valid name regex")
+});
+
+static LEAD_PUNCT_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\s!.,:;…)\-—–]*").expect("valid punct regex"));
+
+static TRAILING_THANKS_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)(^|[.!?…)]|\n)[ \t]*(?:{THANKS})[\s!.,…)(:;*^\p{{Extended_Pictographic}}\p{{So}}\u{{FE0F}}]*$"
+    ))
+    .expect("valid trailing thanks regex")
+});
+
+/// Lowercase words that may follow a greeting as an address ("Добрый день, коллеги!").
+const ADDRESS_WORDS: &[&str] = &[
+    "коллеги",
+    "друзья",
+    "поддержка",
+    "служба поддержки",
+    "команда",
+    "уважаемые",
+    "team",
+    "support",
+    "support team",
+    "all",
+    "everyone",
+    "guys",
+    "there",
+];
+
+/// Removes leading greetings (up to three in a row) and the name or address that follows them.
+pub(crate) fn strip_greeting(text: &str) -> String {
+    let mut rest = text.trim_start();
+    let mut removed = false;
+    for _ in 0..3 {
+        let after = if let Some(m) = GREETING_RE.find(rest) {
+            let mut after = &rest[m.end()..];
+            if let Some(caps) = NAME_AFTER_RE.captures(after) {
+                let name = caps[1].trim();
+                let lower = name.to_lowercase();
+                if (name_like(name) && !looks_like_verb(name))
+                    || ADDRESS_WORDS.contains(&lower.as_str())
+                {
+                    after = &after[caps.get(0).map_or(0, |m| m.end())..];
+                }
+            }
+            after
+        } else if let Some(m) = ADDRESS_RE.find(rest) {
+            &rest[m.end()..]
+        } else {
+            break;
+        };
+        let punct = LEAD_PUNCT_RE.find(after).map_or(0, |m| m.end());
+        rest = &after[punct..];
+        removed = true;
+    }
+    if removed {
+        capitalize_first(rest)
+    } else {
+        text.to_string()
+    }
+}
+
+/// Imperative verbs ("Подскажите", "Помогите", "Проверьте") end in -те; names do not.
+fn looks_like_verb(name: &str) -> bool {
+    name.split_whitespace().any(|w| {
+        let w = w.to_lowercase();
+        w.ends_with("те") || w.ends_with("ть") || w.ends_with("сь")
+    })
+}
+
+/// Uppercases the first letter when the first word is all lowercase ("подскажите" but not "iPhone").
+fn capitalize_first(s: &str) -> String {
+    let first_word = s.split_whitespace().next().unwrap_or("");
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if c.is_lowercase() && !first_word.chars().any(char::is_uppercase) => {
+            c.to_uppercase().chain(chars).collect()
+        }
+        _ => s.to_string(),
+    }
+}
+
+/// Removes thanks that form the whole last sentence (up to three in a row).
+pub(crate) fn strip_trailing_thanks(text: &str) -> String {
+    let mut out = text.trim_end().to_string();
+    for _ in 0..3 {
+        let Some(caps) = TRAILING_THANKS_RE.captures(&out) else {
+            break;
+        };
+        let (Some(m), Some(keep)) = (caps.get(0), caps.get(1)) else {
+            break;
+        };
+        let cut = m.start() + keep.as_str().len();
+        out.truncate(cut);
+        let trimmed = out.trim_end().len();
+        out.truncate(trimmed);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn greeting_table() {
+        let cases: &[(&str, &str)] = &[
+            ("Здравствуйте!", ""),
+            ("Здравствуйте", ""),
+            (
+                "Здравствуйте!\nКак активировать сертификат?",
+                "Как активировать сертификат?",
+            ),
+            ("Здравствуйте, Анна!", ""),
+            ("Здравствуйте, Анна! Где мой код?", "Где мой код?"),
+            ("Здравствуйте, Анна Петровна. Где мой код?", "Где мой код?"),
+            (
+                "Здравствуйте, подскажите как активировать сертификат?",
+                "Подскажите как активировать сертификат?",
+            ),
+            (
+                "Здравствуйте подскажите как активировать?",
+                "Подскажите как активировать?",
+            ),
+            (
+                "Здравствуйте, Подскажите пожалуйста.",
+                "Подскажите пожалуйста.",
+            ),
+            ("Здравствуйте, Помогите!", "Помогите!"),
+            ("Здравствуйте, Я купил сертификат.", "Я купил сертификат."),
+            (
+                "Здравствуйте, Сертификат не работает.",
+                "Сертификат не работает.",
+            ),
+            (
+                "Здравствуйте\nСертификат\nне работает",
+                "Сертификат\nне работает",
+            ),
+            ("Добрый день. У меня вопрос", "У меня вопрос"),
+            ("Добрый день, коллеги! Вопрос", "Вопрос"),
+            ("Доброе утро", ""),
+            ("Доброго времени суток! Код?", "Код?"),
+            ("Привет", ""),
+            ("Привет, где баланс", "Где баланс"),
+            ("Приветствую! Где баланс", "Где баланс"),
+            ("Здравствуйте! Добрый день! Вопрос", "Вопрос"),
+            (
+                "Hello,\nI can't activate my card",
+                "I can't activate my card",
+            ),
+            ("Hi John, I can't activate", "I can't activate"),
+            ("Hi, I Need Help.", "I Need Help."),
+            ("Hi there! Code?", "Code?"),
+            ("hello", ""),
+            ("Уважаемая служба поддержки! Где код?", "Где код?"),
+            ("Уважаемые, подскажите", "Подскажите"),
+            ("Dear Support Team,\nwhere is my code?", "Where is my code?"),
+            (
+                "Добрый день, iPhone не открывает ссылку",
+                "iPhone не открывает ссылку",
+            ),
+            // not greetings
+            (
+                "Приветственный бонус не начислен",
+                "Приветственный бонус не начислен",
+            ),
+            ("Хайп вокруг сертификатов", "Хайп вокруг сертификатов"),
+            ("History of my order", "History of my order"),
+            (
+                "Как активировать? Здравствуйте",
+                "Как активировать? Здравствуйте",
+            ),
+            ("", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(strip_greeting(input), *want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn trailing_thanks_table() {
+        let cases: &[(&str, &str)] = &[
+            ("Где код? Спасибо!", "Где код?"),
+            ("Где код?\nСпасибо!", "Где код?"),
+            ("Где код?\n\nЗаранее спасибо", "Где код?"),
+            ("Где код? Спасибо большое за помощь!!!", "Где код?"),
+            ("Где код? Спасибо вам большое 🙏", "Где код?"),
+            (
+                "Код не пришёл. Заранее благодарю за ответ.",
+                "Код не пришёл.",
+            ),
+            ("Код не пришёл. Буду благодарна за ответ!", "Код не пришёл."),
+            ("Код не пришёл. Жду ответа.", "Код не пришёл."),
+            ("Код не пришёл. Спасибо! Хорошего дня!", "Код не пришёл."),
+            (
+                "Ваш код отправлен. Спасибо за обращение!",
+                "Ваш код отправлен.",
+            ),
+            ("Where is my code? Thank you", "Where is my code?"),
+            ("Where is my code? Thanks in advance!", "Where is my code?"),
+            (
+                "Where is my code?\nThank you very much for your help.",
+                "Where is my code?",
+            ),
+            ("Спасибо!", ""),
+            ("Thank you", ""),
+            // must keep
+            (
+                "Спасибо, а где проверить баланс?",
+                "Спасибо, а где проверить баланс?",
+            ),
+            (
+                "Спасибо за ответ, но код не работает",
+                "Спасибо за ответ, но код не работает",
+            ),
+            (
+                "Как сказать спасибо курьеру?",
+                "Как сказать спасибо курьеру?",
+            ),
+            ("Я написал спасибо", "Я написал спасибо"),
+            ("Thanks, but the code fails", "Thanks, but the code fails"),
+            ("Где код? Спасибо, Анна", "Где код? Спасибо, Анна"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(strip_trailing_thanks(input), *want, "{input:?}");
+        }
+    }
+}

@@ -1,0 +1,362 @@
+//! Signatures: cut from the marker line to the end.
+//!
+//! Strong markers (cut wherever they stand): `С уважением`, `Всего доброго`, `Best regards`, `Regards`,
+//! ... alone or followed by a name; the `--` delimiter; mobile and app footers (`Отправлено с iPhone`,
+//! `Sent from my Android`, `Отправлено из мобильной Почты Mail.ru`, `Get Outlook for iOS`, ...).
+//! Weak markers (`Спасибо,`, `Thanks,`, `Cheers,`) cut only near the end: when every line after them is
+//! a name or a contact line.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::greeting::THANKS;
+
+static SIGNOFF_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:с\s+уважением(?:\s+и\s+благодарностью)?|с\s+наилучшими\s+пожеланиями|всего\s+(?:доброго|хорошего|наилучшего)|(?:best|kind|warm|warmest|kindest)\s+regards|regards|best\s+wishes|(?:yours\s+)?sincerely|yours\s+faithfully|respectfully)",
+    )
+    .expect("valid signoff regex")
+});
+
+static MOBILE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:отправлено|послано|sent|отправлено\s+через)\s+(?:с|со|из|from|via|через|using|with)\s+(.{1,80})$",
+    )
+    .expect("valid mobile regex")
+});
+
+static DEVICE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:iphone|ipad|ipod|android|samsung|galaxy|xiaomi|redmi|huawei|honor|pixel|nokia|mobile|мобильн|почт|mail|outlook|яндекс|yandex|gmail|телефона|смартфона|устройства|device|планшета|windows|mac|blackberry|^моего|^my\s|spark|bluemail|aquamail|myoffice|yahoo|proton|tutanota|приложения|app\b)",
+    )
+    .expect("valid device regex")
+});
+
+static OUTLOOK_APP_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:get|download|скачайте|загрузите|получить|получите)\s+outlook\s+(?:for|для)\s+\S+",
+    )
+    .expect("valid outlook regex")
+});
+
+static WEAK_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)^(?:{THANKS}|best|cheers|всех\s+благ)(?P<tail>.*)$"
+    ))
+    .expect("valid weak signoff regex")
+});
+
+/// Words that start a sentence, never a name.
+const NOT_NAMES: &[&str] = &[
+    "я",
+    "мне",
+    "меня",
+    "мы",
+    "нам",
+    "у",
+    "в",
+    "во",
+    "на",
+    "не",
+    "нет",
+    "да",
+    "как",
+    "где",
+    "что",
+    "почему",
+    "когда",
+    "можно",
+    "это",
+    "если",
+    "по",
+    "а",
+    "и",
+    "но",
+    "или",
+    "пожалуйста",
+    "спасибо",
+    "вопрос",
+    "код",
+    "сертификат",
+    "заказ",
+    "хочу",
+    "прошу",
+    "помогите",
+    "подскажите",
+    "скажите",
+    "жду",
+    "i",
+    "my",
+    "we",
+    "it",
+    "the",
+    "please",
+    "can",
+    "how",
+    "where",
+    "what",
+    "why",
+    "when",
+    "thanks",
+    "thank",
+    "is",
+    "do",
+    "does",
+    "not",
+    "no",
+    "yes",
+    "hi",
+    "hello",
+    "вы",
+    "ваш",
+    "ваша",
+];
+
+/// Lowercase words allowed inside a company name or signature line.
+const NAME_FILLERS: &[&str] = &[
+    "команда",
+    "служба",
+    "поддержки",
+    "отдел",
+    "team",
+    "support",
+    "of",
+    "the",
+    "and",
+    "и",
+    "из",
+    "from",
+    "de",
+    "van",
+    "von",
+    "оглы",
+    "кызы",
+];
+
+/// Cuts the signature, if any, from its first line to the end.
+pub(crate) fn strip_signature(text: &str) -> String {
+    let lines: Vec<&str> = text.split('\n').collect();
+    for (i, line) in lines.iter().enumerate() {
+        let l = line.trim();
+        if l.is_empty() || l.len() > 300 {
+            continue;
+        }
+        if is_strong_marker(l) || is_weak_marker(l, &lines[i + 1..]) {
+            return lines[..i].join("\n");
+        }
+    }
+    text.to_string()
+}
+
+fn is_strong_marker(l: &str) -> bool {
+    if l == "--" {
+        return true;
+    }
+    if let Some(caps) = MOBILE_RE.captures(l) {
+        let tail = &caps[1];
+        if !tail.contains('?') && DEVICE_RE.is_match(tail) {
+            return true;
+        }
+    }
+    if OUTLOOK_APP_RE.is_match(l) {
+        return true;
+    }
+    if let Some(m) = SIGNOFF_RE.find(l) {
+        return signoff_tail_ok(&l[m.end()..]);
+    }
+    false
+}
+
+/// After a sign-off phrase: nothing, punctuation and then nothing or a name, or a space and a name.
+fn signoff_tail_ok(rest: &str) -> bool {
+    let Some(first) = rest.chars().next() else {
+        return true;
+    };
+    if first.is_alphanumeric() {
+        return false;
+    }
+    let stripped = rest.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | '.' | '!' | ':' | ';' | '—' | '–' | '-')
+    });
+    if stripped.is_empty() {
+        return true;
+    }
+    name_like(stripped)
+}
+
+fn is_weak_marker(l: &str, following: &[&str]) -> bool {
+    let Some(caps) = WEAK_RE.captures(l) else {
+        return false;
+    };
+    let tail = caps.name("tail").map_or("", |m| m.as_str());
+    if let Some(first) = tail.chars().next() {
+        if first.is_alphanumeric() {
+            return false;
+        }
+    }
+    let tail = tail.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | '.' | '!' | ':' | ';' | '—' | '–' | '-' | ')')
+    });
+    if !tail.is_empty() && !name_like(tail) {
+        return false;
+    }
+    let rest: Vec<&str> = following
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .take(5)
+        .collect();
+    if rest.is_empty() {
+        // Only a trailing "Спасибо, Иван" is a signature; a bare "Спасибо!" is left to the thanks step.
+        return !tail.is_empty();
+    }
+    rest.len() <= 4 && rest.iter().all(|s| name_like(s) || contact_like(s))
+}
+
+/// A phone, e-mail, site or position line of a signature.
+fn contact_like(s: &str) -> bool {
+    if s.contains('@') || s.starts_with("http") || s.starts_with("www.") {
+        return !s.contains('?');
+    }
+    let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
+    digits >= 7
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | '(' | ')' | '-' | ' ' | '.'))
+}
+
+/// A person's or company's name: 1–4 words, each capitalised (or a filler like "команда"), no question.
+pub(crate) fn name_like(s: &str) -> bool {
+    let mut s = s.trim().trim_end_matches([',', '!', ')']);
+    // a final dot ends the line unless it belongs to an initial ("Анна С.")
+    if let Some(body) = s.strip_suffix('.') {
+        let last = body.rsplit(' ').next().unwrap_or("");
+        if last.chars().count() > 1 {
+            s = body;
+        }
+    }
+    if s.is_empty() || s.len() > 80 || s.contains('?') {
+        return false;
+    }
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if words.is_empty() || words.len() > 4 {
+        return false;
+    }
+    let first_lower = words[0]
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    if NOT_NAMES.contains(&first_lower.as_str()) {
+        return false;
+    }
+    words.iter().all(|w| {
+        let lower = w.to_lowercase();
+        if NAME_FILLERS.contains(&lower.as_str()) {
+            return true;
+        }
+        let core = w.trim_start_matches(['«', '"', '\'', '(']);
+        let mut chars = core.chars();
+        let Some(first) = chars.next() else {
+            return false;
+        };
+        if !first.is_uppercase() {
+            return false;
+        }
+        let letters_ok = core
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '-' | '.' | '\'' | '»' | '"' | ')' | ','));
+        // a lone capital letter is an initial only with a dot: "И."
+        let len = core.chars().filter(|c| c.is_alphabetic()).count();
+        letters_ok && (len > 1 || core.contains('.'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &str = "Не могу активировать сертификат.\nПишет ошибка.";
+
+    #[test]
+    fn signature_styles_table() {
+        let sigs: &[&str] = &[
+            "С уважением,\nИван Петров",
+            "С уважением, Иван Петров\n+7 912 345-67-89",
+            "С уважением\nАнна",
+            "С уважением.",
+            "С уважением и благодарностью, Анна",
+            "Всего доброго!",
+            "Всего доброго,\nМария",
+            "Best regards,\nJohn Smith\nAcme Inc.",
+            "Kind regards,\nJohn",
+            "Regards,\nJohn",
+            "Thanks,\nJohn",
+            "Thanks,\nJohn Smith\njohn@example.com",
+            "Спасибо,\nИван",
+            "Спасибо!\nАнна Сергеевна\n8 912 345 67 89",
+            "Спасибо, Иван",
+            "Cheers,\nBob",
+            "-- \nИван Петров\nООО Ромашка",
+            "--\nJohn",
+            "Отправлено с iPhone",
+            "Отправлено с моего iPhone",
+            "Sent from my iPhone",
+            "Sent from my Android",
+            "Sent from my Samsung Galaxy smartphone.",
+            "Sent from Mail for Windows",
+            "Отправлено из мобильной Почты Mail.ru",
+            "Отправлено из приложения Яндекс Почта",
+            "Отправлено из Яндекс.Почты для Android",
+            "Get Outlook for iOS",
+            "Get Outlook for Android<https://aka.ms/ghei36>",
+            "Sincerely,\nJane",
+        ];
+        for sig in sigs {
+            let input = format!("{BODY}\n\n{sig}");
+            assert_eq!(strip_signature(&input).trim_end(), BODY, "sig: {sig:?}");
+        }
+    }
+
+    #[test]
+    fn not_signatures_table() {
+        let texts: &[&str] = &[
+            "С уважением отношусь к вашей компании, но код не работает",
+            "С уважением, прошу вернуть деньги за сертификат",
+            "Всего доброго хотел пожелать, но код не работает",
+            "Спасибо, а где проверить баланс?",
+            "Спасибо!\nА где проверить баланс?",
+            "Спасибо!\nКод не работает",
+            "Спасибо за ответ, но код всё равно не работает",
+            "Отправлено с карты Сбербанка 5000 рублей",
+            "Sent from the shop to my address",
+            "Текст\n---\nещё текст",
+            "Regardless of that, code fails",
+            "Thanks for the reply. The code still fails.",
+        ];
+        for t in texts {
+            assert_eq!(strip_signature(t), *t, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn name_like_table() {
+        for s in [
+            "Иван",
+            "Иван Петров",
+            "John Smith",
+            "Анна С.",
+            "ООО «Ромашка»",
+            "команда Podarok",
+        ] {
+            assert!(name_like(s), "{s:?}");
+        }
+        for s in [
+            "прошу вернуть",
+            "Я купил",
+            "Где код?",
+            "В Москве сегодня холодно и сыро",
+            "а",
+        ] {
+            assert!(!name_like(s), "{s:?}");
+        }
+    }
+}

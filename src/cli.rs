@@ -66,6 +66,11 @@ pub enum Command {
     },
     /// Check the setup: config, store, index, ONNX Runtime, model.
     Check,
+    /// Measure quality on labelled data.
+    Eval {
+        #[command(subcommand)]
+        what: EvalWhat,
+    },
     /// Inspect records that were set aside as malformed.
     Quarantine {
         #[command(subcommand)]
@@ -153,4 +158,25 @@ pub enum QuarantineAction {
     List,
     /// Show one quarantined record in full.
     Show { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalWhat {
+    /// Cluster labelled questions with the workspace settings; print NMI, ARI, BCubed P/R/F1.
+    Cluster {
+        /// JSONL with a text field and a label field, e.g. ../shared/data/dstc11_intent_clustering_en/data.jsonl.
+        file: PathBuf,
+        /// Text and label field names.
+        #[arg(long, num_args = 2, value_names = ["TEXT", "LABEL"], default_values = ["text", "intent"])]
+        field: Vec<String>,
+        /// Keep only lines where FIELD equals VALUE, e.g. `domain=banking`.
+        #[arg(long, value_name = "FIELD=VALUE")]
+        only: Option<String>,
+        /// Override [cluster] threshold for this run.
+        #[arg(long)]
+        threshold: Option<f32>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }

@@ -13,6 +13,7 @@ pub mod cluster;
 pub mod cmd;
 pub mod draft;
 pub mod embed;
+pub mod eval;
 pub mod extract;
 pub mod ingest;
 pub mod kb;

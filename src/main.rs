@@ -39,6 +39,7 @@ fn main() -> ExitCode {
             Command::Publish { target } => cmd::publish::run(ws, *target).await,
             Command::Search { query, limit, json } => cmd::search::run(ws, query, *limit, *json).await,
             Command::Check => cmd::check::run(ws).await,
+            Command::Eval { what } => cmd::eval::run(ws, what).await,
             Command::Quarantine { action } => cmd::quarantine::run(ws, action).await,
         }
     });

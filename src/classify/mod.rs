@@ -52,24 +52,40 @@ pub struct ClassifyConfig {
     /// Regular expressions (case-insensitive) that mark a staff reply as reporting a manual action.
     /// Default: resend, refund, reissue, extend, change, cancel, block phrasings in Russian and English.
     pub action_phrases: Vec<String>,
+    /// Regular expressions (case-insensitive) that mark a staff reply as acknowledging feedback,
+    /// thanks, an offer or a job request rather than answering a question: such tickets are `other`.
+    /// Default: Russian and English acknowledgements.
+    pub other_phrases: Vec<String>,
 }
 
 impl Default for ClassifyConfig {
     fn default() -> Self {
         let phrases = [
-            r"отправил[аи]?\s+(ваш\s+)?(сертификат\s+|письмо\s+|код\s+)?(ещё раз|еще раз|повторно)",
+            r"отправил[аи]?\b[^.!?\n]{0,80}(ещё раз|еще раз|повторно)",
             r"повторно\s+(отправил|выслал|направил)",
-            r"переотправил|продублировал|выслал[аи]?\s+(ещё раз|еще раз|повторно)",
-            r"оформил[аи]?\s+возврат|возврат\s+(оформлен|выполнен|произвед)|вернул[аи]?\s+(деньги|средства|оплату)",
+            r"переотправил|продублировал|выслал[аи]?\s+(ещё раз|еще раз|повторно)|отправили\s+на\s+новый",
+            r"оформил[аи]?\s+возврат|возврат\b[^.!?\n]{0,60}(оформлен|выполнен|произвед)|вернул[аи]?\s+(деньги|средства|оплату)",
             r"перевыпустил|выпустил[аи]?\s+новы|заменил[аи]?\s+(код|сертификат)",
-            r"продлил[аи]?|срок\s+(действия\s+)?(был\s+)?продл[её]н",
-            r"изменил[аи]?\s+(адрес|почту|e-?mail|получател|имя|данные|номер)|исправил[аи]?\s+(адрес|почту|имя|данные)",
-            r"отменил[аи]?\s+(ваш\s+)?заказ|аннулировал",
+            r"продлил[аи]?\b|продл[её]н\s+до\s+\d",
+            r"изменил[аи]?\s+(адрес|почту|e-?mail|получател|имя|данные|номер|дату)|исправил[аи]?\s+(адрес|почту|имя|данные)|обновил[аи]?\s+(адрес|почту|номер|данные|получател)|теперь\s+указан",
+            r"отменил[аи]?\s+(ваш\s+)?заказ|заказ\b[^.!?\n]{0,30}отмен[её]н|аннулировал",
             r"заблокировал|разблокировал|восстановил[аи]?\s+(доступ|сертификат|код)",
             r"зачислил[аи]?|активировал[аи]?\s+(ваш\s+)?сертификат\s+вручную",
-            r"\b(re-?sent|resent|have\s+refunded|issued\s+a\s+refund|refund\s+has\s+been|reissued|have\s+extended|has\s+been\s+extended|we('ve|\s+have)\s+(changed|updated|cancell?ed|blocked|restored))\b",
+            r"сформировал[аи]?\s+(и\s+отправил|счёт|счет|документ|акт|упд)|выставил[аи]?\s+сч[её]т",
+            r"проверил[аи]?\s+(ваш\s+)?(заказ|платёж|платеж|оплату)\s+(№\s*)?\[order\]",
+            r"\b(re-?sent|resent|have\s+refunded|issued\s+a\s+refund|refund\s+has\s+been|reissued|have\s+extended|has\s+been\s+extended|we('ve|\s+have)\s+(changed|updated|cancell?ed|blocked|restored|sent))\b",
         ];
-        ClassifyConfig { action_phrases: phrases.iter().map(|s| s.to_string()).collect() }
+        let other = [
+            r"^\W*(спасибо|благодарим|благодарю)\s*(вам\s*)?(большое\s*)?(за|,\s*что)\s+(ваш\w*\s+)?(отзыв|обратн|предложени|иде|т[её]пл|интерес|пожелани|сообщили|написали|доверие)",
+            r"^\W*(очень\s+)?рады,?\s+что",
+            r"передал[аи]?\s+(его|её|ее|их|ваш\w*\s+\w+)?\s*(в\s+)?(отдел|разработчик|команд|руководств)",
+            r"(резюме|вакансии)\b[^.!?]{0,80}(направьте|опубликованы|отправьте)",
+            r"^\W*thank\s+you\s+for\s+(your\s+)?(interest|feedback|offer|kind\s+words|suggestion)",
+        ];
+        ClassifyConfig {
+            action_phrases: phrases.iter().map(|s| s.to_string()).collect(),
+            other_phrases: other.iter().map(|s| s.to_string()).collect(),
+        }
     }
 }
 
@@ -77,44 +93,57 @@ impl Default for ClassifyConfig {
 #[derive(Debug)]
 pub struct Classifier {
     actions: Vec<Regex>,
+    others: Vec<Regex>,
     ticket_ids: Regex,
+    order_ids: Regex,
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("[classify] action-phrases: `{phrase}` is not a valid regular expression: {detail}")]
+#[error("[classify] {key}: `{phrase}` is not a valid regular expression: {detail}")]
 pub struct ConfigError {
+    key: &'static str,
     phrase: String,
     detail: String,
 }
 
 impl Classifier {
     pub fn new(config: &ClassifyConfig) -> Result<Classifier, ConfigError> {
-        let actions = config
-            .action_phrases
-            .iter()
-            .map(|p| {
-                Regex::new(&format!("(?i){p}")).map_err(|e| ConfigError { phrase: p.clone(), detail: e.to_string() })
-            })
-            .collect::<Result<_, _>>()?;
+        let compile = |key: &'static str, list: &[String]| -> Result<Vec<Regex>, ConfigError> {
+            list.iter()
+                .map(|p| Regex::new(&format!("(?i){p}")).map_err(|e| ConfigError { key, phrase: p.clone(), detail: e.to_string() }))
+                .collect()
+        };
+        let actions = compile("action-phrases", &config.action_phrases)?;
+        let others = compile("other-phrases", &config.other_phrases)?;
         // Placeholders the cleaner leaves for values specific to one ticket.
         let ticket_ids = Regex::new(r"\[(order|code|card|pin)\]").expect("static regex");
-        Ok(Classifier { actions, ticket_ids })
+        // A reply that names the customer's order dealt with that order.
+        let order_ids = Regex::new(r"\[order\]").expect("static regex");
+        Ok(Classifier { actions, others, ticket_ids, order_ids })
     }
 
     /// Classifies one question/answer pair; returns the kind and the signal that decided it.
     pub fn classify(&self, question: &str, answer: &str, has_note: bool) -> (Kind, String) {
         if crate::clean::is_empty_request(question) {
+            // Thanks or "never mind" answered with an acknowledgement is not a request at all.
+            if self.others.iter().any(|re| re.is_match(answer)) {
+                return (Kind::Other, "no question, and the reply acknowledges it".into());
+            }
             return (Kind::Empty, "no question in the opening message".into());
         }
         if let Some(re) = self.actions.iter().find(|re| re.is_match(answer)) {
             let phrase = re.find(answer).map(|m| m.as_str().to_string()).unwrap_or_default();
             return (Kind::NeedsAction, format!("action in the reply: \"{phrase}\""));
         }
-        if has_note && self.ticket_ids.is_match(answer) {
-            return (Kind::NeedsAction, "internal note and ticket-specific values in the reply".into());
+        if self.order_ids.is_match(answer) || (has_note && self.ticket_ids.is_match(answer)) {
+            return (Kind::NeedsAction, "values of this ticket (order, code) in the reply".into());
         }
         if answer.trim().is_empty() {
             return (Kind::Other, "no staff reply".into());
+        }
+        if let Some(re) = self.others.iter().find(|re| re.is_match(answer)) {
+            let phrase = re.find(answer).map(|m| m.as_str().to_string()).unwrap_or_default();
+            return (Kind::Other, format!("the reply acknowledges feedback or an offer: \"{phrase}\""));
         }
         (Kind::Flat, "informational reply".into())
     }
@@ -188,11 +217,13 @@ mod tests {
         );
         assert_eq!(classify("I never got my gift card email", "We have resent it to your address.", false), Kind::NeedsAction);
         assert_eq!(classify("Где можно потратить сертификат?", "", false), Kind::Other);
+        assert_eq!(classify("Спасибо, всё пришло!", "Спасибо за отзыв! Будем рады видеть вас снова.", false), Kind::Other);
+        assert_eq!(classify("Добавьте Wildberries", "Спасибо за пожелание! Передали его отделу партнёрств.", false), Kind::Other);
     }
 
     #[test]
     fn bad_phrase_is_a_config_error() {
-        let config = ClassifyConfig { action_phrases: vec!["(unclosed".into()] };
+        let config = ClassifyConfig { action_phrases: vec!["(unclosed".into()], ..ClassifyConfig::default() };
         let err = Classifier::new(&config).unwrap_err().to_string();
         assert!(err.contains("(unclosed"), "{err}");
     }

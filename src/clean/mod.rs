@@ -98,8 +98,45 @@ pub fn strip_noise(raw: &str) -> String {
 
 /// True when the cleaned text holds no real question: empty, only a greeting ("Здравствуйте",
 /// "Добрый день!", "hello"), "помогите", "у меня вопрос", "?", emoji/sticker placeholders, etc.
+/// The text as the embedding model should see it: redaction placeholders say nothing about the
+/// question, yet shared placeholders ("заказ [order], телефон [phone]") make unrelated questions look
+/// alike. They are dropped, and so are lines left with nothing but a label ("Телефон:").
+pub fn for_embedding(cleaned: &str) -> String {
+    static PLACEHOLDER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\s*(№\s*)?\[(email|phone|card|code|pin|order|url)\]").expect("static regex")
+    });
+    let total = cleaned.lines().filter(|l| !l.trim().is_empty()).count();
+    let lines: Vec<String> = cleaned
+        .lines()
+        .filter_map(|line| {
+            let had = PLACEHOLDER.is_match(line);
+            let kept = PLACEHOLDER.replace_all(line, "");
+            let kept = kept.split_whitespace().collect::<Vec<_>>().join(" ");
+            let words = kept.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+            // A line that was little more than a label for a value ("Телефон: [phone]", "мой номер
+            // [phone]") says nothing about the question.
+            let label_only = had && words <= 4 && total > 1;
+            (words > 0 && !label_only).then_some(kept)
+        })
+        .collect();
+    let text = lines.join("\n").trim_end_matches([',', ' ', ':']).to_string();
+    if text.is_empty() { cleaned.to_string() } else { text }
+}
+
 pub fn is_empty_request(cleaned: &str) -> bool {
     empty::is_empty_request(cleaned)
+}
+
+#[cfg(test)]
+mod embedding_text_tests {
+    use super::for_embedding;
+
+    #[test]
+    fn placeholders_do_not_reach_the_model() {
+        assert_eq!(for_embedding("Списали деньги 2 раза!!! верните\n\nЕсли что, мой номер [phone]"), "Списали деньги 2 раза!!! верните");
+        assert_eq!(for_embedding("Отмените заказ № [order], пожалуйста"), "Отмените заказ, пожалуйста");
+        assert_eq!(for_embedding("[code]"), "[code]");
+    }
 }
 
 #[cfg(test)]

@@ -6,13 +6,16 @@
 //! 2. e-mails;
 //! 3. card numbers written in groups (13–19 digits: 4-4-4-1..4(-1..3), 4-6-5);
 //! 4. certificate codes: 3–5 groups of 4 Latin letters/digits split by `-` or spaces (upper or lower
-//!    case, at least one digit), and ungrouped 12–24-character upper-case codes mixing letters and digits;
+//!    case, at least one digit), partial codes of two upper-case groups (`8UPZ-XVD5`), and ungrouped
+//!    12–24-character upper-case codes mixing letters and digits;
 //! 5. phones: Russian with `+7`/`8`/`7` in every common layout, Russian mobiles without a prefix,
 //!    international `+CC ...` (8–15 digits);
 //! 6. ungrouped card numbers (13–19 digits) that pass the Luhn check;
 //! 7. keyword-led values, the keyword kept: PIN (`PIN 4821` -> `PIN [pin]`), order numbers
 //!    (`заказ № 4587123` -> `заказ № [order]`), certificate/card numbers and codes
-//!    (`сертификат № 12345678`, `код: 4821` -> `[code]`).
+//!    (`сертификат № 12345678`, `код: 4821` -> `[code]`);
+//! 8. any other standalone number of 7+ digits (order, transaction, INN, account) -> `[order]`;
+//!    a number followed by a currency or unit stays.
 //!
 //! Not redacted: prices ("5000 рублей", "3 000 ₽"), dates, times, percents, years, short numbers.
 
@@ -62,6 +65,19 @@ static RU_LOCAL_PHONE_RE: LazyLock<Regex> = LazyLock::new(|| {
 static INTL_PHONE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\+[ ]?[1-9][0-9]{0,3}(?:[ \-]?\(?[0-9]{1,5}\)?){1,6}")
         .expect("valid intl phone regex")
+});
+
+static TWO_GROUP_CODE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b").expect("valid two-group code regex")
+});
+
+static BARE_NUMBER_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b[0-9]{7,24}\b").expect("valid bare number regex"));
+
+/// Words before a 10-digit number that make it a tax or bank identifier, not a phone.
+static ID_KEYWORD_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:инн|кпп|огрн|огрнип|бик|окпо|снилс|rrn|счет|счёт|счета|счёта|р/с|к/с|операции|транзакции|платежа|платёжа|inn|account)[ \t:№#]*$")
+        .expect("valid id keyword regex")
 });
 
 static LONG_DIGITS_RE: LazyLock<Regex> =
@@ -135,6 +151,15 @@ pub fn redact(text: &str) -> Cleaned {
             c.codes += 1;
             (kw.end(), val.end(), "[code]".to_string())
         })
+    });
+    // Any other long number (7+ digits) is an identifier: an order, a transaction, an account.
+    let t = scan_replace(&t, &BARE_NUMBER_RE, |text, caps| {
+        let m = caps.get(0)?;
+        if UNIT_AFTER_RE.is_match(&text[m.end()..]) || char_before(text, m.start()) == Some('+') {
+            return None;
+        }
+        c.orders += 1;
+        Some((m.start(), m.end(), "[order]".to_string()))
     });
     Cleaned {
         text: t,
@@ -274,7 +299,7 @@ const TOKEN_KEYS: &[&str] = &[
 ];
 
 /// True when the URL carries a token, a code or personal data: a sensitive query key, a long random
-/// query value or path segment, an e-mail, or a segment with 8+ digits.
+/// query value or path segment, an e-mail, or a segment with 7+ digits.
 fn url_has_token(url: &str) -> bool {
     let without_scheme = url.split_once("://").map_or(url, |(_, r)| r);
     let (path, query) = match without_scheme.split_once(['?', '#']) {
@@ -283,7 +308,7 @@ fn url_has_token(url: &str) -> bool {
     };
     // path segments after the host
     for seg in path.split('/').skip(1) {
-        if looks_random(seg) || digit_count(seg) >= 8 || seg.contains('@') {
+        if looks_random(seg) || digit_count(seg) >= 7 || seg.contains('@') {
             return true;
         }
     }
@@ -369,6 +394,19 @@ fn redact_codes(text: &str, c: &mut RedactionCounts) -> String {
         }
         None
     });
+    // a partial code "8UPZ-XVD5": two upper-case groups mixing letters and digits
+    let t = scan_replace(&t, &TWO_GROUP_CODE_RE, |text, caps| {
+        let m = caps.get(0)?;
+        let s = m.as_str();
+        let ok = digit_count(s) >= 1
+            && s.chars().any(|c| c.is_ascii_uppercase())
+            && !dash_continues_after(text, m.end())
+            && !dash_continues_before(text, m.start());
+        ok.then(|| {
+            c.codes += 1;
+            (m.start(), m.end(), "[code]".to_string())
+        })
+    });
     scan_replace(&t, &PLAIN_CODE_RE, |_, caps| {
         let m = caps.get(0)?;
         let s = m.as_str();
@@ -435,7 +473,9 @@ fn redact_phones(text: &str, c: &mut RedactionCounts) -> String {
     });
     scan_replace(&t, &RU_LOCAL_PHONE_RE, |text, caps| {
         let m = caps.get(0)?;
-        let ok = digit_count(m.as_str()) == 10 && !before_blocks_phone(text, m.start());
+        let ok = digit_count(m.as_str()) == 10
+            && !before_blocks_phone(text, m.start())
+            && !ID_KEYWORD_BEFORE_RE.is_match(&text[..m.start()]);
         ok.then(|| {
             c.phones += 1;
             (m.start(), m.end(), "[phone]".to_string())
@@ -557,11 +597,10 @@ mod tests {
             assert_eq!(r(input), *want, "{input:?}");
             assert_eq!(redact(input).redactions.cards, 1, "{input:?}");
         }
-        // ungrouped, Luhn fails: not a card (an order or tracking number)
-        assert_eq!(
-            r("номер 4111111111111112 в системе"),
-            "номер 4111111111111112 в системе"
-        );
+        // ungrouped, Luhn fails: not a card but an identifier (order, tracking number)
+        let c = redact("номер 4111111111111112 в системе");
+        assert_eq!(c.text, "номер [order] в системе");
+        assert_eq!((c.redactions.cards, c.redactions.orders), (0, 1));
     }
 
     #[test]
@@ -585,6 +624,11 @@ mod tests {
             ("сертификат (A1B2-C3D4-E5F6-G7H8)", "сертификат ([code])"),
             ("with code ABCD-1234-EFGH-5678", "with code [code]"),
             ("ABCD-1234-EFGH-5678 with love", "[code] with love"),
+            (
+                "видно только начало: 8UPZ-XVD5.",
+                "видно только начало: [code].",
+            ),
+            ("LN3T-MYCC", "[code]"),
         ];
         for (input, want) in cases {
             assert_eq!(r(input), *want, "{input:?}");
@@ -627,6 +671,34 @@ mod tests {
     }
 
     #[test]
+    fn bare_long_numbers_table() {
+        let cases: &[(&str, &str)] = &[
+            ("Заказы [order] и 4702886", "Заказы [order] и [order]"),
+            ("получателю? 4592730", "получателю? [order]"),
+            (
+                "Номер операции в банке 558552009421",
+                "Номер операции в банке [order]",
+            ),
+            ("ИНН 9715451399", "ИНН [order]"),
+            ("ИНН: 7765451399", "ИНН: [order]"),
+            ("платёж RRN 763520607859", "платёж RRN [order]"),
+            ("4978116 / 1972", "[order] / 1972"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(r(input), *want, "{input:?}");
+        }
+        for keep in [
+            "1000000 рублей",
+            "карта *5172",
+            "последние цифры карты 2040",
+            "УПД № 3671",
+            "счёт № ПП-2025-1425",
+        ] {
+            assert_eq!(r(keep), keep);
+        }
+    }
+
+    #[test]
     fn urls_table() {
         let cases: &[(&str, &str)] = &[
             (
@@ -637,6 +709,10 @@ mod tests {
             ("https://x.ru/cert?code=1234", "[url]"),
             ("http://x.ru/u?email=ivan%40mail.ru", "[url]"),
             ("www.x.ru/order/45871234567", "[url]"),
+            (
+                "https://admin.shop.local/orders/4882847: оплачен",
+                "[url]: оплачен",
+            ),
         ];
         for (input, want) in cases {
             let c = redact(input);

@@ -146,7 +146,10 @@ pub(crate) fn strip_signature(text: &str) -> String {
             return lines[..i].join("\n");
         }
     }
-    text.to_string()
+    match trailing_block_start(&lines) {
+        Some(start) => lines[..start].join("\n"),
+        None => text.to_string(),
+    }
 }
 
 fn is_strong_marker(l: &str) -> bool {
@@ -214,15 +217,118 @@ fn is_weak_marker(l: &str, following: &[&str]) -> bool {
     rest.len() <= 4 && rest.iter().all(|s| name_like(s) || contact_like(s))
 }
 
-/// A phone, e-mail, site or position line of a signature.
+/// Labels that may stand before a contact in a signature ("Тел.: +7 ...", "e-mail: ...").
+const CONTACT_LABELS: &[&str] = &[
+    "тел",
+    "телефон",
+    "моб",
+    "мобильный",
+    "сот",
+    "whatsapp",
+    "telegram",
+    "телеграм",
+    "tel",
+    "phone",
+    "mobile",
+    "mob",
+    "cell",
+    "email",
+    "e-mail",
+    "mail",
+    "почта",
+    "эл",
+    "эл.почта",
+    "site",
+    "сайт",
+];
+
+/// A contact line of a signature: only an e-mail, a site, a phone (or their placeholders), optionally
+/// after a short label.
 fn contact_like(s: &str) -> bool {
-    if s.contains('@') || s.starts_with("http") || s.starts_with("www.") {
-        return !s.contains('?');
+    let s = s.trim();
+    let mut rest = s;
+    if let Some((label, after)) = s.split_once(':') {
+        if label.split_whitespace().count() <= 2 {
+            rest = after.trim();
+        }
+    } else if let Some((first, after)) = s.split_once(' ') {
+        let first = first.trim_end_matches('.').to_lowercase();
+        if CONTACT_LABELS.contains(&first.as_str()) {
+            rest = after.trim();
+        }
     }
-    let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
-    digits >= 7
-        && s.chars()
+    if rest.is_empty() || rest.contains('?') {
+        return false;
+    }
+    if matches!(rest, "[phone]" | "[email]" | "[url]") {
+        return true;
+    }
+    if !rest.contains(' ')
+        && (rest.contains('@') || rest.starts_with("http") || rest.starts_with("www."))
+    {
+        return true;
+    }
+    let digits = rest.chars().filter(|c| c.is_ascii_digit()).count();
+    (7..=16).contains(&digits)
+        && rest
+            .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '+' | '(' | ')' | '-' | ' ' | '.'))
+}
+
+/// "Анастасия Киселёва, +7 912 ..." or "Иван Петров +79123456789": a name and contacts on one line.
+fn name_with_contact(s: &str) -> bool {
+    let parts: Vec<&str> = s
+        .split([',', ';', '|'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() >= 2 {
+        return parts.iter().all(|p| name_like(p) || contact_like(p))
+            && parts.iter().any(|p| contact_like(p));
+    }
+    // no separator: the name is the leading capitalised words, the contact the rest
+    let words: Vec<&str> = s.split_whitespace().collect();
+    (1..words.len().min(4))
+        .any(|k| name_like(&words[..k].join(" ")) && contact_like(&words[k..].join(" ")))
+}
+
+/// "Иван Петров", "Анна С.": two or three capitalised words, no digits.
+fn full_name(s: &str) -> bool {
+    let n = s.split_whitespace().count();
+    (2..=3).contains(&n) && !s.chars().any(|c| c.is_ascii_digit()) && name_like(s)
+}
+
+/// Start of a bare signature block at the end, without a sign-off phrase: up to four lines of names
+/// and contacts, holding a contact, or a full name set off from the text above by a blank line.
+fn trailing_block_start(lines: &[&str]) -> Option<usize> {
+    let mut end = lines.len();
+    while end > 0 && lines[end - 1].trim().is_empty() {
+        end -= 1;
+    }
+    let mut start = end;
+    let (mut has_contact, mut has_full_name) = (false, false);
+    while start > 0 {
+        let l = lines[start - 1].trim();
+        if l.is_empty() || l.len() > 120 {
+            break;
+        }
+        let contact = contact_like(l) || name_with_contact(l);
+        if !contact && !name_like(l) {
+            break;
+        }
+        has_contact |= contact;
+        has_full_name |= full_name(l);
+        start -= 1;
+        if end - start > 4 {
+            return None;
+        }
+    }
+    if start == end {
+        return None;
+    }
+    let above = lines[..start].iter().any(|l| !l.trim().is_empty());
+    let separated = start > 0 && lines[start - 1].trim().is_empty();
+    (has_contact || (above && separated && has_full_name)).then_some(start)
 }
 
 /// A person's or company's name: 1–4 words, each capitalised (or a filler like "команда"), no question.
@@ -309,6 +415,16 @@ mod tests {
             "Get Outlook for iOS",
             "Get Outlook for Android<https://aka.ms/ghei36>",
             "Sincerely,\nJane",
+            // bare signature blocks: a name and contacts, no sign-off phrase
+            "Артём Николаев\n+79039543232",
+            "Анастасия Киселёва\n+7 912 495-19-43",
+            "Светлана Герасимова\n8 905 266 56 11",
+            "Илья Гарипов",
+            "Анастасия Киселёва, +7 912 495-19-43",
+            "Иван Петров +79123456789",
+            "Тел.: +7 912 345-67-89",
+            "ivan@mail.ru",
+            "Анна\nТелефон: 8 912 345 67 89\nivan@mail.ru",
         ];
         for sig in sigs {
             let input = format!("{BODY}\n\n{sig}");
@@ -331,6 +447,12 @@ mod tests {
             "Текст\n---\nещё текст",
             "Regardless of that, code fails",
             "Thanks for the reply. The code still fails.",
+            "Какие магазины принимают?\nДетский Мир",
+            "Письмо не пришло на ivan@mail.ru",
+            "Ок",
+            "Сертификат не работает\n\nПомогите",
+            "Иван Петров",
+            "Код не работает.\n\nЖду ответа",
         ];
         for t in texts {
             assert_eq!(strip_signature(t), *t, "{t:?}");

@@ -1,6 +1,7 @@
 //! One file per subcommand: a few lines of glue between the CLI and the library.
 
 pub mod check;
+pub mod eval;
 pub mod ingest;
 pub mod init;
 pub mod publish;

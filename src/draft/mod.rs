@@ -17,6 +17,7 @@ use std::time::Instant;
 use serde::Deserialize;
 
 use crate::classify::Kind;
+use crate::cluster::answers;
 use crate::kb::{self, Article, Audience, FrontMatter, Status};
 use crate::pipeline::report::count;
 use crate::pipeline::StageReport;
@@ -64,10 +65,11 @@ pub fn build_draft(id: &str, cluster_id: &str, topic: &str, members: &[Member], 
     let mut by_similarity: Vec<&Member> = flat.clone();
     by_similarity.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
     let mut seen: HashSet<String> = HashSet::from([normalize_question(&title)]);
+    // Phrasings feed search and the bot: keep the clean, self-contained ones.
     let also_asked: Vec<String> = by_similarity
         .iter()
-        .map(|m| canonical_question(&m.question))
-        .filter(|q| q.chars().count() <= 200 && seen.insert(normalize_question(q)))
+        .map(|m| canonical_question(&crate::clean::for_embedding(&m.question)))
+        .filter(|q| !q.contains('[') && (12..=160).contains(&q.chars().count()) && seen.insert(normalize_question(q)))
         .take(config.max_also_asked)
         .collect();
     let mut sources: Vec<String> = members.iter().map(|m| m.ticket_id.clone()).collect();
@@ -91,10 +93,19 @@ pub fn build_draft(id: &str, cluster_id: &str, topic: &str, members: &[Member], 
     })
 }
 
-/// A good title is central to the cluster and not too long.
+/// A good title is central to the cluster, a self-contained question of moderate length, and carries
+/// no redaction placeholder.
 fn title_score(m: &Member) -> f64 {
-    let len = m.question.chars().count() as f64;
-    m.similarity - 0.002 * (len - 70.0).max(0.0) - if len < 12.0 { 0.05 } else { 0.0 }
+    let q = canonical_question(&m.question);
+    let len = q.chars().count() as f64;
+    let mut score = m.similarity - 0.002 * (len - 80.0).max(0.0) - 0.004 * (30.0 - len).max(0.0);
+    if q.contains('[') {
+        score -= 0.1;
+    }
+    if q.ends_with('?') {
+        score += 0.02;
+    }
+    score
 }
 
 /// The question as a title: first question sentence if there is one, capitalised, no trailing dots.
@@ -102,7 +113,12 @@ pub fn canonical_question(q: &str) -> String {
     let q = q.split_whitespace().collect::<Vec<_>>().join(" ");
     let candidate = match q.find('?') {
         Some(end) => {
-            let start = q[..end].rfind(['.', '!', '\n']).map_or(0, |i| i + 1);
+            // A sentence ends at `.`, `!` or `?` followed by a space, not inside `ofd.ru`.
+            let start = q[..end]
+                .char_indices()
+                .filter(|&(i, c)| matches!(c, '.' | '!' | '?') && q[i + c.len_utf8()..].starts_with(' '))
+                .last()
+                .map_or(0, |(i, c)| i + c.len_utf8());
             q[start..=end].trim().to_string()
         }
         None => q.trim_end_matches(['.', '!', ' ', ',']).to_string(),
@@ -120,45 +136,17 @@ fn normalize_question(q: &str) -> String {
     q.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
-fn words(text: &str) -> HashSet<String> {
-    text.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() > 2)
-        .map(str::to_string)
-        .collect()
-}
-
-/// The answer most like the others (a templated answer wins), with a bonus for high ratings.
+/// The answer most like the others (a templated answer wins); among equals, a highly rated one.
 fn best_answer(members: &[&Member]) -> Option<String> {
-    let answers: Vec<(&Member, HashSet<String>)> =
-        members.iter().filter(|m| !m.answer.trim().is_empty()).map(|m| (*m, words(&m.answer))).collect();
-    let score = |i: usize| {
-        let (m, w) = &answers[i];
-        let centrality = if answers.len() < 2 {
-            1.0
-        } else {
-            answers
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .map(|(_, (_, o))| {
-                    let inter = w.intersection(o).count() as f64;
-                    let union = w.union(o).count().max(1) as f64;
-                    inter / union
-                })
-                .sum::<f64>()
-                / (answers.len() - 1) as f64
-        };
-        let rating = match m.rating.as_str() {
-            "high" => 0.1,
-            "low" => -0.1,
-            _ => 0.0,
-        };
-        centrality + rating
-    };
-    (0..answers.len())
-        .max_by(|&a, &b| score(a).total_cmp(&score(b)).then_with(|| answers[b].0.ticket_id.cmp(&answers[a].0.ticket_id)))
-        .map(|i| answers[i].0.answer.trim().to_string())
+    let mut answered: Vec<&Member> = members.iter().copied().filter(|m| !m.answer.trim().is_empty()).collect();
+    // Highly rated answers first, so they win ties.
+    answered.sort_by_key(|m| match m.rating.as_str() {
+        "high" => 0,
+        "low" => 2,
+        _ => 1,
+    });
+    let sets: Vec<_> = answered.iter().map(|m| answers::words(&m.answer)).collect();
+    answers::most_central(&sets).map(|i| answered[i].answer.trim().to_string())
 }
 
 /// The stage.
@@ -315,6 +303,7 @@ mod tests {
     fn canonical_questions() {
         assert_eq!(canonical_question("Добрый день. как активировать сертификат? Спасибо"), "Как активировать сертификат?");
         assert_eq!(canonical_question("не пришел сертификат на почту..."), "Не пришел сертификат на почту");
+        assert_eq!(canonical_question("Пришло письмо от ofd.ru, это не мошенники?"), "Пришло письмо от ofd.ru, это не мошенники?");
     }
 
     #[test]

@@ -196,6 +196,11 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
+/// A question as the model sees it: the query prefix, and no redaction placeholders.
+pub fn question_text(config: &EmbedConfig, question: &str) -> String {
+    format!("{}{}", config.query_prefix, crate::clean::for_embedding(question))
+}
+
 /// Hash of a text as the cache sees it (prefix included).
 pub fn text_hash(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
@@ -282,7 +287,7 @@ pub async fn run(store: &Store, embedder: &Embedder) -> anyhow::Result<StageRepo
         .await
         .context("cannot read questions from the store")?;
     let texts: Vec<String> =
-        rows.into_iter().map(|(q,)| format!("{}{}", embedder.config.query_prefix, q)).collect();
+        rows.into_iter().map(|(q,)| question_text(&embedder.config, &q)).collect();
     let (_, stats) = embed_cached(store, embedder, &texts).await?;
     let mut report = StageReport::new("embed", started);
     report.processed = texts.len();

@@ -26,6 +26,8 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # Regular expressions that mark a staff reply as a manual action (resend, refund, ...).
 # The default list covers Russian and English; setting this key replaces it.
 # action-phrases = ["оформили возврат", "re-?sent"]
+# Regular expressions that mark a staff reply as acknowledging thanks, feedback or an offer (`other`).
+# other-phrases = ["спасибо за отзыв"]
 
 [embed]
 # Folder with model.onnx and tokenizer.json. KBFORGE_MODEL_DIR overrides it.
@@ -41,8 +43,10 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 
 [cluster]
 # Cosine similarity above which two questions count as the same intent.
-# threshold = 0.9
+# threshold = 0.88
 # refine-rounds = 5
+# exact-limit = 20000
+# answer-merge = 0.6
 
 [draft]
 # Smallest flat cluster that becomes an article.

@@ -81,6 +81,6 @@ mod tests {
         assert_eq!(chunks[0].heading_path, vec!["Возврат", "Сроки"]);
         let last = chunks.last().unwrap();
         assert_eq!(last.heading_path, vec!["Возврат", "Как оформить"]);
-        assert!(chunks.iter().all(|c| c.text.len() <= 128 * 4));
+        assert!(chunks.iter().all(|c| c.text.chars().count() <= 128 * 4));
     }
 }

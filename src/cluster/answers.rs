@@ -1,0 +1,150 @@
+//! Staff answers as an intent signal: support teams answer one question with one template, so two
+//! clusters answered with the same text ask the same thing, whatever words the customers used.
+
+use std::collections::HashSet;
+
+use crate::classify::Kind;
+
+/// Lowercased words of three letters or more.
+pub fn words(text: &str) -> HashSet<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() > 2)
+        .map(str::to_string)
+        .collect()
+}
+
+pub fn jaccard(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
+    let inter = a.intersection(b).count() as f64;
+    let union = a.union(b).count() as f64;
+    if union == 0.0 {
+        0.0
+    } else {
+        inter / union
+    }
+}
+
+/// Index of the set most like the others (highest mean Jaccard); ties go to the lowest index.
+pub fn most_central(sets: &[HashSet<String>]) -> Option<usize> {
+    if sets.len() < 3 {
+        return (!sets.is_empty()).then_some(0);
+    }
+    let score = |i: usize| sets.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, o)| jaccard(&sets[i], o)).sum::<f64>();
+    (0..sets.len()).fold(None, |best: Option<(usize, f64)>, i| {
+        let s = score(i);
+        match best {
+            Some((_, bs)) if bs >= s => best,
+            _ => Some((i, s)),
+        }
+    }).map(|(i, _)| i)
+}
+
+/// Groups answers into templates: each answer joins the first template whose seed answer it overlaps
+/// by at least `min_overlap`. Answers with fewer than 8 words are no template. Returns a template id
+/// per answer (or `None`).
+pub fn templates(answers: &[Option<HashSet<String>>], min_overlap: f64) -> Vec<Option<usize>> {
+    let mut seeds: Vec<&HashSet<String>> = Vec::new();
+    answers
+        .iter()
+        .map(|a| {
+            let set = a.as_ref().filter(|s| s.len() >= 8)?;
+            match seeds.iter().position(|seed| jaccard(seed, set) >= min_overlap) {
+                Some(t) => Some(t),
+                None => {
+                    seeds.push(set);
+                    Some(seeds.len() - 1)
+                }
+            }
+        })
+        .collect()
+}
+
+/// Refines question clusters with the staff's answer templates (flat tickets only):
+/// - flat tickets answered with the same template (shared by two or more) are one intent, whichever
+///   question cluster they fell into, so a question split by wording comes together and a cluster
+///   that mixed two intents comes apart;
+/// - every other ticket follows the dominant template of its question cluster, or stays in it.
+///
+/// `labels` are rewritten in place; returns the number of intents that changed shape.
+pub fn refine_by_answer(labels: &mut [usize], answers: &[String], kinds: &[Kind], min_overlap: f64) -> usize {
+    if min_overlap <= 0.0 || labels.is_empty() {
+        return 0;
+    }
+    let sets: Vec<Option<HashSet<String>>> = answers
+        .iter()
+        .zip(kinds)
+        .map(|(a, k)| (*k == Kind::Flat && !a.trim().is_empty()).then(|| words(a)))
+        .collect();
+    let template = templates(&sets, min_overlap);
+    let mut template_size = std::collections::HashMap::<usize, usize>::new();
+    for t in template.iter().flatten() {
+        *template_size.entry(*t).or_default() += 1;
+    }
+    let shared = |t: &Option<usize>| t.filter(|t| template_size[t] >= 2);
+    // The dominant shared template of each question cluster.
+    let mut votes = std::collections::HashMap::<usize, std::collections::BTreeMap<usize, usize>>::new();
+    for (i, &l) in labels.iter().enumerate() {
+        if let Some(t) = shared(&template[i]) {
+            *votes.entry(l).or_default().entry(t).or_default() += 1;
+        }
+    }
+    let dominant: std::collections::HashMap<usize, usize> = votes
+        .into_iter()
+        .filter_map(|(l, v)| v.into_iter().max_by_key(|&(t, n)| (n, std::cmp::Reverse(t))).map(|(t, _)| (l, t)))
+        .collect();
+    #[derive(PartialEq, Eq, Hash, Clone, Copy)]
+    enum Intent {
+        Template(usize),
+        Question(usize),
+    }
+    let intents: Vec<Intent> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, &l)| match shared(&template[i]) {
+            Some(t) => Intent::Template(t),
+            None => dominant.get(&l).map_or(Intent::Question(l), |&t| Intent::Template(t)),
+        })
+        .collect();
+    let before = labels.iter().copied().collect::<HashSet<_>>().len();
+    let mut remap = std::collections::HashMap::new();
+    for (l, intent) in labels.iter_mut().zip(intents) {
+        let next = remap.len();
+        *l = *remap.entry(intent).or_insert(next);
+    }
+    before.abs_diff(remap.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEMPLATE: &str = "Проверить баланс можно на странице сертификата: введите код и PIN из письма, и вы увидите остаток и срок действия.";
+
+    const OTHER: &str = "На сайте бренда на шаге оплаты выберите подарочный сертификат и введите код и PIN из письма без пробелов.";
+
+    #[test]
+    fn one_template_one_intent() {
+        // Question clusters: {0,1} balance, {2} balance worded apart, {3,4} a mix of balance and payment.
+        let mut labels = vec![0, 0, 1, 2, 2, 2];
+        let answers = vec![
+            TEMPLATE.to_string(),
+            TEMPLATE.to_string(),
+            format!("{TEMPLATE} Хорошего дня!"),
+            TEMPLATE.to_string(),
+            OTHER.to_string(),
+            format!("{OTHER} Спасибо"),
+        ];
+        let kinds = vec![Kind::Flat; 6];
+        refine_by_answer(&mut labels, &answers, &kinds, 0.6);
+        assert_eq!(labels, vec![0, 0, 0, 0, 1, 1]);
+    }
+
+    #[test]
+    fn action_tickets_follow_their_cluster() {
+        let mut labels = vec![0, 0, 0, 1];
+        let answers = vec![TEMPLATE.to_string(), TEMPLATE.to_string(), "Отправили повторно".to_string(), "Вернули деньги".to_string()];
+        let kinds = vec![Kind::Flat, Kind::Flat, Kind::NeedsAction, Kind::NeedsAction];
+        refine_by_answer(&mut labels, &answers, &kinds, 0.6);
+        assert_eq!(labels, vec![0, 0, 0, 1]);
+    }
+}

@@ -1,0 +1,32 @@
+use std::path::Path;
+
+use crate::cli::EvalWhat;
+use crate::pipeline::Context;
+
+use super::Outcome;
+
+pub async fn run(workspace: Option<&Path>, what: &EvalWhat) -> anyhow::Result<Outcome> {
+    let ws = super::workspace(workspace)?;
+    match what {
+        EvalWhat::Cluster { file, field, only, threshold, json } => {
+            let filter = only.as_deref().map(|o| o.split_once('=').ok_or_else(|| anyhow::anyhow!("--only takes FIELD=VALUE, got `{o}`"))).transpose()?;
+            let items = crate::eval::read_labelled(file, &field[0], &field[1], filter)?;
+            let mut config = ws.config.cluster.clone();
+            if let Some(t) = threshold {
+                config.threshold = *t;
+            }
+            let mut ctx = Context::open(ws).await?;
+            let (store, embedder, _) = ctx.with_model()?;
+            let r = crate::eval::eval_cluster(store, embedder, &config, &items).await?;
+            if *json {
+                println!("{}", serde_json::to_string(&r)?);
+            } else {
+                println!(
+                    "{} questions, {} intents -> {} clusters, {:.1}% unclustered\nNMI {:.3}  ARI {:.3}  BCubed P {:.3} R {:.3} F1 {:.3}  ({:.1} s)",
+                    r.items, r.intents, r.clusters, r.unclustered * 100.0, r.nmi, r.ari, r.bcubed_precision, r.bcubed_recall, r.bcubed_f1, r.seconds
+                );
+            }
+        }
+    }
+    Ok(Outcome::Success)
+}

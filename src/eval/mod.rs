@@ -1,0 +1,103 @@
+//! Evaluation commands: quality measured on labelled data, never judged by eye.
+//!
+//! `kbforge eval cluster <labelled.jsonl>` reads `text` and `intent` (or other fields), cleans, embeds
+//! and clusters with the workspace's own settings, and prints NMI, ARI, BCubed P/R/F1, the number of
+//! clusters, the unclustered share and the time. Entry point: [`eval_cluster`].
+
+pub mod metrics;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context as _;
+
+use crate::cluster::ClusterConfig;
+use crate::embed::{embed_cached, Embedder};
+use crate::store::Store;
+
+/// The result of `kbforge eval cluster`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ClusterEval {
+    pub nmi: f64,
+    pub ari: f64,
+    pub bcubed_precision: f64,
+    pub bcubed_recall: f64,
+    pub bcubed_f1: f64,
+    pub clusters: usize,
+    /// Share of questions left in a cluster of their own.
+    pub unclustered: f64,
+    pub seconds: f64,
+    pub items: usize,
+    pub intents: usize,
+}
+
+/// Reads `(text, label)` pairs from JSONL, with an optional `field=value` filter.
+pub fn read_labelled(path: &Path, text_field: &str, label_field: &str, filter: Option<(&str, &str)>) -> anyhow::Result<Vec<(String, String)>> {
+    let content = std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let mut out = Vec::new();
+    for (i, line) in content.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(line).with_context(|| format!("`{}` line {}: not JSON", path.display(), i + 1))?;
+        if let Some((k, want)) = filter {
+            if v.get(k).and_then(|x| x.as_str()) != Some(want) {
+                continue;
+            }
+        }
+        let text = v.get(text_field).and_then(|x| x.as_str()).with_context(|| format!("`{}` line {}: no string field `{text_field}`", path.display(), i + 1))?;
+        let label = match v.get(label_field) {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) if !other.is_null() => other.to_string(),
+            _ => anyhow::bail!("`{}` line {}: no field `{label_field}`", path.display(), i + 1),
+        };
+        out.push((text.to_string(), label));
+    }
+    Ok(out)
+}
+
+/// Cleans, embeds (through the cache) and clusters the texts, then scores against the labels.
+pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterConfig, items: &[(String, String)]) -> anyhow::Result<ClusterEval> {
+    let started = Instant::now();
+    let texts: Vec<String> = items
+        .iter()
+        .map(|(t, _)| crate::embed::question_text(&embedder.config, &crate::clean::clean_message(t).text))
+        .collect();
+    let (vectors, _) = embed_cached(store, embedder, &texts).await?;
+    if let Some(path) = std::env::var_os("KBFORGE_EVAL_DUMP") {
+        // Research aid: the cleaned texts, labels and vectors, for trying algorithms elsewhere.
+        let lines: Vec<String> = items
+            .iter()
+            .zip(&texts)
+            .zip(&vectors)
+            .map(|(((_, l), t), v)| serde_json::json!({"text": t, "intent": l, "vector": v}).to_string())
+            .collect();
+        std::fs::write(path, lines.join("\n"))?;
+    }
+    let labels = crate::cluster::cluster(&vectors, config);
+    let seconds = started.elapsed().as_secs_f64();
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let gold: Vec<usize> = items.iter().map(|(_, l)| {
+        let next = ids.len();
+        *ids.entry(l.as_str()).or_insert(next)
+    }).collect();
+    let mut sizes: HashMap<usize, usize> = HashMap::new();
+    for &l in &labels {
+        *sizes.entry(l).or_default() += 1;
+    }
+    let singletons = labels.iter().filter(|l| sizes[l] == 1).count();
+    let s = metrics::score(&gold, &labels);
+    Ok(ClusterEval {
+        nmi: s.nmi,
+        ari: s.ari,
+        bcubed_precision: s.bcubed_precision,
+        bcubed_recall: s.bcubed_recall,
+        bcubed_f1: s.bcubed_f1,
+        clusters: sizes.values().filter(|&&n| n > 1).count(),
+        unclustered: singletons as f64 / labels.len().max(1) as f64,
+        seconds,
+        items: items.len(),
+        intents: ids.len(),
+    })
+}

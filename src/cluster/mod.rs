@@ -39,13 +39,13 @@ pub struct ClusterConfig {
     pub exact_limit: usize,
     /// Staff answer one question with one template: flat tickets whose answers share at least this
     /// share of words (Jaccard) are one intent, whichever way the customers worded it (see
-    /// `cluster::answers`). 0 turns it off. Default: 0.6.
+    /// `cluster::answers`). 0 turns it off. Default: 0.4.
     pub answer_merge: f64,
 }
 
 impl Default for ClusterConfig {
     fn default() -> Self {
-        ClusterConfig { threshold: 0.88, refine_rounds: 5, exact_limit: 20_000, answer_merge: 0.6 }
+        ClusterConfig { threshold: 0.88, refine_rounds: 5, exact_limit: 20_000, answer_merge: 0.4 }
     }
 }
 

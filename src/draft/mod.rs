@@ -89,8 +89,40 @@ pub fn build_draft(id: &str, cluster_id: &str, topic: &str, members: &[Member], 
             also_asked,
             extra: Default::default(),
         },
-        body: answer,
+        body: to_markdown(&answer),
     })
+}
+
+/// A staff reply as Markdown: the dash and bullet lines operators type become list items (with the
+/// blank line Markdown needs before a list), and bare links become links.
+pub fn to_markdown(answer: &str) -> String {
+    static URL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(^|[\s(«])(https?://[^\s<>()«»"]*[^\s<>()«»".,;:!?])"#).expect("static regex")
+    });
+    let answer = URL.replace_all(answer, "$1<$2>");
+    let mut out: Vec<String> = Vec::new();
+    let mut in_list = false;
+    for line in answer.lines() {
+        let t = line.trim_start();
+        let item = ["— ", "– ", "• ", "* ", "- "].iter().find_map(|m| t.strip_prefix(m));
+        match item {
+            Some(rest) => {
+                if !in_list && out.last().is_some_and(|l| !l.is_empty()) {
+                    out.push(String::new());
+                }
+                out.push(format!("- {}", rest.trim()));
+                in_list = true;
+            }
+            None => {
+                if in_list && !t.is_empty() {
+                    out.push(String::new());
+                }
+                in_list = false;
+                out.push(line.trim_end().to_string());
+            }
+        }
+    }
+    out.join("\n")
 }
 
 /// A good title is central to the cluster, a self-contained question of moderate length, and carries
@@ -304,6 +336,15 @@ mod tests {
         assert_eq!(canonical_question("Добрый день. как активировать сертификат? Спасибо"), "Как активировать сертификат?");
         assert_eq!(canonical_question("не пришел сертификат на почту..."), "Не пришел сертификат на почту");
         assert_eq!(canonical_question("Пришло письмо от ofd.ru, это не мошенники?"), "Пришло письмо от ofd.ru, это не мошенники?");
+    }
+
+    #[test]
+    fn dashes_become_a_list() {
+        assert_eq!(
+            to_markdown("Мы принимаем:\n— карты МИР;\n— СБП.\nКомиссии нет."),
+            "Мы принимаем:\n\n- карты МИР;\n- СБП.\n\nКомиссии нет."
+        );
+        assert_eq!(to_markdown("Все способы: https://podarokplus.ru/help/payment."), "Все способы: <https://podarokplus.ru/help/payment>.");
     }
 
     #[test]

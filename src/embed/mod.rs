@@ -167,15 +167,37 @@ impl Embedder {
         order.sort_by_key(|&i| texts[i].len());
         let sorted: Vec<&str> = order.iter().map(|&i| texts[i].as_str()).collect();
         let mut model = self.model.lock().unwrap_or_else(|e| e.into_inner());
-        let vectors = model
-            .embed(&sorted, Some(self.config.batch_size.max(1)))
-            .map_err(|e| EmbedError::Infer(format!("{e:#}")))?;
+        let batch = self.config.batch_size.max(1);
+        let progress = progress_bar(texts.len() as u64, "embedding");
+        let mut vectors = Vec::with_capacity(texts.len());
+        // Several batches per call keep the progress bar moving without losing fastembed's batching.
+        for part in sorted.chunks(batch * 4) {
+            vectors.extend(model.embed(part, Some(batch)).map_err(|e| EmbedError::Infer(format!("{e:#}")))?);
+            progress.inc(part.len() as u64);
+        }
+        progress.finish_and_clear();
         let mut out = vec![Vec::new(); texts.len()];
         for (v, &i) in vectors.into_iter().zip(&order) {
             out[i] = normalize(v);
         }
         Ok(out)
     }
+}
+
+/// A progress bar on stderr when it is a terminal, hidden otherwise (logs and CI stay clean).
+pub fn progress_bar(len: u64, what: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal as _;
+    if !std::io::stderr().is_terminal() || len < 256 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg:>10} [{bar:30}] {pos}/{len} ({per_sec}, {eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_string());
+    bar
 }
 
 fn model_id_for_dir(dir: &Path, onnx_len: usize) -> String {

@@ -46,7 +46,7 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # threshold = 0.88
 # refine-rounds = 5
 # exact-limit = 20000
-# answer-merge = 0.6
+# answer-merge = 0.4
 
 [draft]
 # Smallest flat cluster that becomes an article.

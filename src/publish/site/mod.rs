@@ -130,7 +130,12 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
     let env = environment();
     let t = to_value(strings(&config.language));
     let other = strings(&config.language).other;
-    let site = to_value(config);
+    let site = context! {
+        title => &config.title,
+        description => &config.description,
+        language => &config.language,
+        contact_url => &config.contact_url,
+    };
     let mut live: Vec<&Article> = articles.iter().filter(|a| a.is_public_live()).collect();
     live.sort_by(|a, b| b.front.tickets.unwrap_or(0).cmp(&a.front.tickets.unwrap_or(0)).then(a.front.id.cmp(&b.front.id)));
     let category = |a: &Article| if a.front.topic.is_empty() { other.to_string() } else { capitalize(&a.front.topic) };

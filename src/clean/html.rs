@@ -236,17 +236,11 @@ fn parse_tag(s: &str) -> Option<Tag<'_>> {
     let bytes = s.as_bytes();
     let second = *bytes.get(1)?;
     if second == b'!' || second == b'?' {
-        if s.starts_with("<![CDATA[") {
-            let end = s.find("]]>").map_or(s.len(), |p| p + 3);
-            return Some(Tag {
-                name: String::new(),
-                closing: false,
-                self_closing: true,
-                attrs: "",
-                len: end,
-            });
-        }
-        let end = s.find('>').map_or(s.len(), |p| p + 1);
+        let end = if s.starts_with("<![CDATA[") {
+            s.find("]]>").map_or(s.len(), |p| p + 3)
+        } else {
+            s.find('>').map_or(s.len(), |p| p + 1)
+        };
         return Some(Tag {
             name: String::new(),
             closing: false,

@@ -65,10 +65,11 @@ pub fn templates(answers: &[Option<HashSet<String>>], min_overlap: f64) -> Vec<O
 ///   that mixed two intents comes apart;
 /// - every other ticket follows the dominant template of its question cluster, or stays in it.
 ///
-/// `labels` are rewritten in place; returns the number of intents that changed shape.
-pub fn refine_by_answer(labels: &mut [usize], answers: &[String], kinds: &[Kind], min_overlap: f64) -> usize {
+/// `labels` are rewritten in place; returns the number of clusters before and after.
+pub fn refine_by_answer(labels: &mut [usize], answers: &[String], kinds: &[Kind], min_overlap: f64) -> (usize, usize) {
+    let before = labels.iter().copied().collect::<HashSet<_>>().len();
     if min_overlap <= 0.0 || labels.is_empty() {
-        return 0;
+        return (before, before);
     }
     let sets: Vec<Option<HashSet<String>>> = answers
         .iter()
@@ -105,13 +106,10 @@ pub fn refine_by_answer(labels: &mut [usize], answers: &[String], kinds: &[Kind]
             None => dominant.get(&l).map_or(Intent::Question(l), |&t| Intent::Template(t)),
         })
         .collect();
-    let before = labels.iter().copied().collect::<HashSet<_>>().len();
-    let mut remap = std::collections::HashMap::new();
-    for (l, intent) in labels.iter_mut().zip(intents) {
-        let next = remap.len();
-        *l = *remap.entry(intent).or_insert(next);
-    }
-    before.abs_diff(remap.len())
+    let renumbered = super::renumber(intents);
+    let after = renumbered.iter().copied().collect::<HashSet<_>>().len();
+    labels.copy_from_slice(&renumbered);
+    (before, after)
 }
 
 #[cfg(test)]

@@ -137,12 +137,16 @@ pub fn average_linkage(vectors: &[Vec<f32>], threshold: f32) -> Vec<usize> {
         }
         i
     };
+    renumber((0..n).map(root))
+}
+
+/// Dense labels 0..k in order of first appearance, from any keys.
+pub fn renumber<K: std::hash::Hash + Eq>(keys: impl IntoIterator<Item = K>) -> Vec<usize> {
     let mut remap = HashMap::new();
-    (0..n)
-        .map(|i| {
-            let r = root(i);
+    keys.into_iter()
+        .map(|key| {
             let next = remap.len();
-            *remap.entry(r).or_insert(next)
+            *remap.entry(key).or_insert(next)
         })
         .collect()
 }
@@ -195,15 +199,7 @@ fn leader(vectors: &[Vec<f32>], config: &ClusterConfig) -> Vec<usize> {
             break;
         }
     }
-    // Renumber densely, in order of first appearance.
-    let mut remap = HashMap::new();
-    label
-        .iter()
-        .map(|&l| {
-            let next = remap.len();
-            *remap.entry(l).or_insert(next)
-        })
-        .collect()
+    renumber(label)
 }
 
 /// Normalised mean vector of each cluster (empty for a cluster with no members).
@@ -231,7 +227,7 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
     let mut labels = cluster(&vectors, config);
     let answers: Vec<String> = rows.iter().map(|r| r.4.clone()).collect();
     let kinds: Vec<Kind> = rows.iter().map(|r| Kind::parse(&r.2).unwrap_or(Kind::Other)).collect();
-    let merged = answers::refine_by_answer(&mut labels, &answers, &kinds, config.answer_merge);
+    let (by_question, _) = answers::refine_by_answer(&mut labels, &answers, &kinds, config.answer_merge);
     let k = labels.iter().copied().max().map_or(0, |m| m + 1);
     let cents = centroids(&vectors, &labels, k);
 
@@ -278,11 +274,11 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
     report.processed = rows.len();
     report.written = k;
     report.summary = format!(
-        "{} questions into {} clusters ({} with 2+ questions, {} reshaped by staff answer templates; {} flat, {} needs-action, {} other){}",
+        "{} questions into {} clusters ({} by question alone, regrouped by staff answer templates); {} with 2+ questions; {} flat, {} needs-action, {} other{}",
         count(rows.len()),
         count(k),
+        count(by_question),
         count(multi),
-        count(merged),
         by_kind.get(&Kind::Flat).unwrap_or(&0),
         by_kind.get(&Kind::NeedsAction).unwrap_or(&0),
         by_kind.get(&Kind::Other).unwrap_or(&0),

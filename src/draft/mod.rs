@@ -212,7 +212,7 @@ pub async fn run(store: &Store, config: &DraftConfig, kb_dir: &Path) -> anyhow::
     let mut taken_ids: HashSet<String> = articles.iter().map(|a| a.front.id.clone()).collect();
     taken_ids.extend(drafts.iter().map(|d| d.0.clone()));
 
-    let (mut created, mut updated, mut unchanged, mut kept, mut removed) = (0, 0, 0, 0, 0);
+    let (mut created, mut updated, mut unchanged, mut reviewed, mut edited, mut removed) = (0, 0, 0, 0, 0, 0);
     let mut claimed: HashSet<String> = HashSet::new();
     for (cluster_id, _size, _kind, topic) in &clusters {
         let Some(ms) = members.get(cluster_id) else { continue };
@@ -261,7 +261,12 @@ pub async fn run(store: &Store, config: &DraftConfig, kb_dir: &Path) -> anyhow::
                     kb::write_atomic(&full, &text)?;
                     updated += 1;
                 } else {
-                    kept += 1;
+                    // Reviewed or edited: the file is the editors' now.
+                    if on_disk.is_some_and(|a| a.front.status != Status::Draft) {
+                        reviewed += 1;
+                    } else {
+                        edited += 1;
+                    }
                     continue;
                 }
             }
@@ -282,15 +287,16 @@ pub async fn run(store: &Store, config: &DraftConfig, kb_dir: &Path) -> anyhow::
     let mut report = StageReport::new("draft", started);
     report.processed = clusters.len();
     report.written = created + updated;
-    report.unchanged = unchanged + kept;
+    report.unchanged = unchanged + reviewed + edited;
     report.summary = format!(
-        "{} flat clusters of {}+ questions: {} drafts created, {} updated, {} unchanged, {} kept as edited by an editor{}",
+        "{} flat clusters of {}+ questions: {} drafts created, {} updated, {} unchanged; left to the editors: {} reviewed, {} edited{}",
         count(clusters.len()),
         config.min_cluster_size,
         count(created),
         count(updated),
         count(unchanged),
-        count(kept),
+        count(reviewed),
+        count(edited),
         if removed > 0 { format!(", {removed} deleted by an editor (not recreated)") } else { String::new() }
     );
     Ok(report.finish(started))

@@ -79,7 +79,10 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct IngestArgs {
+    #[command(subcommand)]
+    pub api: Option<IngestApi>,
     /// Files or folders to read: an Omnidesk export folder or a JSONL file.
     /// Default: the sources in kbforge.toml `[ingest]`.
     pub paths: Vec<PathBuf>,
@@ -89,6 +92,18 @@ pub struct IngestArgs {
     /// A folder of internal regulations to read as well.
     #[arg(long, value_name = "DIR")]
     pub regulations: Vec<PathBuf>,
+}
+
+/// Helpdesk APIs to ingest from.
+#[derive(Debug, Subcommand)]
+pub enum IngestApi {
+    /// Closed cases from the Omnidesk API ([ingest.omnidesk]; key in OMNIDESK_API_KEY), from the
+    /// watermark of the last run on.
+    Omnidesk {
+        /// Ignore the watermark and fetch everything from [ingest.omnidesk] start.
+        #[arg(long)]
+        full: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

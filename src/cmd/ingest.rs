@@ -4,7 +4,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 
 use super::Outcome;
-use crate::cli::IngestArgs;
+use crate::cli::{IngestApi, IngestArgs};
 use crate::ingest::{SourceConfig, SourceFormat};
 use crate::store::Store;
 
@@ -12,6 +12,17 @@ pub async fn run(workspace: Option<&Path>, args: &IngestArgs) -> anyhow::Result<
     let ws = super::workspace(workspace)?;
     let store = Store::open(&ws.store_url()).await.context("cannot open the store")?;
     let started = Instant::now();
+    if let Some(IngestApi::Omnidesk { full }) = &args.api {
+        if *full {
+            store.state_set("omnidesk:watermark", "").await?;
+        }
+        let now = chrono::Utc::now().timestamp();
+        let api = crate::ingest::omnidesk_api::ingest_api(&store, &ws.config.ingest.omnidesk, &crate::ingest::omnidesk_api_key(), now).await?;
+        let mut report = crate::ingest::report(api.counts, started);
+        report.summary.push_str(&format!("; {} requests over {} windows", api.requests, api.windows));
+        println!("{}", report.line());
+        return Ok(if api.counts.quarantined > 0 { Outcome::CompletedWithRejects } else { Outcome::Success });
+    }
     let counts = if args.paths.is_empty() && args.regulations.is_empty() {
         let report = crate::ingest::run(&store, &ws.config.ingest, &ws.root).await?;
         println!("{}", report.line());

@@ -56,14 +56,14 @@ pub fn read_export(dir: &Path) -> Result<Vec<Record>, IngestError> {
                 records.push(Record::Rejected(reject(&display, location, "case", "missing `case` object".into(), &entry.to_string())));
                 continue;
             };
-            records.push(read_case(dir, &display, &location, case, &labels));
+            records.push(read_case(&display, &location, case, &labels, |id| read_messages_file(dir, id, case)));
         }
     }
     Ok(records)
 }
 
 /// The numbered entries of an Omnidesk list response, in order, without `total_count`.
-fn entries(object: &Map<String, Value>) -> Vec<(&String, &Value)> {
+pub fn entries(object: &Map<String, Value>) -> Vec<(&String, &Value)> {
     let mut list: Vec<(&String, &Value)> = object.iter().filter(|(k, _)| k.as_str() != "total_count").collect();
     list.sort_by_key(|(k, _)| k.parse::<u64>().unwrap_or(u64::MAX));
     list
@@ -75,14 +75,21 @@ fn natural_key(p: &Path) -> (u64, String) {
     (digits.parse().unwrap_or(0), name.to_string())
 }
 
-fn read_labels(path: &Path) -> Result<HashMap<i64, String>, IngestError> {
+/// `messages/<case_id>.json` of an export folder.
+fn read_messages_file(dir: &Path, case_id: i64, case: &Map<String, Value>) -> Result<(String, Value), Rejected> {
+    let path = dir.join("messages").join(format!("{case_id}.json"));
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        reject(&file, format!("case {case_id}"), "messages", format!("cannot read the case's messages: {e}"), &Value::Object(case.clone()).to_string())
+    })?;
+    let value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| reject(&file, format!("line {}", e.line()), "-", e.to_string(), ""))?;
+    Ok((file, value))
+}
+
+/// Label titles by id from a `labels.json` response.
+pub fn labels_from_value(value: &Value) -> HashMap<i64, String> {
     let mut map = HashMap::new();
-    if !path.exists() {
-        return Ok(map);
-    }
-    let text = std::fs::read_to_string(path).map_err(|source| IngestError::Read { path: path.to_path_buf(), source })?;
-    let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| IngestError::Parse { path: path.to_path_buf(), line: e.line(), detail: e.to_string() })?;
     if let Some(object) = value.as_object() {
         for (_, entry) in entries(object) {
             let label = entry.get("label").unwrap_or(entry);
@@ -91,31 +98,57 @@ fn read_labels(path: &Path) -> Result<HashMap<i64, String>, IngestError> {
             }
         }
     }
+    map
+}
+
+fn read_labels(path: &Path) -> Result<HashMap<i64, String>, IngestError> {
+    let mut map = HashMap::new();
+    if !path.exists() {
+        return Ok(map);
+    }
+    let text = std::fs::read_to_string(path).map_err(|source| IngestError::Read { path: path.to_path_buf(), source })?;
+    let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| IngestError::Parse { path: path.to_path_buf(), line: e.line(), detail: e.to_string() })?;
+    map.extend(labels_from_value(&value));
     Ok(map)
 }
 
-fn read_case(
-    dir: &Path,
+/// Why a case is left out on purpose (deleted, spam, not closed), if it is.
+pub fn skip_reason(case: &Map<String, Value>) -> Option<&'static str> {
+    if case.get("deleted").and_then(Value::as_bool).unwrap_or(false) {
+        Some("deleted")
+    } else if case.get("spam").and_then(Value::as_bool).unwrap_or(false) {
+        Some("spam")
+    } else if case.get("status").and_then(Value::as_str) != Some("closed") {
+        Some("not closed")
+    } else {
+        None
+    }
+}
+
+/// The id of a case entry, if it has a usable one.
+pub fn case_id(case: &Map<String, Value>) -> Option<i64> {
+    as_int(case.get("case_id"))
+}
+
+/// Turns one case of a `cases.json` page into a record. `messages` yields the case's
+/// `messages.json` response (with where it came from) and is called only for cases that are kept.
+pub fn read_case(
     file: &str,
     location: &str,
     case: &Map<String, Value>,
     labels: &HashMap<i64, String>,
+    messages: impl FnOnce(i64) -> Result<(String, Value), Rejected>,
 ) -> Record {
     let raw = || Value::Object(case.clone()).to_string();
     let Some(case_id) = as_int(case.get("case_id")) else {
         return Record::Rejected(reject(file, location.to_string(), "case_id", "missing or not a number".into(), &raw()));
     };
     let location = format!("case {case_id}");
-    if case.get("deleted").and_then(Value::as_bool).unwrap_or(false) {
-        return Record::Skipped { reason: "deleted" };
-    }
-    if case.get("spam").and_then(Value::as_bool).unwrap_or(false) {
-        return Record::Skipped { reason: "spam" };
+    if let Some(reason) = skip_reason(case) {
+        return Record::Skipped { reason };
     }
     let status = str_field(case, "status").unwrap_or_default();
-    if status != "closed" {
-        return Record::Skipped { reason: "not closed" };
-    }
     let created_at = match date_field(case, "created_at") {
         Ok(d) => d,
         Err(reason) => return Record::Rejected(reject(file, location, "created_at", reason, &raw())),
@@ -132,15 +165,9 @@ fn read_case(
         })
         .unwrap_or_default();
 
-    let messages_path = dir.join("messages").join(format!("{case_id}.json"));
-    let messages_file = messages_path.display().to_string();
-    let text = match std::fs::read_to_string(&messages_path) {
-        Ok(t) => t,
-        Err(e) => return Record::Rejected(reject(&messages_file, location, "messages", format!("cannot read the case's messages: {e}"), &raw())),
-    };
-    let value: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
-        Ok(v) => v,
-        Err(e) => return Record::Rejected(reject(&messages_file, format!("line {}", e.line()), "-", e.to_string(), "")),
+    let (messages_file, value) = match messages(case_id) {
+        Ok(m) => m,
+        Err(r) => return Record::Rejected(r),
     };
     let Some(object) = value.as_object() else {
         return Record::Rejected(reject(&messages_file, location, "-", "expected a JSON object of messages".into(), ""));
@@ -203,7 +230,7 @@ fn read_message(m: &Map<String, Value>) -> Result<Message, (&'static str, String
     })
 }
 
-fn reject(source: &str, location: String, field: &str, reason: String, raw: &str) -> Rejected {
+pub(crate) fn reject(source: &str, location: String, field: &str, reason: String, raw: &str) -> Rejected {
     Rejected {
         stage: "ingest".into(),
         source: source.into(),

@@ -22,6 +22,19 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # Folders of internal regulations (Markdown or text). They are never published.
 # regulations = ["regulations"]
 
+[ingest.omnidesk]
+# The Omnidesk API, for sources with format = "omnidesk-api" and `kbforge ingest omnidesk`.
+# The API key comes only from the environment: OMNIDESK_API_KEY.
+# subdomain = "yourdesk"            # https://yourdesk.omnidesk.ru
+# base-url = ""                     # instead of the subdomain: a proxy or a test server
+# staff-email = "api@example.com"   # the staff member the key belongs to
+# statuses = ["closed"]
+# requests-per-hour = 500           # Omnidesk allows 500 per active staff member
+# window-days = 7                   # the watermark advances one window at a time
+# start = "2010-01-01T00:00:00Z"    # where the first run starts
+# max-retries = 6                   # on 429 and 5xx
+# backoff-ms = 2000                 # doubled on each retry; Retry-After wins
+
 [classify]
 # Regular expressions that mark a staff reply as a manual action (resend, refund, ...).
 # The default list covers Russian and English; setting this key replaces it.

@@ -7,6 +7,7 @@
 
 pub mod jsonl;
 pub mod omnidesk;
+pub mod http;
 pub mod omnidesk_api;
 pub mod regulations;
 pub mod ticket;

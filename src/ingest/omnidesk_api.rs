@@ -18,13 +18,12 @@
 //! HTTP Basic with the staff e-mail and the API key from `OMNIDESK_API_KEY`.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 use serde_json::Value;
-use tokio::sync::Mutex;
 
 use super::omnidesk::{self, entries};
+use super::http::{ApiError, HttpClient};
 use super::{store_ticket, IngestCounts, Record};
 use crate::store::{Rejected, Store};
 
@@ -87,117 +86,33 @@ impl OmnideskConfig {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ApiError {
-    #[error("{0}")]
-    Config(String),
-    #[error("OMNIDESK_API_KEY is not set: the API key comes only from the environment")]
-    MissingKey,
-    #[error("GET {url}: HTTP {status} after {attempts} attempts: {body}")]
-    Http { url: String, status: u16, attempts: u32, body: String },
-    #[error("GET {url}: {detail}")]
-    Network { url: String, detail: String },
-    #[error("GET {url}: the response is not valid JSON: {detail}")]
-    Malformed { url: String, detail: String, body: String },
-}
 
 /// An HTTP client for one Omnidesk account, throttled and retrying.
 pub struct OmnideskClient {
-    http: reqwest::Client,
-    base: String,
-    email: String,
-    key: String,
-    min_interval: Duration,
-    last_request: Mutex<Option<Instant>>,
-    max_retries: u32,
-    backoff: Duration,
-    /// Requests sent, retries included.
-    pub requests: std::sync::atomic::AtomicU64,
+    http: HttpClient,
 }
 
 impl OmnideskClient {
     pub fn new(config: &OmnideskConfig, api_key: &str) -> Result<OmnideskClient, ApiError> {
         if api_key.is_empty() {
-            return Err(ApiError::MissingKey);
+            return Err(ApiError::MissingKey("OMNIDESK_API_KEY"));
         }
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("kbforge/", env!("CARGO_PKG_VERSION")))
-            .timeout(Duration::from_secs(60))
-            .build()
-            .map_err(|e| ApiError::Config(e.to_string()))?;
-        Ok(OmnideskClient {
-            http,
-            base: config.base()?,
-            email: config.staff_email.clone(),
-            key: api_key.to_string(),
-            min_interval: Duration::from_secs_f64(3600.0 / f64::from(config.requests_per_hour.max(1))),
-            last_request: Mutex::new(None),
-            max_retries: config.max_retries,
-            backoff: Duration::from_millis(config.backoff_ms),
-            requests: Default::default(),
-        })
+        let http = HttpClient::new(
+            config.base()?,
+            (config.staff_email.clone(), api_key.to_string()),
+            config.requests_per_hour,
+            config.max_retries,
+            config.backoff_ms,
+        )?;
+        Ok(OmnideskClient { http })
     }
 
-    /// Waits until the next request is allowed by the client-side rate limit.
-    async fn throttle(&self) {
-        let mut last = self.last_request.lock().await;
-        if let Some(at) = *last {
-            let next = at + self.min_interval;
-            let now = Instant::now();
-            if next > now {
-                tokio::time::sleep(next - now).await;
-            }
-        }
-        *last = Some(Instant::now());
+    pub fn requests(&self) -> u64 {
+        self.http.requests()
     }
 
-    /// GET a JSON document, retrying 429 and 5xx.
-    pub async fn get_json(&self, path: &str, query: &[(&str, String)]) -> Result<Value, ApiError> {
-        let url = format!("{}{}", self.base, path);
-        let shown = if query.is_empty() {
-            url.clone()
-        } else {
-            format!("{url}?{}", query.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&"))
-        };
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            self.throttle().await;
-            self.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let sent = self.http.get(&url).query(query).basic_auth(&self.email, Some(&self.key)).send().await;
-            let (retry_after, failure) = match sent {
-                Ok(resp) if resp.status().is_success() => {
-                    let body = resp.text().await.map_err(|e| ApiError::Network { url: shown.clone(), detail: e.to_string() })?;
-                    return serde_json::from_str(&body).map_err(|e| ApiError::Malformed {
-                        url: shown.clone(),
-                        detail: e.to_string(),
-                        body: body.chars().take(2000).collect(),
-                    });
-                }
-                Ok(resp) => {
-                    let status = resp.status();
-                    let retry_after = resp
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(Duration::from_secs);
-                    let body: String = resp.text().await.unwrap_or_default().chars().take(500).collect();
-                    let error = ApiError::Http { url: shown.clone(), status: status.as_u16(), attempts: attempt, body };
-                    if !(status.as_u16() == 429 || status.is_server_error()) {
-                        return Err(error);
-                    }
-                    (retry_after, error)
-                }
-                Err(e) => (None, ApiError::Network { url: shown.clone(), detail: e.to_string() }),
-            };
-            if attempt > self.max_retries {
-                return Err(failure);
-            }
-            let wait = retry_after.unwrap_or(self.backoff * 2u32.saturating_pow(attempt - 1));
-            tracing::warn!(url = %shown, attempt, wait_ms = wait.as_millis() as u64, "request failed, retrying: {failure}");
-            tokio::time::sleep(wait).await;
-        }
+    async fn get_json(&self, path: &str, query: &[(&str, String)]) -> Result<Value, ApiError> {
+        self.http.get_json(path, query).await
     }
 
     /// One page of `cases.json`.
@@ -301,7 +216,7 @@ pub async fn ingest_api(store: &Store, config: &OmnideskConfig, api_key: &str, n
         }
         store.state_set(WATERMARK_KEY, &window.1.to_string()).await?;
     }
-    Ok(ApiCounts { counts, requests: client.requests.load(std::sync::atomic::Ordering::Relaxed), windows: windows.len() })
+    Ok(ApiCounts { counts, requests: client.requests(), windows: windows.len() })
 }
 
 /// One window: all its pages, split in halves while it holds more than one query can reach.

@@ -104,6 +104,13 @@ pub enum IngestApi {
         #[arg(long)]
         full: bool,
     },
+    /// Solved and closed tickets with their comments from the Zendesk incremental export
+    /// ([ingest.zendesk]; token in ZENDESK_API_TOKEN), from the cursor of the last run on.
+    Zendesk {
+        /// Forget the cursor and export everything from [ingest.zendesk] start.
+        #[arg(long)]
+        full: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

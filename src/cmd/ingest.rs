@@ -23,6 +23,16 @@ pub async fn run(workspace: Option<&Path>, args: &IngestArgs) -> anyhow::Result<
         println!("{}", report.line());
         return Ok(if api.counts.quarantined > 0 { Outcome::CompletedWithRejects } else { Outcome::Success });
     }
+    if let Some(IngestApi::Zendesk { full }) = &args.api {
+        if *full {
+            store.state_set("zendesk:cursor", "").await?;
+        }
+        let api = crate::ingest::zendesk::ingest_zendesk(&store, &ws.config.ingest.zendesk, &crate::ingest::zendesk_api_token()).await?;
+        let mut report = crate::ingest::report(api.counts, started);
+        report.summary.push_str(&format!("; {} requests, {} export pages", api.requests, api.pages));
+        println!("{}", report.line());
+        return Ok(if api.counts.quarantined > 0 { Outcome::CompletedWithRejects } else { Outcome::Success });
+    }
     let counts = if args.paths.is_empty() && args.regulations.is_empty() {
         let report = crate::ingest::run(&store, &ws.config.ingest, &ws.root).await?;
         println!("{}", report.line());

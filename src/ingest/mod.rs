@@ -11,6 +11,7 @@ pub mod http;
 pub mod omnidesk_api;
 pub mod regulations;
 pub mod ticket;
+pub mod zendesk;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -34,6 +35,8 @@ pub struct IngestConfig {
     pub regulations: Vec<PathBuf>,
     /// The Omnidesk API, for sources of format `omnidesk-api`.
     pub omnidesk: omnidesk_api::OmnideskConfig,
+    /// The Zendesk API, for sources of format `zendesk-api`.
+    pub zendesk: zendesk::ZendeskConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -54,6 +57,8 @@ pub enum SourceFormat {
     Jsonl,
     /// The live Omnidesk API, incremental from the watermark (`[ingest.omnidesk]`).
     OmnideskApi,
+    /// The Zendesk incremental ticket export, from the stored cursor (`[ingest.zendesk]`).
+    ZendeskApi,
 }
 
 impl SourceFormat {
@@ -119,6 +124,11 @@ pub fn omnidesk_api_key() -> String {
     std::env::var("OMNIDESK_API_KEY").unwrap_or_default()
 }
 
+/// The Zendesk API token, from the environment only.
+pub fn zendesk_api_token() -> String {
+    std::env::var("ZENDESK_API_TOKEN").unwrap_or_default()
+}
+
 /// Reads the given file sources and regulation folders into the store.
 pub async fn ingest(
     store: &Store,
@@ -131,7 +141,7 @@ pub async fn ingest(
         let records = match source.format {
             SourceFormat::OmnideskExport => omnidesk::read_export(&source.path)?,
             SourceFormat::Jsonl => jsonl::read_file(&source.path)?,
-            SourceFormat::OmnideskApi => anyhow::bail!("the Omnidesk API is not a file: use `ingest_api`"),
+            SourceFormat::OmnideskApi | SourceFormat::ZendeskApi => anyhow::bail!("an API is not a file source"),
         };
         for record in records {
             counts.read += 1;
@@ -173,6 +183,7 @@ pub async fn run(store: &Store, config: &IngestConfig, root: &Path) -> anyhow::R
                 let now = chrono::Utc::now().timestamp();
                 omnidesk_api::ingest_api(store, &config.omnidesk, &omnidesk_api_key(), now).await?.counts
             }
+            SourceFormat::ZendeskApi => zendesk::ingest_zendesk(store, &config.zendesk, &zendesk_api_token()).await?.counts,
             _ => ingest(store, &[SourceConfig { format: source.format, path: root.join(&source.path) }], &[]).await?,
         };
         total.add(&c);

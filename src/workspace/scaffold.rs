@@ -35,6 +35,19 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # max-retries = 6                   # on 429 and 5xx
 # backoff-ms = 2000                 # doubled on each retry; Retry-After wins
 
+[ingest.zendesk]
+# The Zendesk incremental ticket export, for sources with format = "zendesk-api" and
+# `kbforge ingest zendesk`. The API token comes only from the environment: ZENDESK_API_TOKEN.
+# subdomain = "yourdesk"            # https://yourdesk.zendesk.com
+# base-url = ""
+# email = "agent@example.com"       # the agent the token belongs to
+# start = "2010-01-01T00:00:00Z"
+# page-size = 1000
+# export-requests-per-minute = 10   # the incremental export's limit
+# comment-requests-per-minute = 300
+# max-retries = 6
+# backoff-ms = 2000
+
 [classify]
 # Regular expressions that mark a staff reply as a manual action (resend, refund, ...).
 # The default list covers Russian and English; setting this key replaces it.

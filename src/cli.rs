@@ -117,6 +117,7 @@ pub enum IngestApi {
 pub enum SourceFormatArg {
     OmnideskExport,
     Jsonl,
+    Csv,
 }
 
 impl From<SourceFormatArg> for SourceFormat {
@@ -124,6 +125,7 @@ impl From<SourceFormatArg> for SourceFormat {
         match f {
             SourceFormatArg::OmnideskExport => SourceFormat::OmnideskExport,
             SourceFormatArg::Jsonl => SourceFormat::Jsonl,
+            SourceFormatArg::Csv => SourceFormat::Csv,
         }
     }
 }

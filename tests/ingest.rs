@@ -12,8 +12,8 @@ async fn bad_records_are_quarantined_and_counted() {
     let store = Store::open(&format!("sqlite://{}", dir.path().join("s.sqlite").display())).await.unwrap();
     let root = common::fixture("ingest/bad-records");
     let sources = vec![
-        SourceConfig { format: SourceFormat::Jsonl, path: root.join("tickets.jsonl") },
-        SourceConfig { format: SourceFormat::OmnideskExport, path: root.join("omnidesk") },
+        SourceConfig { format: SourceFormat::Jsonl, path: root.join("tickets.jsonl"), encoding: Default::default(), columns: None },
+        SourceConfig { format: SourceFormat::OmnideskExport, path: root.join("omnidesk"), encoding: Default::default(), columns: None },
     ];
     let c = ingest(&store, &sources, &[]).await.unwrap();
     // JSONL: 7 lines = 2 stored + 1 duplicate + 1 open (skipped) + 3 quarantined.
@@ -53,4 +53,44 @@ async fn bad_records_are_quarantined_and_counted() {
     assert_eq!(again.unchanged, 3);
     assert_eq!(store.quarantine_list().await.unwrap().len(), 6);
     assert_eq!(store.count("tickets").await.unwrap(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_in_windows_1251_and_jsonl_in_utf16() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite://{}", dir.path().join("s.sqlite").display())).await.unwrap();
+    let root = common::fixture("ingest/encodings");
+    let columns: kbforge::ingest::csv::CsvColumns = toml::from_str(
+        r#"ticket-id = "Номер"
+           subject = "Тема"
+           status = "Статус"
+           author = "Автор"
+           created-at = "Дата"
+           body = "Текст"
+           internal = "Заметка"
+           tags = "Метки"
+           customer-values = ["клиент"]"#,
+    )
+    .unwrap();
+    let sources = vec![
+        SourceConfig { format: SourceFormat::Csv, path: root.join("export-1251.csv"), encoding: Default::default(), columns: Some(columns) },
+        SourceConfig { format: SourceFormat::Jsonl, path: root.join("tickets-utf16.jsonl"), encoding: Default::default(), columns: None },
+    ];
+    let c = ingest(&store, &sources, &[]).await.unwrap();
+    // CSV: tickets 701 and 702 stored, 703 open, the row with a bad date quarantined; JSONL: 801.
+    assert_eq!((c.stored, c.skipped, c.quarantined), (3, 1, 1), "{c:?}");
+    let q = store.quarantine_list().await.unwrap();
+    assert_eq!((q[0].location.as_str(), q[0].field.as_str()), ("line 6", "Дата"), "{q:#?}");
+    let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
+        "SELECT m.ticket_id, m.author, m.internal, m.body FROM messages m ORDER BY m.ticket_id, m.position",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(rows[0], ("csv:701".into(), "customer".into(), 0, "Как узнать остаток на сертификате?".into()));
+    assert_eq!(rows[2].2, 1, "the note column marks an internal note");
+    assert!(rows.iter().any(|r| r.0 == "csv:702" && r.3.contains("«Л'Этуаль»")));
+    assert!(rows.iter().any(|r| r.0 == "jsonl:801" && r.3 == "Где проверить баланс сертификата?"));
+    let (labels,): (String,) = sqlx::query_as("SELECT labels FROM tickets WHERE id = 'csv:701'").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(labels, r#"["баланс"]"#);
 }

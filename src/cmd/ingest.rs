@@ -41,7 +41,12 @@ pub async fn run(workspace: Option<&Path>, args: &IngestArgs) -> anyhow::Result<
         let sources: Vec<SourceConfig> = args
             .paths
             .iter()
-            .map(|p| SourceConfig { format: args.format.map(Into::into).unwrap_or_else(|| SourceFormat::detect(p)), path: p.clone() })
+            .map(|p| SourceConfig {
+                format: args.format.map(Into::into).unwrap_or_else(|| SourceFormat::detect(p)),
+                path: p.clone(),
+                encoding: Default::default(),
+                columns: None,
+            })
             .collect();
         crate::ingest::ingest(&store, &sources, &args.regulations).await?
     };

@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::ticket::{detect_language, Author, Message, Ticket};
+use super::encoding::Encoding;
 use super::{IngestError, Record};
 use crate::store::Rejected;
 
@@ -58,9 +59,8 @@ fn closed() -> String {
     "closed".to_string()
 }
 
-pub fn read_file(path: &Path) -> Result<Vec<Record>, IngestError> {
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Read { path: path.to_path_buf(), source })?;
-    let text = String::from_utf8_lossy(&bytes);
+pub fn read_file(path: &Path, encoding: Encoding) -> Result<Vec<Record>, IngestError> {
+    let text = super::omnidesk::read_text(path, encoding)?;
     let display = path.display().to_string();
     let mut records = Vec::new();
     for (i, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {

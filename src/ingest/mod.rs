@@ -7,6 +7,8 @@
 
 pub mod jsonl;
 pub mod omnidesk;
+pub mod csv;
+pub mod encoding;
 pub mod http;
 pub mod omnidesk_api;
 pub mod regulations;
@@ -46,6 +48,13 @@ pub struct SourceConfig {
     /// The file or folder; none for an API.
     #[serde(default)]
     pub path: PathBuf,
+    /// `auto` (default: BOM, then UTF-16, UTF-8, else Windows-1251), `utf-8`, `utf-16` or
+    /// `windows-1251`.
+    #[serde(default)]
+    pub encoding: encoding::Encoding,
+    /// For `csv`: which column holds what.
+    #[serde(default)]
+    pub columns: Option<csv::CsvColumns>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -55,6 +64,8 @@ pub enum SourceFormat {
     OmnideskExport,
     /// One ticket per line.
     Jsonl,
+    /// One message per row, columns named in `columns`.
+    Csv,
     /// The live Omnidesk API, incremental from the watermark (`[ingest.omnidesk]`).
     OmnideskApi,
     /// The Zendesk incremental ticket export, from the stored cursor (`[ingest.zendesk]`).
@@ -62,10 +73,12 @@ pub enum SourceFormat {
 }
 
 impl SourceFormat {
-    /// Guesses the format from a path: a folder is an Omnidesk export, a file is JSONL.
+    /// Guesses the format from a path: a folder is an Omnidesk export, `.csv` is CSV, else JSONL.
     pub fn detect(path: &Path) -> SourceFormat {
         if path.is_dir() {
             SourceFormat::OmnideskExport
+        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+            SourceFormat::Csv
         } else {
             SourceFormat::Jsonl
         }
@@ -139,8 +152,9 @@ pub async fn ingest(
     let mut seen = HashSet::new();
     for source in sources {
         let records = match source.format {
-            SourceFormat::OmnideskExport => omnidesk::read_export(&source.path)?,
-            SourceFormat::Jsonl => jsonl::read_file(&source.path)?,
+            SourceFormat::OmnideskExport => omnidesk::read_export(&source.path, source.encoding)?,
+            SourceFormat::Jsonl => jsonl::read_file(&source.path, source.encoding)?,
+            SourceFormat::Csv => csv::read_file(&source.path, source.encoding, &source.columns.clone().unwrap_or_default())?,
             SourceFormat::OmnideskApi | SourceFormat::ZendeskApi => anyhow::bail!("an API is not a file source"),
         };
         for record in records {
@@ -184,7 +198,7 @@ pub async fn run(store: &Store, config: &IngestConfig, root: &Path) -> anyhow::R
                 omnidesk_api::ingest_api(store, &config.omnidesk, &omnidesk_api_key(), now).await?.counts
             }
             SourceFormat::ZendeskApi => zendesk::ingest_zendesk(store, &config.zendesk, &zendesk_api_token()).await?.counts,
-            _ => ingest(store, &[SourceConfig { format: source.format, path: root.join(&source.path) }], &[]).await?,
+            _ => ingest(store, &[SourceConfig { path: root.join(&source.path), ..source.clone() }], &[]).await?,
         };
         total.add(&c);
     }

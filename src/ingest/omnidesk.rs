@@ -12,13 +12,14 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::ticket::{detect_language, Author, Message, Ticket};
+use super::encoding::Encoding;
 use super::{IngestError, Record};
 use crate::store::Rejected;
 
 const SOURCE: &str = "omnidesk";
 
 /// Reads every case page in `dir` with its messages.
-pub fn read_export(dir: &Path) -> Result<Vec<Record>, IngestError> {
+pub fn read_export(dir: &Path, encoding: Encoding) -> Result<Vec<Record>, IngestError> {
     let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|source| IngestError::Read { path: dir.to_path_buf(), source })?
         .filter_map(Result::ok)
@@ -33,12 +34,11 @@ pub fn read_export(dir: &Path) -> Result<Vec<Record>, IngestError> {
         return Err(IngestError::NoCases(dir.to_path_buf()));
     }
     pages.sort_by_key(|p| natural_key(p));
-    let labels = read_labels(&dir.join("labels.json"))?;
+    let labels = read_labels(&dir.join("labels.json"), encoding)?;
     let mut records = Vec::new();
     for page in pages {
         let display = page.display().to_string();
-        let text = std::fs::read_to_string(&page)
-            .map_err(|source| IngestError::Read { path: page.clone(), source })?;
+        let text = read_text(&page, encoding)?;
         let value: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
             Ok(v) => v,
             Err(e) => {
@@ -56,7 +56,7 @@ pub fn read_export(dir: &Path) -> Result<Vec<Record>, IngestError> {
                 records.push(Record::Rejected(reject(&display, location, "case", "missing `case` object".into(), &entry.to_string())));
                 continue;
             };
-            records.push(read_case(&display, &location, case, &labels, |id| read_messages_file(dir, id, case)));
+            records.push(read_case(&display, &location, case, &labels, |id| read_messages_file(dir, id, case, encoding)));
         }
     }
     Ok(records)
@@ -76,10 +76,10 @@ fn natural_key(p: &Path) -> (u64, String) {
 }
 
 /// `messages/<case_id>.json` of an export folder.
-fn read_messages_file(dir: &Path, case_id: i64, case: &Map<String, Value>) -> Result<(String, Value), Rejected> {
+fn read_messages_file(dir: &Path, case_id: i64, case: &Map<String, Value>, encoding: Encoding) -> Result<(String, Value), Rejected> {
     let path = dir.join("messages").join(format!("{case_id}.json"));
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(&path).map_err(|e| {
+    let text = read_text(&path, encoding).map_err(|e| {
         reject(&file, format!("case {case_id}"), "messages", format!("cannot read the case's messages: {e}"), &Value::Object(case.clone()).to_string())
     })?;
     let value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
@@ -101,12 +101,18 @@ pub fn labels_from_value(value: &Value) -> HashMap<i64, String> {
     map
 }
 
-fn read_labels(path: &Path) -> Result<HashMap<i64, String>, IngestError> {
+/// A whole file as text, in the given encoding or a detected one.
+pub fn read_text(path: &Path, encoding: Encoding) -> Result<String, IngestError> {
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Read { path: path.to_path_buf(), source })?;
+    Ok(super::encoding::decode(&bytes, encoding).0)
+}
+
+fn read_labels(path: &Path, encoding: Encoding) -> Result<HashMap<i64, String>, IngestError> {
     let mut map = HashMap::new();
     if !path.exists() {
         return Ok(map);
     }
-    let text = std::fs::read_to_string(path).map_err(|source| IngestError::Read { path: path.to_path_buf(), source })?;
+    let text = read_text(path, encoding)?;
     let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
         .map_err(|e| IngestError::Parse { path: path.to_path_buf(), line: e.line(), detail: e.to_string() })?;
     map.extend(labels_from_value(&value));

@@ -17,8 +17,17 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 
 [ingest]
 # Ticket sources, read in order. format: "omnidesk-export" (a folder of recorded Omnidesk API
-# responses) or "jsonl" (one ticket per line). Paths are relative to this folder.
-# sources = [{ format = "omnidesk-export", path = "exports/omnidesk" }]
+# responses), "jsonl" (one ticket per line), "csv" (one message per row, with a `columns` table),
+# "omnidesk-api" or "zendesk-api" (the live APIs, see below). Paths are relative to this folder.
+# encoding: "auto" (default), "utf-8", "utf-16" or "windows-1251".
+# sources = [
+#     { format = "omnidesk-export", path = "exports/omnidesk" },
+#     { format = "csv", path = "exports/tickets.csv", encoding = "windows-1251",
+#       columns = { ticket-id = "Номер", body = "Текст", author = "Автор", created-at = "Дата",
+#                   subject = "Тема", status = "Статус", internal = "Заметка", tags = "Метки",
+#                   customer-values = ["клиент"] } },
+#     { format = "omnidesk-api" },
+# ]
 # Folders of internal regulations (Markdown or text). They are never published.
 # regulations = ["regulations"]
 

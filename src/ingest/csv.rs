@@ -1,0 +1,249 @@
+//! CSV exports: one message per row, the columns named in the source's `columns` table.
+//!
+//! ```toml
+//! sources = [{ format = "csv", path = "export.csv", encoding = "windows-1251",
+//!              columns = { ticket-id = "Номер", body = "Текст", author = "Автор", created-at = "Дата" } }]
+//! ```
+//! Rows are grouped into tickets by `ticket-id`, in the order the file gives them. The delimiter
+//! (`,`, `;` or tab) is detected from the header unless set. A row that cannot be read is
+//! quarantined with its line number and column; the other rows of its ticket still count.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::encoding::Encoding;
+use super::ticket::{detect_language, Author, Message, Ticket};
+use super::{IngestError, Record};
+use crate::store::Rejected;
+
+const SOURCE: &str = "csv";
+
+/// `columns` of a CSV source: the header of each field. An empty name means the file has no such
+/// column.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CsvColumns {
+    /// Default: `ticket_id`. Required.
+    pub ticket_id: String,
+    /// Default: `body`. Required.
+    pub body: String,
+    /// Default: `author`. Required.
+    pub author: String,
+    /// Default: `created_at`. Required.
+    pub created_at: String,
+    /// Default: `subject`.
+    pub subject: String,
+    /// Default: `status`; without it every ticket counts as closed.
+    pub status: String,
+    /// Default: `internal`: `true`, `1`, `yes`, `да` mark an internal note.
+    pub internal: String,
+    /// Default: `tags`, separated by `,` or `;`.
+    pub tags: String,
+    /// Default: `rating`.
+    pub rating: String,
+    /// Default: `channel`.
+    pub channel: String,
+    /// One character; empty detects `,`, `;` or tab from the header. Default: empty.
+    pub delimiter: String,
+    /// Values of the author column that mean the customer (case-insensitive); anything else is
+    /// staff. Default: customer, client, user, end-user, requester, клиент, покупатель.
+    pub customer_values: Vec<String>,
+}
+
+impl Default for CsvColumns {
+    fn default() -> Self {
+        CsvColumns {
+            ticket_id: "ticket_id".into(),
+            body: "body".into(),
+            author: "author".into(),
+            created_at: "created_at".into(),
+            subject: "subject".into(),
+            status: "status".into(),
+            internal: "internal".into(),
+            tags: "tags".into(),
+            rating: "rating".into(),
+            channel: "channel".into(),
+            delimiter: String::new(),
+            customer_values: ["customer", "client", "user", "end-user", "requester", "клиент", "покупатель"].map(String::from).to_vec(),
+        }
+    }
+}
+
+/// A date as CSV exports write it: RFC 3339 / 2822, `2025-05-05 10:00[:00]` or `05.05.2025 10:00[:00]`
+/// (times without an offset are taken as UTC).
+pub fn parse_date(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    super::omnidesk::parse_date(raw).or_else(|| {
+        ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%Y-%m-%d", "%d.%m.%Y"]
+            .iter()
+            .find_map(|f| {
+                chrono::NaiveDateTime::parse_from_str(raw, f)
+                    .ok()
+                    .or_else(|| chrono::NaiveDate::parse_from_str(raw, f).ok().and_then(|d| d.and_hms_opt(0, 0, 0)))
+            })
+            .map(|d| d.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    })
+}
+
+fn detect_delimiter(header: &str) -> u8 {
+    [b';', b'\t', b',']
+        .into_iter()
+        .max_by_key(|&d| (header.bytes().filter(|&b| b == d).count(), d == b','))
+        .unwrap_or(b',')
+}
+
+pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Result<Vec<Record>, IngestError> {
+    let text = super::omnidesk::read_text(path, encoding)?;
+    let text = text.trim_start_matches('\u{feff}');
+    let display = path.display().to_string();
+    let delimiter = match columns.delimiter.as_bytes() {
+        [d] => *d,
+        _ => detect_delimiter(text.lines().next().unwrap_or_default()),
+    };
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| IngestError::Parse { path: path.to_path_buf(), line: 1, detail: e.to_string() })?
+        .clone();
+    let index = |name: &str| (!name.is_empty()).then(|| headers.iter().position(|h| h.trim() == name)).flatten();
+    let required = |key: &str, name: &str| {
+        index(name).ok_or_else(|| IngestError::Parse {
+            path: path.to_path_buf(),
+            line: 1,
+            detail: format!("no column `{name}` (columns.{key}); the header has: {}", headers.iter().collect::<Vec<_>>().join(", ")),
+        })
+    };
+    let (id_col, body_col, author_col, date_col) = (
+        required("ticket-id", &columns.ticket_id)?,
+        required("body", &columns.body)?,
+        required("author", &columns.author)?,
+        required("created-at", &columns.created_at)?,
+    );
+    let (subject_col, status_col, internal_col, tags_col, rating_col, channel_col) = (
+        index(&columns.subject),
+        index(&columns.status),
+        index(&columns.internal),
+        index(&columns.tags),
+        index(&columns.rating),
+        index(&columns.channel),
+    );
+    let customers: Vec<String> = columns.customer_values.iter().map(|v| v.to_lowercase()).collect();
+    let mut order: Vec<String> = Vec::new();
+    let mut tickets: HashMap<String, Ticket> = HashMap::new();
+    let mut records = Vec::new();
+    for (i, row) in reader.records().enumerate() {
+        let line = i + 2;
+        let reject = |field: &str, reason: String, raw: String| {
+            Record::Rejected(Rejected { stage: "ingest".into(), source: display.clone(), location: format!("line {line}"), field: field.into(), reason, raw })
+        };
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                records.push(reject("-", e.to_string(), String::new()));
+                continue;
+            }
+        };
+        let raw = row.iter().collect::<Vec<_>>().join(&(delimiter as char).to_string());
+        let get = |col: Option<usize>| col.and_then(|c| row.get(c)).map(str::trim).unwrap_or_default();
+        let id = get(Some(id_col));
+        if id.is_empty() {
+            records.push(reject(&columns.ticket_id, "empty ticket id".into(), raw));
+            continue;
+        }
+        let body = get(Some(body_col));
+        if body.is_empty() {
+            records.push(reject(&columns.body, "empty message".into(), raw));
+            continue;
+        }
+        let Some(created_at) = parse_date(get(Some(date_col))) else {
+            records.push(reject(&columns.created_at, format!("`{}` is not a date", get(Some(date_col))), raw));
+            continue;
+        };
+        let author = if customers.contains(&get(Some(author_col)).to_lowercase()) { Author::Customer } else { Author::Staff };
+        let internal = matches!(get(internal_col).to_lowercase().as_str(), "true" | "1" | "yes" | "да" | "y");
+        let ticket = tickets.entry(id.to_string()).or_insert_with(|| {
+            order.push(id.to_string());
+            Ticket {
+                id: format!("{SOURCE}:{id}"),
+                source: SOURCE.into(),
+                external_id: id.to_string(),
+                subject: String::new(),
+                status: "closed".into(),
+                channel: String::new(),
+                language: String::new(),
+                labels: Vec::new(),
+                rating: String::new(),
+                created_at: created_at.clone(),
+                updated_at: created_at.clone(),
+                messages: Vec::new(),
+            }
+        });
+        let set = |target: &mut String, value: &str| {
+            if !value.is_empty() {
+                *target = value.to_string();
+            }
+        };
+        set(&mut ticket.subject, get(subject_col));
+        set(&mut ticket.status, &get(status_col).to_lowercase());
+        set(&mut ticket.rating, get(rating_col));
+        set(&mut ticket.channel, get(channel_col));
+        for tag in get(tags_col).split([',', ';']).map(str::trim).filter(|t| !t.is_empty()) {
+            if !ticket.labels.iter().any(|l| l == tag) {
+                ticket.labels.push(tag.to_string());
+            }
+        }
+        ticket.updated_at = ticket.updated_at.clone().max(created_at.clone());
+        ticket.messages.push(Message {
+            external_id: (ticket.messages.len() + 1).to_string(),
+            author,
+            internal,
+            body: body.to_string(),
+            created_at,
+        });
+    }
+    for id in order {
+        let mut t = tickets.remove(&id).expect("grouped");
+        if !matches!(t.status.as_str(), "closed" | "solved" | "resolved" | "закрыт" | "закрыто" | "решен" | "решён" | "решено") {
+            records.push(Record::Skipped { reason: "not closed" });
+            continue;
+        }
+        t.status = "closed".into();
+        t.messages.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+        if !t.messages.iter().any(|m| m.author == Author::Customer && !m.internal) {
+            records.push(Record::Rejected(Rejected {
+                stage: "ingest".into(),
+                source: display.clone(),
+                location: format!("ticket {id}"),
+                field: columns.author.clone(),
+                reason: "no customer message".into(),
+                raw: String::new(),
+            }));
+            continue;
+        }
+        t.language = detect_language(&format!("{} {}", t.subject, t.messages[0].body)).to_string();
+        records.push(Record::Ticket(t));
+    }
+    Ok(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_of_spreadsheets() {
+        assert_eq!(parse_date("2025-05-05 10:00").as_deref(), Some("2025-05-05T10:00:00Z"));
+        assert_eq!(parse_date("05.05.2025 10:00:30").as_deref(), Some("2025-05-05T10:00:30Z"));
+        assert_eq!(parse_date("2025-05-05T10:00:00+03:00").as_deref(), Some("2025-05-05T10:00:00+03:00"));
+        assert_eq!(parse_date("вчера"), None);
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(detect_delimiter("Номер;Текст;Автор;Дата"), b';');
+        assert_eq!(detect_delimiter("id,body,author"), b',');
+        assert_eq!(detect_delimiter("id\tbody\tauthor"), b'\t');
+    }
+}

@@ -10,7 +10,7 @@ use crate::store::Store;
 use super::{clean_message, RedactionCounts};
 
 /// Bumped when the cleaner changes, so every message is cleaned again once.
-const CLEANER_VERSION: &str = "clean-2";
+const CLEANER_VERSION: &str = "clean-3";
 
 pub async fn run(store: &Store) -> anyhow::Result<StageReport> {
     let started = Instant::now();

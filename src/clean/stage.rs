@@ -41,14 +41,16 @@ pub async fn run(store: &Store) -> anyhow::Result<StageReport> {
     report.written = written;
     report.unchanged = total - written;
     report.summary = format!(
-        "{} messages, {} cleaned, {} unchanged; redacted {} e-mails, {} phones, {} card numbers, {} certificate codes",
+        "{} messages, {} cleaned, {} unchanged; redacted {} e-mails, {} phones, {} card numbers, {} certificate codes, {} names, {} other values",
         count(total),
         count(written),
         count(total - written),
         redactions.emails,
         redactions.phones,
         redactions.cards,
-        redactions.codes
+        redactions.codes,
+        redactions.names,
+        redactions.total() - redactions.emails - redactions.phones - redactions.cards - redactions.codes - redactions.names
     );
     Ok(report.finish(started))
 }

@@ -23,7 +23,8 @@ use regex::Regex;
 const NAME: &str = r"(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?:[ ](?:\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?|\p{Lu}\.)){0,2})";
 
 /// What may follow a name: punctuation, a dash, or the end of the line.
-const AFTER: &str = r"(?:[ \t]*(?:[!,.:;?)(—–|\-]|$))";
+/// A dash counts only after a space, so "Москва-Сити" is one word, not a name and a dash.
+const AFTER: &str = r"(?:[ \t]*(?:[!,.:;?)(|]|$)|[ \t]+[—–\-])";
 
 static INTRO_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -69,7 +70,8 @@ const NOT_NAMES: &[&str] = &[
     "support", "team", "customer", "customers", "client", "service", "services", "care", "help", "desk",
     "all", "everyone", "there", "sir", "madam", "friend", "friends", "colleagues", "thanks", "thank",
     "regards", "hello", "hi", "ok", "okay", "yes", "no", "please", "sorry", "order", "gift", "card",
-    "the", "i", "we", "my", "your",
+    "the", "i", "we", "my", "your", "corp", "inc", "ltd", "llc", "gmbh", "company", "shop", "store",
+    "pay", "bank", "банк", "ооо", "ип",
 ];
 
 fn is_name(words: &str) -> bool {
@@ -148,6 +150,8 @@ mod tests {
             "Здравствуйте! Купил сертификат в Москве",
             "Привет, всё понятно",
             "С уважением,\nСлужба поддержки",
+            "Добрый день, Москва-Сити отделение не принимает",
+            "Best regards,\nAcme Corp",
         ] {
             assert!(names(text).is_empty(), "{text:?}: {:?}", names(text));
         }

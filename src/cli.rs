@@ -203,4 +203,16 @@ pub enum EvalWhat {
         #[arg(long)]
         json: bool,
     },
+    /// Redact labelled snippets; print precision and recall by kind of personal data and overall.
+    Redact {
+        /// JSONL of `{"text", "spans": [{"start", "end", "kind"}]}` (character offsets), e.g.
+        /// tests/fixtures/redact/labelled.jsonl.
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Also list every missed value and false alarm.
+        #[arg(long)]
+        errors: bool,
+    },
 }

@@ -72,7 +72,7 @@ impl Default for ClassifyConfig {
             r"заблокировал|разблокировал|восстановил[аи]?\s+(доступ|сертификат|код)",
             r"зачислил[аи]?|активировал[аи]?\s+(ваш\s+)?сертификат\s+вручную",
             r"сформировал[аи]?\s+(и\s+отправил|счёт|счет|документ|акт|упд)|выставил[аи]?\s+сч[её]т",
-            r"проверил[аи]?\s+(ваш\s+)?(заказ|платёж|платеж|оплату)\s+(№\s*)?\[order\]",
+            r"проверил[аи]?\s+(ваш\s+)?(заказ|платёж|платеж|оплату)\s+(№\s*)?\[ORDER\]",
             r"\b(re-?sent|resent|have\s+refunded|issued\s+a\s+refund|refund\s+has\s+been|reissued|have\s+extended|has\s+been\s+extended|we('ve|\s+have)\s+(changed|updated|cancell?ed|blocked|restored|sent))\b",
         ];
         let other = [
@@ -116,9 +116,9 @@ impl Classifier {
         let actions = compile("action-phrases", &config.action_phrases)?;
         let others = compile("other-phrases", &config.other_phrases)?;
         // Placeholders the cleaner leaves for values specific to one ticket.
-        let ticket_ids = Regex::new(r"\[(order|code|card|pin)\]").expect("static regex");
+        let ticket_ids = Regex::new(r"\[(ORDER|INVOICE|CODE|CARD|PIN)\]").expect("static regex");
         // A reply that names the customer's order dealt with that order.
-        let order_ids = Regex::new(r"\[order\]").expect("static regex");
+        let order_ids = Regex::new(r"\[ORDER\]").expect("static regex");
         Ok(Classifier { actions, others, ticket_ids, order_ids })
     }
 

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 static PLACEHOLDER_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\[(?:email|phone|card|code|pin|order|url)\]").expect("valid placeholder regex")
+    Regex::new(r"\[(?:EMAIL|PHONE|CARD|CODE|PIN|ORDER|INVOICE|PASSPORT|INN|SNILS|IP|URL|NAME)\]").expect("valid placeholder regex")
 });
 
 /// Phrases that carry no question by themselves, lowercase, `ё` written as `е`, words split by one space.
@@ -292,8 +292,8 @@ mod tests {
             "I have a question",
             "Can you help me?",
             "Need help",
-            "[phone]",
-            "Здравствуйте! [email]",
+            "[PHONE]",
+            "Здравствуйте! [EMAIL]",
             "Здравствуйте.\n\nПодскажите, пожалуйста",
             "\u{200B}\u{FEFF}",
             "Спасибо, всё получилось!",
@@ -315,7 +315,7 @@ mod tests {
             "баланс",
             "Сертификат",
             "Где мой заказ?",
-            "заказ [order]",
+            "заказ [ORDER]",
             "помогите вернуть деньги",
             "у меня вопрос по сертификату",
             "Hello, my code does not work",

@@ -18,22 +18,36 @@
 //! 5. drop leading greetings and trailing thanks, only as whole sentences or leading clauses (`greeting`);
 //! 6. collapse whitespace again: runs of spaces to one, 3+ newlines to 2, trim.
 //!
-//! [`redact`] writes the placeholders `[email]`, `[phone]`, `[card]`, `[code]`, `[pin]`, `[order]` and
-//! `[url]` (an URL carrying a token, a code or personal data in its path or query).
+//! [`redact`] writes the placeholders `[EMAIL]`, `[PHONE]`, `[CARD]`, `[CODE]`, `[PIN]`, `[ORDER]`,
+//! `[INVOICE]`, `[PASSPORT]`, `[INN]`, `[SNILS]`, `[IP]`, `[URL]` (an URL carrying a token, a code or
+//! personal data in its path or query) and `[NAME]`; [`redact_spans`] says which input ranges they
+//! replace. A [`Redactor`] built from the `[clean]` section ([`CleanConfig`]) adds the desk's own
+//! certificate-code patterns to the built-in ones.
 
 mod empty;
 mod greeting;
 mod html;
 mod normalize;
 mod quotes;
+mod names;
 mod redact;
 mod signature;
 /// The clean stage over the store (I/O lives there, not in this pure core).
 pub mod stage;
 
 pub use html::html_to_text;
-pub use redact::redact;
+pub use redact::{redact, redact_spans, ConfigError, Kind, Redactor};
 pub use stage::run;
+
+/// The `[clean]` section of `kbforge.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CleanConfig {
+    /// Extra certificate-code formats (regular expressions); a match becomes `[CODE]`. Default: empty,
+    /// the built-in formats (grouped `ABCD-1234-EFGH-5678`, ungrouped upper-case 12–24 characters,
+    /// keyword-led `код: ...`) always apply. Example: `["\\bGC-[0-9]{6}\\b"]`.
+    pub code_patterns: Vec<String>,
+}
 
 /// The result of cleaning or redacting: the text and how many items of each kind were redacted.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -51,7 +65,13 @@ pub struct RedactionCounts {
     pub codes: usize,
     pub pins: usize,
     pub orders: usize,
+    pub invoices: usize,
+    pub passports: usize,
+    pub inns: usize,
+    pub snils: usize,
+    pub ips: usize,
     pub urls_with_tokens: usize,
+    pub names: usize,
 }
 
 impl RedactionCounts {
@@ -63,7 +83,33 @@ impl RedactionCounts {
             + self.codes
             + self.pins
             + self.orders
+            + self.invoices
+            + self.passports
+            + self.inns
+            + self.snils
+            + self.ips
             + self.urls_with_tokens
+            + self.names
+    }
+
+    /// Counts one redaction of `kind`.
+    pub fn count(&mut self, kind: Kind) {
+        let field = match kind {
+            Kind::Email => &mut self.emails,
+            Kind::Phone => &mut self.phones,
+            Kind::Card => &mut self.cards,
+            Kind::Code => &mut self.codes,
+            Kind::Pin => &mut self.pins,
+            Kind::Order => &mut self.orders,
+            Kind::Invoice => &mut self.invoices,
+            Kind::Passport => &mut self.passports,
+            Kind::Inn => &mut self.inns,
+            Kind::Snils => &mut self.snils,
+            Kind::Ip => &mut self.ips,
+            Kind::Url => &mut self.urls_with_tokens,
+            Kind::Name => &mut self.names,
+        };
+        *field += 1;
     }
 
     /// Adds `other` to `self`, field by field.
@@ -74,7 +120,13 @@ impl RedactionCounts {
         self.codes += other.codes;
         self.pins += other.pins;
         self.orders += other.orders;
+        self.invoices += other.invoices;
+        self.passports += other.passports;
+        self.inns += other.inns;
+        self.snils += other.snils;
+        self.ips += other.ips;
         self.urls_with_tokens += other.urls_with_tokens;
+        self.names += other.names;
     }
 }
 
@@ -99,11 +151,11 @@ pub fn strip_noise(raw: &str) -> String {
 /// True when the cleaned text holds no real question: empty, only a greeting ("Здравствуйте",
 /// "Добрый день!", "hello"), "помогите", "у меня вопрос", "?", emoji/sticker placeholders, etc.
 /// The text as the embedding model should see it: redaction placeholders say nothing about the
-/// question, yet shared placeholders ("заказ [order], телефон [phone]") make unrelated questions look
+/// question, yet shared placeholders ("заказ [ORDER], телефон [PHONE]") make unrelated questions look
 /// alike. They are dropped, and so are lines left with nothing but a label ("Телефон:").
 pub fn for_embedding(cleaned: &str) -> String {
     static PLACEHOLDER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"\s*(№\s*)?\[(email|phone|card|code|pin|order|url)\]").expect("static regex")
+        regex::Regex::new(r"\s*(№\s*)?\[(EMAIL|PHONE|CARD|CODE|PIN|ORDER|INVOICE|PASSPORT|INN|SNILS|IP|URL|NAME)\]").expect("static regex")
     });
     let total = cleaned.lines().filter(|l| !l.trim().is_empty()).count();
     let lines: Vec<String> = cleaned
@@ -113,8 +165,8 @@ pub fn for_embedding(cleaned: &str) -> String {
             let kept = PLACEHOLDER.replace_all(line, "");
             let kept = kept.split_whitespace().collect::<Vec<_>>().join(" ");
             let words = kept.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
-            // A line that was little more than a label for a value ("Телефон: [phone]", "мой номер
-            // [phone]") says nothing about the question.
+            // A line that was little more than a label for a value ("Телефон: [PHONE]", "мой номер
+            // [PHONE]") says nothing about the question.
             let label_only = had && words <= 4 && total > 1;
             (words > 0 && !label_only).then_some(kept)
         })
@@ -133,9 +185,9 @@ mod embedding_text_tests {
 
     #[test]
     fn placeholders_do_not_reach_the_model() {
-        assert_eq!(for_embedding("Списали деньги 2 раза!!! верните\n\nЕсли что, мой номер [phone]"), "Списали деньги 2 раза!!! верните");
-        assert_eq!(for_embedding("Отмените заказ № [order], пожалуйста"), "Отмените заказ, пожалуйста");
-        assert_eq!(for_embedding("[code]"), "[code]");
+        assert_eq!(for_embedding("Списали деньги 2 раза!!! верните\n\nЕсли что, мой номер [PHONE]"), "Списали деньги 2 раза!!! верните");
+        assert_eq!(for_embedding("Отмените заказ № [ORDER], пожалуйста"), "Отмените заказ, пожалуйста");
+        assert_eq!(for_embedding("[CODE]"), "[CODE]");
     }
 }
 
@@ -157,11 +209,12 @@ mod tests {
             orders: 1,
             urls_with_tokens: 1,
             emails: 1,
-            phones: 0,
+            names: 1,
+            ..Default::default()
         };
         assert_eq!(a.total(), 3);
         a.add(&b);
-        assert_eq!(a.total(), 9);
+        assert_eq!(a.total(), 10);
         assert_eq!(a.emails, 2);
         assert_eq!(RedactionCounts::default().total(), 0);
     }
@@ -175,7 +228,7 @@ mod tests {
         let c = clean_message(raw);
         assert_eq!(
             c.text,
-            "Подскажите, как активировать сертификат [code]? Мой телефон [phone], почта [email]."
+            "Подскажите, как активировать сертификат [CODE]? Мой телефон [PHONE], почта [EMAIL]."
         );
         assert_eq!(c.redactions.codes, 1);
         assert_eq!(c.redactions.phones, 1);
@@ -187,7 +240,7 @@ mod tests {
     fn full_pipeline_chat_message() {
         let raw = "Добрый день\u{00A0}\u{200B}! [Стикер]\nзаказ № 4587123 не пришёл код\n\nОтправлено с iPhone";
         let c = clean_message(raw);
-        assert_eq!(c.text, "Заказ № [order] не пришёл код");
+        assert_eq!(c.text, "Заказ № [ORDER] не пришёл код");
         assert_eq!(c.redactions.orders, 1);
     }
 
@@ -210,7 +263,7 @@ mod tests {
         let c = clean_message(&html_to_text(html));
         assert_eq!(
             c.text,
-            "Сертификат на 5000 рублей не принимают на кассе, тел. [phone]"
+            "Сертификат на 5000 рублей не принимают на кассе, тел. [PHONE]"
         );
         assert_eq!(c.redactions.total(), 1);
     }

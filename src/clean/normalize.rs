@@ -122,7 +122,7 @@ mod tests {
             ("[Voice message]", ""),
             ("<attached: 00000012-PHOTO.jpg>", ""),
             // not artefacts
-            ("[email] и [важно]", "[email] и [важно]"),
+            ("[EMAIL] и [важно]", "[EMAIL] и [важно]"),
         ];
         for (input, want) in cases {
             assert_eq!(

@@ -1,29 +1,345 @@
-//! Redaction of personal data. Placeholders: `[email]`, `[phone]`, `[card]`, `[code]`, `[pin]`,
-//! `[order]`, `[url]`.
+//! Redaction of personal data. Placeholders: `[EMAIL]`, `[PHONE]`, `[CARD]`, `[CODE]`, `[PIN]`,
+//! `[ORDER]`, `[INVOICE]`, `[PASSPORT]`, `[INN]`, `[SNILS]`, `[IP]`, `[URL]`, `[NAME]` (see [`Kind`]).
 //!
-//! Order of the passes (each later pass sees the placeholders of the earlier ones, never their digits):
-//! 1. URLs carrying a token, code or personal data in their query or path -> `[url]`;
+//! Entry points: [`Redactor::redact_spans`] returns the byte ranges of the input it replaces, with their
+//! kinds; [`Redactor::redact`] builds the redacted text on it. [`redact`] and [`redact_spans`] use the
+//! built-in patterns only.
+//!
+//! Order of the passes (each later pass sees the placeholders of the earlier ones, never their digits;
+//! a later pass whose match swallows a placeholder absorbs that earlier span):
+//! 1. URLs carrying a token, code or personal data in their query or path -> `[URL]`;
 //! 2. e-mails;
-//! 3. card numbers written in groups (13–19 digits: 4-4-4-1..4(-1..3), 4-6-5);
-//! 4. certificate codes: 3–5 groups of 4 Latin letters/digits split by `-` or spaces (upper or lower
-//!    case, at least one digit), partial codes of two upper-case groups (`8UPZ-XVD5`), and ungrouped
-//!    12–24-character upper-case codes mixing letters and digits;
-//! 5. phones: Russian with `+7`/`8`/`7` in every common layout, Russian mobiles without a prefix,
+//! 3. IP addresses (IPv4 with octets up to 255, not after "версия"/"version"; full or `::` IPv6);
+//! 4. passports (after `паспорт`/`passport`, or `серия .. номер ..`), SNILS (`123-456-789 01`, or 11
+//!    digits after `СНИЛС`), INN (10 or 12 digits after `ИНН`/`INN`);
+//! 5. card numbers written in groups (13–19 digits: 4-4-4-1..4(-1..3), 4-6-5);
+//! 6. certificate codes: 3–5 groups of 4 Latin letters/digits split by `-` or spaces (upper or lower
+//!    case, at least one digit), partial codes of two upper-case groups (`8UPZ-XVD5`), ungrouped
+//!    12–24-character upper-case codes mixing letters and digits, and the `[clean] code-patterns`;
+//! 7. phones: Russian with `+7`/`8`/`7` in every common layout, Russian mobiles without a prefix,
 //!    international `+CC ...` (8–15 digits);
-//! 6. ungrouped card numbers (13–19 digits) that pass the Luhn check;
-//! 7. keyword-led values, the keyword kept: PIN (`PIN 4821` -> `PIN [pin]`), order numbers
-//!    (`заказ № 4587123` -> `заказ № [order]`), certificate/card numbers and codes
-//!    (`сертификат № 12345678`, `код: 4821` -> `[code]`);
-//! 8. any other standalone number of 7+ digits (order, transaction, INN, account) -> `[order]`;
-//!    a number followed by a currency or unit stays.
+//! 8. ungrouped card numbers (13–19 digits) that pass the Luhn check;
+//! 9. keyword-led values, the keyword kept: PIN (`PIN 4821` -> `PIN [PIN]`), invoices
+//!    (`счёт № 1425` -> `счёт № [INVOICE]`), order numbers (`заказ № 4587123` -> `заказ № [ORDER]`),
+//!    certificate/card numbers and codes (`сертификат № 12345678`, `код: 4821` -> `[CODE]`);
+//! 10. any other standalone number of 7+ digits (order, transaction, account) -> `[ORDER]`;
+//!     a number followed by a currency or unit stays;
+//! 11. personal names by context only (`names`): after `Меня зовут`/`My name is`, in a greeting
+//!     addressed to a person, in a sign-off line and the line after it.
 //!
-//! Not redacted: prices ("5000 рублей", "3 000 ₽"), dates, times, percents, years, short numbers.
+//! Not redacted: prices ("5000 рублей", "3 000 ₽"), dates, times, percents, years, short numbers,
+//! versions ("версия 1.2.3.4"), ordinary capitalised words.
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
 
-use super::{Cleaned, RedactionCounts};
+use super::{names, CleanConfig, Cleaned, RedactionCounts};
+
+/// A kind of personal data; its placeholder is `[` + [`Kind::as_str`] + `]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Kind {
+    Email,
+    Phone,
+    Card,
+    Code,
+    Pin,
+    Order,
+    Invoice,
+    Passport,
+    Inn,
+    Snils,
+    Ip,
+    Url,
+    Name,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 13] = [
+        Kind::Email,
+        Kind::Phone,
+        Kind::Card,
+        Kind::Code,
+        Kind::Pin,
+        Kind::Order,
+        Kind::Invoice,
+        Kind::Passport,
+        Kind::Inn,
+        Kind::Snils,
+        Kind::Ip,
+        Kind::Url,
+        Kind::Name,
+    ];
+
+    /// The upper-case name: `EMAIL`, `PHONE`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Email => "EMAIL",
+            Kind::Phone => "PHONE",
+            Kind::Card => "CARD",
+            Kind::Code => "CODE",
+            Kind::Pin => "PIN",
+            Kind::Order => "ORDER",
+            Kind::Invoice => "INVOICE",
+            Kind::Passport => "PASSPORT",
+            Kind::Inn => "INN",
+            Kind::Snils => "SNILS",
+            Kind::Ip => "IP",
+            Kind::Url => "URL",
+            Kind::Name => "NAME",
+        }
+    }
+
+    /// The placeholder written in place of a value: `[EMAIL]`, `[PHONE]`, ...
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            Kind::Email => "[EMAIL]",
+            Kind::Phone => "[PHONE]",
+            Kind::Card => "[CARD]",
+            Kind::Code => "[CODE]",
+            Kind::Pin => "[PIN]",
+            Kind::Order => "[ORDER]",
+            Kind::Invoice => "[INVOICE]",
+            Kind::Passport => "[PASSPORT]",
+            Kind::Inn => "[INN]",
+            Kind::Snils => "[SNILS]",
+            Kind::Ip => "[IP]",
+            Kind::Url => "[URL]",
+            Kind::Name => "[NAME]",
+        }
+    }
+
+    /// Parses `EMAIL`, `PHONE`, ... (case-insensitive).
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(s))
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A `[clean] code-patterns` entry that does not compile.
+#[derive(Debug, thiserror::Error)]
+#[error("[clean] code-patterns: `{pattern}` is not a valid regular expression: {detail}")]
+pub struct ConfigError {
+    pub pattern: String,
+    pub detail: String,
+}
+
+/// The redaction passes, built once from the `[clean]` config (extra certificate-code patterns).
+#[derive(Debug, Clone, Default)]
+pub struct Redactor {
+    extra_codes: Vec<Regex>,
+}
+
+static DEFAULT_REDACTOR: LazyLock<Redactor> = LazyLock::new(Redactor::default);
+
+/// Redaction with the built-in patterns only.
+pub fn redact(text: &str) -> Cleaned {
+    DEFAULT_REDACTOR.redact(text)
+}
+
+/// The byte ranges of `text` that [`redact`] replaces, with their kinds (sorted, never overlapping).
+pub fn redact_spans(text: &str) -> Vec<(Range<usize>, Kind)> {
+    DEFAULT_REDACTOR.redact_spans(text)
+}
+
+/// One replacement found by a pass, in the coordinates of the text that pass saw.
+type Rep = (usize, usize, Kind);
+
+/// A piece of the current (partly redacted) text and the range of the input it stands for.
+struct Seg {
+    cur: Range<usize>,
+    orig: Range<usize>,
+    placeholder: bool,
+}
+
+/// The spans found so far over the input; the text each pass sees is rendered from them.
+struct Spans<'a> {
+    input: &'a str,
+    spans: Vec<(Range<usize>, Kind)>,
+}
+
+impl<'a> Spans<'a> {
+    fn render(&self) -> (String, Vec<Seg>) {
+        let mut text = String::with_capacity(self.input.len());
+        let mut segs = Vec::with_capacity(self.spans.len() * 2 + 1);
+        let mut last = 0;
+        for (r, kind) in &self.spans {
+            if r.start > last {
+                let cur = text.len();
+                text.push_str(&self.input[last..r.start]);
+                segs.push(Seg { cur: cur..text.len(), orig: last..r.start, placeholder: false });
+            }
+            let cur = text.len();
+            text.push_str(kind.placeholder());
+            segs.push(Seg { cur: cur..text.len(), orig: r.clone(), placeholder: true });
+            last = r.end;
+        }
+        if last < self.input.len() {
+            let cur = text.len();
+            text.push_str(&self.input[last..]);
+            segs.push(Seg { cur: cur..text.len(), orig: last..self.input.len(), placeholder: false });
+        }
+        (text, segs)
+    }
+
+    /// Runs one pass over the current text and records its replacements as input ranges. A start or
+    /// end inside a placeholder snaps outward, so the earlier span is absorbed whole.
+    fn pass(&mut self, find: impl FnOnce(&str) -> Vec<Rep>) {
+        let (text, segs) = self.render();
+        let reps = find(&text);
+        if reps.is_empty() {
+            return;
+        }
+        let map_start = |s: usize| -> usize {
+            let i = segs.partition_point(|g| g.cur.end <= s);
+            match segs.get(i) {
+                Some(g) if g.placeholder => g.orig.start,
+                Some(g) => g.orig.start + (s - g.cur.start),
+                None => self.input.len(),
+            }
+        };
+        let map_end = |e: usize| -> usize {
+            let i = segs.partition_point(|g| g.cur.end < e);
+            match segs.get(i) {
+                Some(g) if g.placeholder => g.orig.end,
+                Some(g) => g.orig.start + (e - g.cur.start).min(g.cur.len()),
+                None => self.input.len(),
+            }
+        };
+        for (s, e, kind) in reps {
+            if s >= e || e > text.len() {
+                continue;
+            }
+            let (os, oe) = (map_start(s), map_end(e));
+            if os >= oe || !self.input.is_char_boundary(os) || !self.input.is_char_boundary(oe) {
+                continue;
+            }
+            if self.spans.iter().any(|(r, _)| r.start < oe && os < r.end && !(os <= r.start && r.end <= oe)) {
+                continue; // partial overlap cannot happen with snapping; never split a span
+            }
+            self.spans.retain(|(r, _)| !(os <= r.start && r.end <= oe));
+            let at = self.spans.partition_point(|(r, _)| r.start < os);
+            self.spans.insert(at, (os..oe, kind));
+        }
+    }
+}
+
+impl Redactor {
+    /// Compiles the extra certificate-code patterns of `[clean] code-patterns`.
+    pub fn new(config: &CleanConfig) -> Result<Redactor, ConfigError> {
+        let extra_codes = config
+            .code_patterns
+            .iter()
+            .map(|p| Regex::new(p).map_err(|e| ConfigError { pattern: p.clone(), detail: e.to_string() }))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Redactor { extra_codes })
+    }
+
+    /// The redacted text and how many values of each kind were replaced.
+    pub fn redact(&self, text: &str) -> Cleaned {
+        let spans = self.redact_spans(text);
+        let mut out = String::with_capacity(text.len());
+        let mut redactions = RedactionCounts::default();
+        let mut last = 0;
+        for (r, kind) in &spans {
+            out.push_str(&text[last..r.start]);
+            out.push_str(kind.placeholder());
+            last = r.end;
+            redactions.count(*kind);
+        }
+        out.push_str(&text[last..]);
+        Cleaned { text: out, redactions }
+    }
+
+    /// The byte ranges of `text` to replace, with their kinds: sorted, never overlapping, on character
+    /// boundaries.
+    pub fn redact_spans(&self, text: &str) -> Vec<(Range<usize>, Kind)> {
+        let mut s = Spans { input: text, spans: Vec::new() };
+        s.pass(redact_urls);
+        s.pass(|t| {
+            scan(t, &EMAIL_RE, |_, caps| {
+                let m = caps.get(0)?;
+                Some((m.start(), m.end(), Kind::Email))
+            })
+        });
+        s.pass(redact_ips);
+        s.pass(|t| redact_keyword(t, &PASSPORT_RE, Kind::Passport));
+        s.pass(|t| redact_keyword(t, &PASSPORT_SERIES_RE, Kind::Passport));
+        s.pass(|t| {
+            scan(t, &SNILS_RE, |text, caps| {
+                let m = caps.get(0)?;
+                let free = !char_after(text, m.end()).is_some_and(|c| c == '-' || c.is_alphanumeric())
+                    && !char_before(text, m.start()).is_some_and(|c| c == '-' || c == '+' || c.is_alphanumeric());
+                free.then(|| (m.start(), m.end(), Kind::Snils))
+            })
+        });
+        s.pass(|t| redact_keyword(t, &SNILS_KEYWORD_RE, Kind::Snils));
+        s.pass(|t| redact_keyword(t, &INN_RE, Kind::Inn));
+        s.pass(redact_grouped_cards);
+        s.pass(redact_grouped_codes);
+        s.pass(redact_two_group_codes);
+        s.pass(redact_plain_codes);
+        for re in &self.extra_codes {
+            s.pass(|t| {
+                scan(t, re, |_, caps| {
+                    let m = caps.get(0)?;
+                    Some((m.start(), m.end(), Kind::Code))
+                })
+            });
+        }
+        s.pass(redact_ru_phones);
+        s.pass(redact_intl_phones);
+        s.pass(redact_local_phones);
+        s.pass(|t| {
+            scan(t, &LONG_DIGITS_RE, |_, caps| {
+                let m = caps.get(0)?;
+                luhn_ok(m.as_str()).then(|| (m.start(), m.end(), Kind::Card))
+            })
+        });
+        s.pass(|t| redact_keyword(t, &PIN_RE, Kind::Pin));
+        s.pass(|t| {
+            scan(t, &INVOICE_RE, |text, caps| {
+                let (kw, val) = (caps.get(1)?, caps.get(2)?);
+                let ok = digit_count(val.as_str()) >= 4 && !UNIT_AFTER_RE.is_match(&text[val.end()..]);
+                ok.then(|| (kw.end(), val.end(), Kind::Invoice))
+            })
+        });
+        s.pass(|t| redact_keyword(t, &ORDER_RE, Kind::Order));
+        s.pass(|t| redact_keyword(t, &CERT_NUMBER_RE, Kind::Code));
+        s.pass(|t| {
+            scan(t, &CODE_KEYWORD_RE, |text, caps| {
+                let (kw, val) = (caps.get(1)?, caps.get(2)?);
+                let v = val.as_str();
+                let digits = digit_count(v);
+                let letters = v.chars().filter(char::is_ascii_alphabetic).count();
+                let ok = digits >= 4 || (digits >= 2 && letters >= 2 && v.len() >= 6);
+                (ok && !UNIT_AFTER_RE.is_match(&text[val.end()..])).then(|| (kw.end(), val.end(), Kind::Code))
+            })
+        });
+        // Any other long number (7+ digits) is an identifier: an order, a transaction, an account.
+        s.pass(|t| {
+            scan(t, &BARE_NUMBER_RE, |text, caps| {
+                let m = caps.get(0)?;
+                if UNIT_AFTER_RE.is_match(&text[m.end()..])
+                    || char_before(text, m.start()) == Some('+')
+                    || PUBLIC_CODE_BEFORE_RE.is_match(tail(text, m.start(), 24))
+                {
+                    return None;
+                }
+                Some((m.start(), m.end(), Kind::Order))
+            })
+        });
+        s.pass(|t| names::name_spans(t).into_iter().map(|r| (r.start, r.end, Kind::Name)).collect());
+        s.spans
+    }
+}
 
 static URL_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)\b(?:https?://|www\.)[^\s<>"'«»\[\]{}|\\^`]+"#).expect("valid url regex")
@@ -80,6 +396,11 @@ static ID_KEYWORD_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid id keyword regex")
 });
 
+/// Codes of a company or a bank, public by design, not of a person: `КПП 770701001`, `БИК 044525225`.
+static PUBLIC_CODE_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:кпп|бик|bic|swift|окпо|октмо|оквэд)[ \t:№#]*$").expect("valid public code regex")
+});
+
 static LONG_DIGITS_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b[0-9]{13,19}\b").expect("valid long digits regex"));
 
@@ -92,7 +413,7 @@ static PIN_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 static ORDER_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)((?:\bномер[ \t]+заказа|№[ \t]*заказа|\bзаказ(?:а|у|ом|е|ы|ов)?|\border(?:[ \t]+(?:number|no\.?|num|id))?|\binvoice)(?:[ \t:=#№\-–—]{1,6})(?:(?:номер|number|no\.?|n)[ \t:#№.]{1,4})?)([A-Za-z]{0,4}-?[0-9]{4,14})\b",
+        r"(?i)((?:\bномер[ \t]+заказа|№[ \t]*заказа|\bзаказ(?:а|у|ом|е|ы|ов)?|\border(?:[ \t]+(?:number|no\.?|num|id))?)(?:[ \t:=#№\-–—]{1,6})(?:(?:номер|number|no\.?|n)[ \t:#№.]{1,4})?)([A-Za-z]{0,4}-?[0-9]{4,14}(?:-[0-9]{2,10}){0,2})\b",
     )
     .expect("valid order regex")
 });
@@ -119,62 +440,62 @@ static UNIT_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid unit regex")
 });
 
-/// Only redaction.
-pub fn redact(text: &str) -> Cleaned {
-    let mut c = RedactionCounts::default();
-    let t = redact_urls(text, &mut c);
-    let t = scan_replace(&t, &EMAIL_RE, |_, caps| {
-        let m = caps.get(0)?;
-        c.emails += 1;
-        Some((m.start(), m.end(), "[email]".into()))
-    });
-    let t = redact_grouped_cards(&t, &mut c);
-    let t = redact_codes(&t, &mut c);
-    let t = redact_phones(&t, &mut c);
-    let t = scan_replace(&t, &LONG_DIGITS_RE, |_, caps| {
-        let m = caps.get(0)?;
-        luhn_ok(m.as_str()).then(|| {
-            c.cards += 1;
-            (m.start(), m.end(), "[card]".to_string())
-        })
-    });
-    let t = redact_keyword(&t, &PIN_RE, "[pin]", &mut c.pins);
-    let t = redact_keyword(&t, &ORDER_RE, "[order]", &mut c.orders);
-    let t = redact_keyword(&t, &CERT_NUMBER_RE, "[code]", &mut c.codes);
-    let t = scan_replace(&t, &CODE_KEYWORD_RE, |text, caps| {
-        let (kw, val) = (caps.get(1)?, caps.get(2)?);
-        let v = val.as_str();
-        let digits = v.chars().filter(char::is_ascii_digit).count();
-        let letters = v.chars().filter(char::is_ascii_alphabetic).count();
-        let ok = digits >= 4 || (digits >= 2 && letters >= 2 && v.len() >= 6);
-        (ok && !UNIT_AFTER_RE.is_match(&text[val.end()..])).then(|| {
-            c.codes += 1;
-            (kw.end(), val.end(), "[code]".to_string())
-        })
-    });
-    // Any other long number (7+ digits) is an identifier: an order, a transaction, an account.
-    let t = scan_replace(&t, &BARE_NUMBER_RE, |text, caps| {
-        let m = caps.get(0)?;
-        if UNIT_AFTER_RE.is_match(&text[m.end()..]) || char_before(text, m.start()) == Some('+') {
-            return None;
-        }
-        c.orders += 1;
-        Some((m.start(), m.end(), "[order]".to_string()))
-    });
-    Cleaned {
-        text: t,
-        redactions: c,
-    }
-}
 
+static IPV4_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\b")
+        .expect("valid ipv4 regex")
+});
+
+static IPV6_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4}\b")
+        .expect("valid ipv6 regex")
+});
+
+/// A version number looks like an IPv4 address: "версия 1.2.3.4", "v10.0.0.1".
+static VERSION_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:верси[яиюейё]|версии|version|ver\.?|вер\.|v\.?|сборк[аиу])(?:[ \t]+\p{L}+){0,2}[ \t:]*$").expect("valid version regex")
+});
+
+static PASSPORT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(\b(?:паспорт[а-я]*|passport)(?:[ \t]+(?:рф|гражданина[ \t]+рф|number|no\.?|номер|серия[ \t]+и[ \t]+номер|данные))?[ \t:№#\-–—]{0,6}(?:серия[ \t:]*)?)([0-9]{2}[ ]?[0-9]{2}[ ]?(?:(?:№|номер)[ \t]*)?[0-9]{6}|[A-Z]{0,2}[0-9]{7,9})\b",
+    )
+    .expect("valid passport regex")
+});
+
+static PASSPORT_SERIES_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(\bсерия[ \t:]*)([0-9]{2}[ ]?[0-9]{2}[ \t,]*(?:номер|№)[ \t:№]*[0-9]{6})\b")
+        .expect("valid passport series regex")
+});
+
+static SNILS_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[0-9]{3}-[0-9]{3}-[0-9]{3}[ \-][0-9]{2}\b").expect("valid snils regex")
+});
+
+static SNILS_KEYWORD_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(\b(?:снилс|snils)[ \t:№#\-–—]*)([0-9]{11}|[0-9]{3} [0-9]{3} [0-9]{3} [0-9]{2})\b")
+        .expect("valid snils keyword regex")
+});
+
+static INN_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(\b(?:инн|inn)(?:[ \t]+(?:организации|компании|получателя|плательщика))?[ \t:№#\-–—]*)([0-9]{12}|[0-9]{10})\b")
+        .expect("valid inn regex")
+});
+
+static INVOICE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)((?:\bсч[её]т(?:а|у|ом|е)?(?:[ \t\-]+(?:фактур[аеуыой]*|оферт[аеуыой]*|на[ \t]+оплату))?|\binvoice(?:[ \t]+(?:number|no\.?|num))?|\bинвойс[а-я]*)(?:[ \t:=#№\-–—]{1,6})(?:(?:номер|number|no\.?|n)[ \t:#№.]{1,4})?)((?:[A-Za-zА-ЯЁа-яё]{1,4}-?)?[0-9]{2,}(?:[\-/][0-9]{1,10}){0,3})\b",
+    )
+    .expect("valid invoice regex")
+});
 /// Finds candidates of `re` from left to right; `decide` returns the byte range to replace (inside the
-/// match) and the replacement, or `None` to reject. A rejected candidate is retried one character later,
-/// so a valid value inside or after an invalid candidate is still found.
-fn scan_replace<F>(text: &str, re: &Regex, mut decide: F) -> String
+/// match) and its kind, or `None` to reject. A rejected candidate is retried one character later, so a
+/// valid value inside or after an invalid candidate is still found.
+fn scan<F>(text: &str, re: &Regex, mut decide: F) -> Vec<Rep>
 where
-    F: FnMut(&str, &Captures<'_>) -> Option<(usize, usize, String)>,
+    F: FnMut(&str, &Captures<'_>) -> Option<Rep>,
 {
-    let mut out = String::with_capacity(text.len());
+    let mut out = Vec::new();
     let mut last = 0;
     let mut pos = 0;
     while pos <= text.len() {
@@ -193,20 +514,14 @@ where
                 && text.is_char_boundary(*e)
         });
         match accepted {
-            Some((s, e, rep)) => {
-                out.push_str(&text[last..s]);
-                out.push_str(&rep);
+            Some((s, e, kind)) => {
+                out.push((s, e, kind));
                 last = e;
-                pos = if e > m.start() {
-                    e
-                } else {
-                    next_boundary(text, m.start())
-                };
+                pos = if e > m.start() { e } else { next_boundary(text, m.start()) };
             }
             None => pos = next_boundary(text, m.start()),
         }
     }
-    out.push_str(&text[last..]);
     out
 }
 
@@ -216,6 +531,15 @@ fn next_boundary(text: &str, i: usize) -> usize {
         Some(c) => i + c.len_utf8(),
         None => text.len() + 1,
     }
+}
+
+/// At most the last `max` bytes of `text[..end]`, so a look-behind check stays linear.
+fn tail(text: &str, end: usize, max: usize) -> &str {
+    let mut start = end.saturating_sub(max);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..end]
 }
 
 fn char_before(text: &str, i: usize) -> Option<char> {
@@ -231,33 +555,61 @@ fn digit_count(s: &str) -> usize {
 }
 
 /// Keyword-led value: keep group 1 (the keyword and separator), replace group 2 unless a unit follows.
-fn redact_keyword(text: &str, re: &Regex, placeholder: &str, count: &mut usize) -> String {
-    scan_replace(text, re, |text, caps| {
+fn redact_keyword(text: &str, re: &Regex, kind: Kind) -> Vec<Rep> {
+    scan(text, re, |text, caps| {
         let (kw, val) = (caps.get(1)?, caps.get(2)?);
         if UNIT_AFTER_RE.is_match(&text[val.end()..]) {
             return None;
         }
-        *count += 1;
-        Some((kw.end(), val.end(), placeholder.to_string()))
+        Some((kw.end(), val.end(), kind))
     })
 }
 
 /// URLs are matched without overlap: a URL without a token is skipped whole (linear time).
-fn redact_urls(text: &str, c: &mut RedactionCounts) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
+fn redact_urls(text: &str) -> Vec<Rep> {
+    let mut out = Vec::new();
     for m in URL_RE.find_iter(text) {
         let url = m
             .as_str()
             .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', '"', '»']);
         if url_has_token(url) {
-            out.push_str(&text[last..m.start()]);
-            out.push_str("[url]");
-            last = m.start() + url.len();
-            c.urls_with_tokens += 1;
+            out.push((m.start(), m.start() + url.len(), Kind::Url));
         }
     }
-    out.push_str(&text[last..]);
+    out
+}
+
+/// IPv4 not part of a longer dotted number nor a version; IPv6 with a hex letter or `::`.
+fn redact_ips(text: &str) -> Vec<Rep> {
+    let mut out = scan(text, &IPV4_RE, |text, caps| {
+        let m = caps.get(0)?;
+        let dotted_before = {
+            let mut it = text[..m.start()].chars().rev();
+            it.next() == Some('.') && it.next().is_some_and(|c| c.is_ascii_digit())
+        };
+        let dotted_after = {
+            let mut it = text[m.end()..].chars();
+            it.next() == Some('.') && it.next().is_some_and(|c| c.is_ascii_digit())
+        };
+        let ok = !dotted_before && !dotted_after && !VERSION_BEFORE_RE.is_match(tail(text, m.start(), 48));
+        ok.then(|| (m.start(), m.end(), Kind::Ip))
+    });
+    let v6 = scan(text, &IPV6_RE, |text, caps| {
+        let m = caps.get(0)?;
+        let s = m.as_str();
+        let ok = (s.contains("::") || s.split(':').count() == 8)
+            && s.chars().any(|c| c.is_ascii_alphabetic() || c == ':')
+            && s.split(':').filter(|g| !g.is_empty()).count() >= 3
+            && !char_after(text, m.end()).is_some_and(|c| c == ':' || c.is_alphanumeric());
+        ok.then(|| (m.start(), m.end(), Kind::Ip))
+    });
+    // keep IPv6 hits that do not overlap an IPv4 hit
+    for r in v6 {
+        if !out.iter().any(|(s, e, _)| *s < r.1 && r.0 < *e) {
+            out.push(r);
+        }
+    }
+    out.sort_by_key(|r| r.0);
     out
 }
 
@@ -351,23 +703,20 @@ fn dash_continues_before(text: &str, i: usize) -> bool {
     it.next() == Some('-') && it.next().is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
-fn redact_grouped_cards(text: &str, c: &mut RedactionCounts) -> String {
-    scan_replace(text, &GROUPED_CARD_RE, |text, caps| {
+fn redact_grouped_cards(text: &str) -> Vec<Rep> {
+    scan(text, &GROUPED_CARD_RE, |text, caps| {
         let m = caps.get(0)?;
         let digits = digit_count(m.as_str());
         let ok = (13..=19).contains(&digits)
             && !dash_continues_after(text, m.end())
             && !dash_continues_before(text, m.start())
             && char_before(text, m.start()) != Some('+');
-        ok.then(|| {
-            c.cards += 1;
-            (m.start(), m.end(), "[card]".to_string())
-        })
+        ok.then(|| (m.start(), m.end(), Kind::Card))
     })
 }
 
-fn redact_codes(text: &str, c: &mut RedactionCounts) -> String {
-    let t = scan_replace(text, &GROUPED_CODE_RE, |text, caps| {
+fn redact_grouped_codes(text: &str) -> Vec<Rep> {
+    scan(text, &GROUPED_CODE_RE, |text, caps| {
         let m = caps.get(0)?;
         let s = m.as_str();
         // groups are 4 ASCII characters, separators one ASCII character
@@ -385,29 +734,30 @@ fn redact_codes(text: &str, c: &mut RedactionCounts) -> String {
                 let digits = groups[..k].iter().map(|g| digit_count(g)).sum::<usize>();
                 let all_digit = digits == k * 4;
                 if all_digit && (13..=19).contains(&digits) {
-                    c.cards += 1;
-                    return Some((m.start(), end, "[card]".to_string()));
+                    return Some((m.start(), end, Kind::Card));
                 }
-                c.codes += 1;
-                return Some((m.start(), end, "[code]".to_string()));
+                return Some((m.start(), end, Kind::Code));
             }
         }
         None
-    });
-    // a partial code "8UPZ-XVD5": two upper-case groups mixing letters and digits
-    let t = scan_replace(&t, &TWO_GROUP_CODE_RE, |text, caps| {
+    })
+}
+
+/// A partial code "8UPZ-XVD5": two upper-case groups mixing letters and digits.
+fn redact_two_group_codes(text: &str) -> Vec<Rep> {
+    scan(text, &TWO_GROUP_CODE_RE, |text, caps| {
         let m = caps.get(0)?;
         let s = m.as_str();
         let ok = digit_count(s) >= 1
             && s.chars().any(|c| c.is_ascii_uppercase())
             && !dash_continues_after(text, m.end())
             && !dash_continues_before(text, m.start());
-        ok.then(|| {
-            c.codes += 1;
-            (m.start(), m.end(), "[code]".to_string())
-        })
-    });
-    scan_replace(&t, &PLAIN_CODE_RE, |_, caps| {
+        ok.then(|| (m.start(), m.end(), Kind::Code))
+    })
+}
+
+fn redact_plain_codes(text: &str) -> Vec<Rep> {
+    scan(text, &PLAIN_CODE_RE, |_, caps| {
         let m = caps.get(0)?;
         let s = m.as_str();
         let digits = digit_count(s);
@@ -417,10 +767,7 @@ fn redact_codes(text: &str, c: &mut RedactionCounts) -> String {
         } else {
             digits >= 3 && letters >= 2
         };
-        ok.then(|| {
-            c.codes += 1;
-            (m.start(), m.end(), "[code]".to_string())
-        })
+        ok.then(|| (m.start(), m.end(), Kind::Code))
     })
 }
 
@@ -450,36 +797,33 @@ fn code_groups_valid(groups: &[&str], seps: &[char]) -> bool {
     true
 }
 
-fn redact_phones(text: &str, c: &mut RedactionCounts) -> String {
-    let t = scan_replace(text, &RU_PHONE_RE, |text, caps| {
+fn redact_ru_phones(text: &str) -> Vec<Rep> {
+    scan(text, &RU_PHONE_RE, |text, caps| {
         let m = caps.get(0)?;
         let ok = digit_count(m.as_str()) == 11 && !before_blocks_phone(text, m.start());
-        ok.then(|| {
-            c.phones += 1;
-            (m.start(), m.end(), "[phone]".to_string())
-        })
-    });
-    let t = scan_replace(&t, &INTL_PHONE_RE, |text, caps| {
+        ok.then(|| (m.start(), m.end(), Kind::Phone))
+    })
+}
+
+fn redact_intl_phones(text: &str) -> Vec<Rep> {
+    scan(text, &INTL_PHONE_RE, |text, caps| {
         let m = caps.get(0)?;
         let s = m.as_str().trim_end_matches([' ', '-', '(']);
         let digits = digit_count(s);
         let ok = (8..=15).contains(&digits)
             && !char_after(text, m.start() + s.len()).is_some_and(|c| c.is_alphanumeric())
             && !char_before(text, m.start()).is_some_and(|c| c.is_alphanumeric());
-        ok.then(|| {
-            c.phones += 1;
-            (m.start(), m.start() + s.len(), "[phone]".to_string())
-        })
-    });
-    scan_replace(&t, &RU_LOCAL_PHONE_RE, |text, caps| {
+        ok.then(|| (m.start(), m.start() + s.len(), Kind::Phone))
+    })
+}
+
+fn redact_local_phones(text: &str) -> Vec<Rep> {
+    scan(text, &RU_LOCAL_PHONE_RE, |text, caps| {
         let m = caps.get(0)?;
         let ok = digit_count(m.as_str()) == 10
             && !before_blocks_phone(text, m.start())
-            && !ID_KEYWORD_BEFORE_RE.is_match(&text[..m.start()]);
-        ok.then(|| {
-            c.phones += 1;
-            (m.start(), m.end(), "[phone]".to_string())
-        })
+            && !ID_KEYWORD_BEFORE_RE.is_match(tail(text, m.start(), 48));
+        ok.then(|| (m.start(), m.end(), Kind::Phone))
     })
 }
 
@@ -533,11 +877,11 @@ mod tests {
     #[test]
     fn emails_table() {
         let cases: &[(&str, &str)] = &[
-            ("пишите на ivan.petrov@mail.ru", "пишите на [email]"),
-            ("<help@x.ru>", "<[email]>"),
-            ("a_b+tag@sub.example.co.uk, ok", "[email], ok"),
-            ("почта: иван@почта.рф.", "почта: [email]."),
-            ("MAIL: IVAN@YANDEX.RU", "MAIL: [email]"),
+            ("пишите на ivan.petrov@mail.ru", "пишите на [EMAIL]"),
+            ("<help@x.ru>", "<[EMAIL]>"),
+            ("a_b+tag@sub.example.co.uk, ok", "[EMAIL], ok"),
+            ("почта: иван@почта.рф.", "почта: [EMAIL]."),
+            ("MAIL: IVAN@YANDEX.RU", "MAIL: [EMAIL]"),
         ];
         for (input, want) in cases {
             assert_eq!(r(input), *want, "{input:?}");
@@ -548,29 +892,29 @@ mod tests {
     #[test]
     fn phones_table() {
         let cases: &[(&str, &str)] = &[
-            ("+7 (912) 345-67-89", "[phone]"),
-            ("8 912 345 67 89", "[phone]"),
-            ("89123456789", "[phone]"),
-            ("+79123456789", "[phone]"),
-            ("8-800-555-35-35", "[phone]"),
-            ("+7 912 3456789", "[phone]"),
-            ("+7(912)345-67-89", "[phone]"),
-            ("+7-912-345-67-89", "[phone]"),
-            ("7 912 345 67 89", "[phone]"),
-            ("8 (3452) 12-34-56", "[phone]"),
-            ("8 (912) 345-67-89.", "[phone]."),
-            ("(912) 345-67-89", "[phone]"),
-            ("912 345-67-89", "[phone]"),
-            ("9123456789", "[phone]"),
-            ("+44 20 7946 0958", "[phone]"),
-            ("+1 (555) 123-4567", "[phone]"),
-            ("+380 50 123 4567", "[phone]"),
-            ("+375291234567", "[phone]"),
+            ("+7 (912) 345-67-89", "[PHONE]"),
+            ("8 912 345 67 89", "[PHONE]"),
+            ("89123456789", "[PHONE]"),
+            ("+79123456789", "[PHONE]"),
+            ("8-800-555-35-35", "[PHONE]"),
+            ("+7 912 3456789", "[PHONE]"),
+            ("+7(912)345-67-89", "[PHONE]"),
+            ("+7-912-345-67-89", "[PHONE]"),
+            ("7 912 345 67 89", "[PHONE]"),
+            ("8 (3452) 12-34-56", "[PHONE]"),
+            ("8 (912) 345-67-89.", "[PHONE]."),
+            ("(912) 345-67-89", "[PHONE]"),
+            ("912 345-67-89", "[PHONE]"),
+            ("9123456789", "[PHONE]"),
+            ("+44 20 7946 0958", "[PHONE]"),
+            ("+1 (555) 123-4567", "[PHONE]"),
+            ("+380 50 123 4567", "[PHONE]"),
+            ("+375291234567", "[PHONE]"),
             (
                 "мой номер: 8 912 345 67 89, звоните",
-                "мой номер: [phone], звоните",
+                "мой номер: [PHONE], звоните",
             ),
-            ("тел.89123456789", "тел.[phone]"),
+            ("тел.89123456789", "тел.[PHONE]"),
         ];
         for (input, want) in cases {
             assert_eq!(r(input), *want, "{input:?}");
@@ -581,17 +925,17 @@ mod tests {
     #[test]
     fn cards_table() {
         let cases: &[(&str, &str)] = &[
-            ("4111 1111 1111 1111", "[card]"),
-            ("4111-1111-1111-1111", "[card]"),
-            ("4111111111111111", "[card]"),
-            ("5500 0000 0000 0004", "[card]"),
+            ("4111 1111 1111 1111", "[CARD]"),
+            ("4111-1111-1111-1111", "[CARD]"),
+            ("4111111111111111", "[CARD]"),
+            ("5500 0000 0000 0004", "[CARD]"),
             (
                 "карта 4276 3800 1234 5678 не проходит",
-                "карта [card] не проходит",
+                "карта [CARD] не проходит",
             ),
-            ("4111 1111 1111 1111 111", "[card]"),
-            ("3782 822463 10005", "[card]"),
-            ("4222222222222", "[card]"),
+            ("4111 1111 1111 1111 111", "[CARD]"),
+            ("3782 822463 10005", "[CARD]"),
+            ("4222222222222", "[CARD]"),
         ];
         for (input, want) in cases {
             assert_eq!(r(input), *want, "{input:?}");
@@ -599,36 +943,36 @@ mod tests {
         }
         // ungrouped, Luhn fails: not a card but an identifier (order, tracking number)
         let c = redact("номер 4111111111111112 в системе");
-        assert_eq!(c.text, "номер [order] в системе");
+        assert_eq!(c.text, "номер [ORDER] в системе");
         assert_eq!((c.redactions.cards, c.redactions.orders), (0, 1));
     }
 
     #[test]
     fn codes_table() {
         let cases: &[(&str, &str)] = &[
-            ("ABCD-1234-EFGH-5678", "[code]"),
+            ("ABCD-1234-EFGH-5678", "[CODE]"),
             (
                 "код ABCD-1234-EFGH-5678, не работает",
-                "код [code], не работает",
+                "код [CODE], не работает",
             ),
-            ("abcd-1234-efgh-5678", "[code]"),
-            ("AB12 CD34 EF56 GH78", "[code]"),
-            ("ab12 cd34 ef56 gh78", "[code]"),
-            ("A1B2-C3D4-E5F6", "[code]"),
-            ("A1B2-C3D4-E5F6-G7H8-J9K0", "[code]"),
-            ("WXYZ-ABCD-QWER-1234", "[code]"),
-            ("1234-5678-9012", "[code]"),
-            ("1234-5678-9012-3456-7890", "[code]"),
-            ("ABCD1234EFGH5678", "[code]"),
-            ("abcd1234efgh5678", "[code]"),
-            ("сертификат (A1B2-C3D4-E5F6-G7H8)", "сертификат ([code])"),
-            ("with code ABCD-1234-EFGH-5678", "with code [code]"),
-            ("ABCD-1234-EFGH-5678 with love", "[code] with love"),
+            ("abcd-1234-efgh-5678", "[CODE]"),
+            ("AB12 CD34 EF56 GH78", "[CODE]"),
+            ("ab12 cd34 ef56 gh78", "[CODE]"),
+            ("A1B2-C3D4-E5F6", "[CODE]"),
+            ("A1B2-C3D4-E5F6-G7H8-J9K0", "[CODE]"),
+            ("WXYZ-ABCD-QWER-1234", "[CODE]"),
+            ("1234-5678-9012", "[CODE]"),
+            ("1234-5678-9012-3456-7890", "[CODE]"),
+            ("ABCD1234EFGH5678", "[CODE]"),
+            ("abcd1234efgh5678", "[CODE]"),
+            ("сертификат (A1B2-C3D4-E5F6-G7H8)", "сертификат ([CODE])"),
+            ("with code ABCD-1234-EFGH-5678", "with code [CODE]"),
+            ("ABCD-1234-EFGH-5678 with love", "[CODE] with love"),
             (
                 "видно только начало: 8UPZ-XVD5.",
-                "видно только начало: [code].",
+                "видно только начало: [CODE].",
             ),
-            ("LN3T-MYCC", "[code]"),
+            ("LN3T-MYCC", "[CODE]"),
         ];
         for (input, want) in cases {
             assert_eq!(r(input), *want, "{input:?}");
@@ -639,29 +983,29 @@ mod tests {
     #[test]
     fn keyword_values_table() {
         let cases: &[(&str, &str)] = &[
-            ("PIN 4821", "PIN [pin]"),
-            ("PIN: 4821", "PIN: [pin]"),
-            ("пин-код 4821", "пин-код [pin]"),
-            ("пин 4821", "пин [pin]"),
-            ("ПИН-код: 4821.", "ПИН-код: [pin]."),
-            ("пинкод 123456", "пинкод [pin]"),
-            ("pin code is 4821", "pin code is [pin]"),
-            ("заказ № 4587123", "заказ № [order]"),
-            ("заказ 4587123", "заказ [order]"),
-            ("номер заказа 4587123", "номер заказа [order]"),
-            ("order #4587123", "order #[order]"),
-            ("Order no. 4587123", "Order no. [order]"),
+            ("PIN 4821", "PIN [PIN]"),
+            ("PIN: 4821", "PIN: [PIN]"),
+            ("пин-код 4821", "пин-код [PIN]"),
+            ("пин 4821", "пин [PIN]"),
+            ("ПИН-код: 4821.", "ПИН-код: [PIN]."),
+            ("пинкод 123456", "пинкод [PIN]"),
+            ("pin code is 4821", "pin code is [PIN]"),
+            ("заказ № 4587123", "заказ № [ORDER]"),
+            ("заказ 4587123", "заказ [ORDER]"),
+            ("номер заказа 4587123", "номер заказа [ORDER]"),
+            ("order #4587123", "order #[ORDER]"),
+            ("Order no. 4587123", "Order no. [ORDER]"),
             (
                 "по заказу №4587123 не пришло",
-                "по заказу №[order] не пришло",
+                "по заказу №[ORDER] не пришло",
             ),
-            ("Заказ: ORD-4587123", "Заказ: [order]"),
-            ("сертификат № 12345678", "сертификат № [code]"),
-            ("номер сертификата: 123456789", "номер сертификата: [code]"),
-            ("код: 4821", "код: [code]"),
-            ("код активации 48213", "код активации [code]"),
-            ("смс-код 123456", "смс-код [code]"),
-            ("activation code X7K9P2", "activation code [code]"),
+            ("Заказ: ORD-4587123", "Заказ: [ORDER]"),
+            ("сертификат № 12345678", "сертификат № [CODE]"),
+            ("номер сертификата: 123456789", "номер сертификата: [CODE]"),
+            ("код: 4821", "код: [CODE]"),
+            ("код активации 48213", "код активации [CODE]"),
+            ("смс-код 123456", "смс-код [CODE]"),
+            ("activation code X7K9P2", "activation code [CODE]"),
         ];
         for (input, want) in cases {
             let c = redact(input);
@@ -673,16 +1017,16 @@ mod tests {
     #[test]
     fn bare_long_numbers_table() {
         let cases: &[(&str, &str)] = &[
-            ("Заказы [order] и 4702886", "Заказы [order] и [order]"),
-            ("получателю? 4592730", "получателю? [order]"),
+            ("Заказы [ORDER] и 4702886", "Заказы [ORDER] и [ORDER]"),
+            ("получателю? 4592730", "получателю? [ORDER]"),
             (
                 "Номер операции в банке 558552009421",
-                "Номер операции в банке [order]",
+                "Номер операции в банке [ORDER]",
             ),
-            ("ИНН 9715451399", "ИНН [order]"),
-            ("ИНН: 7765451399", "ИНН: [order]"),
-            ("платёж RRN 763520607859", "платёж RRN [order]"),
-            ("4978116 / 1972", "[order] / 1972"),
+            ("ИНН 9715451399", "ИНН [INN]"),
+            ("ИНН: 7765451399", "ИНН: [INN]"),
+            ("платёж RRN 763520607859", "платёж RRN [ORDER]"),
+            ("4978116 / 1972", "[ORDER] / 1972"),
         ];
         for (input, want) in cases {
             assert_eq!(r(input), *want, "{input:?}");
@@ -692,7 +1036,6 @@ mod tests {
             "карта *5172",
             "последние цифры карты 2040",
             "УПД № 3671",
-            "счёт № ПП-2025-1425",
         ] {
             assert_eq!(r(keep), keep);
         }
@@ -703,15 +1046,15 @@ mod tests {
         let cases: &[(&str, &str)] = &[
             (
                 "ссылка https://shop.ru/activate?token=abc123def456",
-                "ссылка [url]",
+                "ссылка [URL]",
             ),
-            ("https://x.ru/c/A1b2C3d4E5f6G7h8.", "[url]."),
-            ("https://x.ru/cert?code=1234", "[url]"),
-            ("http://x.ru/u?email=ivan%40mail.ru", "[url]"),
-            ("www.x.ru/order/45871234567", "[url]"),
+            ("https://x.ru/c/A1b2C3d4E5f6G7h8.", "[URL]."),
+            ("https://x.ru/cert?code=1234", "[URL]"),
+            ("http://x.ru/u?email=ivan%40mail.ru", "[URL]"),
+            ("www.x.ru/order/45871234567", "[URL]"),
             (
                 "https://admin.shop.local/orders/4882847: оплачен",
-                "[url]: оплачен",
+                "[URL]: оплачен",
             ),
         ];
         for (input, want) in cases {
@@ -761,7 +1104,7 @@ mod tests {
             "время 10:00-12:00",
             "8 800 рублей",
             "В 2025 г. заказ 12 шт",
-            "[email] [phone] [card] [code] [pin] [order] [url]",
+            "[EMAIL] [PHONE] [CARD] [CODE] [PIN] [ORDER] [URL]",
         ];
         for t in texts {
             let c = redact(t);
@@ -771,13 +1114,58 @@ mod tests {
     }
 
     #[test]
+    fn identity_documents_ips_and_invoices_table() {
+        let cases: &[(&str, &str, Kind)] = &[
+            ("паспорт 45 08 123456, выдан", "паспорт [PASSPORT], выдан", Kind::Passport),
+            ("паспорт серия 4508 123456", "паспорт серия [PASSPORT]", Kind::Passport),
+            ("серия 4508 номер 123456", "серия [PASSPORT]", Kind::Passport),
+            ("СНИЛС 112-233-445 95", "СНИЛС [SNILS]", Kind::Snils),
+            ("снилс 11223344595", "снилс [SNILS]", Kind::Snils),
+            ("ИНН 500100732259", "ИНН [INN]", Kind::Inn),
+            ("с IP 192.168.1.15 не пускает", "с IP [IP] не пускает", Kind::Ip),
+            ("адрес 2a02:6b8::2:242", "адрес [IP]", Kind::Ip),
+            ("счёт № ПП-2025-1425", "счёт № [INVOICE]", Kind::Invoice),
+            ("invoice #INV-2025-0042", "invoice #[INVOICE]", Kind::Invoice),
+        ];
+        for (input, want, kind) in cases {
+            let spans = redact_spans(input);
+            assert_eq!(r(input), *want, "{input:?}");
+            assert_eq!(spans.len(), 1, "{input:?}");
+            assert_eq!(spans[0].1, *kind, "{input:?}");
+        }
+        for keep in ["версия приложения 1.2.3.4", "КПП 770701001", "счёт 2025 года", "время 10:00:00"] {
+            assert_eq!(r(keep), keep);
+        }
+    }
+
+    #[test]
+    fn spans_point_into_the_input() {
+        let text = "Меня зовут Анна, почта anna@mail.ru, заказ № 4587123";
+        let spans = redact_spans(text);
+        let values: Vec<(&str, Kind)> = spans.iter().map(|(r, k)| (&text[r.clone()], *k)).collect();
+        assert_eq!(values, [("Анна", Kind::Name), ("anna@mail.ru", Kind::Email), ("4587123", Kind::Order)]);
+        // a later pass that swallows an earlier placeholder absorbs its span
+        assert_eq!(redact_spans("www.x.ru/order/45871234567").len(), 1);
+    }
+
+    #[test]
+    fn configured_code_patterns() {
+        let config = CleanConfig { code_patterns: vec![r"\bGC[0-9]{6}\b".into()] };
+        let redactor = Redactor::new(&config).expect("valid pattern");
+        assert_eq!(redactor.redact("сертификат GC123456 не работает").text, "сертификат [CODE] не работает");
+        assert_eq!(r("сертификат GC123456 не работает"), "сертификат GC123456 не работает");
+        let bad = CleanConfig { code_patterns: vec!["(".into()] };
+        assert!(Redactor::new(&bad).unwrap_err().to_string().contains("code-patterns"));
+    }
+
+    #[test]
     fn mixed_message() {
         let c = redact(
             "Мой e-mail ivan@mail.ru, телефон +7 912 345-67-89, заказ № 4587123, код ABCD-1234-EFGH-5678, PIN 4821, карта 4111 1111 1111 1111. Сумма 5000 руб.",
         );
         assert_eq!(
             c.text,
-            "Мой e-mail [email], телефон [phone], заказ № [order], код [code], PIN [pin], карта [card]. Сумма 5000 руб."
+            "Мой e-mail [EMAIL], телефон [PHONE], заказ № [ORDER], код [CODE], PIN [PIN], карта [CARD]. Сумма 5000 руб."
         );
         assert_eq!(
             c.redactions,
@@ -788,7 +1176,7 @@ mod tests {
                 codes: 1,
                 pins: 1,
                 orders: 1,
-                urls_with_tokens: 0
+                ..Default::default()
             }
         );
     }

@@ -260,7 +260,7 @@ fn contact_like(s: &str) -> bool {
     if rest.is_empty() || rest.contains('?') {
         return false;
     }
-    if matches!(rest, "[phone]" | "[email]" | "[url]") {
+    if matches!(rest, "[PHONE]" | "[EMAIL]" | "[URL]") {
         return true;
     }
     if !rest.contains(' ')

@@ -7,13 +7,16 @@ use crate::pipeline::report::count;
 use crate::pipeline::StageReport;
 use crate::store::Store;
 
-use super::{clean_message, RedactionCounts};
+use super::{strip_noise, CleanConfig, RedactionCounts, Redactor};
 
 /// Bumped when the cleaner changes, so every message is cleaned again once.
-const CLEANER_VERSION: &str = "clean-2";
+const CLEANER_VERSION: &str = "clean-3";
 
-pub async fn run(store: &Store) -> anyhow::Result<StageReport> {
+pub async fn run(store: &Store, config: &CleanConfig) -> anyhow::Result<StageReport> {
     let started = Instant::now();
+    let redactor = Redactor::new(config)?;
+    // The desk's own code patterns are part of what a cleaned text was made with.
+    let version = format!("{CLEANER_VERSION}:{}", config.code_patterns.join("\u{1}"));
     let rows: Vec<(String, String, Option<String>)> =
         sqlx::query_as("SELECT id, body, clean_hash FROM messages ORDER BY id").fetch_all(store.pool()).await?;
     let mut redactions = RedactionCounts::default();
@@ -21,11 +24,11 @@ pub async fn run(store: &Store) -> anyhow::Result<StageReport> {
     let total = rows.len();
     let mut tx = store.pool().begin().await?;
     for (id, body, clean_hash) in rows {
-        let hash = crate::embed::text_hash(&format!("{CLEANER_VERSION}\n{body}"));
+        let hash = crate::embed::text_hash(&format!("{version}\n{body}"));
         if clean_hash.as_deref() == Some(hash.as_str()) {
             continue;
         }
-        let cleaned = clean_message(&body);
+        let cleaned = redactor.redact(&strip_noise(&body));
         redactions.add(&cleaned.redactions);
         sqlx::query("UPDATE messages SET clean_body = $1, clean_hash = $2 WHERE id = $3")
             .bind(&cleaned.text)
@@ -41,14 +44,16 @@ pub async fn run(store: &Store) -> anyhow::Result<StageReport> {
     report.written = written;
     report.unchanged = total - written;
     report.summary = format!(
-        "{} messages, {} cleaned, {} unchanged; redacted {} e-mails, {} phones, {} card numbers, {} certificate codes",
+        "{} messages, {} cleaned, {} unchanged; redacted {} e-mails, {} phones, {} card numbers, {} certificate codes, {} names, {} other values",
         count(total),
         count(written),
         count(total - written),
         redactions.emails,
         redactions.phones,
         redactions.cards,
-        redactions.codes
+        redactions.codes,
+        redactions.names,
+        redactions.total() - redactions.emails - redactions.phones - redactions.cards - redactions.codes - redactions.names
     );
     Ok(report.finish(started))
 }

@@ -6,6 +6,22 @@ use crate::pipeline::Context;
 use super::Outcome;
 
 pub async fn run(workspace: Option<&Path>, what: &EvalWhat) -> anyhow::Result<Outcome> {
+    if let EvalWhat::Redact { file, json, errors } = what {
+        // Needs no workspace, store or model: the built-in patterns are measured.
+        let items = crate::eval::redact::read_redact_labelled(file)?;
+        let r = crate::eval::redact::eval_redact(&crate::clean::Redactor::default(), &items);
+        if *json {
+            println!("{}", serde_json::to_string(&r)?);
+        } else {
+            print!("{}", crate::eval::redact::format_table(&r));
+        }
+        if *errors {
+            for (kind, what, value, text) in &r.errors {
+                println!("{what} {kind} `{value}` in {text:?}");
+            }
+        }
+        return Ok(Outcome::Success);
+    }
     let ws = super::workspace(workspace)?;
     match what {
         EvalWhat::Cluster { file, field, only, threshold, json } => {
@@ -27,6 +43,7 @@ pub async fn run(workspace: Option<&Path>, what: &EvalWhat) -> anyhow::Result<Ou
                 );
             }
         }
+        EvalWhat::Redact { .. } => unreachable!("handled above"),
     }
     Ok(Outcome::Success)
 }

@@ -3,8 +3,12 @@
 //! `kbforge eval cluster <labelled.jsonl>` reads `text` and `intent` (or other fields), cleans, embeds
 //! and clusters with the workspace's own settings, and prints NMI, ARI, BCubed P/R/F1, the number of
 //! clusters, the unclustered share and the time. Entry point: [`eval_cluster`].
+//!
+//! `kbforge eval redact <labelled.jsonl>` runs the redaction over labelled snippets and prints precision
+//! and recall by kind of personal data (`redact`). Entry point: [`redact::eval_redact`].
 
 pub mod metrics;
+pub mod redact;
 
 use std::collections::HashMap;
 use std::path::Path;

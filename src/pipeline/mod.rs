@@ -117,7 +117,7 @@ impl Context {
         let embedder = self.embedder.as_ref();
         let report = match stage {
             Stage::Ingest => crate::ingest::run(store, &cfg.ingest, &root).await?,
-            Stage::Clean => crate::clean::run(store).await?,
+            Stage::Clean => crate::clean::run(store, &cfg.clean).await?,
             Stage::Extract => crate::extract::run(store).await?,
             Stage::Classify => crate::classify::run(store, &cfg.classify).await?,
             Stage::Embed => crate::embed::run(store, embedder.expect("loaded")).await?,

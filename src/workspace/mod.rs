@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::classify::ClassifyConfig;
+use crate::clean::CleanConfig;
 use crate::cluster::ClusterConfig;
 use crate::draft::DraftConfig;
 use crate::embed::EmbedConfig;
@@ -58,6 +59,7 @@ pub struct Config {
     pub store: StoreConfig,
     pub kb: KbConfig,
     pub ingest: IngestConfig,
+    pub clean: CleanConfig,
     pub classify: ClassifyConfig,
     pub embed: EmbedConfig,
     pub cluster: ClusterConfig,

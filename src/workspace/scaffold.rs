@@ -57,6 +57,11 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # max-retries = 6
 # backoff-ms = 2000
 
+[clean]
+# Extra regular expressions for this desk's certificate codes, redacted as [CODE] on top of the
+# built-in formats (XXXX-XXXX-XXXX-XXXX and the like).
+# code-patterns = ["\\bGC\\d{10}\\b"]
+
 [classify]
 # Regular expressions that mark a staff reply as a manual action (resend, refund, ...).
 # The default list covers Russian and English; setting this key replaces it.

@@ -1,0 +1,19 @@
+//! Redaction quality on the labelled corpus (`tests/fixtures/redact/labelled.jsonl`, made by
+//! `make_labelled.py` beside it): the floors `kbforge eval redact` must stay above.
+
+use kbforge::clean::{Kind, Redactor};
+use kbforge::eval::redact::{eval_redact, format_table, read_redact_labelled};
+
+#[test]
+fn redaction_meets_its_floors_on_the_labelled_corpus() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/redact/labelled.jsonl");
+    let items = read_redact_labelled(&path).expect("labelled corpus");
+    assert!(items.len() >= 300, "corpus has {} snippets", items.len());
+    let r = eval_redact(&Redactor::default(), &items);
+    let table = format_table(&r);
+    for kind in [Kind::Email, Kind::Phone, Kind::Card] {
+        assert!(r.by_kind[&kind].recall >= 0.98, "{kind} recall below 0.98:\n{table}");
+    }
+    assert!(r.overall.recall >= 0.90, "overall recall below 0.90:\n{table}");
+    assert!(r.overall.precision >= 0.95, "overall precision below 0.95:\n{table}");
+}

@@ -45,6 +45,27 @@ fn labels(path: &Path) -> HashMap<String, Label> {
         .collect()
 }
 
+/// E-mails, phone numbers and certificate codes written anywhere in the desk's messages.
+fn personal_values(dir: &Path) -> HashSet<String> {
+    let patterns = [
+        r"[\w.+-]+@[\w-]+\.[\w.-]+",
+        r"(\+7|\b8)[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}",
+        r"\b[A-Z0-9]{4}(-[A-Z0-9]{4}){2,4}\b",
+    ]
+    .map(|p| regex::Regex::new(p).unwrap());
+    let mut out = HashSet::new();
+    for entry in walkdir::WalkDir::new(dir.join("messages")).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(entry.path()).unwrap()).unwrap();
+        for (_, m) in v.as_object().unwrap().iter().filter(|(k, _)| *k != "total_count") {
+            let text = m["message"]["content"].as_str().unwrap_or_default();
+            for re in &patterns {
+                out.extend(re.find_iter(text).map(|x| x.as_str().to_string()));
+            }
+        }
+    }
+    out
+}
+
 fn site_text(dir: &Path) -> String {
     let mut all = String::new();
     for entry in walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok) {
@@ -150,6 +171,20 @@ fn demo_pipeline_end_to_end() {
     assert!(email.find(&site).is_none(), "the site contains an e-mail: {:?}", email.find(&site));
     let phone = regex::Regex::new(r"(\+7|\b8)[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}").unwrap();
     assert!(phone.find(&site).is_none(), "the site contains a phone: {:?}", phone.find(&site));
+
+    // No personal value of the desk reaches the site or the bot index's payloads.
+    let index_text: String = kbforge::publish::index::payloads(&ws.join(".kbforge/index/public"))
+        .unwrap()
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    assert!(index_text.contains(&balance_id), "the index has no payload of the approved article");
+    let values = personal_values(&ws.join("desk/omnidesk"));
+    assert!(values.len() >= 20, "the fixture should hold personal data to test with: {values:?}");
+    for v in &values {
+        assert!(!site.contains(v.as_str()), "the site contains `{v}`");
+        assert!(!index_text.contains(v.as_str()), "the index payloads contain `{v}`");
+    }
 
     // 4. The bot index answers a reworded question with that article.
     let hits = ok(kbforge(ws, &["search", "сколько денег ещё осталось на моём подарочном сертификате", "--json"]));

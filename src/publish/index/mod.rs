@@ -152,6 +152,31 @@ fn existing_points(shard: &EdgeShard) -> Result<HashMap<u64, String>, qdrant_edg
     Ok(out)
 }
 
+/// Every payload in the shard at `path`: for audits and tests that check what the bot can see.
+pub fn payloads(path: &Path) -> Result<Vec<serde_json::Value>, IndexError> {
+    let shard_err = |e: qdrant_edge::OperationError| IndexError::Shard { path: path.to_path_buf(), detail: e.to_string() };
+    let shard = EdgeShard::load(path, None).map_err(shard_err)?;
+    let mut out = Vec::new();
+    let mut offset = None;
+    loop {
+        let (records, next) = shard
+            .scroll(ScrollRequest {
+                offset,
+                limit: Some(1000),
+                filter: None,
+                with_payload: Some(WithPayloadInterface::Bool(true)),
+                with_vector: WithVector::Bool(false),
+                order_by: None,
+            })
+            .map_err(shard_err)?;
+        out.extend(records.into_iter().filter_map(|r| r.payload).map(|p| serde_json::Value::Object(p.0.into_iter().collect())));
+        match next {
+            Some(n) => offset = Some(n),
+            None => return Ok(out),
+        }
+    }
+}
+
 /// The `publish index` stage: makes the public shard hold exactly the live public articles.
 pub async fn sync(
     store: &Store,

@@ -3,7 +3,7 @@
 
 mod common;
 
-use kbforge::ingest::{store_ticket, Author, Message, Ticket};
+use kbforge::ingest::{store_ticket, store_tickets, Author, Message, Ticket};
 use kbforge::store::{Rejected, Store};
 
 fn ticket(id: &str, body: &str) -> Ticket {
@@ -78,6 +78,36 @@ async fn suite(store: &Store) {
     // Deleting a ticket deletes its messages.
     sqlx::query("DELETE FROM tickets WHERE id = $1").bind("omnidesk:1").execute(store.pool()).await.unwrap();
     assert_eq!(store.count("messages").await.unwrap(), 0);
+
+    batches_and_clean(store).await;
+}
+
+/// Batched writes and the paged, parallel clean stage, over more rows than one statement, one batch
+/// and one page hold.
+async fn batches_and_clean(store: &Store) {
+    let body = |i: usize| format!("Здравствуйте! Не приходит сертификат №{i}, пишите на user{i}@mail.ru");
+    let batch: Vec<Ticket> = (0..1200).map(|i| ticket(&format!("b{i}"), &body(i))).collect();
+    assert_eq!(store_tickets(store, &batch).await.unwrap(), 1200);
+    assert_eq!(store_tickets(store, &batch).await.unwrap(), 0, "a re-ingest writes nothing");
+    let mut changed = batch.clone();
+    changed[7].messages[0].body = "Как проверить баланс?".into();
+    changed[7].messages.truncate(2);
+    assert_eq!(store_tickets(store, &changed).await.unwrap(), 1, "only the changed ticket is written");
+    assert_eq!(store.count("tickets").await.unwrap(), 1200);
+    assert_eq!(store.count("messages").await.unwrap(), 3599);
+
+    let config = kbforge::clean::CleanConfig::default();
+    let first = kbforge::clean::run(store, &config).await.unwrap();
+    assert_eq!((first.processed, first.written), (3599, 3599));
+    let clean = |id: &'static str| async move {
+        let (text,): (String,) =
+            sqlx::query_as("SELECT clean_body FROM messages WHERE id = $1").bind(id).fetch_one(store.pool()).await.unwrap();
+        text
+    };
+    assert_eq!(clean("omnidesk:b1042:0").await, "Не приходит сертификат №1042, пишите на [EMAIL]");
+    assert_eq!(clean("omnidesk:b7:0").await, "Как проверить баланс?");
+    let again = kbforge::clean::run(store, &config).await.unwrap();
+    assert_eq!((again.processed, again.written), (3599, 0), "a second clean changes nothing");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -89,7 +119,7 @@ async fn sqlite_backend() {
     store.close().await;
     // Reopening runs no migration twice.
     let store = Store::open(&url).await.unwrap();
-    assert_eq!(store.count("tickets").await.unwrap(), 0);
+    assert_eq!(store.count("tickets").await.unwrap(), 1200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -40,7 +40,7 @@ pub(crate) fn normalize_chars(s: &str) -> String {
             c => out.push(c),
         }
     }
-    if out.is_ascii() {
+    if out.is_ascii() || unicode_normalization::is_nfc_quick(out.chars()) == unicode_normalization::IsNormalized::Yes {
         return out;
     }
     out.nfc().collect()
@@ -56,6 +56,12 @@ static ARTEFACT_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub(crate) fn remove_artefacts(s: &str) -> String {
+    // Every artefact holds `[`, `<` or "omitted"; the regex (case-insensitive, with a Unicode word
+    // boundary) is slow on Cyrillic text, so most messages skip it.
+    let maybe = s.contains(['[', '<']) || s.as_bytes().windows(7).any(|w| w.eq_ignore_ascii_case(b"omitted"));
+    if !maybe {
+        return s.to_string();
+    }
     ARTEFACT_RE.replace_all(s, " ").into_owned()
 }
 

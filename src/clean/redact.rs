@@ -192,7 +192,14 @@ impl<'a> Spans<'a> {
     /// Runs one pass over the current text and records its replacements as input ranges. A start or
     /// end inside a placeholder snaps outward, so the earlier span is absorbed whole.
     fn pass(&mut self, find: impl FnOnce(&str) -> Vec<Rep>) {
-        let (text, segs) = self.render();
+        // Before the first replacement the text is the input itself: no need to render it.
+        let (text, segs) = if self.spans.is_empty() {
+            let all = 0..self.input.len();
+            (std::borrow::Cow::Borrowed(self.input), vec![Seg { cur: all.clone(), orig: all, placeholder: false }])
+        } else {
+            let (text, segs) = self.render();
+            (std::borrow::Cow::Owned(text), segs)
+        };
         let reps = find(&text);
         if reps.is_empty() {
             return;
@@ -496,6 +503,9 @@ where
     F: FnMut(&str, &Captures<'_>) -> Option<Rep>,
 {
     let mut out = Vec::new();
+    if !might_match(re, text) {
+        return out;
+    }
     let mut last = 0;
     let mut pos = 0;
     while pos <= text.len() {
@@ -520,6 +530,49 @@ where
                 pos = if e > m.start() { e } else { next_boundary(text, m.start()) };
             }
             None => pos = next_boundary(text, m.start()),
+        }
+    }
+    out
+}
+
+/// A cheap test that rules a regex out before the exact search: the same pattern without its word
+/// boundaries (`\b`, `\B`) matches a superset, and without them the fast lazy DFA can run. A Unicode
+/// `\b` forces the slow engines on non-ASCII text, and nearly every message is Russian, while most
+/// passes find nothing in most messages. The gates are compiled once per thread.
+fn might_match(re: &Regex, text: &str) -> bool {
+    thread_local! {
+        static GATES: std::cell::RefCell<std::collections::HashMap<String, Option<Regex>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    GATES.with(|gates| {
+        let mut gates = gates.borrow_mut();
+        let gate = gates.entry(re.as_str().to_string()).or_insert_with(|| {
+            let pattern = without_word_boundaries(re.as_str());
+            (pattern != re.as_str()).then(|| Regex::new(&pattern).ok()).flatten()
+        });
+        match gate {
+            Some(g) => g.is_match(text),
+            None => re.is_match(text),
+        }
+    })
+}
+
+/// `pattern` with every `\b` and `\B` left out (an escaped backslash stays as it is).
+fn without_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('b' | 'B') => {}
+            Some(n) => {
+                out.push(c);
+                out.push(n);
+            }
+            None => out.push(c),
         }
     }
     out
@@ -860,6 +913,12 @@ fn luhn_ok(digits: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gates_drop_only_word_boundaries() {
+        assert_eq!(without_word_boundaries(r"\b[0-9]{7}\b"), "[0-9]{7}");
+        assert_eq!(without_word_boundaries(r"a\\b\Bc\d"), r"a\\bc\d");
+    }
 
     fn r(s: &str) -> String {
         redact(s).text

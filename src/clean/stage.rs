@@ -12,33 +12,51 @@ use super::{strip_noise, CleanConfig, RedactionCounts, Redactor};
 /// Bumped when the cleaner changes, so every message is cleaned again once.
 const CLEANER_VERSION: &str = "clean-3";
 
+/// Messages read, cleaned and written per round.
+const PAGE: usize = 2000;
+
+/// Cleans every message whose cleaned text is missing or stale.
+///
+/// Streams the table in pages by id (memory stays flat), cleans each page on all cores (rayon) while
+/// the next page is read, and writes the page back in one transaction with multi-row updates.
 pub async fn run(store: &Store, config: &CleanConfig) -> anyhow::Result<StageReport> {
     let started = Instant::now();
-    let redactor = Redactor::new(config)?;
+    let redactor = std::sync::Arc::new(Redactor::new(config)?);
     // The desk's own code patterns are part of what a cleaned text was made with.
-    let version = format!("{CLEANER_VERSION}:{}", config.code_patterns.join("\u{1}"));
-    let rows: Vec<(String, String, Option<String>)> =
-        sqlx::query_as("SELECT id, body, clean_hash FROM messages ORDER BY id").fetch_all(store.pool()).await?;
+    let version = std::sync::Arc::new(format!("{CLEANER_VERSION}:{}", config.code_patterns.join("\u{1}")));
     let mut redactions = RedactionCounts::default();
-    let mut written = 0usize;
-    let total = rows.len();
-    let mut tx = store.pool().begin().await?;
-    for (id, body, clean_hash) in rows {
-        let hash = crate::embed::text_hash(&format!("{version}\n{body}"));
-        if clean_hash.as_deref() == Some(hash.as_str()) {
-            continue;
+    let (mut written, mut total) = (0usize, 0usize);
+    let mut after = String::new();
+    let mut cleaning: Option<tokio::task::JoinHandle<Page>> = None;
+    loop {
+        let rows: Vec<(String, String, Option<String>)> =
+            sqlx::query_as("SELECT id, body, clean_hash FROM messages WHERE id > $1 ORDER BY id LIMIT $2")
+                .bind(&after)
+                .bind(PAGE as i64)
+                .fetch_all(store.pool())
+                .await?;
+        if let Some(last) = rows.last() {
+            after = last.0.clone();
         }
-        let cleaned = redactor.redact(&strip_noise(&body));
-        redactions.add(&cleaned.redactions);
-        sqlx::query("UPDATE messages SET clean_body = $1, clean_hash = $2 WHERE id = $3")
-            .bind(&cleaned.text)
-            .bind(&hash)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
-        written += 1;
+        total += rows.len();
+        let done = rows.len() < PAGE;
+        // Clean this page on the rayon pool while the previous one is written.
+        let (redactor, version) = (redactor.clone(), version.clone());
+        let next = tokio::task::spawn_blocking(move || clean_page(rows, &redactor, &version));
+        if let Some(previous) = cleaning.replace(next) {
+            let page = previous.await?;
+            redactions.add(&page.redactions);
+            written += write_page(store, &page.rows).await?;
+        }
+        if done {
+            break;
+        }
     }
-    tx.commit().await?;
+    if let Some(last) = cleaning {
+        let page = last.await?;
+        redactions.add(&page.redactions);
+        written += write_page(store, &page.rows).await?;
+    }
     let mut report = StageReport::new("clean", started);
     report.processed = total;
     report.written = written;
@@ -56,4 +74,56 @@ pub async fn run(store: &Store, config: &CleanConfig) -> anyhow::Result<StageRep
         redactions.total() - redactions.emails - redactions.phones - redactions.cards - redactions.codes - redactions.names
     );
     Ok(report.finish(started))
+}
+
+/// A cleaned page: (id, cleaned text, hash) of every message that changed.
+struct Page {
+    rows: Vec<(String, String, String)>,
+    redactions: RedactionCounts,
+}
+
+fn clean_page(rows: Vec<(String, String, Option<String>)>, redactor: &Redactor, version: &str) -> Page {
+    use rayon::prelude::*;
+    let cleaned: Vec<(String, String, String, RedactionCounts)> = rows
+        .into_par_iter()
+        .filter_map(|(id, body, clean_hash)| {
+            let hash = crate::embed::text_hash(&format!("{version}\n{body}"));
+            if clean_hash.as_deref() == Some(hash.as_str()) {
+                return None;
+            }
+            let cleaned = redactor.redact(&strip_noise(&body));
+            Some((id, cleaned.text, hash, cleaned.redactions))
+        })
+        .collect();
+    let mut redactions = RedactionCounts::default();
+    let rows = cleaned
+        .into_iter()
+        .map(|(id, text, hash, r)| {
+            redactions.add(&r);
+            (id, text, hash)
+        })
+        .collect();
+    Page { rows, redactions }
+}
+
+/// Writes cleaned texts back, 100 rows a statement, one transaction a page.
+async fn write_page(store: &Store, rows: &[(String, String, String)]) -> anyhow::Result<usize> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = store.pool().begin().await?;
+    for chunk in rows.chunks(100) {
+        let sql = format!(
+            "WITH v(id, body, hash) AS (VALUES {})
+             UPDATE messages SET clean_body = v.body, clean_hash = v.hash FROM v WHERE messages.id = v.id",
+            crate::store::values_rows(chunk.len(), 3)
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, text, hash) in chunk {
+            q = q.bind(id).bind(text).bind(hash);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(rows.len())
 }

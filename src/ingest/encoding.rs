@@ -36,8 +36,21 @@ pub fn decode(bytes: &[u8], encoding: Encoding) -> (String, &'static str) {
     (text.into_owned(), chosen.name())
 }
 
+/// Decodes one line of an ASCII-compatible encoding (UTF-8 or Windows-1251). With `auto`, a line that
+/// is valid UTF-8 is UTF-8 and any other is Windows-1251, so a file that mixes both still reads.
+pub fn decode_line(bytes: &[u8], encoding: Encoding) -> std::borrow::Cow<'_, str> {
+    match encoding {
+        Encoding::Windows1251 => encoding_rs::WINDOWS_1251.decode_without_bom_handling(bytes).0,
+        Encoding::Utf8 => String::from_utf8_lossy(bytes),
+        Encoding::Auto | Encoding::Utf16 => match std::str::from_utf8(bytes) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(_) => encoding_rs::WINDOWS_1251.decode_without_bom_handling(bytes).0,
+        },
+    }
+}
+
 /// UTF-16 text of mostly ASCII or Cyrillic has a zero (or 0x04) byte in every other place.
-fn looks_utf16(bytes: &[u8]) -> bool {
+pub(crate) fn looks_utf16(bytes: &[u8]) -> bool {
     let sample = &bytes[..bytes.len().min(4096) & !1];
     if sample.len() < 4 {
         return false;

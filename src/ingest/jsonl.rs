@@ -4,6 +4,7 @@
 //!   "messages": [{"author": "customer"|"staff", "internal", "body", "created_at"}]}`.
 //! A line that does not parse is quarantined with its line number and the field at fault.
 
+use std::io::BufRead as _;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -59,40 +60,87 @@ fn closed() -> String {
     "closed".to_string()
 }
 
+/// Reads a whole file into records (tests and small files; [`stream_file`] is what ingest uses).
 pub fn read_file(path: &Path, encoding: Encoding) -> Result<Vec<Record>, IngestError> {
-    let text = super::omnidesk::read_text(path, encoding)?;
-    let display = path.display().to_string();
     let mut records = Vec::new();
-    for (i, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
+    stream_file(path, encoding, |r| {
+        records.push(r);
+        true
+    })?;
+    Ok(records)
+}
+
+/// Reads the file line by line and hands each record to `sink` as soon as it is parsed, so memory
+/// stays flat whatever the size of the export. `sink` returns false to stop early.
+///
+/// UTF-8 and Windows-1251 are decoded line by line (with `auto`, a line that is not valid UTF-8 is
+/// read as Windows-1251); UTF-16, which is rare in JSONL, is decoded whole first.
+pub fn stream_file(path: &Path, encoding: Encoding, mut sink: impl FnMut(Record) -> bool) -> Result<(), IngestError> {
+    let display = path.display().to_string();
+    let read_err = |source| IngestError::Read { path: path.to_path_buf(), source };
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+    let head = reader.fill_buf().map_err(read_err)?;
+    let utf16 = match encoding {
+        Encoding::Utf16 => true,
+        Encoding::Auto => {
+            matches!(encoding_rs::Encoding::for_bom(head), Some((e, _)) if e != encoding_rs::UTF_8)
+                || super::encoding::looks_utf16(head)
         }
-        let lineno = i + 1;
-        let reject = |field: String, reason: String| {
-            Record::Rejected(Rejected {
-                stage: "ingest".into(),
-                source: display.clone(),
-                location: format!("line {lineno}"),
-                field,
-                reason,
-                raw: line.to_string(),
-            })
-        };
-        let parsed: Line = match serde_json::from_str(line) {
-            Ok(l) => l,
-            Err(e) => {
-                let msg = e.to_string();
-                records.push(reject(field_of(&msg), msg));
-                continue;
+        _ => false,
+    };
+    if utf16 {
+        let text = super::omnidesk::read_text(path, encoding)?;
+        for (i, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
+            if !parse_line(&display, i + 1, line, &mut sink) {
+                break;
             }
-        };
-        records.push(match convert(parsed) {
+        }
+        return Ok(());
+    }
+    let mut raw = Vec::with_capacity(64 * 1024);
+    let mut lineno = 0;
+    loop {
+        raw.clear();
+        if reader.read_until(b'\n', &mut raw).map_err(read_err)? == 0 {
+            return Ok(());
+        }
+        lineno += 1;
+        let bytes = if lineno == 1 { raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&raw) } else { &raw[..] };
+        let line = super::encoding::decode_line(bytes, encoding);
+        if !parse_line(&display, lineno, line.trim_end_matches(['\n', '\r']), &mut sink) {
+            return Ok(());
+        }
+    }
+}
+
+/// Parses one line into a record for `sink`; false when `sink` asks to stop.
+fn parse_line(display: &str, lineno: usize, line: &str, sink: &mut impl FnMut(Record) -> bool) -> bool {
+    if line.trim().is_empty() {
+        return true;
+    }
+    let reject = |field: String, reason: String| {
+        Record::Rejected(Rejected {
+            stage: "ingest".into(),
+            source: display.to_string(),
+            location: format!("line {lineno}"),
+            field,
+            reason,
+            raw: line.to_string(),
+        })
+    };
+    let record = match serde_json::from_str::<Line>(line) {
+        Ok(parsed) => match convert(parsed) {
             Ok(Some(t)) => Record::Ticket(t),
             Ok(None) => Record::Skipped { reason: "not closed" },
             Err((field, reason)) => reject(field.to_string(), reason),
-        });
-    }
-    Ok(records)
+        },
+        Err(e) => {
+            let msg = e.to_string();
+            reject(field_of(&msg), msg)
+        }
+    };
+    sink(record)
 }
 
 /// The field a serde error names (`missing field `messages``), or `-`.

@@ -24,7 +24,7 @@ use serde::Deserialize;
 
 use crate::pipeline::report::count;
 use crate::pipeline::StageReport;
-use crate::store::{now, Rejected, Store};
+use crate::store::{now, placeholders, values_rows, Rejected, Store};
 pub use ticket::{Author, Message, Ticket};
 
 /// `[ingest]`: where tickets and regulations come from. Paths are relative to the workspace.
@@ -142,7 +142,14 @@ pub fn zendesk_api_token() -> String {
     std::env::var("ZENDESK_API_TOKEN").unwrap_or_default()
 }
 
+/// How many tickets one transaction writes.
+const BATCH: usize = 500;
+
 /// Reads the given file sources and regulation folders into the store.
+///
+/// Each source is read on a blocking thread and handed over in batches through a bounded channel,
+/// so parsing overlaps with writing and memory stays flat: at most a few batches are in flight.
+/// Duplicates within a run are found by a set of 64-bit id hashes (8 bytes a ticket).
 pub async fn ingest(
     store: &Store,
     sources: &[SourceConfig],
@@ -151,32 +158,42 @@ pub async fn ingest(
     let mut counts = IngestCounts::default();
     let mut seen = HashSet::new();
     for source in sources {
-        let records = match source.format {
-            SourceFormat::OmnideskExport => omnidesk::read_export(&source.path, source.encoding)?,
-            SourceFormat::Jsonl => jsonl::read_file(&source.path, source.encoding)?,
-            SourceFormat::Csv => csv::read_file(&source.path, source.encoding, &source.columns.clone().unwrap_or_default())?,
-            SourceFormat::OmnideskApi | SourceFormat::ZendeskApi => anyhow::bail!("an API is not a file source"),
-        };
-        for record in records {
-            counts.read += 1;
-            match record {
-                Record::Skipped { .. } => counts.skipped += 1,
-                Record::Rejected(r) => {
-                    tracing::warn!(source = %r.source, location = %r.location, field = %r.field, reason = %r.reason, "record quarantined");
-                    store.quarantine(&r).await?;
-                    counts.quarantined += 1;
-                }
-                Record::Ticket(t) => {
-                    if !seen.insert(t.id.clone()) {
-                        counts.duplicates += 1;
-                    } else if store_ticket(store, &t).await.with_context(|| format!("cannot store ticket {}", t.id))? {
-                        counts.stored += 1;
-                    } else {
-                        counts.unchanged += 1;
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Record>>(4);
+        let src = source.clone();
+        let reader = tokio::task::spawn_blocking(move || read_source(&src, tx));
+        let mut pending: Vec<Ticket> = Vec::with_capacity(BATCH);
+        while let Some(records) = rx.recv().await {
+            for record in records {
+                counts.read += 1;
+                match record {
+                    Record::Skipped { .. } => counts.skipped += 1,
+                    Record::Rejected(r) => {
+                        tracing::warn!(source = %r.source, location = %r.location, field = %r.field, reason = %r.reason, "record quarantined");
+                        store.quarantine(&r).await?;
+                        counts.quarantined += 1;
+                    }
+                    Record::Ticket(t) => {
+                        if !seen.insert(id_hash(&t.id)) {
+                            counts.duplicates += 1;
+                        } else {
+                            pending.push(t);
+                        }
                     }
                 }
             }
+            if pending.len() >= BATCH {
+                let stored = store_tickets(store, &pending).await?;
+                counts.stored += stored;
+                counts.unchanged += pending.len() - stored;
+                pending.clear();
+            }
         }
+        if !pending.is_empty() {
+            let stored = store_tickets(store, &pending).await?;
+            counts.stored += stored;
+            counts.unchanged += pending.len() - stored;
+        }
+        reader.await.context("the reader thread failed")??;
     }
     for dir in regulation_dirs {
         for r in regulations::read_folder(dir)? {
@@ -185,6 +202,46 @@ pub async fn ingest(
         }
     }
     Ok(counts)
+}
+
+/// Reads one file source, sending its records in chunks; stops quietly when the receiver is gone.
+fn read_source(source: &SourceConfig, tx: tokio::sync::mpsc::Sender<Vec<Record>>) -> Result<(), IngestError> {
+    const CHUNK: usize = 256;
+    let send_all = |records: Vec<Record>| {
+        let mut records = records.into_iter().peekable();
+        while records.peek().is_some() {
+            if tx.blocking_send(records.by_ref().take(CHUNK).collect()).is_err() {
+                break;
+            }
+        }
+    };
+    match source.format {
+        SourceFormat::OmnideskExport => send_all(omnidesk::read_export(&source.path, source.encoding)?),
+        SourceFormat::Csv => {
+            send_all(csv::read_file(&source.path, source.encoding, &source.columns.clone().unwrap_or_default())?)
+        }
+        SourceFormat::Jsonl => {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            let mut open = true;
+            jsonl::stream_file(&source.path, source.encoding, |r| {
+                chunk.push(r);
+                if chunk.len() == CHUNK {
+                    open = tx.blocking_send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))).is_ok();
+                }
+                open
+            })?;
+            if open && !chunk.is_empty() {
+                let _ = tx.blocking_send(chunk);
+            }
+        }
+        SourceFormat::OmnideskApi | SourceFormat::ZendeskApi => {}
+    }
+    Ok(())
+}
+
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{BuildHasher as _, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(id)
 }
 
 /// The stage, over the sources of the config.
@@ -229,55 +286,90 @@ pub fn report(c: IngestCounts, started: Instant) -> StageReport {
 /// Writes a ticket and its messages unless the store already holds the same content.
 /// Returns whether anything was written.
 pub async fn store_ticket(store: &Store, t: &Ticket) -> anyhow::Result<bool> {
-    let hash = t.content_hash();
-    let existing: Option<(String,)> = sqlx::query_as("SELECT content_hash FROM tickets WHERE id = $1")
-        .bind(&t.id)
-        .fetch_optional(store.pool())
-        .await?;
-    if existing.as_ref().is_some_and(|(h,)| *h == hash) {
-        return Ok(false);
+    Ok(store_tickets(store, std::slice::from_ref(t)).await? == 1)
+}
+
+/// Writes the tickets of a batch whose content the store does not hold yet, in one transaction, with
+/// multi-row statements. Returns how many were written; the others were unchanged.
+pub async fn store_tickets(store: &Store, batch: &[Ticket]) -> anyhow::Result<usize> {
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let hashes: Vec<String> = batch.iter().map(Ticket::content_hash).collect();
+    let mut known = std::collections::HashMap::new();
+    for ids in batch.chunks(400) {
+        let sql = format!("SELECT id, content_hash FROM tickets WHERE id IN ({})", placeholders(1, ids.len()));
+        let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+        for t in ids {
+            q = q.bind(&t.id);
+        }
+        known.extend(q.fetch_all(store.pool()).await?);
+    }
+    let changed: Vec<(&Ticket, &String)> =
+        batch.iter().zip(&hashes).filter(|(t, h)| known.get(&t.id) != Some(*h)).collect();
+    if changed.is_empty() {
+        return Ok(0);
     }
     let mut tx = store.pool().begin().await?;
-    sqlx::query(
-        "INSERT INTO tickets (id, source, external_id, subject, status, channel, language, labels, rating, created_at, updated_at, content_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-         ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, status = excluded.status,
-           channel = excluded.channel, language = excluded.language, labels = excluded.labels,
-           rating = excluded.rating, created_at = excluded.created_at, updated_at = excluded.updated_at,
-           content_hash = excluded.content_hash",
-    )
-    .bind(&t.id)
-    .bind(&t.source)
-    .bind(&t.external_id)
-    .bind(&t.subject)
-    .bind(&t.status)
-    .bind(&t.channel)
-    .bind(&t.language)
-    .bind(serde_json::to_string(&t.labels)?)
-    .bind(&t.rating)
-    .bind(&t.created_at)
-    .bind(&t.updated_at)
-    .bind(&hash)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("DELETE FROM messages WHERE ticket_id = $1").bind(&t.id).execute(&mut *tx).await?;
-    for (i, m) in t.messages.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO messages (id, ticket_id, position, author, internal, body, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(format!("{}:{}", t.id, i))
-        .bind(&t.id)
-        .bind(i as i64)
-        .bind(m.author.as_str())
-        .bind(m.internal as i64)
-        .bind(&m.body)
-        .bind(&m.created_at)
-        .execute(&mut *tx)
-        .await?;
+    for rows in changed.chunks(50) {
+        let sql = format!(
+            "INSERT INTO tickets (id, source, external_id, subject, status, channel, language, labels, rating, created_at, updated_at, content_hash)
+             VALUES {}
+             ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, status = excluded.status,
+               channel = excluded.channel, language = excluded.language, labels = excluded.labels,
+               rating = excluded.rating, created_at = excluded.created_at, updated_at = excluded.updated_at,
+               content_hash = excluded.content_hash",
+            values_rows(rows.len(), 12)
+        );
+        let mut q = sqlx::query(&sql);
+        for (t, hash) in rows {
+            q = q
+                .bind(&t.id)
+                .bind(&t.source)
+                .bind(&t.external_id)
+                .bind(&t.subject)
+                .bind(&t.status)
+                .bind(&t.channel)
+                .bind(&t.language)
+                .bind(serde_json::to_string(&t.labels)?)
+                .bind(&t.rating)
+                .bind(&t.created_at)
+                .bind(&t.updated_at)
+                .bind(*hash);
+        }
+        q.execute(&mut *tx).await?;
+        let replaced: Vec<&&Ticket> = rows.iter().map(|(t, _)| t).filter(|t| known.contains_key(&t.id)).collect();
+        if !replaced.is_empty() {
+            let sql = format!("DELETE FROM messages WHERE ticket_id IN ({})", placeholders(1, replaced.len()));
+            let mut q = sqlx::query(&sql);
+            for t in replaced {
+                q = q.bind(&t.id);
+            }
+            q.execute(&mut *tx).await?;
+        }
+    }
+    let messages: Vec<(&Ticket, usize, &Message)> =
+        changed.iter().flat_map(|(t, _)| t.messages.iter().enumerate().map(move |(i, m)| (*t, i, m))).collect();
+    for rows in messages.chunks(100) {
+        let sql = format!(
+            "INSERT INTO messages (id, ticket_id, position, author, internal, body, created_at) VALUES {}",
+            values_rows(rows.len(), 7)
+        );
+        let mut q = sqlx::query(&sql);
+        for (t, i, m) in rows {
+            q = q
+                .bind(format!("{}:{}", t.id, i))
+                .bind(&t.id)
+                .bind(*i as i64)
+                .bind(m.author.as_str())
+                .bind(m.internal as i64)
+                .bind(&m.body)
+                .bind(&m.created_at);
+        }
+        q.execute(&mut *tx).await?;
     }
     tx.commit().await?;
-    Ok(true)
+    Ok(changed.len())
 }
 
 async fn store_regulation(store: &Store, r: &regulations::Regulation) -> anyhow::Result<()> {

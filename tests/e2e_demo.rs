@@ -45,12 +45,15 @@ fn labels(path: &Path) -> HashMap<String, Label> {
         .collect()
 }
 
-/// E-mails, phone numbers and certificate codes written anywhere in the desk's messages.
+/// E-mails, phone numbers, certificate codes and full names written anywhere in the desk's messages.
+/// A pattern with a group contributes the group (the name after "С уважением,", "Меня зовут" or in
+/// a quote header), else the whole match.
 fn personal_values(dir: &Path) -> HashSet<String> {
     let patterns = [
         r"[\w.+-]+@[\w-]+\.[\w.-]+",
         r"(\+7|\b8)[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}",
         r"\b[A-Z0-9]{4}(-[A-Z0-9]{4}){2,4}\b",
+        r"(?:С уважением,?\s+|Меня зовут\s+|Best regards,?\s+|Regards,?\s+|\x22)([А-ЯЁA-Z][а-яёa-z]+ [А-ЯЁA-Z][а-яёa-z]+)\b",
     ]
     .map(|p| regex::Regex::new(p).unwrap());
     let mut out = HashSet::new();
@@ -59,7 +62,11 @@ fn personal_values(dir: &Path) -> HashSet<String> {
         for (_, m) in v.as_object().unwrap().iter().filter(|(k, _)| *k != "total_count") {
             let text = m["message"]["content"].as_str().unwrap_or_default();
             for re in &patterns {
-                out.extend(re.find_iter(text).map(|x| x.as_str().to_string()));
+                let named = re.captures_len() > 1 && re.as_str().contains("уважением");
+                for caps in re.captures_iter(text) {
+                    let m = if named { caps.get(1) } else { caps.get(0) };
+                    out.extend(m.map(|x| x.as_str().to_string()));
+                }
             }
         }
     }
@@ -181,6 +188,8 @@ fn demo_pipeline_end_to_end() {
     assert!(index_text.contains(&balance_id), "the index has no payload of the approved article");
     let values = personal_values(&ws.join("desk/omnidesk"));
     assert!(values.len() >= 20, "the fixture should hold personal data to test with: {values:?}");
+    let names = values.iter().filter(|v| v.contains(' ') && !v.contains(['@', '+', '-'])).count();
+    assert!(names >= 5, "the fixture should hold full names to test with: {values:?}");
     for v in &values {
         assert!(!site.contains(v.as_str()), "the site contains `{v}`");
         assert!(!index_text.contains(v.as_str()), "the index payloads contain `{v}`");

@@ -222,7 +222,7 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
     )
     .fetch_all(store.pool())
     .await?;
-    let texts: Vec<String> = rows.iter().map(|r| crate::embed::question_text(&embedder.config, &r.1)).collect();
+    let texts: Vec<String> = rows.iter().map(|r| embedder.question_text(&r.1)).collect();
     let (vectors, stats) = crate::embed::embed_cached(store, embedder, &texts).await?;
     let mut labels = cluster(&vectors, config);
     let answers: Vec<String> = rows.iter().map(|r| r.4.clone()).collect();

@@ -37,11 +37,13 @@ pub struct EmbedConfig {
     pub onnxruntime: Option<PathBuf>,
     /// Texts per inference call. Default: 64.
     pub batch_size: usize,
-    /// Prefix for questions and search queries (e5 convention). Default: `"query: "`.
-    pub query_prefix: String,
-    /// Prefix for stored documents (e5 convention). Default: `"passage: "`.
-    pub passage_prefix: String,
-    /// Longest input in tokens; longer texts are truncated. Default: 512.
+    /// Prefix for questions and search queries. Default: the model's own setting: the `query` prompt
+    /// of its `config_sentence_transformers.json`, else `"query: "` for the e5 family, else none.
+    pub query_prefix: Option<String>,
+    /// Prefix for stored documents. Default: the model's own setting (`passage` or `document`
+    /// prompt; `"passage: "` for e5), else none.
+    pub passage_prefix: Option<String>,
+    /// Longest input in tokens; longer texts are truncated (counted and logged). Default: 512.
     pub max_tokens: usize,
     /// ONNX Runtime threads. Default: all cores.
     pub threads: Option<usize>,
@@ -53,8 +55,8 @@ impl Default for EmbedConfig {
             model_dir: None,
             onnxruntime: None,
             batch_size: 64,
-            query_prefix: "query: ".to_string(),
-            passage_prefix: "passage: ".to_string(),
+            query_prefix: None,
+            passage_prefix: None,
             max_tokens: 512,
             threads: None,
         }
@@ -92,7 +94,51 @@ pub struct Embedder {
     model: Mutex<TextEmbedding>,
     id: String,
     tokenizer: Option<tokenizers::Tokenizer>,
+    prefixes: Prefixes,
+    truncated: std::sync::atomic::AtomicUsize,
     pub config: EmbedConfig,
+}
+
+/// The prefixes a model expects before queries and before documents.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Prefixes {
+    pub query: String,
+    pub passage: String,
+}
+
+impl Prefixes {
+    /// The model's own settings: the prompts of a sentence-transformers model folder
+    /// (`config_sentence_transformers.json`: `{"prompts": {"query": …, "passage": …}}`), else the
+    /// convention of its family, known from its name (`e5`: `query: ` / `passage: `), else none.
+    pub fn of_model(dir: Option<&Path>, name: &str) -> Prefixes {
+        if let Some(dir) = dir {
+            let path = dir.join("config_sentence_transformers.json");
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+                let prompt = |keys: &[&str]| {
+                    keys.iter().find_map(|k| value["prompts"][*k].as_str()).map(str::to_string)
+                };
+                if let Some(query) = prompt(&["query"]) {
+                    return Prefixes { query, passage: prompt(&["passage", "document"]).unwrap_or_default() };
+                }
+            }
+        }
+        let lower = name.to_lowercase();
+        if lower.contains("e5") && !lower.contains("instruct") {
+            Prefixes { query: "query: ".into(), passage: "passage: ".into() }
+        } else {
+            Prefixes::default()
+        }
+    }
+
+    /// The model's prefixes, where the config does not set its own.
+    fn resolve(config: &EmbedConfig, dir: Option<&Path>, name: &str) -> Prefixes {
+        let model = Prefixes::of_model(dir, name);
+        Prefixes {
+            query: config.query_prefix.clone().unwrap_or(model.query),
+            passage: config.passage_prefix.clone().unwrap_or(model.passage),
+        }
+    }
 }
 
 impl std::fmt::Debug for Embedder {
@@ -144,12 +190,47 @@ impl Embedder {
                 (model, "intfloat/multilingual-e5-small".to_string(), None)
             }
         };
-        Ok(Embedder { model: Mutex::new(model), id, tokenizer, config: config.clone() })
+        let dir = config.resolved_model_dir(root);
+        let prefixes = Prefixes::resolve(config, dir.as_deref(), &id);
+        tracing::debug!(query = %prefixes.query, passage = %prefixes.passage, "prefixes");
+        Ok(Embedder {
+            model: Mutex::new(model),
+            id,
+            tokenizer,
+            prefixes,
+            truncated: std::sync::atomic::AtomicUsize::new(0),
+            config: config.clone(),
+        })
     }
 
     /// Identifies the model in the embedding cache: vectors from another model are never reused.
     pub fn model_id(&self) -> &str {
         &self.id
+    }
+
+    /// The prefixes in effect (config, else the model's settings).
+    pub fn prefixes(&self) -> &Prefixes {
+        &self.prefixes
+    }
+
+    /// A question or search query as the model sees it: the query prefix, no redaction placeholders.
+    pub fn question_text(&self, question: &str) -> String {
+        format!("{}{}", self.prefixes.query, crate::clean::for_embedding(question))
+    }
+
+    /// A query as typed, with the query prefix.
+    pub fn query_text(&self, query: &str) -> String {
+        format!("{}{}", self.prefixes.query, query.trim())
+    }
+
+    /// A document passage, with the passage prefix.
+    pub fn passage_text(&self, passage: &str) -> String {
+        format!("{}{}", self.prefixes.passage, passage)
+    }
+
+    /// How many texts were longer than `max-tokens` and cut, since the model was loaded.
+    pub fn truncated(&self) -> usize {
+        self.truncated.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The model's tokenizer, when the model came from a folder; used to size chunks in tokens.
@@ -166,6 +247,7 @@ impl Embedder {
         let mut order: Vec<usize> = (0..texts.len()).collect();
         order.sort_by_key(|&i| texts[i].len());
         let sorted: Vec<&str> = order.iter().map(|&i| texts[i].as_str()).collect();
+        self.count_truncated(&sorted);
         let mut model = self.model.lock().unwrap_or_else(|e| e.into_inner());
         let batch = self.config.batch_size.max(1);
         let progress = progress_bar(texts.len() as u64, "embedding");
@@ -181,6 +263,28 @@ impl Embedder {
             out[i] = normalize(v);
         }
         Ok(out)
+    }
+}
+
+impl Embedder {
+    /// Counts and logs the texts the model will cut at `max-tokens`. Only texts long enough to
+    /// possibly exceed it (more than two characters a token) are tokenized.
+    fn count_truncated(&self, texts: &[&str]) {
+        let Some(tokenizer) = &self.tokenizer else { return };
+        let max = self.config.max_tokens;
+        let mut cut = 0;
+        for text in texts.iter().filter(|t| t.chars().count() > max * 2) {
+            let tokens = tokenizer.encode(*text, true).map(|e| e.get_ids().len()).unwrap_or(0);
+            if tokens > max {
+                cut += 1;
+                let preview: String = text.chars().take(60).collect();
+                tracing::info!(tokens, max_tokens = max, text = %preview, "text truncated to the model's limit");
+            }
+        }
+        if cut > 0 {
+            self.truncated.fetch_add(cut, std::sync::atomic::Ordering::Relaxed);
+            tracing::warn!(count = cut, max_tokens = max, "texts longer than max-tokens were truncated");
+        }
     }
 }
 
@@ -218,10 +322,6 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// A question as the model sees it: the query prefix, and no redaction placeholders.
-pub fn question_text(config: &EmbedConfig, question: &str) -> String {
-    format!("{}{}", config.query_prefix, crate::clean::for_embedding(question))
-}
 
 /// Hash of a text as the cache sees it (prefix included).
 pub fn text_hash(text: &str) -> String {
@@ -249,8 +349,9 @@ pub async fn embed_cached(
     let mut known = load_cached(store, embedder.model_id(), &hashes).await?;
     let mut missing: Vec<String> = Vec::new();
     let mut missing_hashes: Vec<String> = Vec::new();
+    let mut queued = std::collections::HashSet::new();
     for (t, h) in texts.iter().zip(&hashes) {
-        if !known.contains_key(h) && !missing_hashes.contains(h) {
+        if !known.contains_key(h) && queued.insert(h) {
             missing.push(t.clone());
             missing_hashes.push(h.clone());
         }
@@ -260,16 +361,17 @@ pub async fn embed_cached(
     if !missing.is_empty() {
         let vectors = tokio::task::block_in_place(|| embedder.embed(&missing))?;
         let mut tx = store.pool().begin().await?;
-        for (h, v) in missing_hashes.iter().zip(&vectors) {
-            sqlx::query(
-                "INSERT INTO embeddings (model, text_hash, vector) VALUES ($1, $2, $3)
-                 ON CONFLICT (model, text_hash) DO NOTHING",
-            )
-            .bind(embedder.model_id())
-            .bind(h)
-            .bind(vector_to_bytes(v))
-            .execute(&mut *tx)
-            .await?;
+        let rows: Vec<(&String, &Vec<f32>)> = missing_hashes.iter().zip(&vectors).collect();
+        for chunk in rows.chunks(100) {
+            let sql = format!(
+                "INSERT INTO embeddings (model, text_hash, vector) VALUES {} ON CONFLICT (model, text_hash) DO NOTHING",
+                crate::store::values_rows(chunk.len(), 3)
+            );
+            let mut q = sqlx::query(&sql);
+            for (h, v) in chunk {
+                q = q.bind(embedder.model_id()).bind(*h).bind(vector_to_bytes(v));
+            }
+            q.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         known.extend(missing_hashes.into_iter().zip(vectors));
@@ -309,19 +411,48 @@ pub async fn run(store: &Store, embedder: &Embedder) -> anyhow::Result<StageRepo
         .await
         .context("cannot read questions from the store")?;
     let texts: Vec<String> =
-        rows.into_iter().map(|(q,)| question_text(&embedder.config, &q)).collect();
+        rows.into_iter().map(|(q,)| embedder.question_text(&q)).collect();
+    let truncated_before = embedder.truncated();
     let (_, stats) = embed_cached(store, embedder, &texts).await?;
+    let truncated = embedder.truncated() - truncated_before;
     let mut report = StageReport::new("embed", started);
     report.processed = texts.len();
     report.written = stats.computed;
     report.unchanged = stats.cached;
     report.summary = format!(
-        "{} questions ({} repeated word for word): {} embedded, {} from cache (model {})",
+        "{} questions ({} repeated word for word): {} embedded, {} from cache, {} truncated to {} tokens (model {})",
         count(texts.len()),
         count(stats.repeated),
         count(stats.computed),
         count(stats.cached),
+        count(truncated),
+        embedder.config.max_tokens,
         embedder.model_id()
     );
     Ok(report.finish(started))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_come_from_the_model_then_the_config() {
+        let e5 = Prefixes::of_model(None, "multilingual-e5-small-q4:194015192");
+        assert_eq!((e5.query.as_str(), e5.passage.as_str()), ("query: ", "passage: "));
+        assert_eq!(Prefixes::of_model(None, "all-MiniLM-L6-v2:1"), Prefixes::default());
+
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("config_sentence_transformers.json"),
+            r#"{"prompts": {"query": "search_query: ", "document": "search_document: "}}"#,
+        )
+        .unwrap();
+        let st = Prefixes::of_model(Some(dir.path()), "nomic");
+        assert_eq!((st.query.as_str(), st.passage.as_str()), ("search_query: ", "search_document: "));
+
+        let config = EmbedConfig { query_prefix: Some(String::new()), ..EmbedConfig::default() };
+        let resolved = Prefixes::resolve(&config, None, "multilingual-e5-small");
+        assert_eq!((resolved.query.as_str(), resolved.passage.as_str()), ("", "passage: "));
+    }
 }

@@ -66,7 +66,7 @@ pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterCo
     let started = Instant::now();
     let texts: Vec<String> = items
         .iter()
-        .map(|(t, _)| crate::embed::question_text(&embedder.config, &crate::clean::clean_message(t).text))
+        .map(|(t, _)| embedder.question_text(&crate::clean::clean_message(t).text))
         .collect();
     let (vectors, _) = embed_cached(store, embedder, &texts).await?;
     if let Some(path) = std::env::var_os("KBFORGE_EVAL_DUMP") {

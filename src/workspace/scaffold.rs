@@ -76,6 +76,8 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # Path to libonnxruntime. ORT_DYLIB_PATH overrides it. Unset: fetched from PyPI on first use.
 # onnxruntime = "/opt/onnxruntime/libonnxruntime.so.1.32.0"
 # batch-size = 64
+# Prefixes before questions and documents. Unset: the model's own settings (the prompts of its
+# config_sentence_transformers.json; "query: " and "passage: " for the e5 family).
 # query-prefix = "query: "
 # passage-prefix = "passage: "
 # max-tokens = 512

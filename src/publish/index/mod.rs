@@ -83,8 +83,8 @@ fn point_id(key: &str) -> u64 {
 
 fn plan(articles: &[&Article], embedder: &Embedder, config: &IndexConfig, base_url: &str) -> Vec<PlannedPoint> {
     let mut points = Vec::new();
-    let passage = &embedder.config.passage_prefix;
-    let query = &embedder.config.query_prefix;
+    let passage = &embedder.prefixes().passage;
+    let query = &embedder.prefixes().query;
     for article in articles {
         let url = format!("{}articles/{}.html", base_url, article.front.id);
         let mut add = |key: String, kind: &str, embed_text: String, text: &str, heading_path: &[String]| {
@@ -258,7 +258,7 @@ pub async fn search(
     if !path.join("edge_config.json").exists() {
         anyhow::bail!("no index at `{}`: run `kbforge publish index` first", path.display());
     }
-    let text = format!("{}{}", embedder.config.query_prefix, query.trim());
+    let text = embedder.query_text(query);
     let (vectors, _) = embed_cached(store, embedder, &[text]).await?;
     let shard = open_shard(&path, vectors[0].len())?;
     let points = shard.query(QueryRequest {

@@ -76,6 +76,11 @@ pub enum Command {
         #[command(subcommand)]
         action: QuarantineAction,
     },
+    /// Inspect the clusters of similar questions: size, class, label, representatives.
+    Clusters {
+        #[command(subcommand)]
+        action: ClustersAction,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -174,6 +179,29 @@ pub enum ReviewAction {
 pub enum PublishTarget {
     Site,
     Index,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClustersAction {
+    /// List clusters, largest first, with their label and most typical question.
+    List {
+        /// Only clusters of this class: flat, needs-action, other.
+        #[arg(long)]
+        kind: Option<String>,
+        /// At most this many.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one cluster: label, class, representatives and every member question.
+    Show {
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -41,6 +41,7 @@ fn main() -> ExitCode {
             Command::Check => cmd::check::run(ws).await,
             Command::Eval { what } => cmd::eval::run(ws, what).await,
             Command::Quarantine { action } => cmd::quarantine::run(ws, action).await,
+            Command::Clusters { action } => cmd::clusters::run(ws, action).await,
         }
     });
     match result {

@@ -14,8 +14,11 @@
 //! Cluster ids are derived from the medoid's ticket id, so an unchanged cluster keeps its id.
 
 pub mod answers;
+pub mod label;
+pub mod stable;
+pub mod inspect;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
 use serde::Deserialize;
@@ -41,11 +44,28 @@ pub struct ClusterConfig {
     /// share of words (Jaccard) are one intent, whichever way the customers worded it (see
     /// `cluster::answers`). 0 turns it off. Default: 0.4.
     pub answer_merge: f64,
+    /// Assign new questions to the existing clusters instead of re-clustering everything, while
+    /// they are at most `full-recluster-share` of the clustered ones. Default: true.
+    pub incremental: bool,
+    /// Above this share of new questions, re-cluster everything (old ids carry over by overlap).
+    /// Default: 0.2.
+    pub full_recluster_share: f64,
+    /// A new question joins an existing cluster only when it is at least this similar to the
+    /// centroid, and as similar as the cluster's 10% least typical members. Default: 0.85.
+    pub join_floor: f32,
 }
 
 impl Default for ClusterConfig {
     fn default() -> Self {
-        ClusterConfig { threshold: 0.88, refine_rounds: 5, exact_limit: 20_000, answer_merge: 0.4 }
+        ClusterConfig {
+            threshold: 0.88,
+            refine_rounds: 5,
+            exact_limit: 20_000,
+            answer_merge: 0.4,
+            incremental: true,
+            full_recluster_share: 0.2,
+            join_floor: 0.85,
+        }
     }
 }
 
@@ -214,7 +234,9 @@ pub fn centroids(vectors: &[Vec<f32>], label: &[usize], k: usize) -> Vec<Vec<f32
     sums.into_iter().zip(sizes).map(|(s, n)| if n == 0 { Vec::new() } else { normalize(s) }).collect()
 }
 
-/// The stage: clusters every non-empty question and stores clusters with their members.
+/// The stage: clusters every non-empty question and stores clusters with their members, labels and
+/// representatives. Incremental when few questions are new (see [`stable`]); a full re-clustering
+/// otherwise, whose clusters inherit the old ids by overlap.
 pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> anyhow::Result<StageReport> {
     let started = Instant::now();
     let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
@@ -224,60 +246,99 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
     .await?;
     let texts: Vec<String> = rows.iter().map(|r| embedder.question_text(&r.1)).collect();
     let (vectors, stats) = crate::embed::embed_cached(store, embedder, &texts).await?;
-    let mut labels = cluster(&vectors, config);
+    let previous: HashMap<String, String> =
+        sqlx::query_as::<_, (String, String)>("SELECT ticket_id, cluster_id FROM cluster_members")
+            .fetch_all(store.pool())
+            .await?
+            .into_iter()
+            .collect();
     let answers: Vec<String> = rows.iter().map(|r| r.4.clone()).collect();
     let kinds: Vec<Kind> = rows.iter().map(|r| Kind::parse(&r.2).unwrap_or(Kind::Other)).collect();
-    let (by_question, _) = answers::refine_by_answer(&mut labels, &answers, &kinds, config.answer_merge);
-    let k = labels.iter().copied().max().map_or(0, |m| m + 1);
-    let cents = centroids(&vectors, &labels, k);
+    let keys: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    let anchored: HashSet<String> =
+        sqlx::query_as::<_, (String,)>("SELECT cluster_id FROM drafts").fetch_all(store.pool()).await?.into_iter().map(|(c,)| c).collect();
+    let plan = assign(&keys, &vectors, &answers, &kinds, &previous, &anchored, config);
 
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
-    for (i, &l) in labels.iter().enumerate() {
-        members[l].push(i);
+    // Group by id, in order of first appearance.
+    let mut order: Vec<&str> = Vec::new();
+    let mut members: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, id) in plan.ids.iter().enumerate() {
+        members.entry(id.as_str()).or_insert_with(|| {
+            order.push(id.as_str());
+            Vec::new()
+        }).push(i);
     }
+    let groups: Vec<(&str, &Vec<usize>)> = order.iter().map(|id| (*id, &members[id])).collect();
+    let cluster_texts: Vec<Vec<&str>> = groups.iter().map(|(_, idx)| idx.iter().map(|&i| rows[i].1.as_str()).collect()).collect();
+    let cluster_labels = label::labels(&cluster_texts);
+
     let mut tx = store.pool().begin().await?;
     sqlx::query("DELETE FROM cluster_members").execute(&mut *tx).await?;
     sqlx::query("DELETE FROM clusters").execute(&mut *tx).await?;
     let mut by_kind: BTreeMap<Kind, usize> = BTreeMap::new();
     let mut multi = 0usize;
-    for (c, idx) in members.iter().enumerate() {
-        let sims: Vec<f32> = idx.iter().map(|&i| dot(&vectors[i], &cents[c])).collect();
+    let mut cluster_rows: Vec<[String; 8]> = Vec::with_capacity(groups.len());
+    let mut member_rows: Vec<(String, String, f64)> = Vec::with_capacity(rows.len());
+    let stamp = now();
+    for (g, (id, idx)) in groups.iter().enumerate() {
+        let centroid = normalize(mean(idx.iter().map(|&i| vectors[i].as_slice())));
+        let sims: Vec<f32> = idx.iter().map(|&i| dot(&vectors[i], &centroid)).collect();
         let medoid = idx[sims.iter().enumerate().fold(0, |b, (j, s)| if *s > sims[b] { j } else { b })];
-        let id = format!("c-{}", &crate::embed::text_hash(&rows[medoid].0)[..10]);
-        let kind = majority(idx.iter().filter_map(|&i| Kind::parse(&rows[i].2)));
+        let kind = majority(idx.iter().filter_map(|&i| Kind::parse(&rows[i].2))).unwrap_or(Kind::Other);
         let topic = majority(idx.iter().map(|&i| rows[i].3.clone()).filter(|t| !t.is_empty())).unwrap_or_default();
-        let kind = kind.unwrap_or(Kind::Other);
         *by_kind.entry(kind).or_default() += 1;
         if idx.len() > 1 {
             multi += 1;
         }
-        sqlx::query("INSERT INTO clusters (id, size, kind, topic, medoid, updated_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(&id)
-            .bind(idx.len() as i64)
-            .bind(kind.as_str())
-            .bind(&topic)
-            .bind(&rows[medoid].0)
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
-        for (&i, sim) in idx.iter().zip(&sims) {
-            sqlx::query("INSERT INTO cluster_members (ticket_id, cluster_id, similarity) VALUES ($1, $2, $3)")
-                .bind(&rows[i].0)
-                .bind(&id)
-                .bind(*sim as f64)
-                .execute(&mut *tx)
-                .await?;
+        let reps: Vec<&str> = label::representatives(&cluster_texts[g], &sims).into_iter().map(|j| rows[idx[j]].0.as_str()).collect();
+        cluster_rows.push([
+            id.to_string(),
+            idx.len().to_string(),
+            kind.as_str().to_string(),
+            topic,
+            rows[medoid].0.clone(),
+            stamp.clone(),
+            cluster_labels[g].clone(),
+            serde_json::to_string(&reps)?,
+        ]);
+        member_rows.extend(idx.iter().zip(&sims).map(|(&i, s)| (rows[i].0.clone(), id.to_string(), *s as f64)));
+    }
+    for chunk in cluster_rows.chunks(100) {
+        let sql = format!(
+            "INSERT INTO clusters (id, size, kind, topic, medoid, updated_at, label, representatives) VALUES {}",
+            crate::store::values_rows(chunk.len(), 8)
+        );
+        let mut q = sqlx::query(&sql);
+        for [id, size, kind, topic, medoid, updated, label, reps] in chunk {
+            q = q.bind(id).bind(size.parse::<i64>()?).bind(kind).bind(topic).bind(medoid).bind(updated).bind(label).bind(reps);
         }
+        q.execute(&mut *tx).await?;
+    }
+    for chunk in member_rows.chunks(300) {
+        let sql = format!(
+            "INSERT INTO cluster_members (ticket_id, cluster_id, similarity) VALUES {}",
+            crate::store::values_rows(chunk.len(), 3)
+        );
+        let mut q = sqlx::query(&sql);
+        for (ticket, id, sim) in chunk {
+            q = q.bind(ticket).bind(id).bind(*sim);
+        }
+        q.execute(&mut *tx).await?;
     }
     tx.commit().await?;
     let mut report = StageReport::new("cluster", started);
     report.processed = rows.len();
-    report.written = k;
+    report.written = groups.len();
+    let how = if plan.incremental {
+        format!("incremental: {} new, {} joined existing clusters", count(plan.new), count(plan.joined))
+    } else {
+        format!("full: {} by question alone, regrouped by staff answer templates", count(plan.by_question))
+    };
     report.summary = format!(
-        "{} questions into {} clusters ({} by question alone, regrouped by staff answer templates); {} with 2+ questions; {} flat, {} needs-action, {} other{}",
+        "{} questions into {} clusters ({how}; {} ids kept); {} with 2+ questions; {} flat, {} needs-action, {} other{}",
         count(rows.len()),
-        count(k),
-        count(by_question),
+        count(groups.len()),
+        count(plan.kept),
         count(multi),
         by_kind.get(&Kind::Flat).unwrap_or(&0),
         by_kind.get(&Kind::NeedsAction).unwrap_or(&0),
@@ -285,6 +346,122 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
         if stats.computed > 0 { format!(", {} new embeddings", stats.computed) } else { String::new() }
     );
     Ok(report.finish(started))
+}
+
+/// The cluster id of every question, and how it was decided.
+pub struct Plan {
+    pub ids: Vec<String>,
+    pub incremental: bool,
+    /// Questions not clustered before.
+    pub new: usize,
+    /// New questions that joined an existing cluster.
+    pub joined: usize,
+    /// Clusters before the answer-template regrouping (full runs).
+    pub by_question: usize,
+    /// Clusters whose id existed before.
+    pub kept: usize,
+}
+
+/// Decides the cluster id of each question (`keys` are ticket ids): incrementally when at most
+/// `full-recluster-share` of the questions are new, else by a full re-clustering mapped onto the
+/// old ids, those with an article (`anchored`) first.
+pub fn assign(
+    keys: &[&str],
+    vectors: &[Vec<f32>],
+    answers: &[String],
+    kinds: &[Kind],
+    previous: &HashMap<String, String>,
+    anchored: &HashSet<String>,
+    config: &ClusterConfig,
+) -> Plan {
+    let known: Vec<usize> = (0..keys.len()).filter(|&i| previous.contains_key(keys[i])).collect();
+    let fresh: Vec<usize> = (0..keys.len()).filter(|&i| !previous.contains_key(keys[i])).collect();
+    let incremental =
+        config.incremental && !known.is_empty() && fresh.len() as f64 <= config.full_recluster_share * known.len() as f64;
+    let fresh_id = |idx: &[usize]| {
+        let centroid = normalize(mean(idx.iter().map(|&i| vectors[i].as_slice())));
+        let medoid = idx.iter().copied().max_by(|&a, &b| dot(&vectors[a], &centroid).total_cmp(&dot(&vectors[b], &centroid)).then(b.cmp(&a)));
+        format!("c-{}", &crate::embed::text_hash(keys[medoid.unwrap_or(0)])[..10])
+    };
+    let old_ids: HashSet<&str> = known.iter().map(|&i| previous[keys[i]].as_str()).collect();
+    let mut ids: Vec<String> = vec![String::new(); keys.len()];
+    if incremental {
+        // Old clusters as they stand now (tickets that left the store are gone from them).
+        let mut names: Vec<&str> = old_ids.iter().copied().collect();
+        names.sort_unstable();
+        let index: HashMap<&str, usize> = names.iter().enumerate().map(|(c, n)| (*n, c)).collect();
+        let mut groups: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+        for &i in &known {
+            groups[index[previous[keys[i]].as_str()]].push(i);
+            ids[i] = previous[keys[i]].clone();
+        }
+        let cents: Vec<Vec<f32>> = groups.iter().map(|g| normalize(mean(g.iter().map(|&i| vectors[i].as_slice())))).collect();
+        let sims: Vec<Vec<f32>> = groups.iter().zip(&cents).map(|(g, c)| g.iter().map(|&i| dot(&vectors[i], c)).collect()).collect();
+        let new_vectors: Vec<&[f32]> = fresh.iter().map(|&i| vectors[i].as_slice()).collect();
+        let join = stable::Join { floor: config.join_floor, quantile: 0.1 };
+        let joined_to = stable::assign_new(&new_vectors, &cents, &sims, join);
+        let mut rest = Vec::new();
+        let mut joined = 0;
+        for (&i, to) in fresh.iter().zip(&joined_to) {
+            match to {
+                Some(c) => {
+                    ids[i] = names[*c].to_string();
+                    joined += 1;
+                }
+                None => rest.push(i),
+            }
+        }
+        // The rest cluster among themselves into new clusters.
+        let rest_vectors: Vec<Vec<f32>> = rest.iter().map(|&i| vectors[i].clone()).collect();
+        let labels = cluster(&rest_vectors, config);
+        let k = labels.iter().copied().max().map_or(0, |m| m + 1);
+        let mut new_groups: Vec<Vec<usize>> = vec![Vec::new(); k];
+        for (j, &l) in labels.iter().enumerate() {
+            new_groups[l].push(rest[j]);
+        }
+        let new_keys: Vec<Vec<&str>> = new_groups.iter().map(|g| g.iter().map(|&i| keys[i]).collect()).collect();
+        let new_ids = stable::map_ids(&new_keys, &HashMap::new(), &HashSet::new(), |c| fresh_id(&new_groups[c]));
+        // A fresh id never takes over an old cluster's.
+        let new_ids: Vec<String> = new_ids
+            .into_iter()
+            .map(|id| if old_ids.contains(id.as_str()) { format!("{id}-n") } else { id })
+            .collect();
+        for (g, id) in new_groups.iter().zip(new_ids) {
+            for &i in g {
+                ids[i] = id.clone();
+            }
+        }
+        let kept = ids.iter().filter(|id| old_ids.contains(id.as_str())).collect::<HashSet<_>>().len();
+        return Plan { ids, incremental, new: fresh.len(), joined, by_question: 0, kept };
+    }
+    let mut labels = cluster(vectors, config);
+    let (by_question, _) = answers::refine_by_answer(&mut labels, answers, kinds, config.answer_merge);
+    let k = labels.iter().copied().max().map_or(0, |m| m + 1);
+    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for (i, &l) in labels.iter().enumerate() {
+        groups[l].push(i);
+    }
+    let group_keys: Vec<Vec<&str>> = groups.iter().map(|g| g.iter().map(|&i| keys[i]).collect()).collect();
+    let group_ids = stable::map_ids(&group_keys, previous, anchored, |c| fresh_id(&groups[c]));
+    for (g, id) in groups.iter().zip(&group_ids) {
+        for &i in g {
+            ids[i] = id.clone();
+        }
+    }
+    let kept = group_ids.iter().filter(|id| old_ids.contains(id.as_str())).count();
+    Plan { ids, incremental, new: fresh.len(), joined: 0, by_question, kept }
+}
+
+/// The mean of some vectors (not normalised).
+fn mean<'a>(vectors: impl Iterator<Item = &'a [f32]>) -> Vec<f32> {
+    let mut sum: Vec<f32> = Vec::new();
+    for v in vectors {
+        if sum.is_empty() {
+            sum = vec![0.0; v.len()];
+        }
+        sum.iter_mut().zip(v).for_each(|(s, x)| *s += x);
+    }
+    sum
 }
 
 /// The most frequent value; ties go to the smallest.

@@ -184,8 +184,8 @@ fn best_answer(members: &[&Member]) -> Option<String> {
 /// The stage.
 pub async fn run(store: &Store, config: &DraftConfig, kb_dir: &Path) -> anyhow::Result<StageReport> {
     let started = Instant::now();
-    let clusters: Vec<(String, i64, String, String)> =
-        sqlx::query_as("SELECT id, size, kind, topic FROM clusters WHERE kind = 'flat' AND size >= $1 ORDER BY size DESC, id")
+    let clusters: Vec<(String, i64, String, String, String, String)> =
+        sqlx::query_as("SELECT id, size, kind, topic, label, representatives FROM clusters WHERE kind = 'flat' AND size >= $1 ORDER BY size DESC, id")
             .bind(config.min_cluster_size as i64)
             .fetch_all(store.pool())
             .await?;
@@ -214,7 +214,7 @@ pub async fn run(store: &Store, config: &DraftConfig, kb_dir: &Path) -> anyhow::
 
     let (mut created, mut updated, mut unchanged, mut reviewed, mut edited, mut removed) = (0, 0, 0, 0, 0, 0);
     let mut claimed: HashSet<String> = HashSet::new();
-    for (cluster_id, _size, _kind, topic) in &clusters {
+    for (cluster_id, _size, _kind, topic, label, representatives) in &clusters {
         let Some(ms) = members.get(cluster_id) else { continue };
         // Which article does this cluster already have?
         let existing = drafts.iter().find(|d| d.1 == *cluster_id && !claimed.contains(&d.0)).map(|d| d.0.clone()).or_else(|| {
@@ -235,7 +235,20 @@ pub async fn run(store: &Store, config: &DraftConfig, kb_dir: &Path) -> anyhow::
             }
         };
         claimed.insert(id.clone());
-        let Some(article) = build_draft(&id, cluster_id, topic, ms, config) else { continue };
+        let Some(mut article) = build_draft(&id, cluster_id, topic, ms, config) else { continue };
+        // For the editor: what the cluster is about and its most typical questions.
+        if !label.is_empty() {
+            article.front.extra.insert("cluster_label".into(), serde_yaml::Value::from(label.as_str()));
+        }
+        let reps: Vec<String> = serde_json::from_str(representatives).unwrap_or_default();
+        let reps: Vec<serde_yaml::Value> = reps
+            .iter()
+            .filter_map(|t| ms.iter().find(|m| &m.ticket_id == t))
+            .map(|m| serde_yaml::Value::from(crate::clean::for_embedding(&m.question)))
+            .collect();
+        if !reps.is_empty() {
+            article.front.extra.insert("representatives".into(), serde_yaml::Value::Sequence(reps));
+        }
         let record = drafts.iter().find(|d| d.0 == id);
         let on_disk = articles.iter().find(|a| a.front.id == id);
         let path = on_disk.map(|a| a.path.clone()).or_else(|| record.map(|r| PathBuf::from(&r.2))).unwrap_or_else(|| article.path.clone());
@@ -267,22 +280,15 @@ pub async fn run(store: &Store, config: &DraftConfig, kb_dir: &Path) -> anyhow::
                     } else {
                         edited += 1;
                     }
+                    // Still linked to this cluster; the hash stays that of kbforge's last write
+                    // (none if it never wrote this file), so the editors' text is never replaced.
+                    let last_written = record.map(|r| r.3.clone()).unwrap_or_default();
+                    link(store, &id, cluster_id, &path, &last_written).await?;
                     continue;
                 }
             }
         }
-        sqlx::query(
-            "INSERT INTO drafts (article_id, cluster_id, path, generated_hash, updated_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (article_id) DO UPDATE SET cluster_id = excluded.cluster_id, path = excluded.path,
-               generated_hash = excluded.generated_hash, updated_at = excluded.updated_at",
-        )
-        .bind(&id)
-        .bind(cluster_id)
-        .bind(path.to_string_lossy().as_ref())
-        .bind(&new_hash)
-        .bind(now())
-        .execute(store.pool())
-        .await?;
+        link(store, &id, cluster_id, &path, &new_hash).await?;
     }
     let mut report = StageReport::new("draft", started);
     report.processed = clusters.len();
@@ -300,6 +306,23 @@ pub async fn run(store: &Store, config: &DraftConfig, kb_dir: &Path) -> anyhow::
         if removed > 0 { format!(", {removed} deleted by an editor (not recreated)") } else { String::new() }
     );
     Ok(report.finish(started))
+}
+
+/// Records which cluster an article belongs to, where it lives and the hash kbforge last wrote.
+async fn link(store: &Store, article: &str, cluster: &str, path: &Path, generated_hash: &str) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO drafts (article_id, cluster_id, path, generated_hash, updated_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (article_id) DO UPDATE SET cluster_id = excluded.cluster_id, path = excluded.path,
+           generated_hash = excluded.generated_hash, updated_at = excluded.updated_at",
+    )
+    .bind(article)
+    .bind(cluster)
+    .bind(path.to_string_lossy().as_ref())
+    .bind(generated_hash)
+    .bind(now())
+    .execute(store.pool())
+    .await?;
+    Ok(())
 }
 
 fn unique_id(base: &str, taken: &mut HashSet<String>) -> String {

@@ -1,0 +1,69 @@
+//! What `kbforge clusters list|show` reads: clusters with their size, class, label, representatives,
+//! members and the article drafted from them.
+
+use serde::Serialize;
+
+use crate::store::Store;
+
+/// One cluster as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterInfo {
+    pub id: String,
+    pub size: i64,
+    pub kind: String,
+    pub topic: String,
+    pub label: String,
+    /// The questions closest to the centroid.
+    pub representatives: Vec<String>,
+    /// The article drafted from this cluster, if any.
+    pub article: Option<String>,
+}
+
+/// One member question of a cluster.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberInfo {
+    pub ticket_id: String,
+    pub similarity: f64,
+    pub question: String,
+}
+
+/// Every cluster, largest first (ties by id).
+pub async fn list(store: &Store) -> anyhow::Result<Vec<ClusterInfo>> {
+    let rows: Vec<(String, i64, String, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT c.id, c.size, c.kind, c.topic, c.label, c.representatives, d.article_id
+         FROM clusters c LEFT JOIN drafts d ON d.cluster_id = c.id
+         ORDER BY c.size DESC, c.id",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, size, kind, topic, label, reps, article) in rows {
+        let ids: Vec<String> = serde_json::from_str(&reps).unwrap_or_default();
+        let mut representatives = Vec::new();
+        for ticket in ids {
+            let q: Option<(String,)> = sqlx::query_as("SELECT question FROM qa_pairs WHERE ticket_id = $1")
+                .bind(&ticket)
+                .fetch_optional(store.pool())
+                .await?;
+            representatives.extend(q.map(|(q,)| q));
+        }
+        out.push(ClusterInfo { id, size, kind, topic, label, representatives, article });
+    }
+    Ok(out)
+}
+
+/// One cluster and its members, most typical first.
+pub async fn show(store: &Store, id: &str) -> anyhow::Result<Option<(ClusterInfo, Vec<MemberInfo>)>> {
+    let Some(info) = list(store).await?.into_iter().find(|c| c.id == id) else {
+        return Ok(None);
+    };
+    let members: Vec<(String, f64, String)> = sqlx::query_as(
+        "SELECT m.ticket_id, m.similarity, q.question FROM cluster_members m JOIN qa_pairs q ON q.ticket_id = m.ticket_id
+         WHERE m.cluster_id = $1 ORDER BY m.similarity DESC, m.ticket_id",
+    )
+    .bind(id)
+    .fetch_all(store.pool())
+    .await?;
+    let members = members.into_iter().map(|(ticket_id, similarity, question)| MemberInfo { ticket_id, similarity, question }).collect();
+    Ok(Some((info, members)))
+}

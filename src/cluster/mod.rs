@@ -17,6 +17,7 @@ pub mod answers;
 pub mod label;
 pub mod stable;
 pub mod inspect;
+pub mod knn;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;

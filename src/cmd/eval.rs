@@ -38,8 +38,8 @@ pub async fn run(workspace: Option<&Path>, what: &EvalWhat) -> anyhow::Result<Ou
                 println!("{}", serde_json::to_string(&r)?);
             } else {
                 println!(
-                    "{} questions, {} intents -> {} clusters, {:.1}% unclustered\nNMI {:.3}  ARI {:.3}  BCubed P {:.3} R {:.3} F1 {:.3}  ({:.1} s)",
-                    r.items, r.intents, r.clusters, r.unclustered * 100.0, r.nmi, r.ari, r.bcubed_precision, r.bcubed_recall, r.bcubed_f1, r.seconds
+                    "{} questions, {} intents -> {} clusters, {:.1}% unclustered\nNMI {:.3}  ARI {:.3}  BCubed P {:.3} R {:.3} F1 {:.3}  ({:.1} s, clustering {:.2} s)",
+                    r.items, r.intents, r.clusters, r.unclustered * 100.0, r.nmi, r.ari, r.bcubed_precision, r.bcubed_recall, r.bcubed_f1, r.seconds, r.cluster_seconds
                 );
             }
         }

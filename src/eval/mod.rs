@@ -31,7 +31,10 @@ pub struct ClusterEval {
     pub clusters: usize,
     /// Share of questions left in a cluster of their own.
     pub unclustered: f64,
+    /// The whole evaluation: cleaning, embedding (through the cache) and clustering.
     pub seconds: f64,
+    /// Clustering alone.
+    pub cluster_seconds: f64,
     pub items: usize,
     pub intents: usize,
 }
@@ -79,7 +82,9 @@ pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterCo
             .collect();
         std::fs::write(path, lines.join("\n"))?;
     }
+    let clustering = Instant::now();
     let labels = crate::cluster::cluster(&vectors, config);
+    let cluster_seconds = clustering.elapsed().as_secs_f64();
     let seconds = started.elapsed().as_secs_f64();
     let mut ids: HashMap<&str, usize> = HashMap::new();
     let gold: Vec<usize> = items.iter().map(|(_, l)| {
@@ -101,6 +106,7 @@ pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterCo
         clusters: sizes.values().filter(|&&n| n > 1).count(),
         unclustered: singletons as f64 / labels.len().max(1) as f64,
         seconds,
+        cluster_seconds,
         items: items.len(),
         intents: ids.len(),
     })

@@ -1,0 +1,441 @@
+//! The default clustering: a nearest-neighbour graph cut into communities, then incoherent
+//! communities split by the vectors themselves. No n×n matrix anywhere; the defaults are the same
+//! on every data set and the number of intents is never given.
+//!
+//! 1. **Centre** the vectors (subtract their mean, re-normalise). Sentence embeddings share a large
+//!    common direction; without it, cosine similarity tells intents apart much better.
+//! 2. **kNN graph** ([`super::knn`], k = [`GraphConfig::k`]): each question linked to its nearest
+//!    neighbours, weight max(cos, 0), made symmetric.
+//! 3. **Louvain** on modularity with resolution γ = [`GraphConfig::resolution`]: greedy local moves in
+//!    a seeded random order, then aggregation, until nothing moves.
+//! 4. **Coherence split**: a community whose mean pairwise cosine is below
+//!    [`GraphConfig::coherence`] mixes intents. It is re-partitioned by vector-CPM Louvain, which
+//!    maximises Σ over clusters of Σ over pairs (cos − [`GraphConfig::cpm_gamma`]), moving questions
+//!    only towards the clusters of their graph neighbours; cluster sums make a move O(d).
+//! 5. **Attach singletons**: a question left alone joins the neighbouring cluster (among its kNN's)
+//!    with the highest mean cosine, when that mean is at least [`GraphConfig::attach`].
+//!
+//! Labels come out numbered by first appearance.
+
+use std::collections::BTreeMap;
+
+use super::knn::{knn, Knn};
+
+/// The settings of the graph method; the defaults were chosen once over five labelled sets
+/// (docs/BENCHMARKS.md) and are the same on all of them.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct GraphConfig {
+    /// Neighbours per question. Default: 15.
+    pub k: usize,
+    /// Modularity resolution: higher makes smaller communities. Default: 3.0.
+    pub resolution: f64,
+    /// Communities less coherent than this mean pairwise cosine (of centred vectors) are split.
+    /// Default: 0.28.
+    pub coherence: f64,
+    /// The cosine a pair must beat to be worth keeping together when splitting. Default: 0.35.
+    pub cpm_gamma: f64,
+    /// Least mean cosine for a lone question to join a neighbouring cluster. Default: 0.35.
+    pub attach: f64,
+    /// Seed of the visiting order. Default: 0.
+    pub seed: u64,
+}
+
+impl Default for GraphConfig {
+    fn default() -> Self {
+        GraphConfig { k: 15, resolution: 3.0, coherence: 0.28, cpm_gamma: 0.35, attach: 0.35, seed: 0 }
+    }
+}
+
+/// Clusters unit vectors; one label per vector, numbered by first appearance.
+pub fn cluster(vectors: &[Vec<f32>], config: &GraphConfig) -> Vec<usize> {
+    let n = vectors.len();
+    if n < 3 {
+        return (0..n).map(|i| if n == 2 && dot(&vectors[0], &vectors[1]) > 0.9 { 0 } else { i }).collect();
+    }
+    let d = vectors[0].len();
+    let z = centre(vectors);
+    let k = config.k.min(n - 1);
+    let nn = knn(&z, d, k);
+    let graph = Graph::from_knn(&nn, n);
+    let communities = louvain(&graph, config.resolution, config.seed);
+    let split = coherence_split(&z, d, &communities, &graph, config);
+    let attached = attach_singletons(&z, d, &split, &nn, config.attach);
+    super::renumber(attached)
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// The vectors minus their mean, re-normalised, flattened row-major.
+pub fn centre(vectors: &[Vec<f32>]) -> Vec<f32> {
+    let n = vectors.len();
+    let d = vectors.first().map_or(0, Vec::len);
+    let mut mean = vec![0f64; d];
+    for v in vectors {
+        mean.iter_mut().zip(v).for_each(|(m, x)| *m += *x as f64);
+    }
+    mean.iter_mut().for_each(|m| *m /= n.max(1) as f64);
+    let mut out = Vec::with_capacity(n * d);
+    for v in vectors {
+        let c: Vec<f64> = v.iter().zip(&mean).map(|(x, m)| *x as f64 - m).collect();
+        let norm = c.iter().map(|x| x * x).sum::<f64>().sqrt().max(1e-12);
+        out.extend(c.iter().map(|x| (x / norm) as f32));
+    }
+    out
+}
+
+/// A symmetric weighted graph in compressed rows (self-loops allowed, after aggregation).
+#[derive(Debug, Clone)]
+pub struct Graph {
+    start: Vec<usize>,
+    nbr: Vec<u32>,
+    w: Vec<f64>,
+}
+
+impl Graph {
+    /// The union of the directed kNN edges, weight max(cos, 0); an edge both ways keeps the larger.
+    pub fn from_knn(nn: &Knn, n: usize) -> Graph {
+        let mut edges: Vec<(u32, u32, f64)> = Vec::with_capacity(n * nn.k * 2);
+        for i in 0..n {
+            for (j, s) in nn.of(i) {
+                let w = s.max(0.0) as f64;
+                if w > 0.0 {
+                    edges.push((i as u32, j as u32, w));
+                    edges.push((j as u32, i as u32, w));
+                }
+            }
+        }
+        Graph::from_edges(n, edges)
+    }
+
+    fn from_edges(n: usize, mut edges: Vec<(u32, u32, f64)>) -> Graph {
+        edges.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then(b.2.total_cmp(&a.2)));
+        edges.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1); // keeps the first, the larger weight
+        let mut start = vec![0usize; n + 1];
+        for e in &edges {
+            start[e.0 as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        Graph { start, nbr: edges.iter().map(|e| e.1).collect(), w: edges.iter().map(|e| e.2).collect() }
+    }
+
+    fn len(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    fn edges(&self, i: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let r = self.start[i]..self.start[i + 1];
+        self.nbr[r.clone()].iter().zip(&self.w[r]).map(|(j, w)| (*j as usize, *w))
+    }
+
+    /// The graph of communities: summed weights, including self-loops.
+    fn aggregate(&self, comm: &[usize], count: usize) -> Graph {
+        let mut sums: BTreeMap<(u32, u32), f64> = BTreeMap::new();
+        for i in 0..self.len() {
+            for (j, w) in self.edges(i) {
+                *sums.entry((comm[i] as u32, comm[j] as u32)).or_default() += w;
+            }
+        }
+        let edges = sums.into_iter().map(|((a, b), w)| (a, b, w)).collect();
+        Graph::from_edges(count, edges)
+    }
+}
+
+/// A small deterministic generator (SplitMix64) for visiting orders.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn shuffle(&mut self, items: &mut [usize]) {
+        for i in (1..items.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            items.swap(i, j);
+        }
+    }
+}
+
+/// Louvain on modularity with a resolution; one community label per node.
+pub fn louvain(graph: &Graph, resolution: f64, seed: u64) -> Vec<usize> {
+    let mut rng = Rng(seed);
+    let mut labels: Vec<usize> = (0..graph.len()).collect();
+    let mut g = graph.clone();
+    let m2: f64 = graph.w.iter().sum();
+    if m2 <= 0.0 {
+        return labels;
+    }
+    loop {
+        let n = g.len();
+        let deg: Vec<f64> = (0..n).map(|i| g.edges(i).map(|(_, w)| w).sum()).collect();
+        let mut comm: Vec<usize> = (0..n).collect();
+        let mut cdeg = deg.clone();
+        let mut order: Vec<usize> = (0..n).collect();
+        rng.shuffle(&mut order);
+        let mut moved_any = false;
+        let mut links: BTreeMap<usize, f64> = BTreeMap::new();
+        for _sweep in 0..100 {
+            let mut moved = 0;
+            for &i in &order {
+                let ci = comm[i];
+                links.clear();
+                for (j, w) in g.edges(i) {
+                    if j != i {
+                        *links.entry(comm[j]).or_default() += w;
+                    }
+                }
+                cdeg[ci] -= deg[i];
+                let gain = |c: usize, l: f64| l - resolution * deg[i] * cdeg[c] / m2;
+                let mut best = ci;
+                let mut best_gain = gain(ci, links.get(&ci).copied().unwrap_or(0.0));
+                for (&c, &l) in &links {
+                    let g = gain(c, l);
+                    if g > best_gain + 1e-12 {
+                        best = c;
+                        best_gain = g;
+                    }
+                }
+                cdeg[best] += deg[i];
+                if best != ci {
+                    comm[i] = best;
+                    moved += 1;
+                }
+            }
+            if moved == 0 {
+                break;
+            }
+            moved_any = true;
+        }
+        if !moved_any {
+            break;
+        }
+        let dense = super::renumber(comm.iter().copied());
+        let count = dense.iter().copied().max().map_or(0, |m| m + 1);
+        labels.iter_mut().for_each(|l| *l = dense[*l]);
+        g = g.aggregate(&dense, count);
+    }
+    labels
+}
+
+/// Vector-CPM Louvain: maximises Σ_C Σ_{i≠j ∈ C} (zᵢ·zⱼ − γ), moving nodes only towards the
+/// clusters of their graph neighbours. `z` holds the unit vectors of the nodes (flattened).
+fn vector_cpm(z: &[f32], d: usize, graph: &Graph, gamma: f64, seed: u64) -> Vec<usize> {
+    let mut rng = Rng(seed);
+    let n0 = graph.len();
+    let mut labels: Vec<usize> = (0..n0).collect();
+    let mut vecs: Vec<Vec<f64>> = (0..n0).map(|i| z[i * d..(i + 1) * d].iter().map(|x| *x as f64).collect()).collect();
+    let mut size: Vec<f64> = vec![1.0; n0];
+    let mut g = graph.clone();
+    loop {
+        let n = g.len();
+        let mut comm: Vec<usize> = (0..n).collect();
+        let mut sums = vecs.clone();
+        let mut csize = size.clone();
+        let mut order: Vec<usize> = (0..n).collect();
+        rng.shuffle(&mut order);
+        let mut moved_any = false;
+        for _sweep in 0..100 {
+            let mut moved = 0;
+            for &a in &order {
+                let ca = comm[a];
+                sums[ca].iter_mut().zip(&vecs[a]).for_each(|(s, x)| *s -= x);
+                csize[ca] -= size[a];
+                let mut cands: Vec<usize> = g.edges(a).map(|(j, _)| comm[j]).collect();
+                cands.push(ca);
+                cands.sort_unstable();
+                cands.dedup();
+                let gain = |c: usize| {
+                    sums[c].iter().zip(&vecs[a]).map(|(s, x)| s * x).sum::<f64>() - gamma * size[a] * csize[c]
+                };
+                let mut best = ca;
+                let mut best_gain = gain(ca);
+                for &c in &cands {
+                    let g = gain(c);
+                    if g > best_gain + 1e-9 {
+                        best = c;
+                        best_gain = g;
+                    }
+                }
+                sums[best].iter_mut().zip(&vecs[a]).for_each(|(s, x)| *s += x);
+                csize[best] += size[a];
+                if best != ca {
+                    comm[a] = best;
+                    moved += 1;
+                }
+            }
+            if moved == 0 {
+                break;
+            }
+            moved_any = true;
+        }
+        if !moved_any {
+            break;
+        }
+        let dense = super::renumber(comm.iter().copied());
+        let count = dense.iter().copied().max().map_or(0, |m| m + 1);
+        labels.iter_mut().for_each(|l| *l = dense[*l]);
+        let mut new_vecs = vec![vec![0f64; d]; count];
+        let mut new_size = vec![0f64; count];
+        for a in 0..n {
+            new_vecs[dense[a]].iter_mut().zip(&vecs[a]).for_each(|(s, x)| *s += x);
+            new_size[dense[a]] += size[a];
+        }
+        vecs = new_vecs;
+        size = new_size;
+        g = g.aggregate(&dense, count);
+    }
+    labels
+}
+
+/// Re-partitions each community whose mean pairwise cosine is below `coherence` by vector-CPM on the
+/// graph restricted to it.
+fn coherence_split(z: &[f32], d: usize, communities: &[usize], graph: &Graph, config: &GraphConfig) -> Vec<usize> {
+    let count = communities.iter().copied().max().map_or(0, |m| m + 1);
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (i, &c) in communities.iter().enumerate() {
+        members[c].push(i);
+    }
+    let mut out = vec![0usize; communities.len()];
+    let mut next = 0;
+    for idx in members.iter().filter(|m| !m.is_empty()) {
+        let n = idx.len();
+        let mut sum = vec![0f64; d];
+        for &i in idx {
+            sum.iter_mut().zip(&z[i * d..(i + 1) * d]).for_each(|(s, x)| *s += *x as f64);
+        }
+        let coherent = n < 3 || {
+            let ss: f64 = sum.iter().map(|x| x * x).sum();
+            (ss - n as f64) / (n as f64 * (n as f64 - 1.0)) >= config.coherence
+        };
+        if coherent {
+            idx.iter().for_each(|&i| out[i] = next);
+            next += 1;
+            continue;
+        }
+        let local: std::collections::HashMap<usize, usize> = idx.iter().enumerate().map(|(l, &i)| (i, l)).collect();
+        let mut edges = Vec::new();
+        for (l, &i) in idx.iter().enumerate() {
+            for (j, w) in graph.edges(i) {
+                if let Some(&lj) = local.get(&j) {
+                    edges.push((l as u32, lj as u32, w));
+                }
+            }
+        }
+        let sub = Graph::from_edges(n, edges);
+        let sub_z: Vec<f32> = idx.iter().flat_map(|&i| z[i * d..(i + 1) * d].iter().copied()).collect();
+        let parts = vector_cpm(&sub_z, d, &sub, config.cpm_gamma, config.seed);
+        let k = parts.iter().copied().max().map_or(0, |m| m + 1);
+        for (l, &i) in idx.iter().enumerate() {
+            out[i] = next + parts[l];
+        }
+        next += k;
+    }
+    out
+}
+
+/// Each question alone in its cluster joins the neighbouring cluster with the highest mean cosine,
+/// if at least `min_mean`. Decided on the partition before any attachment, so the order is moot.
+fn attach_singletons(z: &[f32], d: usize, labels: &[usize], nn: &Knn, min_mean: f64) -> Vec<usize> {
+    let count = labels.iter().copied().max().map_or(0, |m| m + 1);
+    let mut size = vec![0usize; count];
+    let mut sums = vec![vec![0f64; d]; count];
+    for (i, &c) in labels.iter().enumerate() {
+        size[c] += 1;
+        sums[c].iter_mut().zip(&z[i * d..(i + 1) * d]).for_each(|(s, x)| *s += *x as f64);
+    }
+    let mut out = labels.to_vec();
+    for (i, &c) in labels.iter().enumerate() {
+        if size[c] != 1 {
+            continue;
+        }
+        let mut cands: Vec<usize> = nn.of(i).map(|(j, _)| labels[j]).filter(|&c| size[c] > 1).collect();
+        cands.sort_unstable();
+        cands.dedup();
+        let v = &z[i * d..(i + 1) * d];
+        let best = cands
+            .iter()
+            .map(|&c| (c, sums[c].iter().zip(v).map(|(s, x)| s * *x as f64).sum::<f64>() / size[c] as f64))
+            .fold(None, |b: Option<(usize, f64)>, x| match b {
+                Some(bb) if bb.1 >= x.1 => Some(bb),
+                _ => Some(x),
+            });
+        if let Some((c, mean)) = best {
+            if mean >= min_mean {
+                out[i] = c;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blobs(centres: usize, per: usize, d: usize, spread: f32) -> (Vec<Vec<f32>>, Vec<usize>) {
+        let mut state = 5u64;
+        let mut rnd = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 33) as f32 / (1u64 << 31) as f32) - 0.5
+        };
+        let cs: Vec<Vec<f32>> = (0..centres).map(|_| (0..d).map(|_| rnd()).collect()).collect();
+        let mut vectors = Vec::new();
+        let mut truth = Vec::new();
+        for i in 0..centres * per {
+            let c = i % centres;
+            let v: Vec<f32> = cs[c].iter().map(|x| x + spread * rnd()).collect();
+            let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+            vectors.push(v.iter().map(|x| x / norm).collect());
+            truth.push(c);
+        }
+        (vectors, truth)
+    }
+
+    #[test]
+    fn finds_well_separated_groups() {
+        let (vectors, truth) = blobs(8, 25, 24, 0.3);
+        let labels = cluster(&vectors, &GraphConfig::default());
+        // Every group is one cluster and no cluster spans two groups.
+        for i in 0..vectors.len() {
+            for j in 0..vectors.len() {
+                assert_eq!(truth[i] == truth[j], labels[i] == labels[j], "{i} {j}");
+            }
+        }
+    }
+
+    #[test]
+    fn louvain_splits_two_cliques_joined_by_one_edge() {
+        let mut edges = Vec::new();
+        for (a, b) in [(0, 4), (4, 8)] {
+            for i in a..b {
+                for j in a..b {
+                    if i != j {
+                        edges.push((i as u32, j as u32, 1.0));
+                    }
+                }
+            }
+        }
+        edges.push((3, 4, 1.0));
+        edges.push((4, 3, 1.0));
+        let g = Graph::from_edges(8, edges);
+        let labels = super::super::renumber(louvain(&g, 1.0, 0));
+        assert_eq!(labels, vec![0, 0, 0, 0, 1, 1, 1, 1]);
+    }
+
+    #[test]
+    fn same_input_same_labels() {
+        let (vectors, _) = blobs(6, 30, 16, 0.6);
+        let a = cluster(&vectors, &GraphConfig::default());
+        let b = cluster(&vectors, &GraphConfig::default());
+        assert_eq!(a, b);
+    }
+}

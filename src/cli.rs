@@ -224,7 +224,10 @@ pub enum EvalWhat {
         /// Keep only lines where FIELD equals VALUE, e.g. `domain=banking`.
         #[arg(long, value_name = "FIELD=VALUE")]
         only: Option<String>,
-        /// Override [cluster] threshold for this run.
+        /// Override [cluster] method for this run.
+        #[arg(long, value_enum)]
+        method: Option<crate::cluster::Method>,
+        /// Override [cluster] threshold (average-linkage) for this run.
         #[arg(long)]
         threshold: Option<f32>,
         /// Print JSON.

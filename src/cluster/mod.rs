@@ -39,8 +39,8 @@ pub struct ClusterConfig {
     pub method: Method,
     /// Settings of the graph method.
     pub graph: graph::GraphConfig,
-    /// Cosine similarity above which two questions count as the same intent. e5 models put unrelated
-    /// texts around 0.75, so useful values lie between 0.85 and 0.95. Default: 0.88 (chosen on the DSTC11 sets and the demo desk: see docs).
+    /// For `average-linkage`: the cosine similarity above which two questions count as the same
+    /// intent. Default: 0.88.
     pub threshold: f32,
     /// Refinement rounds of the leader algorithm used above `exact-limit`. Default: 5.
     pub refine_rounds: usize,
@@ -78,7 +78,7 @@ impl Default for ClusterConfig {
 }
 
 /// Which clustering algorithm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Method {
     /// Centred kNN graph, Louvain, coherence split ([`graph`]). Scales to 100k+.

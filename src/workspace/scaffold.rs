@@ -84,11 +84,31 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # threads = 2
 
 [cluster]
-# Cosine similarity above which two questions count as the same intent.
+# "graph" (centred kNN graph + Louvain + coherence split; scales to 100k+) or "average-linkage".
+# method = "graph"
+# Staff answers sharing this share of words (Jaccard) are one template, so one intent. 0 = off.
+# answer-merge = 0.4
+# New questions join existing clusters while they are at most this share of the clustered ones;
+# above it, everything is re-clustered and the old ids carried over by overlap.
+# incremental = true
+# full-recluster-share = 0.2
+# A new question joins a cluster only this similar to its centroid or more (cosine).
+# join-floor = 0.85
+# For method = "average-linkage": the cosine cut, and the largest set clustered exactly.
 # threshold = 0.88
 # refine-rounds = 5
 # exact-limit = 20000
-# answer-merge = 0.4
+
+[cluster.graph]
+# Neighbours per question, modularity resolution (higher: smaller clusters), the mean pairwise
+# cosine under which a community is split, the pair cosine worth keeping together when splitting,
+# the least mean cosine for a lone question to join a neighbouring cluster, the seed.
+# k = 15
+# resolution = 3.0
+# coherence = 0.28
+# cpm-gamma = 0.35
+# attach = 0.35
+# seed = 0
 
 [draft]
 # Smallest flat cluster that becomes an article.

@@ -49,6 +49,7 @@ import random
 SEED_FULL = 20250517
 SEED_SMALL = 7031
 SEED_JSONL = 90001
+SEED_CLASSIFY = 31337
 
 # 1-based line numbers of the deliberately malformed lines in examples/tickets-malformed.jsonl
 MALFORMED_LINES = {7: "invalid JSON (truncated line)", 15: "missing the 'messages' field"}
@@ -3019,6 +3020,34 @@ NOTE_MARKER = "ВНУТРЕННЯЯ ЗАМЕТКА: комиссия партн�
 REG_MARKER = "РЕГЛАМЕНТ ДЛЯ СОТРУДНИКОВ: доб. 214"
 
 
+def generate_classify(base):
+    """tests/fixtures/classify/labelled.jsonl: a held-out set for `kbforge eval classify`, drawn with its
+    own seed from every topic of the desk: generic JSONL tickets, each with its `kind`, `topic` and
+    `intent`."""
+    root = base / "tests" / "fixtures" / "classify"
+    b = Builder(SEED_CLASSIFY, msg_id_start=1, case_number_start=700000, uid_start=7700000)
+    rng = b.rng
+    specs = build_specs_full(rng)
+    rng.shuffle(specs)
+    items = schedule(rng, specs, [], dt.date(2025, 11, 1), dt.date(2026, 3, 31), None)
+    rows = []
+    for i, (t0, spec) in enumerate(items):
+        case = b.build(spec, t0)
+        tid = str(70001 + i)
+        msgs = []
+        for m in case["rendered"]:
+            msgs.append({"author": "customer" if m["user_id"] else "staff", "internal": m["note"],
+                         "body": m["content"], "created_at": iso_from_omni(m["created_at"])})
+        label = label_record(int(tid), case)
+        rows.append(json.dumps({
+            "id": tid, "subject": case["subject"], "status": case["status"],
+            "created_at": iso_date(case["messages"][0]["t"]), "updated_at": iso_date(case["updated_at"]),
+            "channel": case["channel"], "language": case["lang"], "messages": msgs,
+            "kind": label["kind"], "topic": label["topic"], "intent": label["intent"]}, ensure_ascii=False))
+    dump_text(root / "labelled.jsonl", "".join(r + "\n" for r in rows))
+    return rows
+
+
 def generate_small(base):
     root = base / "tests" / "fixtures" / "demo-small"
     b = Builder(SEED_SMALL, small=True, msg_id_start=7100000, case_number_start=311001, uid_start=5500000)
@@ -3169,11 +3198,18 @@ def summary(name, built, records):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--small", action="store_true", help="write only the e2e fixture tests/fixtures/demo-small/")
-    ap.add_argument("--all", action="store_true", help="write both the full demo and the small fixture")
+    ap.add_argument("--all", action="store_true", help="write the full demo, the small fixture and the classify set")
+    ap.add_argument("--classify", action="store_true", help="write only tests/fixtures/classify/labelled.jsonl")
     ap.add_argument("--out", type=Path, default=REPO_ROOT, help="base directory (default: the repository root)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     base = args.out
+    if args.all or args.classify:
+        rows = generate_classify(base)
+        if not args.quiet:
+            print("classify: %d labelled tickets" % len(rows))
+        if args.classify:
+            return 0
     if args.all or not args.small:
         built, records = generate_full(base)
         if not args.quiet:

@@ -234,6 +234,22 @@ pub enum EvalWhat {
         #[arg(long)]
         json: bool,
     },
+    /// Classify labelled tickets (flat / needs-action / empty / other) with the pipeline's own clean,
+    /// extract and classify steps; print accuracy, precision and recall per class, and the confusion
+    /// matrix.
+    Classify {
+        /// Generic JSONL tickets with a label field, e.g. tests/fixtures/classify/labelled.jsonl.
+        file: PathBuf,
+        /// The label field.
+        #[arg(long, default_value = "kind")]
+        field: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Also list every misclassified ticket with the signal that decided.
+        #[arg(long)]
+        errors: bool,
+    },
     /// Redact labelled snippets; print precision and recall by kind of personal data and overall.
     Redact {
         /// JSONL of `{"text", "spans": [{"start", "end", "kind"}]}` (character offsets), e.g.

@@ -22,6 +22,28 @@ pub async fn run(workspace: Option<&Path>, what: &EvalWhat) -> anyhow::Result<Ou
         }
         return Ok(Outcome::Success);
     }
+    if let EvalWhat::Classify { file, field, json, errors } = what {
+        // The workspace's [classify] phrases when there is a workspace, else the defaults.
+        let (classify, clean) = match super::workspace(workspace) {
+            Ok(ws) => (ws.config.classify.clone(), ws.config.clean.clone()),
+            Err(_) => Default::default(),
+        };
+        let classifier = crate::classify::Classifier::new(&classify)?;
+        let redactor = crate::clean::Redactor::new(&clean)?;
+        let items = crate::eval::classify::read_labelled(file, field)?;
+        let r = crate::eval::classify::eval_classify(&classifier, &redactor, &items);
+        if *json {
+            println!("{}", serde_json::to_string(&r)?);
+        } else {
+            print!("{}", crate::eval::classify::format_table(&r));
+        }
+        if *errors {
+            for (id, gold, predicted, reason, question) in &r.errors {
+                println!("{id}: labelled {}, classified {} ({reason}): {question:?}", gold.as_str(), predicted.as_str());
+            }
+        }
+        return Ok(Outcome::Success);
+    }
     let ws = super::workspace(workspace)?;
     match what {
         EvalWhat::Cluster { file, field, only, method, threshold, json } => {
@@ -46,7 +68,7 @@ pub async fn run(workspace: Option<&Path>, what: &EvalWhat) -> anyhow::Result<Ou
                 );
             }
         }
-        EvalWhat::Redact { .. } => unreachable!("handled above"),
+        EvalWhat::Redact { .. } | EvalWhat::Classify { .. } => unreachable!("handled above"),
     }
     Ok(Outcome::Success)
 }

@@ -76,6 +76,19 @@ pub enum Command {
         #[command(subcommand)]
         action: QuarantineAction,
     },
+    /// Is a bot worth it, and where are the gaps: volume and trend by topic, flat / needs-action /
+    /// empty shares, the 20% verdict, the largest flat questions without an article, coverage.
+    Report {
+        /// Also write the report as a self-contained HTML page with charts.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// Coverage counts the tickets of this many days before the newest.
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+        /// Print JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Inspect the clusters of similar questions: size, class, label, representatives.
     Clusters {
         #[command(subcommand)]

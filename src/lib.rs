@@ -19,6 +19,7 @@ pub mod ingest;
 pub mod kb;
 pub mod pipeline;
 pub mod publish;
+pub mod report;
 pub mod review;
 pub mod store;
 pub mod workspace;

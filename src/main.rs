@@ -42,6 +42,7 @@ fn main() -> ExitCode {
             Command::Eval { what } => cmd::eval::run(ws, what).await,
             Command::Quarantine { action } => cmd::quarantine::run(ws, action).await,
             Command::Clusters { action } => cmd::clusters::run(ws, action).await,
+            Command::Report { html, days, json } => cmd::report::run(ws, html.as_deref(), *days, *json).await,
         }
     });
     match result {

@@ -7,6 +7,7 @@ pub mod ingest;
 pub mod init;
 pub mod publish;
 pub mod quarantine;
+pub mod report;
 pub mod review;
 pub mod run;
 pub mod search;

@@ -18,6 +18,27 @@ fn report_gives_the_verdict_the_gaps_and_a_self_contained_page() {
     .unwrap();
     ok(kbforge(ws, &["run", "pipelines/demo.toml"]));
 
+    // Needs-action clusters are scenario candidates, empty requests get a clarifying question.
+    let jsonl = std::fs::read_to_string(ws.join("exports/scenarios.jsonl")).unwrap();
+    let scenarios: Vec<serde_json::Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(!scenarios.is_empty(), "no scenario candidates");
+    let resend = scenarios
+        .iter()
+        .find(|s| s["actions"].as_array().unwrap().iter().any(|a| a["action"].as_str().unwrap().contains("повторно")))
+        .unwrap_or_else(|| panic!("no resend scenario in {jsonl}"));
+    assert!(resend["examples"].as_array().unwrap().len() >= 2, "{resend}");
+    assert!(!resend["intent"].as_str().unwrap().is_empty());
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(ws.join("exports/scenarios.yaml")).unwrap()).unwrap();
+    assert_eq!(yaml.as_sequence().unwrap().len(), scenarios.len());
+    let clarifying: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(ws.join("exports/clarifying.yaml")).unwrap()).unwrap();
+    let ru = clarifying.as_sequence().unwrap().iter().find(|c| c["language"] == "ru").expect("a Russian clarifying question");
+    assert!(ru["template"].as_str().unwrap().contains('?') || ru["template"].as_str().unwrap().to_lowercase().contains("уточните"), "{ru:?}");
+    // Exports are redacted: the fixture's known e-mail never shows.
+    for name in ["scenarios.jsonl", "scenarios.yaml", "clarifying.yaml"] {
+        let text = std::fs::read_to_string(ws.join("exports").join(name)).unwrap();
+        assert!(!text.contains('@'), "{name} holds an e-mail: {text}");
+    }
+
     let out = ok(kbforge(ws, &["report", "--html", "report.html"]));
     assert!(out.contains("verdict:") && out.contains("threshold 20%"), "{out}");
     assert!(out.contains("a RAG bot on the help center will pay off"), "the demo desk is mostly flat: {out}");

@@ -122,6 +122,22 @@ impl Classifier {
         Ok(Classifier { actions, others, ticket_ids, order_ids })
     }
 
+    /// The manual actions a staff reply reports ("отправили повторно", "оформили возврат"), as
+    /// matched, lower case.
+    pub fn actions_in(&self, answer: &str) -> Vec<String> {
+        self.actions
+            .iter()
+            .filter_map(|re| re.find(answer))
+            .map(|m| m.as_str().trim().to_lowercase().split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+
+    /// Which of the action phrasings (by position in `action-phrases`) a reply reports first: resend,
+    /// refund, reissue, extend, change, cancel, block, …
+    pub fn action_kind(&self, answer: &str) -> Option<usize> {
+        self.actions.iter().position(|re| re.is_match(answer))
+    }
+
     /// Classifies one question/answer pair; returns the kind and the signal that decided it.
     pub fn classify(&self, question: &str, answer: &str, has_note: bool) -> (Kind, String) {
         if crate::clean::is_empty_request(question) {

@@ -8,7 +8,8 @@
 //! An editor's work is never overwritten: kbforge remembers the hash of every file it wrote, and
 //! rewrites a file only while it is still a `draft` byte for byte as kbforge left it.
 
-mod slug;
+pub mod scenarios;
+pub mod slug;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -34,11 +35,14 @@ pub struct DraftConfig {
     pub max_also_asked: usize,
     /// How many source ticket ids the front matter lists. Default: 50.
     pub max_sources: usize,
+    /// Where scenario candidates (needs-action) and clarifying questions (empty requests) are
+    /// written, relative to the workspace. Default: `exports`.
+    pub exports_dir: PathBuf,
 }
 
 impl Default for DraftConfig {
     fn default() -> Self {
-        DraftConfig { min_cluster_size: 3, max_also_asked: 8, max_sources: 50 }
+        DraftConfig { min_cluster_size: 3, max_also_asked: 8, max_sources: 50, exports_dir: PathBuf::from("exports") }
     }
 }
 
@@ -182,7 +186,13 @@ fn best_answer(members: &[&Member]) -> Option<String> {
 }
 
 /// The stage.
-pub async fn run(store: &Store, config: &DraftConfig, kb_dir: &Path) -> anyhow::Result<StageReport> {
+pub async fn run(
+    store: &Store,
+    config: &DraftConfig,
+    classify: &crate::classify::ClassifyConfig,
+    kb_dir: &Path,
+    root: &Path,
+) -> anyhow::Result<StageReport> {
     let started = Instant::now();
     let clusters: Vec<(String, i64, String, String, String, String)> =
         sqlx::query_as("SELECT id, size, kind, topic, label, representatives FROM clusters WHERE kind = 'flat' AND size >= $1 ORDER BY size DESC, id")
@@ -290,6 +300,7 @@ pub async fn run(store: &Store, config: &DraftConfig, kb_dir: &Path) -> anyhow::
         }
         link(store, &id, cluster_id, &path, &new_hash).await?;
     }
+    let exported = scenarios::export(store, classify, &root.join(&config.exports_dir)).await?;
     let mut report = StageReport::new("draft", started);
     report.processed = clusters.len();
     report.written = created + updated;
@@ -304,6 +315,11 @@ pub async fn run(store: &Store, config: &DraftConfig, kb_dir: &Path) -> anyhow::
         count(reviewed),
         count(edited),
         if removed > 0 { format!(", {removed} deleted by an editor (not recreated)") } else { String::new() }
+    ) + &format!(
+        "; {} scenario candidates and {} clarifying questions in {}/",
+        exported.scenarios,
+        exported.clarifying,
+        config.exports_dir.display()
     );
     Ok(report.finish(started))
 }

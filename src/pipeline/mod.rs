@@ -122,7 +122,7 @@ impl Context {
             Stage::Classify => crate::classify::run(store, &cfg.classify).await?,
             Stage::Embed => crate::embed::run(store, embedder.expect("loaded")).await?,
             Stage::Cluster => crate::cluster::run(store, embedder.expect("loaded"), &cfg.cluster).await?,
-            Stage::Draft => crate::draft::run(store, &cfg.draft, &kb_dir).await?,
+            Stage::Draft => crate::draft::run(store, &cfg.draft, &cfg.classify, &kb_dir, &root).await?,
             Stage::PublishSite => {
                 let (articles, errors) = kb::load_all(&kb_dir);
                 warn_kb_errors(&errors);

@@ -115,6 +115,9 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # min-cluster-size = 3
 # max-also-asked = 8
 # max-sources = 50
+# Needs-action clusters become scenario candidates (scenarios.jsonl, scenarios.yaml) and empty
+# requests a clarifying question (clarifying.yaml), in this folder.
+# exports-dir = "exports"
 
 [site]
 # out-dir = "site"

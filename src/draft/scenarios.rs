@@ -1,0 +1,191 @@
+//! What is not an article: needs-action clusters become scenario candidates for an NLU or scenario
+//! bot, and empty requests get a ready clarifying question.
+//!
+//! Written next to the knowledge base, in `[draft] exports-dir` (default `exports/`):
+//! - `scenarios.jsonl` and `scenarios.yaml`: per needs-action cluster, an intent name, the cluster's
+//!   id, size and label, example phrasings (redacted), the typical staff actions with counts, and
+//!   the most typical staff reply;
+//! - `clarifying.yaml`: per language, the clarifying question staff most typically sent in reply to
+//!   an empty request, with examples of such requests.
+//!
+//! Files are rewritten only when their content changes.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::classify::{Classifier, ClassifyConfig};
+use crate::cluster::answers::{most_central, words};
+use crate::store::Store;
+
+/// Example phrasings kept per scenario.
+const EXAMPLES: usize = 10;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Scenario {
+    /// A stable, readable intent name (from the most typical question).
+    pub intent: String,
+    pub cluster: String,
+    pub tickets: usize,
+    pub label: String,
+    pub topic: String,
+    pub examples: Vec<String>,
+    /// Staff actions seen in the replies, most frequent first, with how often.
+    pub actions: Vec<Action>,
+    /// The most typical staff reply, redacted.
+    pub typical_reply: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Action {
+    pub action: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Clarifying {
+    pub language: String,
+    /// The reply to send to an empty request.
+    pub template: String,
+    /// Empty requests this was learned from.
+    pub tickets: usize,
+    pub examples: Vec<String>,
+}
+
+/// Counts of one export.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Exported {
+    pub scenarios: usize,
+    pub clarifying: usize,
+    pub files_written: usize,
+}
+
+/// Builds both exports from the store and writes the files that changed.
+pub async fn export(store: &Store, classify: &ClassifyConfig, dir: &Path) -> anyhow::Result<Exported> {
+    let classifier = Classifier::new(classify)?;
+    let rows: Vec<(String, i64, String, String, String)> = sqlx::query_as(
+        "SELECT id, size, label, topic, medoid FROM clusters WHERE kind = 'needs-action' ORDER BY size DESC, id",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let members: Vec<(String, String, String, String, f64)> = sqlx::query_as(
+        "SELECT m.cluster_id, q.ticket_id, q.question, q.answer, m.similarity FROM cluster_members m
+         JOIN qa_pairs q ON q.ticket_id = m.ticket_id ORDER BY m.cluster_id, m.similarity DESC, q.ticket_id",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let mut by_cluster: HashMap<&str, Vec<(&str, &str, &str)>> = HashMap::new();
+    for (c, t, q, a, _) in &members {
+        by_cluster.entry(c.as_str()).or_default().push((t.as_str(), q.as_str(), a.as_str()));
+    }
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut scenarios = Vec::new();
+    for (id, _size, label, topic, medoid) in &rows {
+        let Some(all) = by_cluster.get(id.as_str()) else { continue };
+        // Customers word "resend it" and "refund it" alike; the staff's action tells them apart, so a
+        // cluster gives one scenario per action its replies report (tickets with none follow the
+        // cluster's most frequent action).
+        let mut by_action: BTreeMap<Option<usize>, Vec<(&str, &str, &str)>> = BTreeMap::new();
+        for m in all {
+            by_action.entry(classifier.action_kind(m.2)).or_default().push(*m);
+        }
+        let dominant = by_action.iter().filter(|(k, _)| k.is_some()).max_by_key(|(k, v)| (v.len(), std::cmp::Reverse(**k))).map(|(k, _)| *k);
+        if let (Some(d), Some(none)) = (dominant, by_action.remove(&None)) {
+            by_action.entry(d).or_default().extend(none);
+        }
+        for ms in by_action.values() {
+        if ms.len() < 2 {
+            continue;
+        }
+        let size = ms.len();
+        let title = ms.iter().find(|m| m.0 == medoid).unwrap_or(&ms[0]).1;
+        let mut intent = crate::draft::slug::slugify(&crate::draft::canonical_question(&crate::clean::for_embedding(title)));
+        intent.truncate(intent.char_indices().nth(48).map_or(intent.len(), |(i, _)| i));
+        let intent = unique(intent.trim_end_matches('-').to_string(), &mut taken);
+        let mut seen = HashSet::new();
+        let examples: Vec<String> = ms
+            .iter()
+            .map(|m| crate::draft::canonical_question(&crate::clean::for_embedding(m.1)))
+            .filter(|q| !q.is_empty() && seen.insert(q.to_lowercase()))
+            .take(EXAMPLES)
+            .collect();
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for m in ms {
+            for a in classifier.actions_in(m.2) {
+                *counts.entry(a).or_default() += 1;
+            }
+        }
+        let mut actions: Vec<Action> = counts.into_iter().map(|(action, count)| Action { action, count }).collect();
+        actions.sort_by(|a, b| b.count.cmp(&a.count).then(a.action.cmp(&b.action)));
+        actions.truncate(5);
+        let answers: Vec<&str> = ms.iter().map(|m| m.2).filter(|a| !a.trim().is_empty()).collect();
+        let sets: Vec<HashSet<String>> = answers.iter().map(|a| words(a)).collect();
+        let typical_reply = most_central(&sets).map(|i| answers[i].to_string()).unwrap_or_default();
+        scenarios.push(Scenario {
+            intent,
+            cluster: id.clone(),
+            tickets: size,
+            label: label.clone(),
+            topic: topic.clone(),
+            examples,
+            actions,
+            typical_reply,
+        });
+        }
+    }
+    scenarios.sort_by(|a, b| b.tickets.cmp(&a.tickets).then(a.intent.cmp(&b.intent)));
+
+    // Clarifying questions: the most typical reply to empty requests, per language.
+    let empty: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT q.language, q.question, q.answer FROM qa_pairs q WHERE q.kind = 'empty' ORDER BY q.ticket_id",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let mut by_lang: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+    for (lang, q, a) in &empty {
+        if !a.trim().is_empty() {
+            by_lang.entry(lang.as_str()).or_default().push((q.as_str(), a.as_str()));
+        }
+    }
+    let mut clarifying = Vec::new();
+    for (lang, items) in by_lang {
+        let sets: Vec<HashSet<String>> = items.iter().map(|(_, a)| words(a)).collect();
+        let Some(i) = most_central(&sets) else { continue };
+        let mut seen = HashSet::new();
+        let examples: Vec<String> = items
+            .iter()
+            .map(|(q, _)| q.trim().to_string())
+            .filter(|q| !q.is_empty() && seen.insert(q.to_lowercase()))
+            .take(EXAMPLES)
+            .collect();
+        clarifying.push(Clarifying { language: lang.to_string(), template: items[i].1.to_string(), tickets: items.len(), examples });
+    }
+
+    std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create `{}`: {e}", dir.display()))?;
+    let jsonl: String = scenarios.iter().map(|s| serde_json::to_string(s).map(|l| l + "\n")).collect::<Result<_, _>>()?;
+    let mut written = 0;
+    for (name, text) in [
+        ("scenarios.jsonl", jsonl),
+        ("scenarios.yaml", serde_yaml::to_string(&scenarios)?),
+        ("clarifying.yaml", serde_yaml::to_string(&clarifying)?),
+    ] {
+        let path = dir.join(name);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            crate::kb::write_atomic(&path, &text)?;
+            written += 1;
+        }
+    }
+    Ok(Exported { scenarios: scenarios.len(), clarifying: clarifying.len(), files_written: written })
+}
+
+fn unique(base: String, taken: &mut HashSet<String>) -> String {
+    let base = if base.is_empty() { "intent".to_string() } else { base };
+    let mut name = base.clone();
+    let mut n = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{base}-{n}");
+        n += 1;
+    }
+    name
+}

@@ -27,9 +27,12 @@ pub struct MemberInfo {
     pub question: String,
 }
 
+/// A `clusters` row joined with its draft: id, size, kind, topic, label, representatives, article.
+type Row = (String, i64, String, String, String, String, Option<String>);
+
 /// Every cluster, largest first (ties by id).
 pub async fn list(store: &Store) -> anyhow::Result<Vec<ClusterInfo>> {
-    let rows: Vec<(String, i64, String, String, String, String, Option<String>)> = sqlx::query_as(
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT c.id, c.size, c.kind, c.topic, c.label, c.representatives, d.article_id
          FROM clusters c LEFT JOIN drafts d ON d.cluster_id = c.id
          ORDER BY c.size DESC, c.id",

@@ -58,7 +58,7 @@ fn top_k(cands: &mut Vec<(u32, f32)>, k: usize) {
 
 /// k nearest neighbours (self excluded) of `n` unit vectors of dimension `d`, flattened row-major.
 pub fn knn(data: &[f32], d: usize, k: usize) -> Knn {
-    let n = if d == 0 { 0 } else { data.len() / d };
+    let n = data.len().checked_div(d).unwrap_or(0);
     if n <= EXACT_LIMIT {
         exact(data, d, k, &(0..n as u32).collect::<Vec<_>>())
     } else {

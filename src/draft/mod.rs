@@ -152,8 +152,7 @@ pub fn canonical_question(q: &str) -> String {
             // A sentence ends at `.`, `!` or `?` followed by a space, not inside `ofd.ru`.
             let start = q[..end]
                 .char_indices()
-                .filter(|&(i, c)| matches!(c, '.' | '!' | '?') && q[i + c.len_utf8()..].starts_with(' '))
-                .last()
+                .rfind(|&(i, c)| matches!(c, '.' | '!' | '?') && q[i + c.len_utf8()..].starts_with(' '))
                 .map_or(0, |(i, c)| i + c.len_utf8());
             q[start..=end].trim().to_string()
         }

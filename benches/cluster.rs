@@ -25,11 +25,13 @@ fn main() {
     let most = sizes.iter().copied().max().unwrap_or(0);
     let mut vectors: Vec<Vec<f32>> = Vec::new();
     let mut gold: Vec<usize> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
     let mut intents = std::collections::HashMap::new();
     let text = std::fs::read_to_string(&file).expect("the vectors file");
     for line in text.lines().take(most) {
         let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
         vectors.push(v["vector"].as_array().expect("a vector").iter().map(|x| x.as_f64().unwrap_or(0.0) as f32).collect());
+        texts.push(v["text"].as_str().unwrap_or_default().to_string());
         let next = intents.len();
         gold.push(*intents.entry(v["intent"].as_str().unwrap_or_default().to_string()).or_insert(next));
     }
@@ -39,7 +41,8 @@ fn main() {
     for n in sizes {
         let n = n.min(vectors.len());
         let started = Instant::now();
-        let labels = kbforge::cluster::cluster(&vectors[..n], &config);
+        let words: Vec<&str> = texts[..n].iter().map(String::as_str).collect();
+        let labels = kbforge::cluster::cluster_texts(&vectors[..n], &words, &config);
         let seconds = started.elapsed().as_secs_f64();
         let clusters = labels.iter().collect::<std::collections::HashSet<_>>().len();
         let score = kbforge::eval::metrics::score(&gold[..n], &labels);

@@ -39,16 +39,22 @@ pub struct GraphConfig {
     pub attach: f64,
     /// Seed of the visiting order. Default: 0.
     pub seed: u64,
+    /// Weight of the questions' words (TF-IDF over stems) against their embeddings when choosing
+    /// and weighting neighbours; 0 uses the embeddings alone. Default: 0.4.
+    pub lexical: f64,
+    /// Nearest neighbours by embedding that the words re-rank. Default: 50.
+    pub candidates: usize,
 }
 
 impl Default for GraphConfig {
     fn default() -> Self {
-        GraphConfig { k: 15, resolution: 3.0, coherence: 0.28, cpm_gamma: 0.35, attach: 0.35, seed: 0 }
+        GraphConfig { k: 15, resolution: 3.0, coherence: 0.28, cpm_gamma: 0.35, attach: 0.35, seed: 0, lexical: 0.4, candidates: 50 }
     }
 }
 
-/// Clusters unit vectors; one label per vector, numbered by first appearance.
-pub fn cluster(vectors: &[Vec<f32>], config: &GraphConfig) -> Vec<usize> {
+/// Clusters unit vectors; one label per vector, numbered by first appearance. `texts` (the cleaned
+/// questions, or none) add the lexical opinion on who is whose neighbour.
+pub fn cluster(vectors: &[Vec<f32>], texts: &[&str], config: &GraphConfig) -> Vec<usize> {
     let n = vectors.len();
     if n < 3 {
         return (0..n).map(|i| if n == 2 && dot(&vectors[0], &vectors[1]) > 0.9 { 0 } else { i }).collect();
@@ -56,12 +62,36 @@ pub fn cluster(vectors: &[Vec<f32>], config: &GraphConfig) -> Vec<usize> {
     let d = vectors[0].len();
     let z = centre(vectors);
     let k = config.k.min(n - 1);
-    let nn = knn(&z, d, k);
+    let nn = if texts.len() == n && config.lexical > 0.0 {
+        hybrid_knn(&z, d, texts, k, config)
+    } else {
+        knn(&z, d, k)
+    };
     let graph = Graph::from_knn(&nn, n);
     let communities = louvain(&graph, config.resolution, config.seed);
     let split = coherence_split(&z, d, &communities, &graph, config);
     let attached = attach_singletons(&z, d, &split, &nn, config.attach);
     super::renumber(attached)
+}
+
+/// Neighbours by `(1 − lexical) · cos(embeddings) + lexical · cos(TF-IDF)`: the `candidates` nearest
+/// by embedding, re-ranked, the best `k` kept (ties to the lower index).
+fn hybrid_knn(z: &[f32], d: usize, texts: &[&str], k: usize, config: &GraphConfig) -> Knn {
+    let n = texts.len();
+    let wide = knn(z, d, config.candidates.max(k).min(n - 1));
+    let lex = super::lexical::tfidf(texts);
+    let a = config.lexical as f32;
+    let mut out = Knn { k, idx: vec![u32::MAX; n * k], sim: vec![f32::MIN; n * k] };
+    for i in 0..n {
+        let mut cands: Vec<(u32, f32)> =
+            wide.of(i).map(|(j, s)| (j as u32, (1.0 - a) * s + a * super::lexical::dot(&lex[i], &lex[j]))).collect();
+        cands.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        for (slot, (j, s)) in cands.into_iter().take(k).enumerate() {
+            out.idx[i * k + slot] = j;
+            out.sim[i * k + slot] = s;
+        }
+    }
+    out
 }
 
 fn dot(a: &[f32], b: &[f32]) -> f32 {
@@ -403,7 +433,7 @@ mod tests {
     #[test]
     fn finds_well_separated_groups() {
         let (vectors, truth) = blobs(8, 25, 24, 0.3);
-        let labels = cluster(&vectors, &GraphConfig::default());
+        let labels = cluster(&vectors, &[], &GraphConfig::default());
         // Every group is one cluster and no cluster spans two groups.
         for i in 0..vectors.len() {
             for j in 0..vectors.len() {
@@ -434,8 +464,8 @@ mod tests {
     #[test]
     fn same_input_same_labels() {
         let (vectors, _) = blobs(6, 30, 16, 0.6);
-        let a = cluster(&vectors, &GraphConfig::default());
-        let b = cluster(&vectors, &GraphConfig::default());
+        let a = cluster(&vectors, &[], &GraphConfig::default());
+        let b = cluster(&vectors, &[], &GraphConfig::default());
         assert_eq!(a, b);
     }
 }

@@ -19,6 +19,7 @@ pub mod stable;
 pub mod inspect;
 pub mod knn;
 pub mod graph;
+pub mod lexical;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
@@ -90,8 +91,14 @@ pub enum Method {
 
 /// Clusters unit vectors; returns one label per vector (labels are 0..k in order of first appearance).
 pub fn cluster(vectors: &[Vec<f32>], config: &ClusterConfig) -> Vec<usize> {
+    cluster_texts(vectors, &[], config)
+}
+
+/// [`cluster`], with the cleaned question texts (one per vector) for the graph method's lexical
+/// signal.
+pub fn cluster_texts(vectors: &[Vec<f32>], texts: &[&str], config: &ClusterConfig) -> Vec<usize> {
     match config.method {
-        Method::Graph => graph::cluster(vectors, &config.graph),
+        Method::Graph => graph::cluster(vectors, texts, &config.graph),
         Method::AverageLinkage if vectors.len() <= config.exact_limit => average_linkage(vectors, config.threshold),
         Method::AverageLinkage => leader(vectors, config),
     }
@@ -276,7 +283,9 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
     let keys: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     let anchored: HashSet<String> =
         sqlx::query_as::<_, (String,)>("SELECT cluster_id FROM drafts").fetch_all(store.pool()).await?.into_iter().map(|(c,)| c).collect();
-    let plan = assign(&keys, &vectors, &answers, &kinds, &previous, &anchored, config);
+    let lexical: Vec<String> = rows.iter().map(|r| crate::clean::for_embedding(&r.1)).collect();
+    let lexical: Vec<&str> = lexical.iter().map(String::as_str).collect();
+    let plan = assign(&keys, &vectors, &lexical, &answers, &kinds, &previous, &anchored, config);
 
     // Group by id, in order of first appearance.
     let mut order: Vec<&str> = Vec::new();
@@ -387,6 +396,7 @@ pub struct Plan {
 pub fn assign(
     keys: &[&str],
     vectors: &[Vec<f32>],
+    texts: &[&str],
     answers: &[String],
     kinds: &[Kind],
     previous: &HashMap<String, String>,
@@ -432,7 +442,8 @@ pub fn assign(
         }
         // The rest cluster among themselves into new clusters.
         let rest_vectors: Vec<Vec<f32>> = rest.iter().map(|&i| vectors[i].clone()).collect();
-        let labels = cluster(&rest_vectors, config);
+        let rest_texts: Vec<&str> = rest.iter().map(|&i| texts[i]).collect();
+        let labels = cluster_texts(&rest_vectors, &rest_texts, config);
         let k = labels.iter().copied().max().map_or(0, |m| m + 1);
         let mut new_groups: Vec<Vec<usize>> = vec![Vec::new(); k];
         for (j, &l) in labels.iter().enumerate() {
@@ -453,7 +464,7 @@ pub fn assign(
         let kept = ids.iter().filter(|id| old_ids.contains(id.as_str())).collect::<HashSet<_>>().len();
         return Plan { ids, incremental, new: fresh.len(), joined, by_question: 0, kept };
     }
-    let mut labels = cluster(vectors, config);
+    let mut labels = cluster_texts(vectors, texts, config);
     let (by_question, _) = answers::refine_by_answer(&mut labels, answers, kinds, config.answer_merge);
     let k = labels.iter().copied().max().map_or(0, |m| m + 1);
     let mut groups: Vec<Vec<usize>> = vec![Vec::new(); k];

@@ -84,7 +84,8 @@ pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterCo
         std::fs::write(path, lines.join("\n"))?;
     }
     let clustering = Instant::now();
-    let labels = crate::cluster::cluster(&vectors, config);
+    let words: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let labels = crate::cluster::cluster_texts(&vectors, &words, config);
     let cluster_seconds = clustering.elapsed().as_secs_f64();
     let seconds = started.elapsed().as_secs_f64();
     let mut ids: HashMap<&str, usize> = HashMap::new();

@@ -109,6 +109,10 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # cpm-gamma = 0.35
 # attach = 0.35
 # seed = 0
+# Weight of the questions' words (TF-IDF over stems) against their embeddings when choosing
+# neighbours (0 = embeddings alone), and how many embedding neighbours the words re-rank.
+# lexical = 0.4
+# candidates = 50
 
 [draft]
 # Smallest flat cluster that becomes an article.

@@ -1,0 +1,111 @@
+//! The words of a question, as a second opinion on its neighbours: customers asking the same thing
+//! tend to use the same key words ("top up", "exchange rate", "продлить"), which sentence embeddings
+//! sometimes blur. TF-IDF over Snowball stems, stop words and number words left out, unit length.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// Spelled-out numbers: transcripts read codes aloud ("zero six six nine"), which would make
+/// unrelated questions look alike.
+const NUMBER_WORDS: &str = "zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand
+million ноль один одна два две три четыре пять шесть семь восемь девять десять сто тысяча тысяч";
+
+/// Fragments of English contractions once the apostrophe splits them.
+const FRAGMENTS: &str = "s t m d ll ve re don doesn didn isn aren wasn weren hasn haven hadn won wouldn shouldn couldn mustn can will just";
+
+static SKIP: LazyLock<std::collections::HashSet<&'static str>> =
+    LazyLock::new(|| NUMBER_WORDS.split_whitespace().chain(FRAGMENTS.split_whitespace()).collect());
+
+/// Sparse unit vectors: (term id, weight), sorted by term id.
+pub type Sparse = Vec<(u32, f32)>;
+
+/// Stems of the content words of a text.
+fn stems(text: &str) -> Vec<String> {
+    let text = text.strip_prefix("query: ").or_else(|| text.strip_prefix("passage: ")).unwrap_or(text);
+    super::label::terms(&text.to_lowercase())
+        .into_iter()
+        .filter(|(_, word)| !SKIP.contains(word.as_str()))
+        .map(|(stem, _)| stem)
+        .collect()
+}
+
+/// TF-IDF vectors of the texts: raw term counts, idf = ln((1 + N) / (1 + df)) + 1, unit length.
+pub fn tfidf(texts: &[&str]) -> Vec<Sparse> {
+    let mut vocab: HashMap<String, u32> = HashMap::new();
+    let docs: Vec<Vec<u32>> = texts
+        .iter()
+        .map(|t| {
+            stems(t)
+                .into_iter()
+                .map(|s| {
+                    let next = vocab.len() as u32;
+                    *vocab.entry(s).or_insert(next)
+                })
+                .collect()
+        })
+        .collect();
+    let mut df = vec![0usize; vocab.len()];
+    for doc in &docs {
+        let mut seen: Vec<u32> = doc.clone();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.iter().for_each(|&t| df[t as usize] += 1);
+    }
+    let n = texts.len() as f64;
+    docs.into_iter()
+        .map(|doc| {
+            let mut counts: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
+            for t in doc {
+                *counts.entry(t).or_default() += 1.0;
+            }
+            let mut v: Vec<(u32, f64)> =
+                counts.into_iter().map(|(t, c)| (t, c * (((1.0 + n) / (1.0 + df[t as usize] as f64)).ln() + 1.0))).collect();
+            let norm = v.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+            if norm > 0.0 {
+                v.iter_mut().for_each(|(_, w)| *w /= norm);
+            }
+            v.into_iter().map(|(t, w)| (t, w as f32)).collect()
+        })
+        .collect()
+}
+
+/// Dot product of two sparse vectors sorted by term id.
+pub fn dot(a: &Sparse, b: &Sparse) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_key_words_score_and_number_words_do_not() {
+        let v = tfidf(&[
+            "How do I top up my card?",
+            "Top up by bank transfer",
+            "My code is zero six six nine",
+            "zero six six nine is what I see",
+            "Как продлить сертификат?",
+            "Можно продлить сертификаты?",
+        ]);
+        assert!(dot(&v[0], &v[1]) > 0.3, "top up");
+        assert!(dot(&v[2], &v[3]) < 0.5, "number words");
+        assert!(dot(&v[4], &v[5]) > 0.5, "Russian inflections share stems");
+        assert_eq!(dot(&v[0], &v[4]), 0.0);
+        let norm: f32 = v[0].iter().map(|(_, w)| w * w).sum();
+        assert!((norm - 1.0).abs() < 1e-5);
+    }
+}

@@ -285,7 +285,8 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
         sqlx::query_as::<_, (String,)>("SELECT cluster_id FROM drafts").fetch_all(store.pool()).await?.into_iter().map(|(c,)| c).collect();
     let lexical: Vec<String> = rows.iter().map(|r| crate::clean::for_embedding(&r.1)).collect();
     let lexical: Vec<&str> = lexical.iter().map(String::as_str).collect();
-    let plan = assign(&keys, &vectors, &lexical, &answers, &kinds, &previous, &anchored, config);
+    let questions = Questions { keys: &keys, vectors: &vectors, texts: &lexical, answers: &answers, kinds: &kinds };
+    let plan = assign(&questions, &previous, &anchored, config);
 
     // Group by id, in order of first appearance.
     let mut order: Vec<&str> = Vec::new();
@@ -390,19 +391,23 @@ pub struct Plan {
     pub kept: usize,
 }
 
-/// Decides the cluster id of each question (`keys` are ticket ids): incrementally when at most
-/// `full-recluster-share` of the questions are new, else by a full re-clustering mapped onto the
-/// old ids, those with an article (`anchored`) first.
-pub fn assign(
-    keys: &[&str],
-    vectors: &[Vec<f32>],
-    texts: &[&str],
-    answers: &[String],
-    kinds: &[Kind],
-    previous: &HashMap<String, String>,
-    anchored: &HashSet<String>,
-    config: &ClusterConfig,
-) -> Plan {
+/// The questions to cluster, one entry per question in every slice.
+pub struct Questions<'a> {
+    /// Ticket ids.
+    pub keys: &'a [&'a str],
+    pub vectors: &'a [Vec<f32>],
+    /// Cleaned question texts, for the lexical signal.
+    pub texts: &'a [&'a str],
+    /// Staff answers, for the answer templates.
+    pub answers: &'a [String],
+    pub kinds: &'a [Kind],
+}
+
+/// Decides the cluster id of each question: incrementally when at most `full-recluster-share` of
+/// the questions are new, else by a full re-clustering mapped onto the old ids (`previous`: ticket
+/// id → cluster id), those with an article (`anchored`) first.
+pub fn assign(q: &Questions<'_>, previous: &HashMap<String, String>, anchored: &HashSet<String>, config: &ClusterConfig) -> Plan {
+    let Questions { keys, vectors, texts, answers, kinds } = *q;
     let known: Vec<usize> = (0..keys.len()).filter(|&i| previous.contains_key(keys[i])).collect();
     let fresh: Vec<usize> = (0..keys.len()).filter(|&i| !previous.contains_key(keys[i])).collect();
     let incremental =

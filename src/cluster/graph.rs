@@ -81,17 +81,16 @@ fn hybrid_knn(z: &[f32], d: usize, texts: &[&str], k: usize, config: &GraphConfi
     let wide = knn(z, d, config.candidates.max(k).min(n - 1));
     let lex = super::lexical::tfidf(texts);
     let a = config.lexical as f32;
-    let mut out = Knn { k, idx: vec![u32::MAX; n * k], sim: vec![f32::MIN; n * k] };
-    for i in 0..n {
-        let mut cands: Vec<(u32, f32)> =
-            wide.of(i).map(|(j, s)| (j as u32, (1.0 - a) * s + a * super::lexical::dot(&lex[i], &lex[j]))).collect();
-        cands.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        for (slot, (j, s)) in cands.into_iter().take(k).enumerate() {
-            out.idx[i * k + slot] = j;
-            out.sim[i * k + slot] = s;
-        }
-    }
-    out
+    let rows = (0..n)
+        .map(|i| {
+            let mut cands: Vec<(u32, f32)> =
+                wide.of(i).map(|(j, s)| (j as u32, (1.0 - a) * s + a * super::lexical::dot(&lex[i], &lex[j]))).collect();
+            cands.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            cands.truncate(k);
+            cands
+        })
+        .collect();
+    super::knn::into_knn(rows, k)
 }
 
 fn dot(a: &[f32], b: &[f32]) -> f32 {

@@ -66,29 +66,52 @@ pub fn knn(data: &[f32], d: usize, k: usize) -> Knn {
     }
 }
 
-/// Exact k nearest neighbours within the subset `ids` (results are global indexes).
+/// Exact k nearest neighbours within the subset `ids` (results are global indexes), blocks of rows
+/// in parallel.
 fn exact(data: &[f32], d: usize, k: usize, ids: &[u32]) -> Knn {
-    let m = ids.len();
-    let sub: Vec<f32> = ids.iter().flat_map(|&i| data[i as usize * d..(i as usize + 1) * d].iter().copied()).collect();
-    let rows: Vec<Vec<(u32, f32)>> = (0..m)
+    let sub = gather(data, d, ids);
+    let rows = (0..ids.len())
         .into_par_iter()
         .step_by(BLOCK)
-        .flat_map_iter(|start| {
-            let r = BLOCK.min(m - start);
-            let mut c = vec![0f32; r * m];
-            gemm_nt(&sub[start * d..], r, &sub, m, d, &mut c);
-            (0..r)
-                .map(|i| {
-                    let row = &c[i * m..(i + 1) * m];
-                    let mut cands: Vec<(u32, f32)> =
-                        row.iter().enumerate().filter(|(j, _)| *j != start + i).map(|(j, s)| (ids[j], *s)).collect();
-                    top_k(&mut cands, k);
-                    cands
-                })
-                .collect::<Vec<_>>()
-        })
+        .flat_map_iter(|start| block_top_k(&sub, ids, d, k, start, &mut Vec::new()))
         .collect();
-    let mut out = Knn { k, idx: vec![u32::MAX; m * k], sim: vec![f32::MIN; m * k] };
+    into_knn(rows, k)
+}
+
+/// [`exact`] on one thread (each coarse list is one task already), reusing one product buffer.
+fn exact_serial(data: &[f32], d: usize, k: usize, ids: &[u32]) -> Knn {
+    let sub = gather(data, d, ids);
+    let mut c = Vec::new();
+    let rows = (0..ids.len()).step_by(BLOCK).flat_map(|start| block_top_k(&sub, ids, d, k, start, &mut c)).collect();
+    into_knn(rows, k)
+}
+
+/// The rows of `ids`, copied together.
+fn gather(data: &[f32], d: usize, ids: &[u32]) -> Vec<f32> {
+    ids.iter().flat_map(|&i| data[i as usize * d..(i as usize + 1) * d].iter().copied()).collect()
+}
+
+/// The best `k` neighbours (self excluded) of the rows `start..start + BLOCK` of `sub` among all of
+/// its rows; `c` is the scratch buffer for their products.
+fn block_top_k(sub: &[f32], ids: &[u32], d: usize, k: usize, start: usize, c: &mut Vec<f32>) -> Vec<Vec<(u32, f32)>> {
+    let m = ids.len();
+    let r = BLOCK.min(m - start);
+    c.resize(r * m, 0.0);
+    gemm_nt(&sub[start * d..], r, sub, m, d, c);
+    (0..r)
+        .map(|i| {
+            let row = &c[i * m..(i + 1) * m];
+            let mut cands: Vec<(u32, f32)> =
+                row.iter().enumerate().filter(|(j, _)| *j != start + i).map(|(j, s)| (ids[j], *s)).collect();
+            top_k(&mut cands, k);
+            cands
+        })
+        .collect()
+}
+
+/// Per-row neighbour lists into the flat, padded form.
+pub(super) fn into_knn(rows: Vec<Vec<(u32, f32)>>, k: usize) -> Knn {
+    let mut out = Knn { k, idx: vec![u32::MAX; rows.len() * k], sim: vec![f32::MIN; rows.len() * k] };
     for (i, row) in rows.into_iter().enumerate() {
         for (slot, (j, s)) in row.into_iter().enumerate() {
             out.idx[i * k + slot] = j;
@@ -138,41 +161,16 @@ fn partitioned(data: &[f32], d: usize, k: usize) -> Knn {
             cands[i as usize].extend(part.of(slot).map(|(j, s)| (j as u32, s)));
         }
     }
-    let mut out = Knn { k, idx: vec![u32::MAX; n * k], sim: vec![f32::MIN; n * k] };
-    for (i, mut c) in cands.into_iter().enumerate() {
-        c.sort_by_key(|&(j, _)| j);
-        c.dedup_by_key(|&mut (j, _)| j);
-        top_k(&mut c, k);
-        for (slot, (j, s)) in c.into_iter().enumerate() {
-            out.idx[i * k + slot] = j;
-            out.sim[i * k + slot] = s;
-        }
-    }
-    out
-}
-
-/// [`exact`] on one thread, with local result indexes turned global by the caller's `ids`.
-fn exact_serial(data: &[f32], d: usize, k: usize, ids: &[u32]) -> Knn {
-    let m = ids.len();
-    let sub: Vec<f32> = ids.iter().flat_map(|&i| data[i as usize * d..(i as usize + 1) * d].iter().copied()).collect();
-    let mut out = Knn { k, idx: vec![u32::MAX; m * k], sim: vec![f32::MIN; m * k] };
-    let mut c = vec![0f32; BLOCK.min(m) * m];
-    for start in (0..m).step_by(BLOCK) {
-        let r = BLOCK.min(m - start);
-        gemm_nt(&sub[start * d..], r, &sub, m, d, &mut c[..r * m]);
-        for i in 0..r {
-            let row = &c[i * m..(i + 1) * m];
-            let mut cands: Vec<(u32, f32)> =
-                row.iter().enumerate().filter(|(j, _)| *j != start + i).map(|(j, s)| (ids[j], *s)).collect();
-            top_k(&mut cands, k);
-            let at = (start + i) * k;
-            for (slot, (j, s)) in cands.into_iter().enumerate() {
-                out.idx[at + slot] = j;
-                out.sim[at + slot] = s;
-            }
-        }
-    }
-    out
+    let rows = cands
+        .into_iter()
+        .map(|mut c| {
+            c.sort_by_key(|&(j, _)| j);
+            c.dedup_by_key(|&mut (j, _)| j);
+            top_k(&mut c, k);
+            c
+        })
+        .collect();
+    into_knn(rows, k)
 }
 
 /// Spherical k-means on a deterministic sample: `lists` unit centroids, flattened.

@@ -167,11 +167,7 @@ pub async fn ingest(
                 counts.read += 1;
                 match record {
                     Record::Skipped { .. } => counts.skipped += 1,
-                    Record::Rejected(r) => {
-                        tracing::warn!(source = %r.source, location = %r.location, field = %r.field, reason = %r.reason, "record quarantined");
-                        store.quarantine(&r).await?;
-                        counts.quarantined += 1;
-                    }
+                    Record::Rejected(r) => set_aside(store, &r, &mut counts).await?,
                     Record::Ticket(t) => {
                         if !seen.insert(id_hash(&t.id)) {
                             counts.duplicates += 1;
@@ -202,6 +198,14 @@ pub async fn ingest(
         }
     }
     Ok(counts)
+}
+
+/// Quarantines a rejected record: logged with its source, location and field, stored, counted.
+pub(crate) async fn set_aside(store: &Store, r: &Rejected, counts: &mut IngestCounts) -> anyhow::Result<()> {
+    tracing::warn!(source = %r.source, location = %r.location, field = %r.field, reason = %r.reason, "record quarantined");
+    store.quarantine(r).await?;
+    counts.quarantined += 1;
+    Ok(())
 }
 
 /// Reads one file source, sending its records in chunks; stops quietly when the receiver is gone.

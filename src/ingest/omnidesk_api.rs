@@ -326,11 +326,7 @@ async fn store_page(
         });
         match record {
             Record::Skipped { .. } => counts.skipped += 1,
-            Record::Rejected(r) => {
-                tracing::warn!(source = %r.source, location = %r.location, field = %r.field, reason = %r.reason, "record quarantined");
-                store.quarantine(&r).await?;
-                counts.quarantined += 1;
-            }
+            Record::Rejected(r) => super::set_aside(store, &r, counts).await?,
             Record::Ticket(t) => {
                 if store_ticket(store, &t).await? {
                     counts.stored += 1;

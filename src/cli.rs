@@ -42,7 +42,7 @@ pub enum Command {
         #[arg(value_enum)]
         stage: Stage,
     },
-    /// Review articles: list, show, approve, reject.
+    /// Review articles: everything the review app does, from the command line.
     Review {
         #[command(subcommand)]
         action: ReviewAction,
@@ -94,6 +94,35 @@ pub enum Command {
         #[command(subcommand)]
         action: ClustersAction,
     },
+    /// Run the review app for content editors (log in, review drafts, edit with a live preview,
+    /// approve, reject, merge, read the report).
+    Serve {
+        /// Address to listen on. Default: [serve] listen, else 127.0.0.1:8080.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+    },
+    /// Manage the review app's users.
+    Users {
+        #[command(subcommand)]
+        action: UsersAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersAction {
+    /// Add a user. The password is read from standard input (one line) or KBFORGE_PASSWORD.
+    Add {
+        name: String,
+        #[arg(long, value_enum, default_value = "editor")]
+        role: crate::review::users::Role,
+        /// Replace the password and role of an existing user.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// List users and their roles.
+    List,
+    /// Remove a user and end their sessions.
+    Remove { name: String },
 }
 
 #[derive(Debug, Args)]
@@ -159,14 +188,23 @@ pub struct RunArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ReviewAction {
-    /// List articles with their state.
+    /// List articles with their state, most asked first.
     List {
         /// Only articles in this state.
         #[arg(long)]
         status: Option<Status>,
+        /// Only articles of this topic.
+        #[arg(long)]
+        topic: Option<String>,
     },
-    /// Show one article: front matter and text.
-    Show { id: String },
+    /// Show one article, with what an editor needs beside it: source tickets (redacted), regulation
+    /// excerpts, similar articles, open proposals and history.
+    Show {
+        id: String,
+        /// The file only.
+        #[arg(long)]
+        raw: bool,
+    },
     /// Approve articles for publishing.
     Approve {
         #[arg(required = true)]
@@ -186,6 +224,55 @@ pub enum ReviewAction {
         #[arg(long)]
         by: Option<String>,
     },
+    /// Send articles back to drafts.
+    Reopen {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Archive published articles (they leave the site and the index at the next publish).
+    Archive {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Replace an article's title or text (recorded in its history; a live article goes back to
+    /// drafts).
+    Edit {
+        id: String,
+        #[arg(long)]
+        title: Option<String>,
+        /// A file with the new Markdown text (`-` for standard input).
+        #[arg(long, value_name = "FILE")]
+        body_file: Option<PathBuf>,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Merge article FROM into article INTO: its tickets and phrasings move, FROM is rejected.
+    Merge {
+        into: String,
+        from: String,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Show the open revisions the pipeline proposes, as diffs (all articles, or one).
+    Diff { id: Option<String> },
+    /// Apply a proposed revision.
+    Accept {
+        revision: i64,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Close a proposed revision without applying it.
+    Dismiss {
+        revision: i64,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// An article's history: who changed its state or text, and when.
+    History { id: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

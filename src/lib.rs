@@ -21,5 +21,6 @@ pub mod pipeline;
 pub mod publish;
 pub mod report;
 pub mod review;
+pub mod serve;
 pub mod store;
 pub mod workspace;

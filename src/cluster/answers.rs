@@ -24,6 +24,25 @@ pub fn jaccard(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
     }
 }
 
+/// How alike a cluster's staff answers are: the mean Jaccard overlap of their words over all pairs
+/// (the first 60 non-empty answers). Near-identical templated answers (≥ 0.5) say the question has a
+/// generic answer, i.e. it is flat; answers that differ every time say staff handled each case.
+pub fn consistency(answers: &[&str]) -> f64 {
+    let sets: Vec<HashSet<String>> = answers.iter().filter(|a| !a.trim().is_empty()).take(60).map(|a| words(a)).collect();
+    if sets.len() < 2 {
+        return 0.0;
+    }
+    let mut sum = 0.0;
+    let mut pairs = 0usize;
+    for i in 0..sets.len() {
+        for j in i + 1..sets.len() {
+            sum += jaccard(&sets[i], &sets[j]);
+            pairs += 1;
+        }
+    }
+    sum / pairs as f64
+}
+
 /// Index of the set most like the others (highest mean Jaccard); ties go to the lowest index.
 pub fn most_central(sets: &[HashSet<String>]) -> Option<usize> {
     if sets.len() < 3 {
@@ -141,6 +160,16 @@ pub fn refine_by_answer(labels: &mut [usize], answers: &[String], kinds: &[Kind]
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templated_answers_are_consistent() {
+        let template = "Баланс сертификата виден на странице podarokplus.ru/balance: введите код сертификата и нажмите «Проверить».";
+        let same = [template, template, "Баланс сертификата виден на странице podarokplus.ru/balance: введите код и нажмите «Проверить»."];
+        assert!(consistency(&same) > 0.8, "{}", consistency(&same));
+        let varied = ["Отправили сертификат повторно на вашу почту.", "Оформили возврат, деньги придут за 3 дня.", "Продлили срок действия до конца месяца."];
+        assert!(consistency(&varied) < 0.2, "{}", consistency(&varied));
+        assert_eq!(consistency(&["одна"]), 0.0);
+    }
 
     #[test]
     fn prefix_filtering_finds_what_a_linear_scan_finds() {

@@ -307,13 +307,15 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
     let mut by_kind: BTreeMap<Kind, usize> = BTreeMap::new();
     let mut multi = 0usize;
     let mut cluster_rows: Vec<[String; 8]> = Vec::with_capacity(groups.len());
+    let mut cluster_extra: Vec<(f64, Vec<u8>)> = Vec::with_capacity(groups.len());
     let mut member_rows: Vec<(String, String, f64)> = Vec::with_capacity(rows.len());
     let stamp = now();
     for (g, (id, idx)) in groups.iter().enumerate() {
         let centroid = normalize(mean(idx.iter().map(|&i| vectors[i].as_slice())));
         let sims: Vec<f32> = idx.iter().map(|&i| dot(&vectors[i], &centroid)).collect();
         let medoid = idx[sims.iter().enumerate().fold(0, |b, (j, s)| if *s > sims[b] { j } else { b })];
-        let kind = majority(idx.iter().filter_map(|&i| Kind::parse(&rows[i].2))).unwrap_or(Kind::Other);
+        let consistency = answers::consistency(&idx.iter().map(|&i| rows[i].4.as_str()).collect::<Vec<_>>());
+        let kind = cluster_kind(idx.iter().filter_map(|&i| Kind::parse(&rows[i].2)), consistency);
         let topic = majority(idx.iter().map(|&i| rows[i].3.clone()).filter(|t| !t.is_empty())).unwrap_or_default();
         *by_kind.entry(kind).or_default() += 1;
         if idx.len() > 1 {
@@ -330,16 +332,27 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
             cluster_labels[g].clone(),
             serde_json::to_string(&reps)?,
         ]);
+        cluster_extra.push((consistency, crate::store::vector_to_bytes(&centroid)));
         member_rows.extend(idx.iter().zip(&sims).map(|(&i, s)| (rows[i].0.clone(), id.to_string(), *s as f64)));
     }
-    for chunk in cluster_rows.chunks(100) {
+    for (chunk, extra) in cluster_rows.chunks(100).zip(cluster_extra.chunks(100)) {
         let sql = format!(
-            "INSERT INTO clusters (id, size, kind, topic, medoid, updated_at, label, representatives) VALUES {}",
-            crate::store::values_rows(chunk.len(), 8)
+            "INSERT INTO clusters (id, size, kind, topic, medoid, updated_at, label, representatives, consistency, centroid) VALUES {}",
+            crate::store::values_rows(chunk.len(), 10)
         );
         let mut q = sqlx::query(&sql);
-        for [id, size, kind, topic, medoid, updated, label, reps] in chunk {
-            q = q.bind(id).bind(size.parse::<i64>()?).bind(kind).bind(topic).bind(medoid).bind(updated).bind(label).bind(reps);
+        for ([id, size, kind, topic, medoid, updated, label, reps], (consistency, centroid)) in chunk.iter().zip(extra) {
+            q = q
+                .bind(id)
+                .bind(size.parse::<i64>()?)
+                .bind(kind)
+                .bind(topic)
+                .bind(medoid)
+                .bind(updated)
+                .bind(label)
+                .bind(reps)
+                .bind(*consistency)
+                .bind(centroid.clone());
         }
         q.execute(&mut *tx).await?;
     }
@@ -500,6 +513,19 @@ fn mean<'a>(vectors: impl Iterator<Item = &'a [f32]>) -> Vec<f32> {
 }
 
 /// The most frequent value; ties go to the smallest.
+/// A cluster's class: its members' majority, except that a cluster of "other" questions answered
+/// with one template (answer consistency ≥ 0.5, three or more answers) is flat: staff gave everyone
+/// the same generic text.
+pub fn cluster_kind(kinds: impl Iterator<Item = Kind>, consistency: f64) -> Kind {
+    let kinds: Vec<Kind> = kinds.collect();
+    let kind = majority(kinds.iter().copied()).unwrap_or(Kind::Other);
+    if kind == Kind::Other && kinds.len() >= 3 && consistency >= 0.5 {
+        Kind::Flat
+    } else {
+        kind
+    }
+}
+
 pub fn majority<T: Ord + Clone>(items: impl Iterator<Item = T>) -> Option<T> {
     let mut counts: BTreeMap<T, usize> = BTreeMap::new();
     for item in items {
@@ -562,6 +588,14 @@ mod tests {
         let large = cluster(&vectors, &ClusterConfig { exact_limit: 0, ..linkage });
         assert_eq!(exact, vec![0, 0, 1, 1]);
         assert_eq!(large, vec![0, 0, 1, 1]);
+    }
+
+    #[test]
+    fn templated_other_clusters_are_flat() {
+        use Kind::*;
+        assert_eq!(cluster_kind([Other, Other, Flat].into_iter(), 0.7), Flat);
+        assert_eq!(cluster_kind([Other, Other, Flat].into_iter(), 0.2), Other);
+        assert_eq!(cluster_kind([NeedsAction, NeedsAction, Flat].into_iter(), 0.9), NeedsAction);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod report;
 pub mod review;
 pub mod run;
 pub mod search;
+pub mod serve;
 pub mod stage;
 
 use std::path::Path;

@@ -8,6 +8,8 @@
 //! An editor's work is never overwritten: kbforge remembers the hash of every file it wrote, and
 //! rewrites a file only while it is still a `draft` byte for byte as kbforge left it.
 
+pub mod generalize;
+pub mod llm;
 pub mod scenarios;
 pub mod slug;
 
@@ -22,6 +24,7 @@ use crate::cluster::answers;
 use crate::kb::{self, Article, Audience, FrontMatter, Status};
 use crate::pipeline::report::count;
 use crate::pipeline::StageReport;
+use crate::review;
 use crate::store::{now, Store};
 pub use slug::slugify;
 
@@ -38,11 +41,24 @@ pub struct DraftConfig {
     /// Where scenario candidates (needs-action) and clarifying questions (empty requests) are
     /// written, relative to the workspace. Default: `exports`.
     pub exports_dir: PathBuf,
+    /// A cluster without an article whose centred centroid is at least this similar (cosine) to the
+    /// cluster of an approved or published article proposes an update to that article (its
+    /// phrasings and sources) instead of a duplicate draft. Default: 0.55.
+    pub update_threshold: f32,
+    /// `[draft.llm]`: optional drafting through an OpenAI-compatible endpoint. Off by default.
+    pub llm: llm::LlmConfig,
 }
 
 impl Default for DraftConfig {
     fn default() -> Self {
-        DraftConfig { min_cluster_size: 3, max_also_asked: 8, max_sources: 50, exports_dir: PathBuf::from("exports") }
+        DraftConfig {
+            min_cluster_size: 3,
+            max_also_asked: 8,
+            max_sources: 50,
+            exports_dir: PathBuf::from("exports"),
+            update_threshold: 0.55,
+            llm: llm::LlmConfig::default(),
+        }
     }
 }
 
@@ -171,17 +187,33 @@ fn normalize_question(q: &str) -> String {
     q.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
-/// The answer most like the others (a templated answer wins); among equals, a highly rated one.
+/// The best staff answer: the most central (a templated answer wins), highly rated ones preferred,
+/// answers full of one ticket's values (placeholders, dates) avoided; then generalized
+/// ([`generalize::generalize`]).
 fn best_answer(members: &[&Member]) -> Option<String> {
-    let mut answered: Vec<&Member> = members.iter().copied().filter(|m| !m.answer.trim().is_empty()).collect();
-    // Highly rated answers first, so they win ties.
-    answered.sort_by_key(|m| match m.rating.as_str() {
-        "high" => 0,
-        "low" => 2,
-        _ => 1,
-    });
+    let answered: Vec<&Member> = members.iter().copied().filter(|m| !m.answer.trim().is_empty()).take(200).collect();
     let sets: Vec<_> = answered.iter().map(|m| answers::words(&m.answer)).collect();
-    answers::most_central(&sets).map(|i| answered[i].answer.trim().to_string())
+    let score = |i: usize| {
+        let centrality = if sets.len() < 2 {
+            1.0
+        } else {
+            sets.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, o)| answers::jaccard(&sets[i], o)).sum::<f64>() / (sets.len() - 1) as f64
+        };
+        let rating = match answered[i].rating.as_str() {
+            "high" => 0.05,
+            "low" => -0.1,
+            _ => 0.0,
+        };
+        centrality + rating - 0.04 * generalize::specifics(&answered[i].answer).min(5) as f64
+    };
+    let best = (0..answered.len()).fold(None, |best: Option<(usize, f64)>, i| {
+        let s = score(i);
+        match best {
+            Some((_, bs)) if bs >= s => best,
+            _ => Some((i, s)),
+        }
+    })?;
+    Some(generalize::generalize(answered[best.0].answer.trim()))
 }
 
 /// The stage.
@@ -215,18 +247,31 @@ pub async fn run(
             similarity,
         });
     }
-    let drafts: Vec<(String, String, String, String)> =
-        sqlx::query_as("SELECT article_id, cluster_id, path, generated_hash FROM drafts").fetch_all(store.pool()).await?;
+    let centroids = centred_centroids(store).await?;
+    let drafts: Vec<DraftRecord> =
+        sqlx::query_as("SELECT article_id, cluster_id, path, generated_hash, body_hash FROM drafts").fetch_all(store.pool()).await?;
+    let duplicate_links: HashMap<String, String> = review::revisions::linked_clusters(store).await?.into_iter().collect();
     let (articles, _) = kb::load_all(kb_dir);
     let mut taken_ids: HashSet<String> = articles.iter().map(|a| a.front.id.clone()).collect();
-    taken_ids.extend(drafts.iter().map(|d| d.0.clone()));
+    taken_ids.extend(drafts.iter().map(|d| d.article_id.clone()));
+    // Live articles and the centroid of the cluster each came from: a new cluster this close asks
+    // the same question.
+    let live: Vec<(&Article, &Vec<f32>)> = articles
+        .iter()
+        .filter(|a| a.front.status.is_live())
+        .filter_map(|a| {
+            let cluster = drafts.iter().find(|d| d.article_id == a.front.id).map(|d| &d.cluster_id).or(a.front.cluster.as_ref())?;
+            Some((a, centroids.get(cluster)?))
+        })
+        .collect();
+    let llm = llm::Client::from_config(&config.llm)?;
 
-    let (mut created, mut updated, mut unchanged, mut reviewed, mut edited, mut removed) = (0, 0, 0, 0, 0, 0);
+    let mut n = Counts::default();
     let mut claimed: HashSet<String> = HashSet::new();
     for (cluster_id, _size, _kind, topic, label, representatives) in &clusters {
         let Some(ms) = members.get(cluster_id) else { continue };
         // Which article does this cluster already have?
-        let existing = drafts.iter().find(|d| d.1 == *cluster_id && !claimed.contains(&d.0)).map(|d| d.0.clone()).or_else(|| {
+        let existing = drafts.iter().find(|d| d.cluster_id == *cluster_id && !claimed.contains(&d.article_id)).map(|d| d.article_id.clone()).or_else(|| {
             let ids: HashSet<&str> = ms.iter().map(|m| m.ticket_id.as_str()).collect();
             articles
                 .iter()
@@ -236,6 +281,32 @@ pub async fn run(
                 .max_by_key(|(_, overlap)| *overlap)
                 .map(|(a, _)| a.front.id.clone())
         });
+        // A cluster merged into another article, or one that repeats a live article, feeds that
+        // article through proposals.
+        let merged_target = existing.as_deref().and_then(|id| merged_into(&articles, id));
+        let repeats = match (&existing, &merged_target) {
+            (Some(_), Some(target)) => Some(target.clone()),
+            (Some(_), None) => None,
+            (None, _) => duplicate_links.get(cluster_id).cloned().or_else(|| {
+                let c = centroids.get(cluster_id)?;
+                live.iter()
+                    .map(|(a, ac)| (a, crate::embed::dot(c, ac)))
+                    .filter(|(_, sim)| *sim >= config.update_threshold)
+                    .max_by(|x, y| x.1.total_cmp(&y.1))
+                    .map(|(a, _)| a.front.id.clone())
+            }),
+        };
+        if let Some(target) = repeats {
+            let Some(candidate) = build_draft("probe", cluster_id, topic, ms, config) else { continue };
+            if let Some(a) = articles.iter().find(|a| a.front.id == target) {
+                if propose_lists(store, kb_dir, a, cluster_id, &candidate, config).await? {
+                    n.proposed += 1;
+                } else {
+                    n.unchanged += 1;
+                }
+            }
+            continue;
+        }
         let id = match existing {
             Some(id) => id,
             None => {
@@ -258,62 +329,92 @@ pub async fn run(
         if !reps.is_empty() {
             article.front.extra.insert("representatives".into(), serde_yaml::Value::Sequence(reps));
         }
-        let record = drafts.iter().find(|d| d.0 == id);
+        let record = drafts.iter().find(|d| d.article_id == id);
         let on_disk = articles.iter().find(|a| a.front.id == id);
-        let path = on_disk.map(|a| a.path.clone()).or_else(|| record.map(|r| PathBuf::from(&r.2))).unwrap_or_else(|| article.path.clone());
+        let generated_body = body_hash(&article);
+        if let Some(llm) = &llm {
+            // Only a new or changed suggestion is worth a request.
+            if record.is_none_or(|r| r.body_hash != generated_body) {
+                match llm.draft(&article, ms).await {
+                    Ok(body) => {
+                        article.body = body;
+                        article.front.extra.insert("drafted_by".into(), serde_yaml::Value::from(llm.model()));
+                        n.llm += 1;
+                    }
+                    Err(e) => tracing::warn!("LLM drafting of `{id}` failed, the extractive draft stays: {e:#}"),
+                }
+            } else if let Some(current) = on_disk {
+                article.body = current.body.clone();
+                article.front.extra = current.front.extra.clone();
+            }
+        }
+        let path = on_disk.map(|a| a.path.clone()).or_else(|| record.map(|r| PathBuf::from(&r.path))).unwrap_or_else(|| article.path.clone());
         let full = kb_dir.join(&path);
         let text = article.render();
         let new_hash = crate::embed::text_hash(&text);
         match (std::fs::read_to_string(&full).ok(), record) {
             (None, Some(_)) => {
-                removed += 1;
+                n.removed += 1;
                 continue;
             }
             (None, None) => {
                 kb::write_atomic(&full, &text)?;
-                created += 1;
+                n.created += 1;
             }
             (Some(current), _) => {
                 let current_hash = crate::embed::text_hash(&current);
-                let untouched = record.is_some_and(|r| r.3 == current_hash)
+                let untouched = record.is_some_and(|r| r.generated_hash == current_hash)
                     && on_disk.is_some_and(|a| a.front.status == Status::Draft);
                 if current == text {
-                    unchanged += 1;
+                    n.unchanged += 1;
                 } else if untouched {
                     kb::write_atomic(&full, &text)?;
-                    updated += 1;
+                    n.updated += 1;
                 } else {
                     // Reviewed or edited: the file is the editors' now.
                     if on_disk.is_some_and(|a| a.front.status != Status::Draft) {
-                        reviewed += 1;
+                        n.reviewed += 1;
                     } else {
-                        edited += 1;
+                        n.edited += 1;
                     }
-                    // Still linked to this cluster; the hash stays that of kbforge's last write
+                    // What kbforge would write now differs from what it last wrote: propose it.
+                    let last_body = record.map(|r| r.body_hash.clone()).unwrap_or_default();
+                    if let Some(current_article) = on_disk {
+                        if !last_body.is_empty() && last_body != generated_body && body_hash(current_article) != generated_body {
+                            let proposed = regenerated(&current, current_article, &article)
+                                .ok_or_else(|| anyhow::anyhow!("`{}`: no front matter", path.display()))?;
+                            if review::revisions::propose(store, &id, cluster_id, review::revisions::REGENERATED, &proposed, &current).await? {
+                                n.proposed += 1;
+                            }
+                        }
+                    }
+                    // Still linked to this cluster; the file hash stays that of kbforge's last write
                     // (none if it never wrote this file), so the editors' text is never replaced.
-                    let last_written = record.map(|r| r.3.clone()).unwrap_or_default();
-                    link(store, &id, cluster_id, &path, &last_written).await?;
+                    let last_written = record.map(|r| r.generated_hash.clone()).unwrap_or_default();
+                    link(store, &id, cluster_id, &path, &last_written, &generated_body).await?;
                     continue;
                 }
             }
         }
-        link(store, &id, cluster_id, &path, &new_hash).await?;
+        link(store, &id, cluster_id, &path, &new_hash, &generated_body).await?;
     }
     let exported = scenarios::export(store, classify, &root.join(&config.exports_dir)).await?;
     let mut report = StageReport::new("draft", started);
     report.processed = clusters.len();
-    report.written = created + updated;
-    report.unchanged = unchanged + reviewed + edited;
+    report.written = n.created + n.updated;
+    report.unchanged = n.unchanged + n.reviewed + n.edited;
     report.summary = format!(
-        "{} flat clusters of {}+ questions: {} drafts created, {} updated, {} unchanged; left to the editors: {} reviewed, {} edited{}",
+        "{} flat clusters of {}+ questions: {} drafts created, {} updated, {} unchanged; left to the editors: {} reviewed, {} edited{}; {} revisions proposed{}",
         count(clusters.len()),
         config.min_cluster_size,
-        count(created),
-        count(updated),
-        count(unchanged),
-        count(reviewed),
-        count(edited),
-        if removed > 0 { format!(", {removed} deleted by an editor (not recreated)") } else { String::new() }
+        count(n.created),
+        count(n.updated),
+        count(n.unchanged),
+        count(n.reviewed),
+        count(n.edited),
+        if n.removed > 0 { format!(", {} deleted by an editor (not recreated)", n.removed) } else { String::new() },
+        count(n.proposed),
+        if n.llm > 0 { format!(", {} bodies drafted by the LLM", n.llm) } else { String::new() },
     ) + &format!(
         "; {} scenario candidates and {} clarifying questions in {}/",
         exported.scenarios,
@@ -323,18 +424,124 @@ pub async fn run(
     Ok(report.finish(started))
 }
 
+#[derive(Default)]
+struct Counts {
+    created: usize,
+    updated: usize,
+    unchanged: usize,
+    reviewed: usize,
+    edited: usize,
+    removed: usize,
+    proposed: usize,
+    llm: usize,
+}
+
+#[derive(sqlx::FromRow)]
+struct DraftRecord {
+    article_id: String,
+    cluster_id: String,
+    path: String,
+    generated_hash: String,
+    body_hash: String,
+}
+
+/// Every cluster's centroid, centred: the size-weighted mean of all centroids (the direction every
+/// sentence embedding shares) is subtracted and the rest re-normalised, so that cosines separate
+/// intents (raw e5 centroids of unrelated questions are 0.97 alike; centred, 0.1–0.5, and 0.55–0.8
+/// for two clusters of one intent on the demo desk).
+async fn centred_centroids(store: &Store) -> anyhow::Result<HashMap<String, Vec<f32>>> {
+    let rows: Vec<(String, i64, Vec<u8>)> = sqlx::query_as("SELECT id, size, centroid FROM clusters").fetch_all(store.pool()).await?;
+    let vectors: Vec<(String, i64, Vec<f32>)> =
+        rows.into_iter().filter(|(_, _, c)| !c.is_empty()).map(|(id, n, c)| (id, n, crate::store::vector_from_bytes(&c))).collect();
+    let Some(dim) = vectors.first().map(|v| v.2.len()) else { return Ok(HashMap::new()) };
+    let mut mean = vec![0f32; dim];
+    for (_, n, v) in vectors.iter().filter(|v| v.2.len() == dim) {
+        mean.iter_mut().zip(v).for_each(|(m, x)| *m += *n as f32 * x);
+    }
+    let total: f32 = vectors.iter().map(|v| v.1 as f32).sum::<f32>().max(1.0);
+    mean.iter_mut().for_each(|m| *m /= total);
+    Ok(vectors
+        .into_iter()
+        .filter(|v| v.2.len() == dim)
+        .map(|(id, _, v)| (id, crate::embed::normalize(v.iter().zip(&mean).map(|(x, m)| x - m).collect())))
+        .collect())
+}
+
+/// Hash of what a generated article says: its title and body.
+fn body_hash(a: &Article) -> String {
+    crate::embed::text_hash(&format!("{}\n{}", a.front.title, a.body.trim()))
+}
+
+/// The article an article was merged into, following `merged_into` (at most 8 hops).
+fn merged_into(articles: &[Article], id: &str) -> Option<String> {
+    let mut current = id.to_string();
+    let mut target = None;
+    for _ in 0..8 {
+        let a = articles.iter().find(|a| a.front.id == current)?;
+        match a.front.extra.get("merged_into").and_then(|v| v.as_str()) {
+            Some(next) if next != current => {
+                target = Some(next.to_string());
+                current = next.to_string();
+            }
+            _ => break,
+        }
+    }
+    target
+}
+
+/// The editor's file with kbforge's new body and lists: the editor's title, status and every other
+/// key stay; phrasings the editor added stay too.
+fn regenerated(current_text: &str, current: &Article, generated: &Article) -> Option<String> {
+    let mut front = generated.front.clone();
+    for q in &current.front.also_asked {
+        if !front.also_asked.contains(q) {
+            front.also_asked.push(q.clone());
+        }
+    }
+    let (yaml, _) = kb::split_front_matter(current_text);
+    let with_body = format!("---\n{}---\n\n{}\n", yaml?, generated.body.trim_end());
+    review::replace_front_lists(&with_body, &front)
+}
+
+/// Proposes that a live article absorb another cluster's sources and phrasings (its title among
+/// them). Nothing is proposed when the article already has them all.
+async fn propose_lists(store: &Store, kb_dir: &Path, article: &Article, cluster: &str, candidate: &Article, config: &DraftConfig) -> anyhow::Result<bool> {
+    let mut front = article.front.clone();
+    let new_sources: Vec<&String> = candidate.front.sources.iter().filter(|s| !front.sources.contains(s)).collect();
+    let mut changed = !new_sources.is_empty();
+    front.tickets = Some(front.tickets.unwrap_or(0) + new_sources.len() as u64);
+    front.sources.extend(new_sources.into_iter().cloned());
+    front.sources.sort();
+    let norm = |q: &str| normalize_question(q);
+    for q in std::iter::once(&candidate.front.title).chain(&candidate.front.also_asked) {
+        let known = norm(&front.title) == norm(q) || front.also_asked.iter().any(|a| norm(a) == norm(q));
+        if !known && front.also_asked.len() < config.max_also_asked * 2 {
+            front.also_asked.push(q.clone());
+            changed = true;
+        }
+    }
+    if !changed {
+        return Ok(false);
+    }
+    let path = kb_dir.join(&article.path);
+    let current = std::fs::read_to_string(&path)?;
+    let proposed = review::replace_front_lists(&current, &front).ok_or_else(|| anyhow::anyhow!("`{}`: no front matter", path.display()))?;
+    Ok(review::revisions::propose(store, &article.front.id, cluster, review::revisions::DUPLICATE, &proposed, &current).await?)
+}
+
 /// Records which cluster an article belongs to, where it lives and the hash kbforge last wrote.
-async fn link(store: &Store, article: &str, cluster: &str, path: &Path, generated_hash: &str) -> anyhow::Result<()> {
+async fn link(store: &Store, article: &str, cluster: &str, path: &Path, generated_hash: &str, body_hash: &str) -> anyhow::Result<()> {
     sqlx::query(
-        "INSERT INTO drafts (article_id, cluster_id, path, generated_hash, updated_at) VALUES ($1, $2, $3, $4, $5)
+        "INSERT INTO drafts (article_id, cluster_id, path, generated_hash, updated_at, body_hash) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (article_id) DO UPDATE SET cluster_id = excluded.cluster_id, path = excluded.path,
-           generated_hash = excluded.generated_hash, updated_at = excluded.updated_at",
+           generated_hash = excluded.generated_hash, updated_at = excluded.updated_at, body_hash = excluded.body_hash",
     )
     .bind(article)
     .bind(cluster)
     .bind(path.to_string_lossy().as_ref())
     .bind(generated_hash)
     .bind(now())
+    .bind(body_hash)
     .execute(store.pool())
     .await?;
     Ok(())

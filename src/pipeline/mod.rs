@@ -126,7 +126,12 @@ impl Context {
             Stage::PublishSite => {
                 let (articles, errors) = kb::load_all(&kb_dir);
                 warn_kb_errors(&errors);
-                crate::publish::site::publish(&articles, &cfg.site, &root, &kb_dir)?
+                let report = crate::publish::site::publish(&articles, &cfg.site, &root, &kb_dir)?;
+                // Approved articles the site now shows are published: the history says when.
+                for a in articles.iter().filter(|a| a.is_public_live() && a.front.status == Status::Approved) {
+                    crate::review::record(store, &a.front.id, "status", Status::Approved, Status::Published, "kbforge publish", "").await?;
+                }
+                report
             }
             Stage::PublishIndex => {
                 let (articles, errors) = kb::load_all(&kb_dir);
@@ -145,11 +150,11 @@ pub fn warn_kb_errors(errors: &[kb::KbError]) {
 }
 
 /// Approves every draft in the knowledge base; returns how many.
-pub fn auto_approve(kb_dir: &std::path::Path) -> anyhow::Result<usize> {
+pub async fn auto_approve(store: &Store, kb_dir: &std::path::Path) -> anyhow::Result<usize> {
     let (articles, _) = kb::load_all(kb_dir);
     let mut n = 0;
     for a in articles.iter().filter(|a| a.front.status == Status::Draft) {
-        crate::review::set_status(kb_dir, &a.front.id, Status::Approved, "kbforge --auto-approve", None)?;
+        crate::review::transition(store, kb_dir, &a.front.id, Status::Approved, "kbforge --auto-approve", None).await?;
         n += 1;
     }
     Ok(n)
@@ -166,7 +171,7 @@ pub async fn run(
     for &stage in &pipeline.stages {
         if options.auto_approve && stage == Stage::PublishSite {
             let started = Instant::now();
-            let n = auto_approve(&ctx.ws.kb_dir())?;
+            let n = auto_approve(&ctx.store, &ctx.ws.kb_dir()).await?;
             let mut report = StageReport::new("auto-approve", started);
             report.written = n;
             report.summary = format!("{n} drafts approved (demo only: real articles need an editor)");

@@ -1,12 +1,20 @@
 //! Review: editors move articles through their states. The state lives in the article's front
 //! matter, so the knowledge base folder stays the single source of truth (and can live in git).
 //!
-//! Entry points: [`list`], [`set_status`]. Only the `status`, `reviewed_by`, `reviewed_at` (and for a
-//! rejection `review_note`) lines change; everything else in the file stays as the editor wrote it.
+//! Entry points: [`list`], [`transition`] (a state change, recorded in the store's history),
+//! [`save_edit`], [`merge`]; proposed revisions are in [`revisions`], what an editor sees beside a
+//! draft in [`context`], editors' accounts in [`users`]. A state change edits only the `status`,
+//! `<state>_by`, `<state>_at` (and for a rejection `review_note`) lines; everything else in the file
+//! stays as the editor wrote it.
+
+pub mod context;
+pub mod revisions;
+pub mod users;
 
 use std::path::Path;
 
 use crate::kb::{self, Article, KbError, Status};
+use crate::store::Store;
 
 /// Articles, optionally only those in one state, sorted by state then id.
 pub fn list(kb_dir: &Path, status: Option<Status>) -> (Vec<Article>, Vec<KbError>) {
@@ -22,6 +30,10 @@ pub enum ReviewError {
     Kb(#[from] KbError),
     #[error("article `{id}` is {from}; it cannot become {to}")]
     Transition { id: String, from: &'static str, to: &'static str },
+    #[error("cannot merge `{0}` into itself")]
+    MergeSelf(String),
+    #[error(transparent)]
+    Store(#[from] sqlx::Error),
 }
 
 /// Whether an editor may move an article from one state to another.
@@ -41,12 +53,176 @@ pub fn set_status(kb_dir: &Path, id: &str, status: Status, by: &str, note: Optio
         return Err(ReviewError::Transition { id: id.to_string(), from: article.front.status.as_str(), to: status.as_str() });
     }
     let at = crate::store::now();
-    let mut fields = vec![("status", status.as_str()), ("reviewed_by", by), ("reviewed_at", at.as_str())];
+    // Who approved or rejected is `reviewed_*`; publishing and archiving keep their own record.
+    let (by_key, at_key) = match status {
+        Status::Published => ("published_by", "published_at"),
+        Status::Archived => ("archived_by", "archived_at"),
+        _ => ("reviewed_by", "reviewed_at"),
+    };
+    let mut fields = vec![("status", status.as_str()), (by_key, by), (at_key, at.as_str())];
     if let Some(note) = note {
         fields.push(("review_note", note));
     }
     kb::set_front_matter_fields(&kb_dir.join(&article.path), &fields)?;
     Ok(kb::find(kb_dir, id)?)
+}
+
+/// One entry of an article's history.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct Event {
+    pub article_id: String,
+    pub action: String,
+    pub from_status: String,
+    pub to_status: String,
+    pub by_user: String,
+    pub at: String,
+    pub note: String,
+}
+
+/// Records one entry of an article's history.
+pub async fn record(store: &Store, article: &str, action: &str, from: Status, to: Status, by: &str, note: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO article_events (article_id, action, from_status, to_status, by_user, at, note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(article)
+    .bind(action)
+    .bind(from.as_str())
+    .bind(to.as_str())
+    .bind(by)
+    .bind(crate::store::now())
+    .bind(note)
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
+/// An article's history, oldest first.
+pub async fn history(store: &Store, article: &str) -> Result<Vec<Event>, sqlx::Error> {
+    sqlx::query_as("SELECT article_id, action, from_status, to_status, by_user, at, note FROM article_events WHERE article_id = $1 ORDER BY id")
+        .bind(article)
+        .fetch_all(store.pool())
+        .await
+}
+
+/// Moves the article `id` to `status` ([`set_status`]) and records who and when in its history.
+pub async fn transition(store: &Store, kb_dir: &Path, id: &str, status: Status, by: &str, note: Option<&str>) -> Result<Article, ReviewError> {
+    let from = kb::find(kb_dir, id)?.front.status;
+    let article = set_status(kb_dir, id, status, by, note)?;
+    if from != status {
+        record(store, id, "status", from, status, by, note.unwrap_or_default()).await?;
+    }
+    Ok(article)
+}
+
+/// Saves an editor's new title and body. The front matter stays as it was, but for the title line;
+/// an article that was live goes back to `draft`, so a changed text is approved again.
+pub async fn save_edit(store: &Store, kb_dir: &Path, id: &str, title: &str, body: &str, by: &str) -> Result<Article, ReviewError> {
+    let article = kb::find(kb_dir, id)?;
+    let path = kb_dir.join(&article.path);
+    let text = std::fs::read_to_string(&path).map_err(|source| KbError::Read { path: path.clone(), source })?;
+    let (front, _) = kb::split_front_matter(&text);
+    let front = front.ok_or_else(|| KbError::NoFrontMatter { path: path.clone() })?;
+    let body = body.replace("\r\n", "\n");
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut fields = vec![("title", title.as_str())];
+    let from = article.front.status;
+    let to = if from.is_live() { Status::Draft } else { from };
+    let at = crate::store::now();
+    if to != from {
+        fields.extend([("status", to.as_str()), ("reviewed_by", by), ("reviewed_at", at.as_str())]);
+    }
+    let updated = kb::set_fields_in_text(&format!("---\n{front}---\n\n{}\n", body.trim_end()), &fields)
+        .ok_or_else(|| KbError::NoFrontMatter { path: path.clone() })?;
+    // Reject what would not parse back, before it reaches the file.
+    Article::parse(&article.path, &updated)?;
+    if updated != text {
+        kb::write_atomic(&path, &updated)?;
+        record(store, id, "edit", from, to, by, "").await?;
+    }
+    Ok(kb::find(kb_dir, id)?)
+}
+
+/// Merges the article `from` into `into`: its sources, ticket count and phrasings (its title among
+/// them) join `into`, and `from` is rejected with `merged_into`, so the pipeline never drafts it again.
+pub async fn merge(store: &Store, kb_dir: &Path, into: &str, from: &str, by: &str) -> Result<Article, ReviewError> {
+    if into == from {
+        return Err(ReviewError::MergeSelf(into.to_string()));
+    }
+    let target = kb::find(kb_dir, into)?;
+    let source = kb::find(kb_dir, from)?;
+    if !allowed(source.front.status, Status::Rejected) {
+        return Err(ReviewError::Transition { id: from.to_string(), from: source.front.status.as_str(), to: "merged" });
+    }
+    let mut merged = target.clone();
+    let f = &mut merged.front;
+    for s in &source.front.sources {
+        if !f.sources.contains(s) {
+            f.sources.push(s.clone());
+        }
+    }
+    f.sources.sort();
+    f.tickets = Some(f.tickets.unwrap_or(0) + source.front.tickets.unwrap_or(0));
+    let known = |f: &kb::FrontMatter, q: &str| f.title.eq_ignore_ascii_case(q) || f.also_asked.iter().any(|a| a.eq_ignore_ascii_case(q));
+    for q in std::iter::once(&source.front.title).chain(&source.front.also_asked) {
+        if !known(f, q) {
+            f.also_asked.push(q.clone());
+        }
+    }
+    let path = kb_dir.join(&target.path);
+    let text = std::fs::read_to_string(&path).map_err(|source| KbError::Read { path: path.clone(), source })?;
+    let updated = replace_front_lists(&text, &merged.front).ok_or_else(|| KbError::NoFrontMatter { path: path.clone() })?;
+    kb::write_atomic(&path, &updated)?;
+    let note = format!("merged into {into}");
+    set_status(kb_dir, from, Status::Rejected, by, Some(&note))?;
+    kb::set_front_matter_fields(&kb_dir.join(&source.path), &[("merged_into", into)])?;
+    record(store, from, "merge", source.front.status, Status::Rejected, by, &note).await?;
+    record(store, into, "merge", target.front.status, target.front.status, by, &format!("merged {from} in")).await?;
+    // `from` keeps its link to its cluster; the draft stage follows `merged_into` and proposes that
+    // cluster's changes to `into`.
+    Ok(kb::find(kb_dir, into)?)
+}
+
+/// Replaces the `sources`, `tickets` and `also_asked` keys of a file's front matter with those of
+/// `front`, keeping every other line as it is.
+pub fn replace_front_lists(text: &str, front: &kb::FrontMatter) -> Option<String> {
+    let (yaml, body) = kb::split_front_matter(text);
+    let yaml = yaml?;
+    let managed = ["sources", "tickets", "also_asked"];
+    let mut kept: Vec<&str> = Vec::new();
+    // The new lists go where the first of them was, so a diff shows only what changed.
+    let mut at: Option<usize> = None;
+    let mut skipping = false;
+    for line in yaml.lines() {
+        let top_key = !line.starts_with([' ', '-', '\t', '#']) && line.contains(':');
+        if top_key {
+            skipping = managed.iter().any(|k| line.starts_with(&format!("{k}:")));
+            if skipping && at.is_none() {
+                at = Some(kept.len());
+            }
+        }
+        if !skipping {
+            kept.push(line);
+        }
+    }
+    #[derive(serde::Serialize)]
+    struct Lists<'a> {
+        #[serde(skip_serializing_if = "is_empty")]
+        sources: &'a [String],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        tickets: Option<u64>,
+        #[serde(skip_serializing_if = "is_empty")]
+        also_asked: &'a [String],
+    }
+    fn is_empty(s: &&[String]) -> bool {
+        s.is_empty()
+    }
+    let lists = serde_yaml::to_string(&Lists { sources: &front.sources, tickets: front.tickets, also_asked: &front.also_asked }).ok()?;
+    let lists = if lists.trim() == "{}" { String::new() } else { lists };
+    let at = at.unwrap_or(kept.len());
+    let mut lines: Vec<&str> = kept[..at].to_vec();
+    lines.extend(lists.lines());
+    lines.extend(&kept[at..]);
+    Some(format!("---\n{}\n---\n{}", lines.join("\n"), body))
 }
 
 /// Who is reviewing: `KBFORGE_EDITOR`, else the login name.
@@ -59,6 +235,16 @@ pub fn current_editor() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_are_replaced_in_place() {
+        let text = "---\nid: a\ntitle: A\nsources:\n- t:1\ntickets: 1\nalso_asked:\n- old\nreviewed_by: maria # kept\n---\n\nBody\n";
+        let mut front = crate::kb::Article::parse(Path::new("a.md"), text).unwrap().front;
+        front.sources.push("t:2".into());
+        front.tickets = Some(2);
+        let out = replace_front_lists(text, &front).unwrap();
+        assert_eq!(out, "---\nid: a\ntitle: A\nsources:\n- t:1\n- t:2\ntickets: 2\nalso_asked:\n- old\nreviewed_by: maria # kept\n---\n\nBody\n");
+    }
 
     #[test]
     fn approve_and_reject() {

@@ -66,6 +66,7 @@ pub struct Config {
     pub draft: DraftConfig,
     pub site: SiteConfig,
     pub index: IndexConfig,
+    pub serve: crate::serve::ServeConfig,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -122,6 +122,26 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # Needs-action clusters become scenario candidates (scenarios.jsonl, scenarios.yaml) and empty
 # requests a clarifying question (clarifying.yaml), in this folder.
 # exports-dir = "exports"
+# A new cluster this similar (cosine of centred centroids) to an approved article's cluster proposes
+# an update to that article (its phrasings and sources) instead of a duplicate draft.
+# update-threshold = 0.55
+
+# Optional: draft article bodies through an OpenAI-compatible endpoint. Off by default; when on, the
+# model sees only redacted text. The key is read from the environment variable below.
+[draft.llm]
+# enabled = false
+# url = "https://api.openai.com/v1"
+# model = "gpt-4o-mini"
+# api-key-env = "KBFORGE_LLM_API_KEY"
+# timeout-secs = 60
+# max-answers = 5
+# temperature = 0.2
+
+[serve]
+# The review app and the retrieval API: `kbforge serve`.
+# listen = "127.0.0.1:8080"
+# Mark session cookies `Secure` (behind HTTPS).
+# secure-cookies = false
 
 [site]
 # out-dir = "site"

@@ -220,7 +220,7 @@ pub fn publish(articles: &[Article], config: &SiteConfig, root: &Path, kb_dir: &
     let counts = write_site(&out_dir, &pages)?;
     let now = crate::store::now();
     for a in articles.iter().filter(|a| a.is_public_live() && a.front.status == crate::kb::Status::Approved) {
-        crate::kb::set_front_matter_fields(&kb_dir.join(&a.path), &[("status", "published"), ("published_at", &now)])?;
+        crate::kb::set_front_matter_fields(&kb_dir.join(&a.path), &[("status", "published"), ("published_by", "kbforge publish"), ("published_at", &now)])?;
     }
     let live = articles.iter().filter(|a| a.is_public_live()).count();
     let mut report = StageReport::new("publish site", started);

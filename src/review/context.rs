@@ -1,0 +1,162 @@
+//! What an editor sees beside a draft: the source tickets (cleaned and redacted), the most relevant
+//! excerpts of the internal regulations, and existing articles that ask something similar.
+//!
+//! All of it is for the editor only. It is computed when asked (`kbforge review show`, the review
+//! app) and never written into the article, so it can never reach the help center or the public
+//! index. Relevance is TF-IDF over Snowball stems (`cluster::lexical`), so "сертификата" matches
+//! "сертификат" and no model has to be loaded.
+
+use serde::Serialize;
+
+use crate::cluster::lexical;
+use crate::kb::Article;
+use crate::store::Store;
+
+/// A paragraph of a regulation.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Excerpt {
+    pub regulation: String,
+    pub title: String,
+    pub text: String,
+    pub score: f32,
+}
+
+/// One source ticket as the pipeline saw it: redacted question and answer.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct SourceTicket {
+    pub ticket_id: String,
+    pub question: String,
+    pub answer: String,
+    pub kind: String,
+    pub rating: String,
+}
+
+/// Another article and how alike the two are.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Similar {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+    pub score: f32,
+}
+
+/// What an article is about, for matching: title, phrasings and the start of the body.
+pub fn query_text(a: &Article) -> String {
+    let body: String = a.body.chars().take(600).collect();
+    format!("{} {} {} {}", a.front.title, a.front.title, a.front.also_asked.join(" "), body)
+}
+
+/// Splits a regulation into paragraphs (blank lines), each with the heading above it, long
+/// paragraphs cut at 700 characters.
+fn paragraphs(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut heading = String::new();
+    for block in body.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+        if block.starts_with('#') && !block.contains('\n') {
+            heading = block.trim_start_matches('#').trim().to_string();
+            continue;
+        }
+        let text: String = block.chars().take(700).collect();
+        out.push(if heading.is_empty() { text } else { format!("{heading}: {text}") });
+    }
+    out
+}
+
+/// The `n` regulation paragraphs most relevant to `query`, best first (score > 0.08 only).
+pub async fn regulation_excerpts(store: &Store, query: &str, n: usize) -> Result<Vec<Excerpt>, sqlx::Error> {
+    let regulations: Vec<(String, String, String)> = sqlx::query_as("SELECT id, title, body FROM regulations ORDER BY id").fetch_all(store.pool()).await?;
+    let mut owners = Vec::new();
+    let mut texts = vec![query.to_string()];
+    for (i, (_, _, body)) in regulations.iter().enumerate() {
+        for p in paragraphs(body) {
+            owners.push(i);
+            texts.push(p);
+        }
+    }
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let vectors = lexical::tfidf(&refs);
+    let mut scored: Vec<Excerpt> = vectors[1..]
+        .iter()
+        .zip(&owners)
+        .zip(&texts[1..])
+        .map(|((v, &i), text)| Excerpt {
+            regulation: regulations[i].0.clone(),
+            title: regulations[i].1.clone(),
+            text: text.clone(),
+            score: lexical::dot(&vectors[0], v),
+        })
+        .filter(|e| e.score > 0.08)
+        .collect();
+    scored.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.regulation.cmp(&b.regulation)));
+    scored.truncate(n);
+    Ok(scored)
+}
+
+/// The source tickets of an article, as stored after cleaning and redaction (at most `limit`).
+pub async fn source_tickets(store: &Store, article: &Article, limit: usize) -> Result<Vec<SourceTicket>, sqlx::Error> {
+    let ids: Vec<&String> = article.front.sources.iter().take(limit).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT ticket_id, question, answer, kind, rating FROM qa_pairs WHERE ticket_id IN ({}) ORDER BY ticket_id",
+        crate::store::placeholders(1, ids.len())
+    );
+    let mut q = sqlx::query_as(&sql);
+    for id in ids {
+        q = q.bind(id);
+    }
+    q.fetch_all(store.pool()).await
+}
+
+/// Other articles most like `article` (score ≥ `min`), best first.
+pub fn similar_articles(article: &Article, all: &[Article], n: usize, min: f32) -> Vec<Similar> {
+    let others: Vec<&Article> = all.iter().filter(|a| a.front.id != article.front.id).collect();
+    let texts: Vec<String> = std::iter::once(article).chain(others.iter().copied()).map(query_text).collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let vectors = lexical::tfidf(&refs);
+    let mut scored: Vec<Similar> = others
+        .iter()
+        .zip(&vectors[1..])
+        .map(|(a, v)| Similar {
+            id: a.front.id.clone(),
+            title: a.front.title.clone(),
+            status: a.front.status.as_str().to_string(),
+            score: lexical::dot(&vectors[0], v),
+        })
+        .filter(|s| s.score >= min)
+        .collect();
+    scored.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    scored.truncate(n);
+    scored
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn article(id: &str, title: &str, body: &str) -> Article {
+        Article::parse(Path::new("x.md"), &format!("---\nid: {id}\ntitle: \"{title}\"\n---\n{body}\n")).unwrap()
+    }
+
+    #[test]
+    fn similar_articles_match_inflected_words() {
+        let a = article("a", "Как продлить срок действия сертификата?", "Срок продлевается один раз.");
+        let all = vec![
+            a.clone(),
+            article("b", "Можно ли продлить сертификат?", "Да, срок действия сертификатов продлевается."),
+            article("c", "Как оплатить заказ картой?", "Оплата картой МИР."),
+        ];
+        let similar = similar_articles(&a, &all, 5, 0.1);
+        assert_eq!(similar.first().map(|s| s.id.as_str()), Some("b"));
+        assert!(!similar.iter().any(|s| s.id == "a"));
+        assert!(!similar.iter().any(|s| s.id == "c"), "{similar:?}");
+    }
+
+    #[test]
+    fn paragraphs_carry_their_heading() {
+        let p = paragraphs("# Возвраты\n\nВозврат оформляется в CRM.\n\nСрок — 10 дней.");
+        assert_eq!(p, vec!["Возвраты: Возврат оформляется в CRM.", "Возвраты: Срок — 10 дней."]);
+    }
+}

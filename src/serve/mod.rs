@@ -1,0 +1,94 @@
+//! `kbforge serve`: the review app for content editors, and the health endpoint.
+//!
+//! axum serves pages rendered with minijinja (templates in `templates/`, Russian and English strings
+//! in [`i18n`]). Every page but the login page needs a session ([`auth`]): argon2-hashed passwords,
+//! an `HttpOnly`, `SameSite=Strict` session cookie, a CSRF token in every form and fetch, and two
+//! roles (editors review; admins also manage users and archive). The knowledge base folder stays
+//! the one source of truth: every action goes through [`crate::review`], the same code as the
+//! `kbforge review` commands, and is recorded in the article's history.
+
+pub mod auth;
+pub mod i18n;
+mod pages;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::routing::{get, post};
+use axum::Router;
+use minijinja::Environment;
+use serde::Deserialize;
+
+use crate::store::Store;
+use crate::workspace::Workspace;
+
+/// `[serve]`
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ServeConfig {
+    /// Address to listen on. Default: `127.0.0.1:8080`.
+    pub listen: String,
+    /// Mark session cookies `Secure` (when served behind HTTPS). Default: false.
+    pub secure_cookies: bool,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        ServeConfig { listen: "127.0.0.1:8080".into(), secure_cookies: false }
+    }
+}
+
+/// What every request handler shares.
+pub struct App {
+    pub store: Store,
+    pub kb_dir: PathBuf,
+    pub ws: Workspace,
+    pub templates: Environment<'static>,
+}
+
+impl App {
+    pub fn new(ws: Workspace, store: Store) -> Arc<App> {
+        Arc::new(App { store, kb_dir: ws.kb_dir(), templates: pages::environment(), ws })
+    }
+
+    /// The default UI language: `[site] language`.
+    pub fn default_lang(&self) -> &str {
+        &self.ws.config.site.language
+    }
+}
+
+/// Every route of the app.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/static/app.css", get(pages::css))
+        .route("/static/app.js", get(pages::js))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/lang/{code}", get(auth::set_lang))
+        .route("/", get(pages::home))
+        .route("/articles", get(pages::list))
+        .route("/articles/{id}", get(pages::article))
+        .route("/articles/{id}/edit", get(pages::edit_page).post(pages::save))
+        .route("/articles/{id}/status", post(pages::set_status))
+        .route("/articles/{id}/merge", post(pages::merge))
+        .route("/revisions/{rev}/{decision}", post(pages::decide))
+        .route("/preview", post(pages::preview))
+        .route("/report", get(pages::report))
+        .route("/users", get(pages::users).post(pages::add_user))
+        .route("/users/{name}/remove", post(pages::remove_user))
+        .with_state(app)
+}
+
+/// Listens on `addr` until the process is stopped.
+pub async fn serve(app: Arc<App>, addr: SocketAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+    let local = listener.local_addr()?;
+    eprintln!("kbforge review app on http://{local}/ (Ctrl-C stops it)");
+    axum::serve(listener, router(app)).with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}

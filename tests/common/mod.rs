@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: the real model, the real databases, the real binary.
 #![allow(dead_code)]
 
+pub mod webdriver;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 

@@ -149,6 +149,7 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # description = ""
 # language = "ru"          # "ru" or "en": the help center's UI strings
 # contact-url = ""         # the "didn't help? contact support" link
+# show-also-asked = false  # show "also asked" phrasings on article pages (search and the bot use them anyway)
 
 [index]
 # dir = ".kbforge/index"

@@ -31,6 +31,9 @@ pub struct SiteConfig {
     pub language: String,
     /// Where "didn't help? contact support" points. Default: empty (no link).
     pub contact_url: String,
+    /// Show an article's "also asked" phrasings on its page. They come from customers' own words
+    /// (redacted), so by default they feed only search and the bot. Default: false.
+    pub show_also_asked: bool,
 }
 
 impl Default for SiteConfig {
@@ -41,6 +44,7 @@ impl Default for SiteConfig {
             description: String::new(),
             language: "ru".into(),
             contact_url: String::new(),
+            show_also_asked: false,
         }
     }
 }
@@ -66,6 +70,7 @@ struct Strings {
     not_found: &'static str,
     generated: &'static str,
     other: &'static str,
+    also_asked: &'static str,
 }
 
 fn strings(language: &str) -> Strings {
@@ -82,6 +87,7 @@ fn strings(language: &str) -> Strings {
             not_found: "Page not found",
             generated: "Built with kbforge",
             other: "Other questions",
+            also_asked: "Also asked as",
         },
         _ => Strings {
             skip: "Перейти к содержимому",
@@ -95,6 +101,7 @@ fn strings(language: &str) -> Strings {
             not_found: "Страница не найдена",
             generated: "Собрано kbforge",
             other: "Другие вопросы",
+            also_asked: "Также спрашивают",
         },
     }
 }
@@ -155,7 +162,8 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
         let related: Vec<&Link> = categories[&cat].iter().filter(|l| l.id != a.front.id).take(5).collect();
         let html = render_markdown(&a.body);
         let summary: String = a.body.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(160).collect();
-        let article = context! { title => &a.front.title, html => html, category => cat, summary => summary };
+        let also_asked: &[String] = if config.show_also_asked { &a.front.also_asked } else { &[] };
+        let article = context! { title => &a.front.title, html => html, category => cat, summary => summary, also_asked => also_asked };
         pages.push(Page {
             path: PathBuf::from("articles").join(format!("{}.html", a.front.id)),
             content: env.get_template("article.html")?.render(context! { site => &site, t => &t, root => "../", article => article, related => to_value(&related) })?,
@@ -247,6 +255,17 @@ mod tests {
     fn article(id: &str, status: &str, audience: &str, body: &str) -> Article {
         let text = format!("---\nid: {id}\ntitle: Вопрос {id}\nstatus: {status}\naudience: {audience}\ntopic: баланс\nalso_asked: [\"секретная формулировка\"]\n---\n{body}\n");
         Article::parse(Path::new("x.md"), &text).unwrap()
+    }
+
+    #[test]
+    fn also_asked_is_shown_only_when_configured() {
+        let articles = [article("a", "approved", "public", "Текст")];
+        let page = |show: bool| {
+            let config = SiteConfig { show_also_asked: show, ..SiteConfig::default() };
+            build_pages(&articles, &config).unwrap().into_iter().find(|p| p.path.ends_with("a.html")).unwrap().content
+        };
+        assert!(!page(false).contains("секретная формулировка"));
+        assert!(page(true).contains("<li>секретная формулировка</li>"));
     }
 
     #[test]

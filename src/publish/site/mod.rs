@@ -163,7 +163,7 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
         let html = render_markdown(&a.body);
         let summary: String = a.body.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(160).collect();
         let also_asked: &[String] = if config.show_also_asked { &a.front.also_asked } else { &[] };
-        let article = context! { title => &a.front.title, html => html, category => cat, summary => summary, also_asked => also_asked };
+        let article = context! { title => &a.front.title, html => html, category => cat, summary => summary, also_asked => Serde(also_asked) };
         pages.push(Page {
             path: PathBuf::from("articles").join(format!("{}.html", a.front.id)),
             content: env.get_template("article.html")?.render(context! { site => &site, t => &t, root => "../", article => article, related => to_value(&related) })?,

@@ -126,7 +126,7 @@ impl Context {
             Stage::PublishSite => {
                 let (articles, errors) = kb::load_all(&kb_dir);
                 warn_kb_errors(&errors);
-                let report = crate::publish::site::publish(&articles, &cfg.site, &root, &kb_dir)?;
+                let report = crate::publish::site::publish(&articles, &cfg.site, &root, &kb_dir).await?;
                 // Approved articles the site now shows are published: the history says when.
                 for a in articles.iter().filter(|a| a.is_public_live() && a.front.status == Status::Approved) {
                     crate::review::record(store, &a.front.id, "status", Status::Approved, Status::Published, "kbforge publish", "").await?;

@@ -73,3 +73,46 @@ pub fn ok(out: Output) -> String {
     );
     stdout(&out)
 }
+
+/// The XSS payloads of `tests/fixtures/xss/payloads.txt`, one per line.
+pub fn xss_payloads() -> Vec<String> {
+    std::fs::read_to_string(fixture("xss/payloads.txt")).unwrap().lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect()
+}
+
+/// Panics if `html` could run script that is not one of `allowed_scripts` (exact opening tags):
+/// a `<script>` element, an `on…=` handler attribute, or a `javascript:`/`data:` URL in an attribute.
+pub fn assert_no_executable_script(html: &str, allowed_scripts: &[&str], what: &str) {
+    let tag = regex::Regex::new(r"(?is)<[a-z][^>]*>").unwrap();
+    let attribute = regex::Regex::new(r#"(?s)([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*("([^"]*)"|'([^']*)'|([^\s>"']+))"#).unwrap();
+    for m in tag.find_iter(html) {
+        let t = m.as_str();
+        let lower = t.to_lowercase();
+        if lower.starts_with("<script") {
+            assert!(allowed_scripts.contains(&t), "{what}: a script element got through: {t}");
+        }
+        // Attribute by attribute: text inside a quoted value is only text.
+        for a in attribute.captures_iter(t) {
+            let name = a[1].to_lowercase();
+            let value = a.get(3).or(a.get(4)).or(a.get(5)).map_or("", |v| v.as_str()).trim().to_lowercase().replace("&#x3a;", ":").replace("&#58;", ":");
+            assert!(!name.starts_with("on"), "{what}: an event handler got through: {t}");
+            if ["href", "src", "action", "data", "formaction", "xlink:href"].contains(&name.as_str()) {
+                for scheme in ["javascript:", "data:", "vbscript:"] {
+                    assert!(!value.starts_with(scheme), "{what}: a script URL got through: {t}");
+                }
+            }
+        }
+        if lower.starts_with("<link") {
+            assert!(lower.starts_with("<link rel=\"stylesheet\"") || lower.starts_with("<link rel=\"canonical\""), "{what}: a foreign link: {t}");
+        }
+        for bad in ["<iframe", "<object", "<embed", "<base", "<meta http-equiv", "<form", "<style", "<svg", "<math"] {
+            assert!(!lower.starts_with(bad), "{what}: `{bad}` got through: {t}");
+        }
+    }
+    // JSON-LD can never be closed early.
+    let lower = html.to_lowercase();
+    for (i, _) in lower.match_indices("<script type=\"application/ld+json\">") {
+        let rest = &lower[i + 35..];
+        let end = rest.find("</script>").expect("closed JSON-LD");
+        assert!(!rest[..end].contains('<'), "{what}: `<` inside JSON-LD");
+    }
+}

@@ -31,6 +31,9 @@ pub struct SiteConfig {
     pub language: String,
     /// Where "didn't help? contact support" points. Default: empty (no link).
     pub contact_url: String,
+    /// The site's public address, e.g. `https://help.example.com/`: canonical URLs, OpenGraph,
+    /// `sitemap.xml`. Default: empty (root-relative URLs).
+    pub base_url: String,
     /// Show an article's "also asked" phrasings on its page. They come from customers' own words
     /// (redacted), so by default they feed only search and the bot. Default: false.
     pub show_also_asked: bool,
@@ -45,6 +48,7 @@ impl Default for SiteConfig {
             language: "ru".into(),
             contact_url: String::new(),
             show_also_asked: false,
+            base_url: String::new(),
         }
     }
 }
@@ -54,7 +58,18 @@ impl Default for SiteConfig {
 pub struct Page {
     /// Path relative to the output folder.
     pub path: PathBuf,
-    pub content: String,
+    pub content: Vec<u8>,
+}
+
+impl Page {
+    pub fn new(path: impl Into<PathBuf>, content: impl Into<Vec<u8>>) -> Page {
+        Page { path: path.into(), content: content.into() }
+    }
+
+    /// The content as text (empty for binary search files).
+    pub fn text(&self) -> &str {
+        std::str::from_utf8(&self.content).unwrap_or_default()
+    }
 }
 
 #[derive(Serialize)]
@@ -71,6 +86,9 @@ struct Strings {
     generated: &'static str,
     other: &'static str,
     also_asked: &'static str,
+    popular: &'static str,
+    search: &'static str,
+    all_in_category: &'static str,
 }
 
 fn strings(language: &str) -> Strings {
@@ -88,6 +106,9 @@ fn strings(language: &str) -> Strings {
             generated: "Built with kbforge",
             other: "Other questions",
             also_asked: "Also asked as",
+            popular: "Popular questions",
+            search: "Search the help center",
+            all_in_category: "All articles",
         },
         _ => Strings {
             skip: "Перейти к содержимому",
@@ -102,6 +123,9 @@ fn strings(language: &str) -> Strings {
             generated: "Собрано kbforge",
             other: "Другие вопросы",
             also_asked: "Также спрашивают",
+            popular: "Популярные вопросы",
+            search: "Поиск по центру помощи",
+            all_in_category: "Все статьи раздела",
         },
     }
 }
@@ -123,6 +147,7 @@ fn environment() -> Environment<'static> {
     env.add_template("index.html", include_str!("templates/index.html")).expect("index template");
     env.add_template("article.html", include_str!("templates/article.html")).expect("article template");
     env.add_template("404.html", include_str!("templates/404.html")).expect("404 template");
+    env.add_template("category.html", include_str!("templates/category.html")).expect("category template");
     env
 }
 
@@ -132,49 +157,126 @@ struct Link {
     title: String,
 }
 
-/// Renders every page of the site (pure).
+/// The public address of a page: `[site] base-url` + its path (root-relative without a base URL).
+fn absolute(config: &SiteConfig, rel: &str) -> String {
+    format!("{}/{}", config.base_url.trim_end_matches('/'), rel)
+}
+
+/// JSON for a `<script type="application/ld+json">`: `<` is escaped, so no text can close the tag.
+fn json_ld(value: &serde_json::Value) -> String {
+    value.to_string().replace('<', "\\u003c")
+}
+
+/// Plain text of rendered HTML, for descriptions and structured data.
+fn plain(html: &str) -> String {
+    let text = ammonia::Builder::empty().clean(html).to_string();
+    let text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Renders every page of the site (pure): home, categories, articles, 404, stylesheet, sitemap and
+/// robots.txt. The search files come from [`search_index`].
 pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page>, minijinja::Error> {
     let env = environment();
-    let t = to_value(strings(&config.language));
-    let other = strings(&config.language).other;
+    let strings = strings(&config.language);
+    let t = to_value(&strings);
     let site = context! {
         title => &config.title,
         description => &config.description,
         language => &config.language,
         contact_url => &config.contact_url,
+        locale => if config.language == "en" { "en_US" } else { "ru_RU" },
     };
     let mut live: Vec<&Article> = articles.iter().filter(|a| a.is_public_live()).collect();
     live.sort_by(|a, b| b.front.tickets.unwrap_or(0).cmp(&a.front.tickets.unwrap_or(0)).then(a.front.id.cmp(&b.front.id)));
-    let category = |a: &Article| if a.front.topic.is_empty() { other.to_string() } else { capitalize(&a.front.topic) };
+    let category = |a: &Article| if a.front.topic.is_empty() { strings.other.to_string() } else { capitalize(&a.front.topic) };
     let mut categories: BTreeMap<String, Vec<Link>> = BTreeMap::new();
     for a in &live {
         categories.entry(category(a)).or_default().push(Link { id: a.front.id.clone(), title: a.front.title.clone() });
     }
-    let category_list: Vec<_> =
-        categories.iter().map(|(title, articles)| context! { title => title, articles => to_value(articles) }).collect();
+    let slugs: BTreeMap<&String, String> = categories.keys().map(|c| (c, crate::draft::slugify(c))).collect();
+    let category_list: Vec<_> = categories
+        .iter()
+        .map(|(title, articles)| context! { title => title, slug => &slugs[title], articles => to_value(&articles[..articles.len().min(5)]), more => articles.len() > 5 })
+        .collect();
+    let popular: Vec<Link> = live.iter().take(6).map(|a| Link { id: a.front.id.clone(), title: a.front.title.clone() }).collect();
     let mut pages = Vec::new();
-    pages.push(Page {
-        path: PathBuf::from("index.html"),
-        content: env.get_template("index.html")?.render(context! { site => &site, t => &t, root => "", categories => category_list })?,
+    let mut sitemap = vec![absolute(config, "index.html")];
+    let home_ld = serde_json::json!({
+        "@context": "https://schema.org", "@type": "WebSite", "name": config.title, "url": absolute(config, "index.html"), "inLanguage": config.language,
     });
+    let meta = context! { title => &config.title, description => &config.description, canonical => absolute(config, "index.html"), og_type => "website", json_ld => json_ld(&home_ld) };
+    pages.push(Page::new(
+        "index.html",
+        env.get_template("index.html")?.render(context! { site => &site, t => &t, root => "", meta => meta, categories => category_list, popular => to_value(&popular) })?,
+    ));
+    for (title, links) in &categories {
+        let rel = format!("categories/{}.html", slugs[title]);
+        sitemap.push(absolute(config, &rel));
+        let meta = context! { title => format!("{title} — {}", config.title), description => &config.description, canonical => absolute(config, &rel), og_type => "website" };
+        pages.push(Page::new(
+            rel.as_str(),
+            env.get_template("category.html")?.render(context! { site => &site, t => &t, root => "../", meta => meta, category => title, articles => to_value(links) })?,
+        ));
+    }
     for a in &live {
         let cat = category(a);
         let related: Vec<&Link> = categories[&cat].iter().filter(|l| l.id != a.front.id).take(5).collect();
         let html = render_markdown(&a.body);
-        let summary: String = a.body.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(160).collect();
-        let also_asked: &[String] = if config.show_also_asked { &a.front.also_asked } else { &[] };
-        let article = context! { title => &a.front.title, html => html, category => cat, summary => summary, also_asked => Serde(also_asked) };
-        pages.push(Page {
-            path: PathBuf::from("articles").join(format!("{}.html", a.front.id)),
-            content: env.get_template("article.html")?.render(context! { site => &site, t => &t, root => "../", article => article, related => to_value(&related) })?,
+        let text = plain(&html);
+        let summary: String = text.chars().take(160).collect();
+        let rel = format!("articles/{}.html", a.front.id);
+        sitemap.push(absolute(config, &rel));
+        let url = absolute(config, &rel);
+        let updated = a.front.extra.get("reviewed_at").and_then(|v| v.as_str()).unwrap_or_default();
+        let ld = serde_json::json!({
+            "@context": "https://schema.org",
+            "@graph": [
+                {"@type": "Article", "headline": a.front.title, "description": summary, "inLanguage": config.language,
+                 "url": url, "mainEntityOfPage": url, "dateModified": updated,
+                 "publisher": {"@type": "Organization", "name": config.title}},
+                {"@type": "FAQPage", "mainEntity": [{"@type": "Question", "name": a.front.title,
+                 "acceptedAnswer": {"@type": "Answer", "text": text}}]},
+            ],
         });
+        let also_asked: &[String] = if config.show_also_asked { &a.front.also_asked } else { &[] };
+        let article = context! { title => &a.front.title, html => html, category => &cat, category_slug => &slugs[&cat], also_asked => Serde(also_asked) };
+        let meta = context! { title => format!("{} — {}", a.front.title, config.title), description => summary, canonical => url, og_type => "article", json_ld => json_ld(&ld) };
+        pages.push(Page::new(
+            rel.as_str(),
+            env.get_template("article.html")?.render(context! { site => &site, t => &t, root => "../", meta => meta, article => article, related => to_value(&related) })?,
+        ));
     }
-    pages.push(Page {
-        path: PathBuf::from("404.html"),
-        content: env.get_template("404.html")?.render(context! { site => &site, t => &t, root => "" })?,
-    });
-    pages.push(Page { path: PathBuf::from("style.css"), content: include_str!("templates/style.css").to_string() });
+    let meta = context! { title => format!("{} — {}", strings.not_found, config.title), description => &config.description };
+    pages.push(Page::new("404.html", env.get_template("404.html")?.render(context! { site => &site, t => &t, root => "/", meta => meta })?));
+    pages.push(Page::new("style.css", include_str!("templates/style.css")));
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for url in &sitemap {
+        let escaped = url.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+        xml.push_str(&format!("  <url><loc>{escaped}</loc></url>\n"));
+    }
+    xml.push_str("</urlset>\n");
+    pages.push(Page::new("sitemap.xml", xml));
+    pages.push(Page::new("robots.txt", format!("User-agent: *\nAllow: /\nSitemap: {}\n", absolute(config, "sitemap.xml"))));
     Ok(pages)
+}
+
+/// The Pagefind search index of the article pages (stemmed in the site's language, so an inflected
+/// query finds the article), as files under `pagefind/`: the index, its fragments, and Pagefind's
+/// search UI.
+pub async fn search_index(pages: &[Page], language: &str) -> anyhow::Result<Vec<Page>> {
+    use pagefind::api::PagefindIndex;
+    use pagefind::options::PagefindServiceConfig;
+    let options = PagefindServiceConfig::builder().keep_index_url(false).force_language(language.to_string()).build();
+    let mut index = PagefindIndex::new(Some(options)).map_err(|e| anyhow::anyhow!("pagefind: {e}"))?;
+    for page in pages.iter().filter(|p| p.path.starts_with("articles")) {
+        index
+            .add_html_file(Some(page.path.to_string_lossy().into_owned()), None, page.text().to_string())
+            .await
+            .map_err(|e| anyhow::anyhow!("pagefind cannot index `{}`: {e}", page.path.display()))?;
+    }
+    let files = index.get_files().await.map_err(|e| anyhow::anyhow!("pagefind: {e}"))?;
+    Ok(files.into_iter().map(|f| Page::new(Path::new("pagefind").join(&f.filename), f.contents)).collect())
 }
 
 fn capitalize(s: &str) -> String {
@@ -195,7 +297,7 @@ pub fn write_site(out_dir: &Path, pages: &[Page]) -> std::io::Result<WriteCounts
     let mut counts = WriteCounts::default();
     for page in pages {
         let path = out_dir.join(&page.path);
-        if std::fs::read(&path).is_ok_and(|old| old == page.content.as_bytes()) {
+        if std::fs::read(&path).is_ok_and(|old| old == page.content) {
             counts.unchanged += 1;
             continue;
         }
@@ -207,12 +309,13 @@ pub fn write_site(out_dir: &Path, pages: &[Page]) -> std::io::Result<WriteCounts
         std::fs::rename(&tmp, &path)?;
         counts.written += 1;
     }
+    // Pages of articles and categories no longer live, and outdated search files, go.
     let wanted: std::collections::HashSet<PathBuf> = pages.iter().map(|p| out_dir.join(&p.path)).collect();
-    if let Ok(entries) = std::fs::read_dir(out_dir.join("articles")) {
-        for entry in entries.filter_map(Result::ok) {
+    for dir in ["articles", "categories", "pagefind"] {
+        for entry in walkdir::WalkDir::new(out_dir.join(dir)).into_iter().filter_map(Result::ok) {
             let path = entry.path();
-            if path.extension().and_then(|e| e.to_str()) == Some("html") && !wanted.contains(&path) {
-                std::fs::remove_file(&path)?;
+            if entry.file_type().is_file() && !wanted.contains(path) {
+                std::fs::remove_file(path)?;
                 counts.removed += 1;
             }
         }
@@ -221,9 +324,11 @@ pub fn write_site(out_dir: &Path, pages: &[Page]) -> std::io::Result<WriteCounts
 }
 
 /// The `publish site` stage. Approved articles that made it onto the site become `published`.
-pub fn publish(articles: &[Article], config: &SiteConfig, root: &Path, kb_dir: &Path) -> anyhow::Result<StageReport> {
+pub async fn publish(articles: &[Article], config: &SiteConfig, root: &Path, kb_dir: &Path) -> anyhow::Result<StageReport> {
     let started = Instant::now();
-    let pages = build_pages(articles, config)?;
+    let mut pages = build_pages(articles, config)?;
+    let search = search_index(&pages, &config.language).await?;
+    pages.extend(search);
     let out_dir = root.join(&config.out_dir);
     let counts = write_site(&out_dir, &pages)?;
     let now = crate::store::now();
@@ -262,7 +367,7 @@ mod tests {
         let articles = [article("a", "approved", "public", "Текст")];
         let page = |show: bool| {
             let config = SiteConfig { show_also_asked: show, ..SiteConfig::default() };
-            build_pages(&articles, &config).unwrap().into_iter().find(|p| p.path.ends_with("a.html")).unwrap().content
+            build_pages(&articles, &config).unwrap().into_iter().find(|p| p.path.ends_with("a.html")).unwrap().text().to_string()
         };
         assert!(!page(false).contains("секретная формулировка"));
         assert!(page(true).contains("<li>секретная формулировка</li>"));
@@ -289,7 +394,7 @@ mod tests {
         assert!(names.contains(&"articles/a.html".to_string()));
         assert!(names.contains(&"articles/d.html".to_string()));
         assert!(!names.iter().any(|n| n.contains("/b.") || n.contains("/c.")));
-        let all: String = pages.iter().map(|p| p.content.as_str()).collect();
+        let all: String = pages.iter().map(|p| p.text()).collect();
         assert!(!all.contains("Ответ B") && !all.contains("Ответ C"));
         assert!(!all.contains("секретная формулировка"));
         assert!(all.contains("Ответ A"));

@@ -1,0 +1,71 @@
+//! The help center in a real browser (headless Chromium): open the home page, search with an
+//! inflected Russian query, click the result, read the article. The search is Pagefind's, built at
+//! publish time with Russian stemming.
+
+mod common;
+
+use std::path::PathBuf;
+
+use axum::extract::State;
+use axum::http::{header, StatusCode, Uri};
+use axum::response::IntoResponse;
+use common::webdriver::{chromedriver, Browser};
+use kbforge::kb::Article;
+use kbforge::publish::site::{self, SiteConfig};
+
+/// A static file server for the built site.
+async fn file(State(root): State<PathBuf>, uri: Uri) -> axum::response::Response {
+    let rel = uri.path().trim_start_matches('/');
+    let rel = if rel.is_empty() { "index.html" } else { rel };
+    if rel.split('/').any(|part| part == "..") {
+        return StatusCode::BAD_REQUEST.into_response();
+    }
+    let path = root.join(rel);
+    let Ok(bytes) = std::fs::read(&path) else { return StatusCode::NOT_FOUND.into_response() };
+    let kind = match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css",
+        Some("js") => "text/javascript",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    };
+    ([(header::CONTENT_TYPE, kind)], bytes).into_response()
+}
+
+fn article(id: &str, title: &str, topic: &str, body: &str) -> Article {
+    let text = format!("---\nid: {id}\ntitle: \"{title}\"\nstatus: approved\ntopic: {topic}\ntickets: 5\n---\n\n{body}\n");
+    Article::parse(std::path::Path::new(&format!("{id}.md")), &text).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customer_finds_an_article_with_an_inflected_query() {
+    let Some(driver) = chromedriver() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let articles = vec![
+        // "сертификат" only in its base form: the query below is inflected.
+        article("aktivatsiya", "Нужно ли активировать сертификат?", "активация", "Нет: сертификат готов к оплате сразу после покупки. Покажите его на кассе."),
+        article("oplata", "Как оплатить заказ картой?", "оплата", "Оплата картой МИР или через СБП, комиссии нет."),
+    ];
+    let config = SiteConfig { title: "Центр помощи".into(), language: "ru".into(), ..SiteConfig::default() };
+    let mut pages = site::build_pages(&articles, &config).unwrap();
+    pages.extend(site::search_index(&pages, "ru").await.unwrap());
+    site::write_site(&root.join("site"), &pages).unwrap();
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = axum::Router::new().fallback(file).with_state(root.join("site"));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let browser = Browser::start(driver).await;
+    browser.goto(&format!("{base}/index.html")).await;
+    browser.type_into(".pagefind-ui__search-input", "сертификата").await;
+    browser.wait_text(".pagefind-ui__results", "Нужно ли активировать сертификат?").await;
+    let results = browser.text(".pagefind-ui__results").await;
+    assert!(!results.contains("Как оплатить заказ картой?"), "an unrelated article matched: {results}");
+    browser.click(".pagefind-ui__result-link").await;
+    browser.wait_text("h1", "Нужно ли активировать сертификат?").await;
+    assert!(browser.url().await.ends_with("/articles/aktivatsiya.html"), "{}", browser.url().await);
+    assert!(browser.text("article").await.contains("готов к оплате сразу после покупки"));
+    browser.close().await;
+}

@@ -73,13 +73,35 @@ fn personal_values(dir: &Path) -> HashSet<String> {
     out
 }
 
+/// Every file of the site as text: pages as they are, Pagefind's search data decompressed (its
+/// fragments hold the indexed text). Pagefind's own script and style files are vendored library
+/// code, not content, and are left out.
 fn site_text(dir: &Path) -> String {
+    use std::io::Read as _;
     let mut all = String::new();
+    let mut search_files = 0;
     for entry in walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok) {
-        if entry.file_type().is_file() {
-            all.push_str(&String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()));
+        if !entry.file_type().is_file() {
+            continue;
         }
+        let path = entry.path();
+        let bytes = std::fs::read(path).unwrap();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        if path.components().any(|c| c.as_os_str() == "pagefind") {
+            if matches!(ext, "js" | "css") {
+                continue;
+            }
+            if ext.starts_with("pf_") {
+                let mut text = Vec::new();
+                flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut text).unwrap();
+                all.push_str(&String::from_utf8_lossy(&text));
+                search_files += 1;
+                continue;
+            }
+        }
+        all.push_str(&String::from_utf8_lossy(&bytes));
     }
+    assert!(search_files > 0 || !dir.join("pagefind").exists(), "no Pagefind data found to check");
     all
 }
 

@@ -150,6 +150,8 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # language = "ru"          # "ru" or "en": the help center's UI strings
 # contact-url = ""         # the "didn't help? contact support" link
 # show-also-asked = false  # show "also asked" phrasings on article pages (search and the bot use them anyway)
+# base-url = ""            # the public address: canonical URLs, OpenGraph, sitemap.xml
+# theme-dir = "theme"      # base.html, index.html, article.html, category.html, 404.html or style.css here replace the default theme
 
 [index]
 # dir = ".kbforge/index"

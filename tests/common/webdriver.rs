@@ -55,13 +55,17 @@ impl Browser {
         Browser { driver, http, base, session }
     }
 
-    async fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+    async fn try_call(&self, method: reqwest::Method, path: &str, body: Value) -> Result<Value, Value> {
         let url = format!("{}/session/{}{path}", self.base, self.session);
         let r: Value = self.http.request(method, url).json(&body).send().await.unwrap().json().await.unwrap();
         if r["value"].get("error").is_some() {
-            panic!("WebDriver {path}: {}", r["value"]);
+            return Err(r["value"].clone());
         }
-        r["value"].clone()
+        Ok(r["value"].clone())
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+        self.try_call(method, path, body).await.unwrap_or_else(|e| panic!("WebDriver {path}: {e}"))
     }
 
     pub async fn goto(&self, url: &str) {
@@ -111,11 +115,17 @@ impl Browser {
         self.call(reqwest::Method::POST, "/execute/sync", json!({ "script": script, "args": [] })).await
     }
 
-    /// Waits up to 10 s until `css`'s text contains `needle`; returns the text.
+    /// Waits up to 10 s until `css`'s text contains `needle`; returns the text. The page may be
+    /// navigating meanwhile, so a vanished element is looked up again.
     pub async fn wait_text(&self, css: &str, needle: &str) -> String {
         let started = Instant::now();
         loop {
-            let text = self.text(css).await;
+            let id = self.find(css).await;
+            let text = match self.try_call(reqwest::Method::GET, &format!("/element/{id}/text"), json!({})).await {
+                Ok(v) => v.as_str().unwrap_or_default().to_string(),
+                Err(e) if e["error"] == "stale element reference" => String::new(),
+                Err(e) => panic!("WebDriver text of `{css}`: {e}"),
+            };
             if text.contains(needle) {
                 return text;
             }

@@ -34,6 +34,10 @@ pub struct SiteConfig {
     /// The site's public address, e.g. `https://help.example.com/`: canonical URLs, OpenGraph,
     /// `sitemap.xml`. Default: empty (root-relative URLs).
     pub base_url: String,
+    /// A folder whose `base.html`, `index.html`, `article.html`, `category.html`, `404.html` or
+    /// `style.css` replace the default theme's, relative to the workspace. Default: `theme` (used
+    /// only if it exists).
+    pub theme_dir: Option<PathBuf>,
     /// Show an article's "also asked" phrasings on its page. They come from customers' own words
     /// (redacted), so by default they feed only search and the bot. Default: false.
     pub show_also_asked: bool,
@@ -49,6 +53,7 @@ impl Default for SiteConfig {
             contact_url: String::new(),
             show_also_asked: false,
             base_url: String::new(),
+            theme_dir: Some(PathBuf::from("theme")),
         }
     }
 }
@@ -141,14 +146,39 @@ pub fn render_markdown(markdown: &str) -> String {
     ammonia::Builder::default().link_rel(Some("noopener noreferrer nofollow")).clean(&out).to_string()
 }
 
-fn environment() -> Environment<'static> {
+/// The default theme: every template and the stylesheet. A file of the same name in
+/// `[site] theme-dir` replaces one.
+const THEME: [(&str, &str); 6] = [
+    ("base.html", include_str!("templates/base.html")),
+    ("index.html", include_str!("templates/index.html")),
+    ("article.html", include_str!("templates/article.html")),
+    ("404.html", include_str!("templates/404.html")),
+    ("category.html", include_str!("templates/category.html")),
+    ("style.css", include_str!("templates/style.css")),
+];
+
+/// The theme's files: the default ones, replaced by those the theme folder holds.
+fn theme(config: &SiteConfig) -> Result<Vec<(&'static str, String)>, minijinja::Error> {
+    THEME
+        .iter()
+        .map(|(name, default)| {
+            let custom = config.theme_dir.as_ref().map(|d| d.join(name)).filter(|p| p.is_file());
+            match custom {
+                Some(path) => std::fs::read_to_string(&path).map(|text| (*name, text)).map_err(|e| {
+                    minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("cannot read theme file `{}`: {e}", path.display()))
+                }),
+                None => Ok((*name, default.to_string())),
+            }
+        })
+        .collect()
+}
+
+fn environment(theme: &[(&'static str, String)]) -> Result<Environment<'static>, minijinja::Error> {
     let mut env = Environment::new();
-    env.add_template("base.html", include_str!("templates/base.html")).expect("base template");
-    env.add_template("index.html", include_str!("templates/index.html")).expect("index template");
-    env.add_template("article.html", include_str!("templates/article.html")).expect("article template");
-    env.add_template("404.html", include_str!("templates/404.html")).expect("404 template");
-    env.add_template("category.html", include_str!("templates/category.html")).expect("category template");
-    env
+    for (name, source) in theme.iter().filter(|(n, _)| n.ends_with(".html")) {
+        env.add_template_owned(*name, source.clone())?;
+    }
+    Ok(env)
 }
 
 #[derive(Serialize, Clone, Debug)]
@@ -177,7 +207,8 @@ fn plain(html: &str) -> String {
 /// Renders every page of the site (pure): home, categories, articles, 404, stylesheet, sitemap and
 /// robots.txt. The search files come from [`search_index`].
 pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page>, minijinja::Error> {
-    let env = environment();
+    let theme = theme(config)?;
+    let env = environment(&theme)?;
     let strings = strings(&config.language);
     let t = to_value(&strings);
     let site = context! {
@@ -249,7 +280,8 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
     }
     let meta = context! { title => format!("{} — {}", strings.not_found, config.title), description => &config.description };
     pages.push(Page::new("404.html", env.get_template("404.html")?.render(context! { site => &site, t => &t, root => "/", meta => meta })?));
-    pages.push(Page::new("style.css", include_str!("templates/style.css")));
+    let css = theme.iter().find(|(n, _)| *n == "style.css").map(|(_, t)| t.clone()).unwrap_or_default();
+    pages.push(Page::new("style.css", css));
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for url in &sitemap {
         let escaped = url.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
@@ -326,6 +358,7 @@ pub fn write_site(out_dir: &Path, pages: &[Page]) -> std::io::Result<WriteCounts
 /// The `publish site` stage. Approved articles that made it onto the site become `published`.
 pub async fn publish(articles: &[Article], config: &SiteConfig, root: &Path, kb_dir: &Path) -> anyhow::Result<StageReport> {
     let started = Instant::now();
+    let config = &SiteConfig { theme_dir: config.theme_dir.as_ref().map(|d| root.join(d)), ..config.clone() };
     let mut pages = build_pages(articles, config)?;
     let search = search_index(&pages, &config.language).await?;
     pages.extend(search);
@@ -360,6 +393,22 @@ mod tests {
     fn article(id: &str, status: &str, audience: &str, body: &str) -> Article {
         let text = format!("---\nid: {id}\ntitle: Вопрос {id}\nstatus: {status}\naudience: {audience}\ntopic: баланс\nalso_asked: [\"секретная формулировка\"]\n---\n{body}\n");
         Article::parse(Path::new("x.md"), &text).unwrap()
+    }
+
+    #[test]
+    fn a_theme_folder_overrides_templates() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("article.html"), "{% extends \"base.html\" %}{% block main %}<h1 class=custom>{{ article.title }}</h1>{% endblock %}").unwrap();
+        std::fs::write(dir.path().join("style.css"), "body { color: teal }").unwrap();
+        let config = SiteConfig { theme_dir: Some(dir.path().to_path_buf()), ..SiteConfig::default() };
+        let pages = build_pages(&[article("a", "approved", "public", "Текст")], &config).unwrap();
+        let get = |p: &str| pages.iter().find(|x| x.path.to_str() == Some(p)).unwrap().text().to_string();
+        assert!(get("articles/a.html").contains("<h1 class=custom>Вопрос a</h1>"));
+        assert_eq!(get("style.css"), "body { color: teal }");
+        assert!(get("index.html").contains("Вопрос a"), "the other templates stay the default ones");
+        std::fs::write(dir.path().join("index.html"), "{% if %}").unwrap();
+        let err = build_pages(&[], &config).unwrap_err().to_string();
+        assert!(err.contains("index.html"), "{err}");
     }
 
     #[test]

@@ -1,0 +1,71 @@
+//! Publishing the help center again rewrites nothing unless something changed, and a changed
+//! article rewrites only its own page, its category page, the home page and the search files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use kbforge::kb::Article;
+use kbforge::publish::site::{build_pages, search_index, write_site, SiteConfig};
+
+fn article(id: &str, topic: &str, body: &str) -> Article {
+    let text = format!("---\nid: {id}\ntitle: Вопрос про {id}\nstatus: approved\ntopic: {topic}\ntickets: 3\n---\n\n{body}\n");
+    Article::parse(Path::new(&format!("{id}.md")), &text).unwrap()
+}
+
+fn mtimes(dir: &Path) -> BTreeMap<PathBuf, SystemTime> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), e.metadata().unwrap().modified().unwrap()))
+        .collect()
+}
+
+async fn publish(articles: &[Article], out: &Path) -> kbforge::publish::site::WriteCounts {
+    let config = SiteConfig::default();
+    let mut pages = build_pages(articles, &config).unwrap();
+    pages.extend(search_index(&pages, "ru").await.unwrap());
+    write_site(out, &pages).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_what_changed_is_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let mut articles = vec![
+        article("balans", "баланс", "Баланс виден на странице сертификата."),
+        article("ostatok", "баланс", "Остаток можно потратить в любом магазине."),
+        article("oplata", "оплата", "Оплата картой или через СБП."),
+        article("srok", "срок", "Сертификат действует год."),
+    ];
+    let first = publish(&articles, &out).await;
+    assert!(first.written > 10 && first.unchanged == 0, "{first:?}");
+    let before = mtimes(&out);
+    // File systems keep mtimes to the nanosecond or to the second: wait so a rewrite shows.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+
+    let again = publish(&articles, &out).await;
+    assert_eq!(again.written, 0, "an unchanged publish rewrote files: {again:?}");
+    assert_eq!(mtimes(&out), before, "an unchanged publish touched a file");
+
+    articles[2] = article("oplata", "оплата", "Оплата картой МИР, через СБП или долями.");
+    let changed = publish(&articles, &out).await;
+    let after = mtimes(&out);
+    let rewritten: Vec<&PathBuf> = after.iter().filter(|(p, t)| before.get(*p) != Some(t)).map(|(p, _)| p).collect();
+    assert!(rewritten.iter().any(|p| p.ends_with("articles/oplata.html")), "the changed page was not written: {rewritten:?}");
+    for p in &rewritten {
+        let ok = p.ends_with("articles/oplata.html") || p.ends_with("categories/oplata.html") || p.ends_with("index.html") || p.starts_with("pagefind");
+        assert!(ok, "`{}` was rewritten though it did not change", p.display());
+    }
+    for untouched in ["articles/balans.html", "articles/ostatok.html", "articles/srok.html", "categories/balans.html", "style.css", "sitemap.xml"] {
+        assert_eq!(after[Path::new(untouched)], before[Path::new(untouched)], "`{untouched}` was rewritten");
+    }
+    assert!(changed.written >= 2 && changed.written < first.written / 2, "{changed:?}");
+
+    // An article no longer live leaves the site, its search data with it.
+    articles.pop();
+    let removed = publish(&articles, &out).await;
+    assert!(removed.removed >= 2, "{removed:?}");
+    assert!(!out.join("articles/srok.html").exists() && !out.join("categories/srok.html").exists());
+}

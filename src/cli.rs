@@ -53,17 +53,8 @@ pub enum Command {
         #[arg(value_enum)]
         target: Option<PublishTarget>,
     },
-    /// Search the bot index as the bot would.
-    Search {
-        /// The question, in any words.
-        query: String,
-        /// How many articles to show.
-        #[arg(short = 'n', long, default_value_t = 5)]
-        limit: usize,
-        /// Print JSON instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
+    /// Search the bot index as the bot would (dense + BM25, fused by reciprocal rank).
+    Search(SearchArgs),
     /// Check the setup: config, store, index, ONNX Runtime, model.
     Check,
     /// Measure quality on labelled data.
@@ -123,6 +114,28 @@ pub enum UsersAction {
     List,
     /// Remove a user and end their sessions.
     Remove { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The question, in any words.
+    pub query: String,
+    /// How many articles to show.
+    #[arg(short = 'n', long, default_value_t = 5)]
+    pub limit: usize,
+    /// Which collection: the public one (customers' bot) or the internal one (operator copilot:
+    /// internal articles and regulations).
+    #[arg(long, value_enum, default_value = "public")]
+    pub audience: crate::kb::Audience,
+    /// Only articles of this topic.
+    #[arg(long)]
+    pub topic: Option<String>,
+    /// Only articles in this language (`ru`, `en`).
+    #[arg(long)]
+    pub language: Option<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -39,7 +39,7 @@ fn main() -> ExitCode {
             Command::Serve { listen } => cmd::serve::run(ws, listen.as_deref()).await,
             Command::Users { action } => cmd::serve::users(ws, action).await,
             Command::Publish { target } => cmd::publish::run(ws, *target).await,
-            Command::Search { query, limit, json } => cmd::search::run(ws, query, *limit, *json).await,
+            Command::Search(args) => cmd::search::run(ws, args).await,
             Command::Check => cmd::check::run(ws).await,
             Command::Eval { what } => cmd::eval::run(ws, what).await,
             Command::Quarantine { action } => cmd::quarantine::run(ws, action).await,

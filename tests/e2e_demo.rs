@@ -222,9 +222,30 @@ fn demo_pipeline_end_to_end() {
     let hits: serde_json::Value = serde_json::from_str(&hits).unwrap();
     assert_eq!(hits[0]["article_id"], balance_id.as_str(), "search returned {hits:#}");
 
+    // The regulations feed the copilot's internal collection, never the public one.
+    let internal: String = kbforge::publish::index::payloads(&ws.join(".kbforge/index/internal"))
+        .unwrap()
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    assert!(internal.contains("Проверить у партнёра"), "the internal collection lacks the regulations");
+    assert!(!index_text.contains("Проверить у партнёра") && !index_text.contains("\"internal\""), "internal text in the public collection");
+    let query = "как оператору проверить баланс у партнёра в админке";
+    let public_hits = ok(kbforge(ws, &["search", query, "--json", "-n", "20"]));
+    let public_hits: Vec<serde_json::Value> = serde_json::from_str(&public_hits).unwrap();
+    assert!(!public_hits.is_empty());
+    for h in &public_hits {
+        assert_eq!(h["audience"], "public", "a public query returned {h}");
+        assert!(!h["snippet"].as_str().unwrap().contains("Проверить у партнёра"), "a public query returned internal text: {h}");
+    }
+    let internal_hits = ok(kbforge(ws, &["search", query, "--audience", "internal", "--json"]));
+    let internal_hits: Vec<serde_json::Value> = serde_json::from_str(&internal_hits).unwrap();
+    assert!(internal_hits[0]["article_id"].as_str().unwrap().starts_with("regulation:"), "{internal_hits:#?}");
+    assert_eq!(internal_hits[0]["audience"], "internal");
+
     // 5. Nothing changes on a run with nothing new.
     let out = ok(kbforge(ws, &["run", "pipelines/demo.toml", "--auto-approve"]));
     assert!(out.contains(" 0 pages written"), "{out}");
-    assert!(out.contains(" 0 upserted"), "{out}");
+    assert!(out.contains("public: ") && out.contains(" 0 upserted") && !out.contains(" 1 upserted"), "{out}");
     assert!(out.contains(" 0 stored"), "{out}");
 }

@@ -21,7 +21,7 @@ static SKIP: LazyLock<std::collections::HashSet<&'static str>> =
 pub type Sparse = Vec<(u32, f32)>;
 
 /// Stems of the content words of a text.
-fn stems(text: &str) -> Vec<String> {
+pub fn stems(text: &str) -> Vec<String> {
     let text = text.strip_prefix("query: ").or_else(|| text.strip_prefix("passage: ")).unwrap_or(text);
     super::label::terms(&text.to_lowercase())
         .into_iter()

@@ -1,10 +1,16 @@
-//! The bot index: chunks of live public articles, embedded and kept in an embedded Qdrant shard
-//! (`qdrant-edge`), plus search over it.
+//! The bot index: chunks of live articles, embedded and kept in embedded Qdrant shards
+//! (`qdrant-edge`), plus hybrid search over them.
+//!
+//! Two collections, one per audience: `public` holds live public articles, for the customer-facing
+//! bot; `internal` holds live internal articles and the internal regulations, for the operator
+//! copilot. They are separate shards, so a public query cannot reach internal text.
 //!
 //! Entry points: [`sync`] (the `publish index` stage) and [`search`]. Steps of a sync: split each
 //! article into chunks ([`chunk::split_into_chunks`]) and add one point per title and "also asked"
 //! phrasing → give each point a deterministic id → skip points whose content hash is unchanged →
-//! embed and upsert the rest → delete points of articles that are gone.
+//! embed (dense, `passage: `) and weigh words (sparse BM25 over Snowball stems) for the rest and
+//! upsert them → delete points of articles that are gone. [`search`] fuses the dense and the
+//! sparse ranking by reciprocal rank fusion.
 
 pub mod chunk;
 
@@ -13,21 +19,26 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use qdrant_edge::{
-    Distance, EdgeConfigBuilder, EdgeShard, EdgeVectorParamsBuilder, NamedQuery, PointId, PointInsertOperations,
-    PointOperations, PointStruct, QueryEnum, QueryRequest, ScoringQuery, ScrollRequest, UpdateOperation,
-    VectorInternal, Vector, Vectors, WithPayloadInterface, WithVector,
+    Condition, CreateIndex, Distance, EdgeConfigBuilder, EdgeShard, EdgeSparseVectorParamsBuilder, EdgeVectorParamsBuilder,
+    FieldCondition, FieldIndexOperations, Filter, Fusion, JsonPath, Match, Modifier, NamedQuery, PayloadFieldSchema,
+    PayloadSchemaType, PointId, PointInsertOperations, PointOperations, PointStruct, Prefetch, QueryEnum, QueryRequest,
+    ScoringQuery, ScrollRequest, SparseVector, UpdateOperation, ValueVariants, Vector, VectorInternal, Vectors, WithPayloadInterface,
+    WithVector,
 };
 use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::embed::{embed_cached, Embedder};
-use crate::kb::Article;
+use crate::kb::{Article, Audience};
 use crate::pipeline::report::count;
 use crate::pipeline::StageReport;
 use crate::store::Store;
 
 const DENSE: &str = "dense";
+const SPARSE: &str = "bm25";
+/// Bumped when what a point holds changes, so every point is rewritten once.
+const POINT_VERSION: &str = "2";
 
 /// `[index]`
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -37,13 +48,20 @@ pub struct IndexConfig {
     pub dir: PathBuf,
     /// Collection (shard) for public articles. Default: `public`.
     pub collection: String,
+    /// Collection for internal articles and regulations (the operator copilot). Default: `internal`.
+    pub internal_collection: String,
     /// Largest chunk in model tokens. Default: 256.
     pub chunk_tokens: usize,
 }
 
 impl Default for IndexConfig {
     fn default() -> Self {
-        IndexConfig { dir: PathBuf::from(".kbforge/index"), collection: "public".into(), chunk_tokens: 256 }
+        IndexConfig {
+            dir: PathBuf::from(".kbforge/index"),
+            collection: "public".into(),
+            internal_collection: "internal".into(),
+            chunk_tokens: 256,
+        }
     }
 }
 
@@ -61,18 +79,86 @@ struct PlannedPoint {
     embed_text: String,
     payload: serde_json::Value,
     content_hash: String,
+    /// The words the sparse vector weighs (title, heading path and text).
+    words: String,
 }
 
-/// Opens the shard at `path`, creating it when it does not exist.
+impl IndexConfig {
+    /// The shard of an audience.
+    pub fn shard_path(&self, root: &Path, audience: Audience) -> PathBuf {
+        root.join(&self.dir).join(match audience {
+            Audience::Public => &self.collection,
+            Audience::Internal => &self.internal_collection,
+        })
+    }
+}
+
+/// Sparse term id of a stem: the first four bytes of its SHA-256.
+fn term_id(stem: &str) -> u32 {
+    let digest = Sha256::digest(stem.as_bytes());
+    u32::from_le_bytes(digest[..4].try_into().expect("4 bytes"))
+}
+
+/// BM25's term-frequency part for a document: Snowball stems as term ids, tf saturated with k1 = 1.2,
+/// length-normalised with b = 0.75 against 40 stems. Qdrant multiplies by the IDF it keeps itself
+/// (`Modifier::Idf`), which makes the product BM25.
+pub fn sparse_document(text: &str) -> (Vec<u32>, Vec<f32>) {
+    let stems = crate::cluster::lexical::stems(text);
+    let len = stems.len() as f32;
+    let mut tf: BTreeMap<u32, f32> = BTreeMap::new();
+    for s in &stems {
+        *tf.entry(term_id(s)).or_default() += 1.0;
+    }
+    let (k1, b, avg) = (1.2f32, 0.75f32, 40.0f32);
+    tf.into_iter().map(|(t, f)| (t, f * (k1 + 1.0) / (f + k1 * (1.0 - b + b * len / avg)))).unzip()
+}
+
+/// A query's sparse vector: each distinct stem once, weight 1.
+pub fn sparse_query(text: &str) -> (Vec<u32>, Vec<f32>) {
+    let ids: std::collections::BTreeSet<u32> = crate::cluster::lexical::stems(text).iter().map(|s| term_id(s)).collect();
+    ids.into_iter().map(|t| (t, 1.0)).unzip()
+}
+
+/// The language of a text: Russian when most letters are Cyrillic, else English.
+pub fn language_of(text: &str) -> &'static str {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let cyrillic = text.chars().filter(|c| ('\u{400}'..='\u{4ff}').contains(c)).count();
+    if cyrillic * 2 >= letters.max(1) {
+        "ru"
+    } else {
+        "en"
+    }
+}
+
+/// Payload fields with an index, for filtering.
+const INDEXED: [&str; 5] = ["article_id", "topic", "audience", "language", "kind"];
+
+/// Opens the shard at `path`, creating it when it does not exist. A shard made before the sparse
+/// vectors existed is rebuilt (its points come back at the next sync, from the embedding cache).
 pub fn open_shard(path: &Path, dim: usize) -> Result<EdgeShard, IndexError> {
     let shard_err = |e: qdrant_edge::OperationError| IndexError::Shard { path: path.to_path_buf(), detail: e.to_string() };
-    if path.join("edge_config.json").exists() {
-        EdgeShard::load(path, None).map_err(shard_err)
-    } else {
-        std::fs::create_dir_all(path).map_err(|e| IndexError::Shard { path: path.to_path_buf(), detail: e.to_string() })?;
-        let config = EdgeConfigBuilder::new().vector(DENSE, EdgeVectorParamsBuilder::new(dim, Distance::Cosine).build()).build();
-        EdgeShard::new(path, config).map_err(shard_err)
+    let io_err = |e: std::io::Error| IndexError::Shard { path: path.to_path_buf(), detail: e.to_string() };
+    let config_file = path.join("edge_config.json");
+    if config_file.exists() {
+        let config = std::fs::read_to_string(&config_file).map_err(io_err)?;
+        if config.contains(&format!("\"{SPARSE}\"")) {
+            return EdgeShard::load(path, None).map_err(shard_err);
+        }
+        tracing::info!(shard = %path.display(), "rebuilding an index shard made without sparse vectors");
+        std::fs::remove_dir_all(path).map_err(io_err)?;
     }
+    std::fs::create_dir_all(path).map_err(io_err)?;
+    let config = EdgeConfigBuilder::new()
+        .vector(DENSE, EdgeVectorParamsBuilder::new(dim, Distance::Cosine).build())
+        .sparse_vector(SPARSE, EdgeSparseVectorParamsBuilder::new().modifier(Modifier::Idf).build())
+        .build();
+    let shard = EdgeShard::new(path, config).map_err(shard_err)?;
+    for field in INDEXED {
+        let field_name: JsonPath = field.parse().map_err(|_| IndexError::Shard { path: path.to_path_buf(), detail: format!("bad field `{field}`") })?;
+        let op = CreateIndex { field_name, field_schema: Some(PayloadFieldSchema::FieldType(PayloadSchemaType::Keyword)) };
+        shard.update(UpdateOperation::FieldIndexOperation(FieldIndexOperations::CreateIndex(op))).map_err(shard_err)?;
+    }
+    Ok(shard)
 }
 
 /// Deterministic point id: the same article piece always lands on the same point.
@@ -86,22 +172,41 @@ fn plan(articles: &[&Article], embedder: &Embedder, config: &IndexConfig, base_u
     let passage = &embedder.prefixes().passage;
     let query = &embedder.prefixes().query;
     for article in articles {
-        let url = format!("{}articles/{}.html", base_url, article.front.id);
+        let audience = article.front.audience;
+        let url = match (audience, article.front.extra.get("url").and_then(|u| u.as_str())) {
+            (_, Some(url)) => url.to_string(),
+            (Audience::Public, None) => format!("{}articles/{}.html", base_url, article.front.id),
+            (Audience::Internal, None) => format!("kb/{}", article.path.display()),
+        };
+        let updated_at = ["published_at", "reviewed_at", "updated_at"]
+            .iter()
+            .find_map(|k| article.front.extra.get(*k).and_then(|v| v.as_str()))
+            .unwrap_or_default()
+            .to_string();
+        let audience_name = match audience {
+            Audience::Public => "public",
+            Audience::Internal => "internal",
+        };
+        let language = language_of(&format!("{} {}", article.front.title, article.body));
         let mut add = |key: String, kind: &str, embed_text: String, text: &str, heading_path: &[String]| {
-            let content_hash = crate::embed::text_hash(&format!("{embed_text}\u{1}{url}\u{1}{}", article.front.title));
+            let content_hash =
+                crate::embed::text_hash(&format!("{POINT_VERSION}\u{1}{embed_text}\u{1}{url}\u{1}{}\u{1}{updated_at}", article.front.title));
             points.push(PlannedPoint {
                 id: point_id(&key),
+                words: format!("{} {} {text}", article.front.title, heading_path.join(" ")),
                 embed_text,
                 payload: json!({
                     "article_id": article.front.id,
                     "title": article.front.title,
                     "url": url,
                     "topic": article.front.topic,
-                    "audience": "public",
+                    "audience": audience_name,
+                    "language": language,
                     "kind": kind,
                     "heading_path": heading_path,
                     "text": text,
                     "content_hash": content_hash,
+                    "updated_at": updated_at,
                 }),
                 content_hash,
             });
@@ -177,7 +282,8 @@ pub fn payloads(path: &Path) -> Result<Vec<serde_json::Value>, IndexError> {
     }
 }
 
-/// The `publish index` stage: makes the public shard hold exactly the live public articles.
+/// The `publish index` stage: the public shard holds exactly the live public articles, the internal
+/// shard the live internal articles and the regulations.
 pub async fn sync(
     store: &Store,
     embedder: &Embedder,
@@ -187,11 +293,87 @@ pub async fn sync(
     base_url: &str,
 ) -> anyhow::Result<StageReport> {
     let started = Instant::now();
-    let live: Vec<&Article> = articles.iter().filter(|a| a.is_public_live()).collect();
-    let planned = plan(&live, embedder, config, base_url);
-    let path = root.join(&config.dir).join(&config.collection);
+    let public: Vec<&Article> = articles.iter().filter(|a| a.is_public_live()).collect();
+    let regulations = regulation_articles(store).await?;
+    let internal: Vec<&Article> = articles
+        .iter()
+        .filter(|a| a.front.audience == Audience::Internal && a.front.status.is_live())
+        .chain(regulations.iter())
+        .collect();
+    let mut lines = Vec::new();
+    let mut report = StageReport::new("publish index", started);
+    for (audience, live) in [(Audience::Public, public), (Audience::Internal, internal)] {
+        let n = sync_shard(store, embedder, &live, config, &config.shard_path(root, audience), base_url).await?;
+        report.processed += n.planned;
+        report.written += n.upserted + n.deleted;
+        report.unchanged += n.planned - n.upserted;
+        lines.push(format!(
+            "{}: {} articles, {} points: {} upserted ({} embedded), {} unchanged, {} deleted",
+            match audience {
+                Audience::Public => "public",
+                Audience::Internal => "internal",
+            },
+            count(live.len()),
+            count(n.planned),
+            count(n.upserted),
+            count(n.embedded),
+            count(n.planned - n.upserted),
+            count(n.deleted),
+        ));
+    }
+    report.summary = format!("{} -> {}", lines.join("; "), root.join(&config.dir).display());
+    Ok(report.finish(started))
+}
+
+/// The internal regulations as internal articles (one per file), for the copilot's shard.
+async fn regulation_articles(store: &Store) -> anyhow::Result<Vec<Article>> {
+    let rows: Vec<(String, String, String, String)> =
+        sqlx::query_as("SELECT id, title, body, updated_at FROM regulations ORDER BY id").fetch_all(store.pool()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, title, body, updated_at)| {
+            let mut extra = BTreeMap::new();
+            extra.insert("url".to_string(), serde_yaml::Value::from(format!("regulations/{id}")));
+            extra.insert("updated_at".to_string(), serde_yaml::Value::from(updated_at));
+            Article {
+                path: PathBuf::from(&id),
+                front: crate::kb::FrontMatter {
+                    id: format!("regulation:{id}"),
+                    title,
+                    status: crate::kb::Status::Published,
+                    topic: "regulations".into(),
+                    audience: Audience::Internal,
+                    cluster: None,
+                    sources: Vec::new(),
+                    tickets: None,
+                    also_asked: Vec::new(),
+                    extra,
+                },
+                body,
+            }
+        })
+        .collect())
+}
+
+struct SyncCounts {
+    planned: usize,
+    upserted: usize,
+    embedded: usize,
+    deleted: usize,
+}
+
+/// Makes one shard hold exactly the points of `live`.
+async fn sync_shard(
+    store: &Store,
+    embedder: &Embedder,
+    live: &[&Article],
+    config: &IndexConfig,
+    path: &Path,
+    base_url: &str,
+) -> anyhow::Result<SyncCounts> {
+    let planned = plan(live, embedder, config, base_url);
     let probe = tokio::task::block_in_place(|| embedder.embed(&["query: probe".to_string()]))?;
-    let shard = open_shard(&path, probe[0].len())?;
+    let shard = open_shard(path, probe[0].len())?;
     let existing = existing_points(&shard)?;
     let changed: Vec<&PlannedPoint> =
         planned.iter().filter(|p| existing.get(&p.id).map(String::as_str) != Some(p.content_hash.as_str())).collect();
@@ -201,9 +383,12 @@ pub async fn sync(
         .iter()
         .zip(vectors)
         .map(|(p, v)| {
-            PointStruct::new(PointId::NumId(p.id), Vectors::new_named([(DENSE, Vector::new_dense(v))]), p.payload.clone()).into()
+            let (indices, values) = sparse_document(&p.words);
+            let sparse = Vector::new_sparse(indices, values)?;
+            let vectors = Vectors::new_named([(DENSE, Vector::new_dense(v)), (SPARSE, sparse)]);
+            Ok(PointStruct::new(PointId::NumId(p.id), vectors, p.payload.clone()).into())
         })
-        .collect();
+        .collect::<Result<_, qdrant_edge::OperationError>>()?;
     let upserted = points.len();
     if !points.is_empty() {
         shard.update(UpdateOperation::PointOperation(PointOperations::UpsertPoints(PointInsertOperations::PointsList(points))))?;
@@ -215,22 +400,7 @@ pub async fn sync(
         shard.update(UpdateOperation::PointOperation(PointOperations::DeletePoints { ids: stale }))?;
     }
     shard.flush();
-    drop(shard);
-    let mut report = StageReport::new("publish index", started);
-    report.processed = planned.len();
-    report.written = upserted + deleted;
-    report.unchanged = planned.len() - upserted;
-    report.summary = format!(
-        "{} articles, {} points: {} upserted ({} embedded), {} unchanged, {} deleted -> {}",
-        count(live.len()),
-        count(planned.len()),
-        count(upserted),
-        count(stats.computed),
-        count(planned.len() - upserted),
-        count(deleted),
-        path.display()
-    );
-    Ok(report.finish(started))
+    Ok(SyncCounts { planned: planned.len(), upserted, embedded: stats.computed, deleted })
 }
 
 /// One article found by [`search`].
@@ -239,13 +409,26 @@ pub struct Hit {
     pub article_id: String,
     pub title: String,
     pub url: String,
+    /// Reciprocal-rank-fusion score of the best-matching point (higher is better).
     pub score: f32,
     /// The text of the best-matching point.
     pub snippet: String,
+    pub heading_path: Vec<String>,
+    pub topic: String,
+    pub audience: String,
+    pub language: String,
 }
 
-/// Searches the public shard; returns the best `limit` articles (several points of one article count
-/// once, with their best score).
+/// What a search may be narrowed to.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+pub struct SearchFilters {
+    pub topic: Option<String>,
+    pub language: Option<String>,
+}
+
+/// Searches the shard of one audience, fusing dense and sparse rankings (RRF, k = 60); returns the
+/// best `limit` articles (several points of one article count once, with their best score).
+#[allow(clippy::too_many_arguments)]
 pub async fn search(
     store: &Store,
     embedder: &Embedder,
@@ -253,20 +436,57 @@ pub async fn search(
     root: &Path,
     query: &str,
     limit: usize,
+    audience: Audience,
+    filters: &SearchFilters,
 ) -> anyhow::Result<Vec<Hit>> {
-    let path = root.join(&config.dir).join(&config.collection);
+    let path = config.shard_path(root, audience);
     if !path.join("edge_config.json").exists() {
         anyhow::bail!("no index at `{}`: run `kbforge publish index` first", path.display());
     }
     let text = embedder.query_text(query);
     let (vectors, _) = embed_cached(store, embedder, &[text]).await?;
-    let shard = open_shard(&path, vectors[0].len())?;
-    let points = shard.query(QueryRequest {
+    let dense = vectors.into_iter().next().unwrap_or_default();
+    tokio::task::block_in_place(|| search_shard(&path, dense, query, limit, filters))
+}
+
+/// The search itself, against an open shard folder (blocking).
+pub fn search_shard(path: &Path, dense: Vec<f32>, query: &str, limit: usize, filters: &SearchFilters) -> anyhow::Result<Vec<Hit>> {
+    let shard = open_shard(path, dense.len())?;
+    let mut must = Vec::new();
+    for (key, value) in [("topic", &filters.topic), ("language", &filters.language)] {
+        if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
+            let key: JsonPath = key.parse().map_err(|_| anyhow::anyhow!("bad field `{key}`"))?;
+            must.push(Condition::Field(FieldCondition::new_match(key, Match::new_value(ValueVariants::String(v.clone())))));
+        }
+    }
+    let filter = (!must.is_empty()).then(|| Filter { must: Some(must), ..Default::default() });
+    let depth = (limit * 8).max(20);
+    let (indices, values) = sparse_query(query);
+    let mut prefetches = vec![Prefetch {
         prefetches: vec![],
-        query: Some(ScoringQuery::Vector(QueryEnum::Nearest(NamedQuery::new(VectorInternal::Dense(vectors[0].clone()), DENSE)))),
-        filter: None,
+        query: Some(ScoringQuery::Vector(QueryEnum::Nearest(NamedQuery::new(VectorInternal::Dense(dense), DENSE)))),
+        limit: depth,
+        params: None,
+        filter: filter.clone(),
         score_threshold: None,
-        limit: limit * 8,
+    }];
+    if !indices.is_empty() {
+        let sparse = SparseVector::new(indices, values).map_err(|e| anyhow::anyhow!("sparse query: {e}"))?;
+        prefetches.push(Prefetch {
+            prefetches: vec![],
+            query: Some(ScoringQuery::Vector(QueryEnum::Nearest(NamedQuery::new(VectorInternal::Sparse(sparse), SPARSE)))),
+            limit: depth,
+            params: None,
+            filter: filter.clone(),
+            score_threshold: None,
+        });
+    }
+    let points = shard.query(QueryRequest {
+        prefetches,
+        query: Some(ScoringQuery::Fusion(Fusion::Rrf { k: 60, weights: None })),
+        filter,
+        score_threshold: None,
+        limit: depth,
         offset: 0,
         params: None,
         with_vector: WithVector::Bool(false),
@@ -280,17 +500,48 @@ pub async fn search(
         if best.get(&id).is_some_and(|h| h.score >= p.score) {
             continue;
         }
-        best.insert(id.clone(), Hit { article_id: id, title: get("title"), url: get("url"), score: p.score, snippet: get("text") });
+        let heading_path = payload
+            .0
+            .get("heading_path")
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        best.insert(
+            id.clone(),
+            Hit {
+                article_id: id,
+                title: get("title"),
+                url: get("url"),
+                score: p.score,
+                snippet: get("text"),
+                heading_path,
+                topic: get("topic"),
+                audience: get("audience"),
+                language: get("language"),
+            },
+        );
     }
     let mut hits: Vec<Hit> = best.into_values().collect();
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.article_id.cmp(&b.article_id)));
     hits.truncate(limit);
     Ok(hits)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::point_id;
+    use super::*;
+
+    #[test]
+    fn sparse_vectors_share_stems_across_inflections() {
+        let (doc, weights) = sparse_document("Баланс сертификата виден на странице сертификата");
+        let (query, _) = sparse_query("сертификат");
+        assert_eq!(query.len(), 1);
+        let at = doc.iter().position(|t| *t == query[0]).expect("the stem is in the document");
+        let other = doc.iter().position(|t| *t != query[0]).unwrap();
+        assert!(weights[at] > weights[other], "a repeated stem weighs more: {weights:?}");
+        assert_eq!(language_of("Как проверить баланс?"), "ru");
+        assert_eq!(language_of("How do I check the balance?"), "en");
+    }
 
     #[test]
     fn point_ids_are_stable() {

@@ -243,9 +243,66 @@ fn demo_pipeline_end_to_end() {
     assert!(internal_hits[0]["article_id"].as_str().unwrap().starts_with("regulation:"), "{internal_hits:#?}");
     assert_eq!(internal_hits[0]["audience"], "internal");
 
+    // The retrieval API of `kbforge serve` answers the same, and guards the internal collection.
+    api_search(ws, query);
+
     // 5. Nothing changes on a run with nothing new.
     let out = ok(kbforge(ws, &["run", "pipelines/demo.toml", "--auto-approve"]));
     assert!(out.contains(" 0 pages written"), "{out}");
     assert!(out.contains("public: ") && out.contains(" 0 upserted") && !out.contains(" 1 upserted"), "{out}");
     assert!(out.contains(" 0 stored"), "{out}");
+}
+
+/// `POST /api/search` on a real `kbforge serve` in the workspace.
+fn api_search(ws: &Path, query: &str) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_kbforge"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .current_dir(ws)
+        .env("KBFORGE_MODEL_DIR", common::model_dir())
+        .env("KBFORGE_API_TOKEN", "copilot-secret")
+        .env_remove("DATABASE_URL")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let result = runtime.block_on(async {
+        let http = reqwest::Client::new();
+        let started = std::time::Instant::now();
+        while http.get(format!("{base}/healthz")).send().await.is_err() {
+            assert!(started.elapsed().as_secs() < 20, "kbforge serve did not start");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let post = |body: serde_json::Value, token: Option<&str>| {
+            let mut r = http.post(format!("{base}/api/search")).json(&body);
+            if let Some(t) = token {
+                r = r.bearer_auth(t);
+            }
+            r.send()
+        };
+        let r = post(serde_json::json!({"query": "сколько денег ещё осталось на моём подарочном сертификате", "limit": 3}), None).await.unwrap();
+        assert_eq!(r.status(), 200);
+        let body: serde_json::Value = r.json().await.unwrap();
+        let hits = body["hits"].as_array().unwrap();
+        assert!(!hits.is_empty() && hits.len() <= 3, "{body}");
+        assert!(hits.iter().all(|h| h["audience"] == "public" && h["url"].as_str().unwrap().starts_with("/articles/")), "{body}");
+        assert!(body["took_ms"].as_f64().unwrap() > 0.0);
+        let r = post(serde_json::json!({"query": query, "audience": "internal"}), None).await.unwrap();
+        assert_eq!(r.status(), 401, "the internal collection answered without credentials");
+        let r = post(serde_json::json!({"query": query, "audience": "internal"}), Some("wrong")).await.unwrap();
+        assert_eq!(r.status(), 401);
+        let r = post(serde_json::json!({"query": query, "audience": "internal"}), Some("copilot-secret")).await.unwrap();
+        assert_eq!(r.status(), 200);
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert!(body["hits"][0]["article_id"].as_str().unwrap().starts_with("regulation:"), "{body}");
+        let r = post(serde_json::json!({"query": "", "limit": 3}), None).await.unwrap();
+        assert_eq!(r.status(), 400);
+        let r = post(serde_json::json!({"query": "баланс", "limit": 3, "filters": {"language": "en"}}), None).await.unwrap();
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert!(body["hits"].as_array().unwrap().iter().all(|h| h["language"] == "en"), "{body}");
+    });
+    let _ = server.kill();
+    let _ = server.wait();
+    result
 }

@@ -1,4 +1,5 @@
-//! `kbforge serve`: the review app for content editors, and the health endpoint.
+//! `kbforge serve`: the review app for content editors, the retrieval API for the bot
+//! (`POST /api/search`, [`api`]) and the health endpoint.
 //!
 //! axum serves pages rendered with minijinja (templates in `templates/`, Russian and English strings
 //! in [`i18n`]). Every page but the login page needs a session ([`auth`]): argon2-hashed passwords,
@@ -7,6 +8,7 @@
 //! the one source of truth: every action goes through [`crate::review`], the same code as the
 //! `kbforge review` commands, and is recorded in the article's history.
 
+pub mod api;
 pub mod auth;
 pub mod i18n;
 mod pages;
@@ -31,11 +33,14 @@ pub struct ServeConfig {
     pub listen: String,
     /// Mark session cookies `Secure` (when served behind HTTPS). Default: false.
     pub secure_cookies: bool,
+    /// Environment variable holding the bearer token that opens the internal collection of
+    /// `POST /api/search` to the operator copilot. Default: `KBFORGE_API_TOKEN`.
+    pub api_token_env: String,
 }
 
 impl Default for ServeConfig {
     fn default() -> Self {
-        ServeConfig { listen: "127.0.0.1:8080".into(), secure_cookies: false }
+        ServeConfig { listen: "127.0.0.1:8080".into(), secure_cookies: false, api_token_env: "KBFORGE_API_TOKEN".into() }
     }
 }
 
@@ -45,11 +50,12 @@ pub struct App {
     pub kb_dir: PathBuf,
     pub ws: Workspace,
     pub templates: Environment<'static>,
+    embedder: tokio::sync::OnceCell<Arc<crate::embed::Embedder>>,
 }
 
 impl App {
     pub fn new(ws: Workspace, store: Store) -> Arc<App> {
-        Arc::new(App { store, kb_dir: ws.kb_dir(), templates: pages::environment(), ws })
+        Arc::new(App { store, kb_dir: ws.kb_dir(), templates: pages::environment(), ws, embedder: Default::default() })
     }
 
     /// The default UI language: `[site] language`.
@@ -62,6 +68,7 @@ impl App {
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/api/search", post(api::search))
         .route("/static/app.css", get(pages::css))
         .route("/static/app.js", get(pages::js))
         .route("/login", get(auth::login_page).post(auth::login))

@@ -95,9 +95,13 @@ pub async fn search(State(app): State<Arc<App>>, headers: HeaderMap, body: Resul
         return error(StatusCode::SERVICE_UNAVAILABLE, "no index yet: run `kbforge publish index`");
     }
     let audience = req.audience;
+    let shard_lock = app.shard_lock.clone();
     let result = tokio::task::spawn_blocking(move || {
         let text = embedder.query_text(&query);
         let dense = embedder.embed(&[text])?.into_iter().next().unwrap_or_default();
+        // A shard is opened for each query and closed right after, so `kbforge publish index` can
+        // update it meanwhile; within this process one query at a time holds it.
+        let _held = shard_lock.lock().unwrap_or_else(|e| e.into_inner());
         let hits = search_shard(&path, dense, &query, req.limit, &req.filters)?;
         Ok::<_, anyhow::Error>((query, hits))
     })

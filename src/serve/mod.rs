@@ -51,11 +51,13 @@ pub struct App {
     pub ws: Workspace,
     pub templates: Environment<'static>,
     embedder: tokio::sync::OnceCell<Arc<crate::embed::Embedder>>,
+    /// Held while a query has an index shard open (see [`api`]).
+    shard_lock: Arc<std::sync::Mutex<()>>,
 }
 
 impl App {
     pub fn new(ws: Workspace, store: Store) -> Arc<App> {
-        Arc::new(App { store, kb_dir: ws.kb_dir(), templates: pages::environment(), ws, embedder: Default::default() })
+        Arc::new(App { store, kb_dir: ws.kb_dir(), templates: pages::environment(), ws, embedder: Default::default(), shard_lock: Default::default() })
     }
 
     /// The default UI language: `[site] language`.

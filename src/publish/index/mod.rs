@@ -142,7 +142,17 @@ pub fn open_shard(path: &Path, dim: usize) -> Result<EdgeShard, IndexError> {
     if config_file.exists() {
         let config = std::fs::read_to_string(&config_file).map_err(io_err)?;
         if config.contains(&format!("\"{SPARSE}\"")) {
-            return EdgeShard::load(path, None).map_err(shard_err);
+            // Another process (`kbforge serve` answering a query) may hold the shard's write-ahead
+            // log for a few milliseconds: wait for it, up to 10 s.
+            let started = Instant::now();
+            loop {
+                match EdgeShard::load(path, None) {
+                    Err(e) if e.to_string().contains("WouldBlock") && started.elapsed().as_secs() < 10 => {
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                    }
+                    other => return other.map_err(shard_err),
+                }
+            }
         }
         tracing::info!(shard = %path.display(), "rebuilding an index shard made without sparse vectors");
         std::fs::remove_dir_all(path).map_err(io_err)?;

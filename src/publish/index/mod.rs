@@ -136,6 +136,15 @@ const INDEXED: [&str; 5] = ["article_id", "topic", "audience", "language", "kind
 /// Opens the shard at `path`, creating it when it does not exist. A shard made before the sparse
 /// vectors existed is rebuilt (its points come back at the next sync, from the embedding cache).
 pub fn open_shard(path: &Path, dim: usize) -> Result<EdgeShard, IndexError> {
+    open_shard_with(path, dim, true)
+}
+
+/// Opens an existing shard for reading; never rebuilds it.
+fn open_for_search(path: &Path, dim: usize) -> Result<EdgeShard, IndexError> {
+    open_shard_with(path, dim, false)
+}
+
+fn open_shard_with(path: &Path, dim: usize, rebuild_broken: bool) -> Result<EdgeShard, IndexError> {
     let shard_err = |e: qdrant_edge::OperationError| IndexError::Shard { path: path.to_path_buf(), detail: e.to_string() };
     let io_err = |e: std::io::Error| IndexError::Shard { path: path.to_path_buf(), detail: e.to_string() };
     let config_file = path.join("edge_config.json");
@@ -147,14 +156,27 @@ pub fn open_shard(path: &Path, dim: usize) -> Result<EdgeShard, IndexError> {
             let started = Instant::now();
             loop {
                 match EdgeShard::load(path, None) {
-                    Err(e) if e.to_string().contains("WouldBlock") && started.elapsed().as_secs() < 10 => {
+                    Ok(shard) => return Ok(shard),
+                    Err(e) if e.to_string().contains("WouldBlock") => {
+                        if started.elapsed().as_secs() >= 10 {
+                            return Err(shard_err(e));
+                        }
                         std::thread::sleep(std::time::Duration::from_millis(20));
                     }
-                    other => return other.map_err(shard_err),
+                    Err(e) if !rebuild_broken => return Err(shard_err(e)),
+                    // A shard a killed run left half made: the index is derived data, so it is
+                    // rebuilt (the next sync fills it again from the embedding cache).
+                    Err(e) => {
+                        tracing::warn!(shard = %path.display(), "rebuilding an unreadable index shard: {e}");
+                        break;
+                    }
                 }
             }
+        } else if rebuild_broken {
+            tracing::info!(shard = %path.display(), "rebuilding an index shard made without sparse vectors");
+        } else {
+            return Err(IndexError::Shard { path: path.to_path_buf(), detail: "made by an older kbforge: run `kbforge publish index`".into() });
         }
-        tracing::info!(shard = %path.display(), "rebuilding an index shard made without sparse vectors");
         std::fs::remove_dir_all(path).map_err(io_err)?;
     }
     std::fs::create_dir_all(path).map_err(io_err)?;
@@ -461,7 +483,7 @@ pub async fn search(
 
 /// The search itself, against an open shard folder (blocking).
 pub fn search_shard(path: &Path, dense: Vec<f32>, query: &str, limit: usize, filters: &SearchFilters) -> anyhow::Result<Vec<Hit>> {
-    let shard = open_shard(path, dense.len())?;
+    let shard = open_for_search(path, dense.len())?;
     let mut must = Vec::new();
     for (key, value) in [("topic", &filters.topic), ("language", &filters.language)] {
         if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {

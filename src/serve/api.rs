@@ -90,31 +90,41 @@ pub async fn search(State(app): State<Arc<App>>, headers: HeaderMap, body: Resul
         Ok(e) => e,
         Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, &format!("embedding model: {e:#}")),
     };
-    let path = app.ws.config.index.shard_path(&app.ws.root, req.audience);
-    if !path.join("edge_config.json").exists() {
+    let audience = req.audience;
+    let index = app.ws.config.index.clone();
+    let path = index.shard_path(&app.ws.root, audience);
+    if !index.on_server() && !path.join("edge_config.json").exists() {
         return error(StatusCode::SERVICE_UNAVAILABLE, "no index yet: run `kbforge publish index`");
     }
-    let audience = req.audience;
-    let shard_lock = app.shard_lock.clone();
-    let result = tokio::task::spawn_blocking(move || {
-        let text = embedder.query_text(&query);
-        let dense = embedder.embed(&[text])?.into_iter().next().unwrap_or_default();
-        // A shard is opened for each query and closed right after, so `kbforge publish index` can
-        // update it meanwhile; within this process one query at a time holds it.
-        let _held = shard_lock.lock().unwrap_or_else(|e| e.into_inner());
-        let hits = search_shard(&path, dense, &query, req.limit, &req.filters)?;
-        Ok::<_, anyhow::Error>((query, hits))
-    })
-    .await;
+    let text = embedder.query_text(&query);
+    let dense = match tokio::task::spawn_blocking(move || embedder.embed(&[text])).await {
+        Ok(Ok(v)) => v.into_iter().next().unwrap_or_default(),
+        Ok(Err(e)) => return error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    };
+    let result = if index.on_server() {
+        crate::publish::index::search_server(&index, audience, dense, &query, req.limit, &req.filters).await.map(|hits| (query, hits))
+    } else {
+        let shard_lock = app.shard_lock.clone();
+        let (limit, filters) = (req.limit, req.filters);
+        tokio::task::spawn_blocking(move || {
+            // A shard is opened for each query and closed right after, so `kbforge publish index`
+            // can update it meanwhile; within this process one query at a time holds it.
+            let _held = shard_lock.lock().unwrap_or_else(|e| e.into_inner());
+            let hits = search_shard(&path, dense, &query, limit, &filters)?;
+            Ok::<_, anyhow::Error>((query, hits))
+        })
+        .await
+        .unwrap_or_else(|e| Err(anyhow::anyhow!("{e}")))
+    };
     match result {
-        Ok(Ok((query, hits))) => Json(json!({
+        Ok((query, hits)) => Json(json!({
             "query": query,
             "audience": audience,
             "took_ms": started.elapsed().as_secs_f64() * 1000.0,
             "hits": hits,
         }))
         .into_response(),
-        Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("{e:#}")),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("{e:#}")),
     }
 }

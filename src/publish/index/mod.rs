@@ -13,6 +13,7 @@
 //! sparse ranking by reciprocal rank fusion.
 
 pub mod chunk;
+pub mod server;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -35,8 +36,8 @@ use crate::pipeline::report::count;
 use crate::pipeline::StageReport;
 use crate::store::Store;
 
-const DENSE: &str = "dense";
-const SPARSE: &str = "bm25";
+pub(crate) const DENSE: &str = "dense";
+pub(crate) const SPARSE: &str = "bm25";
 /// Bumped when what a point holds changes, so every point is rewritten once.
 const POINT_VERSION: &str = "2";
 
@@ -52,6 +53,14 @@ pub struct IndexConfig {
     pub internal_collection: String,
     /// Largest chunk in model tokens. Default: 256.
     pub chunk_tokens: usize,
+    /// A Qdrant server or cluster (`http://host:6334`, gRPC) instead of the embedded shards.
+    /// Default: empty (embedded).
+    pub url: String,
+    /// Environment variable holding the server's API key. Default: `QDRANT_API_KEY`.
+    pub api_key_env: String,
+    /// Prefix of the collection names on a server, so several desks can share a cluster.
+    /// Default: `kbforge_`.
+    pub collection_prefix: String,
 }
 
 impl Default for IndexConfig {
@@ -61,6 +70,9 @@ impl Default for IndexConfig {
             collection: "public".into(),
             internal_collection: "internal".into(),
             chunk_tokens: 256,
+            url: String::new(),
+            api_key_env: "QDRANT_API_KEY".into(),
+            collection_prefix: "kbforge_".into(),
         }
     }
 }
@@ -84,6 +96,35 @@ struct PlannedPoint {
 }
 
 impl IndexConfig {
+    /// Whether the index lives on a Qdrant server rather than in embedded shards.
+    pub fn on_server(&self) -> bool {
+        !self.url.trim().is_empty()
+    }
+
+    /// The collection name of an audience.
+    pub fn collection_name(&self, audience: Audience) -> &str {
+        match audience {
+            Audience::Public => &self.collection,
+            Audience::Internal => &self.internal_collection,
+        }
+    }
+
+    /// Connects to the server collection of an audience (`[index] url`).
+    pub async fn server_collection(&self, audience: Audience, dim: usize) -> anyhow::Result<server::ServerCollection> {
+        let key = std::env::var(&self.api_key_env).ok().filter(|k| !k.is_empty());
+        let name = format!("{}{}", self.collection_prefix, self.collection_name(audience));
+        server::ServerCollection::open(self.url.trim(), key, &name, dim).await
+    }
+
+    /// Where an audience's points live, for messages.
+    pub fn location(&self, root: &Path, audience: Audience) -> String {
+        if self.on_server() {
+            format!("{}/{}{}", self.url.trim_end_matches('/'), self.collection_prefix, self.collection_name(audience))
+        } else {
+            self.shard_path(root, audience).display().to_string()
+        }
+    }
+
     /// The shard of an audience.
     pub fn shard_path(&self, root: &Path, audience: Audience) -> PathBuf {
         root.join(&self.dir).join(match audience {
@@ -131,7 +172,7 @@ pub fn language_of(text: &str) -> &'static str {
 }
 
 /// Payload fields with an index, for filtering.
-const INDEXED: [&str; 5] = ["article_id", "topic", "audience", "language", "kind"];
+pub(crate) const INDEXED: [&str; 5] = ["article_id", "topic", "audience", "language", "kind"];
 
 /// Opens the shard at `path`, creating it when it does not exist. A shard made before the sparse
 /// vectors existed is rebuilt (its points come back at the next sync, from the embedding cache).
@@ -335,7 +376,7 @@ pub async fn sync(
     let mut lines = Vec::new();
     let mut report = StageReport::new("publish index", started);
     for (audience, live) in [(Audience::Public, public), (Audience::Internal, internal)] {
-        let n = sync_shard(store, embedder, &live, config, &config.shard_path(root, audience), base_url).await?;
+        let n = sync_shard(store, embedder, &live, config, root, audience, base_url).await?;
         report.processed += n.planned;
         report.written += n.upserted + n.deleted;
         report.unchanged += n.planned - n.upserted;
@@ -353,7 +394,8 @@ pub async fn sync(
             count(n.deleted),
         ));
     }
-    report.summary = format!("{} -> {}", lines.join("; "), root.join(&config.dir).display());
+    let target = if config.on_server() { config.url.trim().to_string() } else { root.join(&config.dir).display().to_string() };
+    report.summary = format!("{} -> {target}", lines.join("; "));
     Ok(report.finish(started))
 }
 
@@ -394,44 +436,87 @@ struct SyncCounts {
     deleted: usize,
 }
 
-/// Makes one shard hold exactly the points of `live`.
+/// Where a sync writes: an embedded shard or a server collection.
+enum Target {
+    Edge(EdgeShard),
+    Server(server::ServerCollection),
+}
+
+impl Target {
+    async fn existing(&self) -> anyhow::Result<HashMap<u64, String>> {
+        match self {
+            Target::Edge(shard) => Ok(existing_points(shard)?),
+            Target::Server(c) => c.existing().await,
+        }
+    }
+
+    async fn upsert(&self, points: Vec<server::NewPoint>) -> anyhow::Result<()> {
+        match self {
+            Target::Edge(shard) => {
+                let points = points
+                    .into_iter()
+                    .map(|(id, dense, (indices, values), payload)| {
+                        let vectors = Vectors::new_named([(DENSE, Vector::new_dense(dense)), (SPARSE, Vector::new_sparse(indices, values)?)]);
+                        Ok(PointStruct::new(PointId::NumId(id), vectors, payload).into())
+                    })
+                    .collect::<Result<_, qdrant_edge::OperationError>>()?;
+                shard.update(UpdateOperation::PointOperation(PointOperations::UpsertPoints(PointInsertOperations::PointsList(points))))?;
+                Ok(())
+            }
+            Target::Server(c) => c.upsert(points).await,
+        }
+    }
+
+    async fn delete(&self, ids: Vec<u64>) -> anyhow::Result<()> {
+        match self {
+            Target::Edge(shard) => {
+                let ids = ids.into_iter().map(PointId::NumId).collect();
+                shard.update(UpdateOperation::PointOperation(PointOperations::DeletePoints { ids }))?;
+                Ok(())
+            }
+            Target::Server(c) => c.delete(ids).await,
+        }
+    }
+}
+
+/// Makes one collection hold exactly the points of `live`.
 async fn sync_shard(
     store: &Store,
     embedder: &Embedder,
     live: &[&Article],
     config: &IndexConfig,
-    path: &Path,
+    root: &Path,
+    audience: Audience,
     base_url: &str,
 ) -> anyhow::Result<SyncCounts> {
     let planned = plan(live, embedder, config, base_url);
     let probe = tokio::task::block_in_place(|| embedder.embed(&["query: probe".to_string()]))?;
-    let shard = open_shard(path, probe[0].len())?;
-    let existing = existing_points(&shard)?;
+    let dim = probe[0].len();
+    let target = if config.on_server() {
+        Target::Server(config.server_collection(audience, dim).await?)
+    } else {
+        Target::Edge(open_shard(&config.shard_path(root, audience), dim)?)
+    };
+    let existing = target.existing().await?;
     let changed: Vec<&PlannedPoint> =
         planned.iter().filter(|p| existing.get(&p.id).map(String::as_str) != Some(p.content_hash.as_str())).collect();
     let texts: Vec<String> = changed.iter().map(|p| p.embed_text.clone()).collect();
     let (vectors, stats) = embed_cached(store, embedder, &texts).await?;
-    let points: Vec<_> = changed
-        .iter()
-        .zip(vectors)
-        .map(|(p, v)| {
-            let (indices, values) = sparse_document(&p.words);
-            let sparse = Vector::new_sparse(indices, values)?;
-            let vectors = Vectors::new_named([(DENSE, Vector::new_dense(v)), (SPARSE, sparse)]);
-            Ok(PointStruct::new(PointId::NumId(p.id), vectors, p.payload.clone()).into())
-        })
-        .collect::<Result<_, qdrant_edge::OperationError>>()?;
+    let points: Vec<server::NewPoint> =
+        changed.iter().zip(vectors).map(|(p, v)| (p.id, v, sparse_document(&p.words), p.payload.clone())).collect();
     let upserted = points.len();
     if !points.is_empty() {
-        shard.update(UpdateOperation::PointOperation(PointOperations::UpsertPoints(PointInsertOperations::PointsList(points))))?;
+        target.upsert(points).await?;
     }
     let wanted: std::collections::HashSet<u64> = planned.iter().map(|p| p.id).collect();
-    let stale: Vec<PointId> = existing.keys().filter(|id| !wanted.contains(id)).map(|&id| PointId::NumId(id)).collect();
+    let stale: Vec<u64> = existing.keys().filter(|id| !wanted.contains(id)).copied().collect();
     let deleted = stale.len();
     if !stale.is_empty() {
-        shard.update(UpdateOperation::PointOperation(PointOperations::DeletePoints { ids: stale }))?;
+        target.delete(stale).await?;
     }
-    shard.flush();
+    if let Target::Edge(shard) = &target {
+        shard.flush();
+    }
     Ok(SyncCounts { planned: planned.len(), upserted, embedded: stats.computed, deleted })
 }
 
@@ -471,14 +556,66 @@ pub async fn search(
     audience: Audience,
     filters: &SearchFilters,
 ) -> anyhow::Result<Vec<Hit>> {
+    let text = embedder.query_text(query);
+    let (vectors, _) = embed_cached(store, embedder, &[text]).await?;
+    let dense = vectors.into_iter().next().unwrap_or_default();
+    if config.on_server() {
+        return search_server(config, audience, dense, query, limit, filters).await;
+    }
     let path = config.shard_path(root, audience);
     if !path.join("edge_config.json").exists() {
         anyhow::bail!("no index at `{}`: run `kbforge publish index` first", path.display());
     }
-    let text = embedder.query_text(query);
-    let (vectors, _) = embed_cached(store, embedder, &[text]).await?;
-    let dense = vectors.into_iter().next().unwrap_or_default();
     tokio::task::block_in_place(|| search_shard(&path, dense, query, limit, filters))
+}
+
+/// The search against a server collection.
+pub async fn search_server(
+    config: &IndexConfig,
+    audience: Audience,
+    dense: Vec<f32>,
+    query: &str,
+    limit: usize,
+    filters: &SearchFilters,
+) -> anyhow::Result<Vec<Hit>> {
+    let collection = config.server_collection(audience, dense.len()).await?;
+    let points = collection.query(dense, sparse_query(query), filters, (limit * 8).max(20)).await?;
+    Ok(best_hits(points, limit))
+}
+
+/// One hit per article (its best point), best first.
+fn best_hits(points: Vec<(f32, serde_json::Map<String, serde_json::Value>)>, limit: usize) -> Vec<Hit> {
+    let mut best: BTreeMap<String, Hit> = BTreeMap::new();
+    for (score, payload) in points {
+        let get = |k: &str| payload.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        let id = get("article_id");
+        if best.get(&id).is_some_and(|h| h.score >= score) {
+            continue;
+        }
+        let heading_path = payload
+            .get("heading_path")
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        best.insert(
+            id.clone(),
+            Hit {
+                article_id: id,
+                title: get("title"),
+                url: get("url"),
+                score,
+                snippet: get("text"),
+                heading_path,
+                topic: get("topic"),
+                audience: get("audience"),
+                language: get("language"),
+            },
+        );
+    }
+    let mut hits: Vec<Hit> = best.into_values().collect();
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.article_id.cmp(&b.article_id)));
+    hits.truncate(limit);
+    hits
 }
 
 /// The search itself, against an open shard folder (blocking).
@@ -524,39 +661,11 @@ pub fn search_shard(path: &Path, dense: Vec<f32>, query: &str, limit: usize, fil
         with_vector: WithVector::Bool(false),
         with_payload: WithPayloadInterface::Bool(true),
     })?;
-    let mut best: BTreeMap<String, Hit> = BTreeMap::new();
-    for p in points {
-        let Some(payload) = p.payload else { continue };
-        let get = |k: &str| payload.0.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-        let id = get("article_id");
-        if best.get(&id).is_some_and(|h| h.score >= p.score) {
-            continue;
-        }
-        let heading_path = payload
-            .0
-            .get("heading_path")
-            .and_then(|v| v.as_array())
-            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
-            .unwrap_or_default();
-        best.insert(
-            id.clone(),
-            Hit {
-                article_id: id,
-                title: get("title"),
-                url: get("url"),
-                score: p.score,
-                snippet: get("text"),
-                heading_path,
-                topic: get("topic"),
-                audience: get("audience"),
-                language: get("language"),
-            },
-        );
-    }
-    let mut hits: Vec<Hit> = best.into_values().collect();
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.article_id.cmp(&b.article_id)));
-    hits.truncate(limit);
-    Ok(hits)
+    let points = points
+        .into_iter()
+        .filter_map(|p| p.payload.map(|payload| (p.score, payload.0.into_iter().collect::<serde_json::Map<_, _>>())))
+        .collect();
+    Ok(best_hits(points, limit))
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! cluster asking what a live article answers proposes an update to it instead of a duplicate
 //! draft, and an accepted proposal is not proposed again.
 
+mod common;
+
 use std::path::Path;
 
 use kbforge::draft::{self, DraftConfig};
@@ -19,24 +21,7 @@ async fn add_cluster(store: &Store, id: &str, centroid: &[f32], members: &[(&str
         .await
         .unwrap();
     for (ticket, question, answer) in members {
-        sqlx::query(
-            "INSERT INTO tickets (id, source, external_id, subject, status, channel, language, labels, rating, created_at, updated_at, content_hash)
-             VALUES ($1, 'test', $1, '', 'closed', 'email', 'ru', '[]', 'high', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '')",
-        )
-        .bind(ticket)
-        .execute(store.pool())
-        .await
-        .unwrap();
-        sqlx::query(
-            "INSERT INTO qa_pairs (ticket_id, question, answer, topic, language, rating, has_note, kind, kind_reason, updated_at)
-             VALUES ($1, $2, $3, 'баланс', 'ru', 'high', 0, 'flat', '', '')",
-        )
-        .bind(ticket)
-        .bind(question)
-        .bind(answer)
-        .execute(store.pool())
-        .await
-        .unwrap();
+        common::seed_qa(store, ticket, question, answer).await;
         sqlx::query("INSERT INTO cluster_members (ticket_id, cluster_id, similarity) VALUES ($1, $2, 0.9)")
             .bind(ticket)
             .bind(id)

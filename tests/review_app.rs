@@ -40,24 +40,7 @@ async fn seed(store: &Store) {
         ("t:2", "где посмотреть остаток на карте", "Остаток виден на странице сертификата."),
         ("t:3", "сколько денег осталось", "Остаток показан на странице."),
     ] {
-        sqlx::query(
-            "INSERT INTO tickets (id, source, external_id, subject, status, channel, language, labels, rating, created_at, updated_at, content_hash)
-             VALUES ($1, 'test', $1, '', 'closed', 'email', 'ru', '[]', '', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '')",
-        )
-        .bind(id)
-        .execute(store.pool())
-        .await
-        .unwrap();
-        sqlx::query(
-            "INSERT INTO qa_pairs (ticket_id, question, answer, topic, language, rating, has_note, kind, kind_reason, updated_at)
-             VALUES ($1, $2, $3, 'баланс', 'ru', 'high', 0, 'flat', '', '2026-01-01T00:00:00Z')",
-        )
-        .bind(id)
-        .bind(q)
-        .bind(a)
-        .execute(store.pool())
-        .await
-        .unwrap();
+        common::seed_qa(store, id, q, a).await;
     }
     sqlx::query("INSERT INTO regulations (id, title, body, content_hash, updated_at) VALUES ($1, $2, $3, '', '')")
         .bind("balance.md")
@@ -279,17 +262,11 @@ async fn review_app_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn review_app_on_postgres() {
-    let Some(base) = common::postgres_url() else {
+    let Some((url, admin, schema)) = common::postgres_schema("kbforge_review").await else {
         eprintln!("KBFORGE_TEST_SKIP_POSTGRES=1: Postgres half not run");
         return;
     };
-    let schema = format!("kbforge_review_{}", std::process::id());
-    sqlx::any::install_default_drivers();
-    let admin = sqlx::AnyPool::connect(&base).await.unwrap_or_else(|e| panic!("cannot reach Postgres at {base} ({e})"));
-    sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&admin).await.unwrap();
-    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let store = Store::open(&format!("{base}{sep}options=-c%20search_path%3D{schema}")).await.unwrap();
+    let store = Store::open(&url).await.unwrap();
     scenario(store).await;
-    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
+    common::drop_postgres_schema(&admin, &schema).await;
 }

@@ -124,22 +124,13 @@ async fn sqlite_backend() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_backend() {
-    let Some(base) = common::postgres_url() else {
+    let Some((url, admin, schema)) = common::postgres_schema("kbforge_test").await else {
         eprintln!("KBFORGE_TEST_SKIP_POSTGRES=1: Postgres suite not run");
         return;
     };
-    let schema = format!("kbforge_test_{}", std::process::id());
-    sqlx::any::install_default_drivers();
-    let admin = sqlx::AnyPool::connect(&base).await.unwrap_or_else(|e| {
-        panic!("cannot reach Postgres at {base} ({e}); start it or set KBFORGE_TEST_SKIP_POSTGRES=1")
-    });
-    sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&admin).await.unwrap();
-    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
     let store = Store::open(&url).await.unwrap();
     assert_eq!(store.backend(), kbforge::store::Backend::Postgres);
     suite(&store).await;
     store.close().await;
-    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
+    common::drop_postgres_schema(&admin, &schema).await;
 }

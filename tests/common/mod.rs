@@ -116,3 +116,44 @@ pub fn assert_no_executable_script(html: &str, allowed_scripts: &[&str], what: &
         assert!(!rest[..end].contains('<'), "{what}: `<` inside JSON-LD");
     }
 }
+
+/// Stores a resolved ticket and its question/answer pair as the pipeline would (flat, topic баланс).
+pub async fn seed_qa(store: &kbforge::store::Store, id: &str, question: &str, answer: &str) {
+    sqlx::query(
+        "INSERT INTO tickets (id, source, external_id, subject, status, channel, language, labels, rating, created_at, updated_at, content_hash)
+         VALUES ($1, 'test', $1, '', 'closed', 'email', 'ru', '[]', 'high', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '')",
+    )
+    .bind(id)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO qa_pairs (ticket_id, question, answer, topic, language, rating, has_note, kind, kind_reason, updated_at)
+         VALUES ($1, $2, $3, 'баланс', 'ru', 'high', 0, 'flat', '', '2026-01-01T00:00:00Z')",
+    )
+    .bind(id)
+    .bind(question)
+    .bind(answer)
+    .execute(store.pool())
+    .await
+    .unwrap();
+}
+
+/// A fresh schema `<tag>_<pid>` in the test Postgres: its store URL, the admin pool and the schema
+/// name (drop it with [`drop_postgres_schema`]). `None` when Postgres tests are switched off.
+pub async fn postgres_schema(tag: &str) -> Option<(String, sqlx::AnyPool, String)> {
+    let base = postgres_url()?;
+    let schema = format!("{tag}_{}", std::process::id());
+    sqlx::any::install_default_drivers();
+    let admin = sqlx::AnyPool::connect(&base).await.unwrap_or_else(|e| {
+        panic!("cannot reach Postgres at {base} ({e}); start it or set KBFORGE_TEST_SKIP_POSTGRES=1")
+    });
+    sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&admin).await.unwrap();
+    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    Some((format!("{base}{sep}options=-c%20search_path%3D{schema}"), admin, schema))
+}
+
+pub async fn drop_postgres_schema(admin: &sqlx::AnyPool, schema: &str) {
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(admin).await.unwrap();
+}

@@ -256,7 +256,15 @@ fn demo_pipeline_end_to_end() {
 /// `POST /api/search` on a real `kbforge serve` in the workspace.
 fn api_search(ws: &Path, query: &str) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_kbforge"))
+    /// Stops the server however the test ends.
+    struct Server(std::process::Child);
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _server = Server(std::process::Command::new(env!("CARGO_BIN_EXE_kbforge"))
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .current_dir(ws)
         .env("KBFORGE_MODEL_DIR", common::model_dir())
@@ -264,10 +272,10 @@ fn api_search(ws: &Path, query: &str) {
         .env_remove("DATABASE_URL")
         .stderr(std::process::Stdio::null())
         .spawn()
-        .unwrap();
+        .unwrap());
     let base = format!("http://127.0.0.1:{port}");
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let result = runtime.block_on(async {
+    runtime.block_on(async {
         let http = reqwest::Client::new();
         let started = std::time::Instant::now();
         while http.get(format!("{base}/healthz")).send().await.is_err() {
@@ -302,7 +310,4 @@ fn api_search(ws: &Path, query: &str) {
         let body: serde_json::Value = r.json().await.unwrap();
         assert!(body["hits"].as_array().unwrap().iter().all(|h| h["language"] == "en"), "{body}");
     });
-    let _ = server.kill();
-    let _ = server.wait();
-    result
 }

@@ -438,7 +438,7 @@ struct SyncCounts {
 
 /// Where a sync writes: an embedded shard or a server collection.
 enum Target {
-    Edge(EdgeShard),
+    Edge(Box<EdgeShard>),
     Server(server::ServerCollection),
 }
 
@@ -495,7 +495,7 @@ async fn sync_shard(
     let target = if config.on_server() {
         Target::Server(config.server_collection(audience, dim).await?)
     } else {
-        Target::Edge(open_shard(&config.shard_path(root, audience), dim)?)
+        Target::Edge(Box::new(open_shard(&config.shard_path(root, audience), dim)?))
     };
     let existing = target.existing().await?;
     let changed: Vec<&PlannedPoint> =

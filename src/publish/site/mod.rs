@@ -385,6 +385,11 @@ pub async fn publish(articles: &[Article], config: &SiteConfig, root: &Path, kb_
     Ok(report.finish(started))
 }
 
+/// A serde value as a template value.
+fn to_value<T: Serialize>(v: T) -> Value {
+    Value::from(Serde(v))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,9 +453,4 @@ mod tests {
         assert!(!all.contains("секретная формулировка"));
         assert!(all.contains("Ответ A"));
     }
-}
-
-/// A serde value as a template value.
-fn to_value<T: Serialize>(v: T) -> Value {
-    Value::from(Serde(v))
 }

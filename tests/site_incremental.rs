@@ -69,3 +69,34 @@ async fn only_what_changed_is_rewritten() {
     assert!(removed.removed >= 2, "{removed:?}");
     assert!(!out.join("articles/srok.html").exists() && !out.join("categories/srok.html").exists());
 }
+
+/// The stage itself: with no article page changed, the search files are kept, not rebuilt; a
+/// changed article rebuilds them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stage_reindexes_only_when_articles_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let kb_dir = root.join("kb");
+    std::fs::create_dir_all(&kb_dir).unwrap();
+    let write = |body: &str| {
+        std::fs::write(kb_dir.join("oplata.md"), format!("---\nid: oplata\ntitle: Как оплатить?\nstatus: published\ntopic: оплата\n---\n\n{body}\n")).unwrap();
+    };
+    write("Картой или через СБП.");
+    let config = SiteConfig::default();
+    let publish = || async {
+        let (articles, _) = kbforge::kb::load_all(&kb_dir);
+        kbforge::publish::site::publish(&articles, &config, root, &kb_dir).await.unwrap()
+    };
+    publish().await;
+    let before = mtimes(&root.join("site"));
+    assert!(before.keys().any(|p| p.starts_with("pagefind") && p.extension().is_some_and(|e| e == "pf_fragment")));
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let report = publish().await;
+    assert_eq!(report.written, 0, "{}", report.summary);
+    assert_eq!(mtimes(&root.join("site")), before);
+    write("Картой МИР, через СБП или долями.");
+    let report = publish().await;
+    let after = mtimes(&root.join("site"));
+    let fragments = |m: &BTreeMap<PathBuf, SystemTime>| m.keys().filter(|p| p.extension().is_some_and(|e| e == "pf_fragment")).cloned().collect::<Vec<_>>();
+    assert_ne!(fragments(&after), fragments(&before), "the search data was not rebuilt: {}", report.summary);
+}

@@ -355,14 +355,35 @@ pub fn write_site(out_dir: &Path, pages: &[Page]) -> std::io::Result<WriteCounts
     Ok(counts)
 }
 
+/// Whether the article pages to write differ from those in `out_dir` (content, or which exist).
+fn articles_changed(out_dir: &Path, pages: &[Page]) -> bool {
+    let wanted: Vec<&Page> = pages.iter().filter(|p| p.path.starts_with("articles")).collect();
+    let on_disk = std::fs::read_dir(out_dir.join("articles")).map(|d| d.filter_map(Result::ok).count()).unwrap_or(0);
+    on_disk != wanted.len() || wanted.iter().any(|p| std::fs::read(out_dir.join(&p.path)).map_or(true, |old| old != p.content))
+}
+
+/// The files under `out_dir/dir` as they are, to keep them.
+fn existing_files(out_dir: &Path, dir: &str) -> std::io::Result<Vec<Page>> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(out_dir.join(dir)).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
+        let rel = entry.path().strip_prefix(out_dir).unwrap_or(entry.path()).to_path_buf();
+        files.push(Page::new(rel, std::fs::read(entry.path())?));
+    }
+    Ok(files)
+}
+
 /// The `publish site` stage. Approved articles that made it onto the site become `published`.
 pub async fn publish(articles: &[Article], config: &SiteConfig, root: &Path, kb_dir: &Path) -> anyhow::Result<StageReport> {
     let started = Instant::now();
     let config = &SiteConfig { theme_dir: config.theme_dir.as_ref().map(|d| root.join(d)), ..config.clone() };
     let mut pages = build_pages(articles, config)?;
-    let search = search_index(&pages, &config.language).await?;
-    pages.extend(search);
     let out_dir = root.join(&config.out_dir);
+    // Pagefind indexes the article pages: while none of them changed, its files stay as they are.
+    if articles_changed(&out_dir, &pages) || !out_dir.join("pagefind/pagefind-entry.json").is_file() {
+        pages.extend(search_index(&pages, &config.language).await?);
+    } else {
+        pages.extend(existing_files(&out_dir, "pagefind")?);
+    }
     let counts = write_site(&out_dir, &pages)?;
     let now = crate::store::now();
     for a in articles.iter().filter(|a| a.is_public_live() && a.front.status == crate::kb::Status::Approved) {

@@ -197,6 +197,9 @@ pub struct RunArgs {
     /// Approve every draft before publishing. For demos only: real articles need an editor.
     #[arg(long)]
     pub auto_approve: bool,
+    /// Check the pipeline file and the settings, print the plan, and run nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -67,3 +67,23 @@ fn readme_lists_every_subcommand() {
         assert!(readme.contains(&format!("`kbforge {c}")), "README does not document `kbforge {c}`");
     }
 }
+
+#[test]
+fn shipped_pipelines_validate_and_print_their_plan() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (file, stages) in [("pipelines/nightly.toml", 8), ("pipelines/reindex.toml", 2), ("pipelines/demo.toml", 10)] {
+        let out = ok(kbforge(root, &["run", file, "--dry-run"]));
+        assert!(out.contains(&format!("({stages} stages)")), "{file}: {out}");
+        assert!(out.contains("dry run: nothing was read or written"), "{out}");
+    }
+    let nightly = ok(kbforge(root, &["run", "pipelines/nightly.toml", "--dry-run"]));
+    assert!(nightly.contains(" 8. report"), "{nightly}");
+    // A bad stage name stops the run before anything starts, naming file, line and field.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("kbforge.toml"), "").unwrap();
+    std::fs::write(tmp.path().join("bad.toml"), "[pipeline]\nstages = [\"ingest\", \"reprt\"]\n").unwrap();
+    let out = kbforge(tmp.path(), &["run", "bad.toml", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml` line 2") && err.contains("stages[1]") && err.contains("unknown variant `reprt`"), "{err}");
+}

@@ -20,7 +20,7 @@ contact-url = "https://podarokplus.example/contact"
 const PIPELINE: &str = r#"
 [pipeline]
 name = "demo"
-stages = ["ingest", "clean", "extract", "classify", "embed", "cluster", "draft", "publish-site", "publish-index"]
+stages = ["ingest", "clean", "extract", "classify", "embed", "cluster", "draft", "report", "publish-site", "publish-index"]
 
 [ingest]
 sources = [{ format = "omnidesk-export", path = "desk/omnidesk" }]
@@ -221,6 +221,12 @@ fn demo_pipeline_end_to_end() {
     let hits = ok(kbforge(ws, &["search", "сколько денег ещё осталось на моём подарочном сертификате", "--json"]));
     let hits: serde_json::Value = serde_json::from_str(&hits).unwrap();
     assert_eq!(hits[0]["article_id"], balance_id.as_str(), "search returned {hits:#}");
+
+    // The report stage wrote the verdict for the nightly job.
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(ws.join("reports/report.json")).unwrap()).unwrap();
+    assert!(report.is_object(), "{report}");
+    assert!(std::fs::read_to_string(ws.join("reports/report.html")).unwrap().contains("<svg"));
+    assert!(out.contains("-> report:"), "{out}");
 
     // The regulations feed the copilot's internal collection, never the public one.
     let internal: String = kbforge::publish::index::payloads(&ws.join(".kbforge/index/internal"))

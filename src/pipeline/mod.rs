@@ -30,6 +30,7 @@ pub enum Stage {
     Embed,
     Cluster,
     Draft,
+    Report,
     PublishSite,
     PublishIndex,
 }
@@ -46,6 +47,22 @@ impl Stage {
         Stage::PublishSite,
         Stage::PublishIndex,
     ];
+
+    /// What a stage reads and writes, for `kbforge run --dry-run`.
+    pub fn plan(self) -> &'static str {
+        match self {
+            Stage::Ingest => "read the [ingest] sources and regulations into the store (new and changed tickets only)",
+            Stage::Clean => "clean and redact messages whose raw text changed",
+            Stage::Extract => "one question/answer pair per ticket",
+            Stage::Classify => "flat / needs-action / empty / other per ticket",
+            Stage::Embed => "embed questions not in the vector cache (loads the model)",
+            Stage::Cluster => "cluster questions; ids stay stable (loads the model)",
+            Stage::Draft => "write drafts to the kb folder, propose revisions, export scenarios",
+            Stage::Report => "write reports/report.html and reports/report.json: flat share, gaps, coverage",
+            Stage::PublishSite => "render the help center from approved public articles",
+            Stage::PublishIndex => "sync the public and internal collections of the bot index (loads the model)",
+        }
+    }
 
     fn needs_model(self) -> bool {
         matches!(self, Stage::Embed | Stage::Cluster | Stage::PublishIndex)
@@ -123,6 +140,7 @@ impl Context {
             Stage::Embed => crate::embed::run(store, embedder.expect("loaded")).await?,
             Stage::Cluster => crate::cluster::run(store, embedder.expect("loaded"), &cfg.cluster).await?,
             Stage::Draft => crate::draft::run(store, &cfg.draft, &cfg.classify, &kb_dir, &root).await?,
+            Stage::Report => crate::report::stage(store, &kb_dir, &root, &cfg.site.language).await?,
             Stage::PublishSite => {
                 let (articles, errors) = kb::load_all(&kb_dir);
                 warn_kb_errors(&errors);
@@ -195,6 +213,7 @@ pub fn stage_name(stage: Stage) -> &'static str {
         Stage::Embed => "embed",
         Stage::Cluster => "cluster",
         Stage::Draft => "draft",
+        Stage::Report => "report",
         Stage::PublishSite => "publish-site",
         Stage::PublishIndex => "publish-index",
     }

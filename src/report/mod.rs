@@ -93,6 +93,21 @@ pub struct Report {
 }
 
 /// Builds the report from the store and the knowledge base folder.
+/// The `report` stage: the report of the last 30 days as `reports/report.html` and
+/// `reports/report.json` in the workspace, and the verdict in its summary line.
+pub async fn stage(store: &Store, kb_dir: &Path, root: &Path, lang: &str) -> anyhow::Result<crate::pipeline::StageReport> {
+    let started = std::time::Instant::now();
+    let report = build(store, kb_dir, 30).await?;
+    let dir = root.join("reports");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("report.html"), html(&report, lang)?)?;
+    std::fs::write(dir.join("report.json"), serde_json::to_string_pretty(&report)?)?;
+    let mut out = crate::pipeline::StageReport::new("report", started);
+    out.written = 2;
+    out.summary = format!("{} -> {}", verdict(&report), dir.join("report.html").display());
+    Ok(out.finish(started))
+}
+
 pub async fn build(store: &Store, kb_dir: &Path, days: i64) -> anyhow::Result<Report> {
     let rows: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT q.ticket_id, q.topic, q.kind, t.created_at FROM qa_pairs q JOIN tickets t ON t.id = q.ticket_id ORDER BY t.created_at",

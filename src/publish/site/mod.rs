@@ -326,7 +326,16 @@ pub struct WriteCounts {
 
 /// Writes pages that differ from what is on disk and removes article pages no longer published.
 pub fn write_site(out_dir: &Path, pages: &[Page]) -> std::io::Result<WriteCounts> {
+    let (mut counts, _) = write_files(out_dir, pages)?;
+    counts.removed = prune(out_dir, pages.iter().map(|p| out_dir.join(&p.path)).collect())?;
+    Ok(counts)
+}
+
+/// Writes the pages whose content differs from the file on disk (each file is read once); returns
+/// the counts and the paths written.
+fn write_files(out_dir: &Path, pages: &[Page]) -> std::io::Result<(WriteCounts, Vec<PathBuf>)> {
     let mut counts = WriteCounts::default();
+    let mut written = Vec::new();
     for page in pages {
         let path = out_dir.join(&page.path);
         if std::fs::read(&path).is_ok_and(|old| old == page.content) {
@@ -340,58 +349,71 @@ pub fn write_site(out_dir: &Path, pages: &[Page]) -> std::io::Result<WriteCounts
         std::fs::write(&tmp, &page.content)?;
         std::fs::rename(&tmp, &path)?;
         counts.written += 1;
+        written.push(page.path.clone());
     }
-    // Pages of articles and categories no longer live, and outdated search files, go.
-    let wanted: std::collections::HashSet<PathBuf> = pages.iter().map(|p| out_dir.join(&p.path)).collect();
+    Ok((counts, written))
+}
+
+/// Removes the files of article and category pages no longer live, and outdated search files:
+/// everything under those folders that is not `wanted`. Returns how many.
+fn prune(out_dir: &Path, wanted: std::collections::HashSet<PathBuf>) -> std::io::Result<usize> {
+    let mut removed = 0;
     for dir in ["articles", "categories", "pagefind"] {
         for entry in walkdir::WalkDir::new(out_dir.join(dir)).into_iter().filter_map(Result::ok) {
             let path = entry.path();
             if entry.file_type().is_file() && !wanted.contains(path) {
                 std::fs::remove_file(path)?;
-                counts.removed += 1;
+                removed += 1;
             }
         }
     }
-    Ok(counts)
+    Ok(removed)
 }
 
-/// Whether the article pages to write differ from those in `out_dir` (content, or which exist).
-fn articles_changed(out_dir: &Path, pages: &[Page]) -> bool {
-    let wanted: Vec<&Page> = pages.iter().filter(|p| p.path.starts_with("articles")).collect();
-    let on_disk = std::fs::read_dir(out_dir.join("articles")).map(|d| d.filter_map(Result::ok).count()).unwrap_or(0);
-    on_disk != wanted.len() || wanted.iter().any(|p| std::fs::read(out_dir.join(&p.path)).map_or(true, |old| old != p.content))
-}
-
-/// The files under `out_dir/dir` as they are, to keep them.
-fn existing_files(out_dir: &Path, dir: &str) -> std::io::Result<Vec<Page>> {
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(out_dir.join(dir)).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
-        let rel = entry.path().strip_prefix(out_dir).unwrap_or(entry.path()).to_path_buf();
-        files.push(Page::new(rel, std::fs::read(entry.path())?));
-    }
-    Ok(files)
+/// The files under `out_dir/dir`, as paths under `out_dir`.
+fn files_under(out_dir: &Path, dir: &str) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(out_dir.join(dir))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect()
 }
 
 /// The `publish site` stage. Approved articles that made it onto the site become `published`.
 pub async fn publish(articles: &[Article], config: &SiteConfig, root: &Path, kb_dir: &Path) -> anyhow::Result<StageReport> {
     let started = Instant::now();
     let config = &SiteConfig { theme_dir: config.theme_dir.as_ref().map(|d| root.join(d)), ..config.clone() };
-    let mut pages = build_pages(articles, config)?;
+    let pages = build_pages(articles, config)?;
     let out_dir = root.join(&config.out_dir);
+    let article_pages = pages.iter().filter(|p| p.path.starts_with("articles")).count();
+    let articles_on_disk = std::fs::read_dir(out_dir.join("articles")).map(|d| d.filter_map(Result::ok).count()).unwrap_or(0);
+    let (mut counts, written) = write_files(&out_dir, &pages)?;
+    let mut wanted: std::collections::HashSet<PathBuf> = pages.iter().map(|p| out_dir.join(&p.path)).collect();
     // Pagefind indexes the article pages: while none of them changed, its files stay as they are.
-    if articles_changed(&out_dir, &pages) || !out_dir.join("pagefind/pagefind-entry.json").is_file() {
-        pages.extend(search_index(&pages, &config.language).await?);
+    let articles_changed = articles_on_disk != article_pages || written.iter().any(|p| p.starts_with("articles"));
+    let mut total = pages.len();
+    if articles_changed || !out_dir.join("pagefind/pagefind-entry.json").is_file() {
+        let search = search_index(&pages, &config.language).await?;
+        let (search_counts, _) = write_files(&out_dir, &search)?;
+        counts.written += search_counts.written;
+        counts.unchanged += search_counts.unchanged;
+        total += search.len();
+        wanted.extend(search.iter().map(|p| out_dir.join(&p.path)));
     } else {
-        pages.extend(existing_files(&out_dir, "pagefind")?);
+        let kept = files_under(&out_dir, "pagefind");
+        counts.unchanged += kept.len();
+        total += kept.len();
+        wanted.extend(kept);
     }
-    let counts = write_site(&out_dir, &pages)?;
+    counts.removed = prune(&out_dir, wanted)?;
     let now = crate::store::now();
     for a in articles.iter().filter(|a| a.is_public_live() && a.front.status == crate::kb::Status::Approved) {
         crate::kb::set_front_matter_fields(&kb_dir.join(&a.path), &[("status", "published"), ("published_by", "kbforge publish"), ("published_at", &now)])?;
     }
     let live = articles.iter().filter(|a| a.is_public_live()).count();
     let mut report = StageReport::new("publish site", started);
-    report.processed = pages.len();
+    report.processed = total;
     report.written = counts.written;
     report.unchanged = counts.unchanged;
     report.summary = format!(

@@ -45,10 +45,16 @@ pub fn consistency(answers: &[&str]) -> f64 {
 
 /// Index of the set most like the others (highest mean Jaccard); ties go to the lowest index.
 pub fn most_central(sets: &[HashSet<String>]) -> Option<usize> {
-    if sets.len() < 3 {
-        return (!sets.is_empty()).then_some(0);
-    }
-    let score = |i: usize| sets.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, o)| jaccard(&sets[i], o)).sum::<f64>();
+    most_central_by(sets, |_| 0.0)
+}
+
+/// Index of the set with the highest mean Jaccard to the others plus `bonus(index)`; ties go to the
+/// lowest index.
+pub fn most_central_by(sets: &[HashSet<String>], bonus: impl Fn(usize) -> f64) -> Option<usize> {
+    let score = |i: usize| {
+        let others = sets.len().saturating_sub(1).max(1) as f64;
+        sets.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, o)| jaccard(&sets[i], o)).sum::<f64>() / others + bonus(i)
+    };
     (0..sets.len()).fold(None, |best: Option<(usize, f64)>, i| {
         let s = score(i);
         match best {

@@ -193,27 +193,15 @@ fn normalize_question(q: &str) -> String {
 fn best_answer(members: &[&Member]) -> Option<String> {
     let answered: Vec<&Member> = members.iter().copied().filter(|m| !m.answer.trim().is_empty()).take(200).collect();
     let sets: Vec<_> = answered.iter().map(|m| answers::words(&m.answer)).collect();
-    let score = |i: usize| {
-        let centrality = if sets.len() < 2 {
-            1.0
-        } else {
-            sets.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, o)| answers::jaccard(&sets[i], o)).sum::<f64>() / (sets.len() - 1) as f64
-        };
+    let best = answers::most_central_by(&sets, |i| {
         let rating = match answered[i].rating.as_str() {
             "high" => 0.05,
             "low" => -0.1,
             _ => 0.0,
         };
-        centrality + rating - 0.04 * generalize::specifics(&answered[i].answer).min(5) as f64
-    };
-    let best = (0..answered.len()).fold(None, |best: Option<(usize, f64)>, i| {
-        let s = score(i);
-        match best {
-            Some((_, bs)) if bs >= s => best,
-            _ => Some((i, s)),
-        }
+        rating - 0.04 * generalize::specifics(&answered[i].answer).min(5) as f64
     })?;
-    Some(generalize::generalize(answered[best.0].answer.trim()))
+    Some(generalize::generalize(answered[best].answer.trim()))
 }
 
 /// The stage.
@@ -344,8 +332,11 @@ pub async fn run(
                     Err(e) => tracing::warn!("LLM drafting of `{id}` failed, the extractive draft stays: {e:#}"),
                 }
             } else if let Some(current) = on_disk {
+                // The same suggestion as last time: keep the model's body, not ask again.
                 article.body = current.body.clone();
-                article.front.extra = current.front.extra.clone();
+                if let Some(by) = current.front.extra.get("drafted_by") {
+                    article.front.extra.insert("drafted_by".into(), by.clone());
+                }
             }
         }
         let path = on_disk.map(|a| a.path.clone()).or_else(|| record.map(|r| PathBuf::from(&r.path))).unwrap_or_else(|| article.path.clone());

@@ -80,6 +80,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The history of pipeline runs: when, how they ended, counts and errors per stage.
+    Runs {
+        #[command(subcommand)]
+        action: RunsAction,
+    },
+    /// Work through the job queue in Postgres (embeddings, LLM drafts) beside other workers and the
+    /// running pipeline: start one per machine or core to add throughput.
+    Worker(WorkerArgs),
     /// Inspect the clusters of similar questions: size, class, label, representatives.
     Clusters {
         #[command(subcommand)]
@@ -200,6 +208,47 @@ pub struct RunArgs {
     /// Check the pipeline file and the settings, print the plan, and run nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Write the run's record (status, times, counts and errors per stage) as JSON to FILE, also
+    /// when the run fails.
+    #[arg(long, value_name = "FILE")]
+    pub report_json: Option<PathBuf>,
+    /// Write the Prometheus metrics of the pipeline's last run to FILE (atomically), also when the
+    /// run fails. Default: `metrics-file` in the pipeline's `[pipeline]` section, if set.
+    #[arg(long, value_name = "FILE")]
+    pub metrics_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RunsAction {
+    /// The latest runs, newest first.
+    List {
+        /// Only this pipeline's runs.
+        #[arg(long)]
+        pipeline: Option<String>,
+        /// How many. Default: 20.
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One run: start, end, status, errors, and counts and time per stage. Default: the newest.
+    Show {
+        id: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The last runs in the Prometheus text format (what `kbforge serve` shows at /metrics).
+    Metrics,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Stop when the queue is empty instead of waiting for more work.
+    #[arg(long)]
+    pub exit_when_empty: bool,
+    /// This worker's name in the queue. Default: host and pid.
+    #[arg(long)]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

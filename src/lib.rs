@@ -3,7 +3,7 @@
 //! The pipeline, one module (room) per stage, each reading from and writing to the [`store`]:
 //! [`ingest`] → [`clean`] → [`extract`] → [`classify`] → [`embed`] → [`cluster`] → [`draft`] →
 //! [`review`] → [`publish`] (`site` and `index`). [`pipeline`] runs them in order; [`kb`] is the
-//! knowledge base folder; [`workspace`] holds the settings; [`cli`] and [`cmd`] are the command line.
+//! knowledge base folder; [`queue`] shares work with worker processes; [`workspace`] holds the settings; [`cli`] and [`cmd`] are the command line.
 //! See ARCHITECTURE.md for one ticket's way through.
 
 pub mod classify;
@@ -19,6 +19,7 @@ pub mod ingest;
 pub mod kb;
 pub mod pipeline;
 pub mod publish;
+pub mod queue;
 pub mod report;
 pub mod review;
 pub mod serve;

@@ -8,8 +8,10 @@ use kbforge::cli::{Cli, Command};
 use kbforge::cmd;
 
 fn init_logging(json: bool) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("KBFORGE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("kbforge=info,ort=warn,qdrant_edge=error,warn"));
+    // Text logs leave the per-stage events (`kbforge::run`) to the summary lines on stdout; JSON
+    // logs, read by machines, carry them.
+    let default = if json { "kbforge=info,ort=warn,qdrant_edge=error,warn" } else { "kbforge=info,kbforge::run=warn,ort=warn,qdrant_edge=error,warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KBFORGE_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
     if json {
         builder.json().init();
@@ -43,6 +45,8 @@ fn main() -> ExitCode {
             Command::Check => cmd::check::run(ws).await,
             Command::Eval { what } => cmd::eval::run(ws, what).await,
             Command::Quarantine { action } => cmd::quarantine::run(ws, action).await,
+            Command::Runs { action } => cmd::runs::run(ws, action).await,
+            Command::Worker(args) => cmd::worker::run(ws, args).await,
             Command::Clusters { action } => cmd::clusters::run(ws, action).await,
             Command::Report { html, days, json } => cmd::report::run(ws, html.as_deref(), *days, *json).await,
         }

@@ -10,6 +10,8 @@ pub mod quarantine;
 pub mod report;
 pub mod review;
 pub mod run;
+pub mod runs;
+pub mod worker;
 pub mod search;
 pub mod serve;
 pub mod stage;
@@ -25,14 +27,17 @@ pub enum Outcome {
     Success,
     /// 3: the run completed, but some records were quarantined (`kbforge quarantine list`).
     CompletedWithRejects,
+    /// 4: another run of the same pipeline holds the lock; this one did nothing.
+    Busy,
 }
 
 /// Exit codes, documented in the README: 0 success, 1 error, 2 usage error, 3 completed with
-/// quarantined records.
+/// quarantined records, 4 another run of the pipeline is in progress.
 pub fn exit_code(outcome: Outcome) -> u8 {
     match outcome {
         Outcome::Success => 0,
         Outcome::CompletedWithRejects => 3,
+        Outcome::Busy => 4,
     }
 }
 

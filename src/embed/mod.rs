@@ -4,11 +4,13 @@
 //! or fastembed's `MultilingualE5Small` from the model hub); [`embed_cached`] embeds texts through the
 //! cache; [`run`] is the stage, which embeds every extracted question not embedded before.
 //! Steps: find ONNX Runtime → load the model → look up each text's hash → embed the misses in batches
-//! sorted by length → store them.
+//! sorted by length → store them, committing every [`CHECKPOINT`] texts. [`jobs`] shares the work
+//! with `kbforge worker` processes through the Postgres job queue.
 
+pub mod jobs;
 pub mod runtime;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -240,6 +242,14 @@ impl Embedder {
 
     /// Embeds texts as given (prefixes already applied), in batches sorted by length.
     pub fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let progress = progress_bar(texts.len() as u64, "embedding");
+        let out = self.embed_with_progress(texts, &progress);
+        progress.finish_and_clear();
+        out
+    }
+
+    /// [`Embedder::embed`], advancing a progress bar the caller owns (one bar over many calls).
+    pub fn embed_with_progress(&self, texts: &[String], progress: &indicatif::ProgressBar) -> Result<Vec<Vec<f32>>, EmbedError> {
         if texts.is_empty() {
             return Ok(Vec::new());
         }
@@ -250,14 +260,12 @@ impl Embedder {
         self.count_truncated(&sorted);
         let mut model = self.model.lock().unwrap_or_else(|e| e.into_inner());
         let batch = self.config.batch_size.max(1);
-        let progress = progress_bar(texts.len() as u64, "embedding");
         let mut vectors = Vec::with_capacity(texts.len());
         // Several batches per call keep the progress bar moving without losing fastembed's batching.
         for part in sorted.chunks(batch * 4) {
             vectors.extend(model.embed(part, Some(batch)).map_err(|e| EmbedError::Infer(format!("{e:#}")))?);
             progress.inc(part.len() as u64);
         }
-        progress.finish_and_clear();
         let mut out = vec![Vec::new(); texts.len()];
         for (v, &i) in vectors.into_iter().zip(&order) {
             out[i] = normalize(v);
@@ -339,6 +347,10 @@ pub struct CacheStats {
     pub repeated: usize,
 }
 
+/// Texts embedded between two commits to the cache: a run killed midway keeps all but the last
+/// checkpoint's work.
+pub const CHECKPOINT: usize = 1024;
+
 /// Embeds `texts` (prefixes already applied) through the store's cache; returns vectors in order.
 pub async fn embed_cached(
     store: &Store,
@@ -347,50 +359,77 @@ pub async fn embed_cached(
 ) -> anyhow::Result<(Vec<Vec<f32>>, CacheStats)> {
     let hashes: Vec<String> = texts.iter().map(|t| text_hash(t)).collect();
     let mut known = load_cached(store, embedder.model_id(), &hashes).await?;
-    let mut missing: Vec<String> = Vec::new();
-    let mut missing_hashes: Vec<String> = Vec::new();
-    let mut queued = std::collections::HashSet::new();
-    for (t, h) in texts.iter().zip(&hashes) {
-        if !known.contains_key(h) && queued.insert(h) {
-            missing.push(t.clone());
-            missing_hashes.push(h.clone());
-        }
-    }
+    let (missing, missing_hashes) = missing_texts(texts, &hashes, |h| known.contains_key(h));
     let distinct = hashes.iter().collect::<std::collections::HashSet<_>>().len();
     let stats = CacheStats { cached: distinct - missing.len(), computed: missing.len(), repeated: texts.len() - distinct };
-    if !missing.is_empty() {
-        let vectors = tokio::task::block_in_place(|| embedder.embed(&missing))?;
-        let mut tx = store.pool().begin().await?;
-        let rows: Vec<(&String, &Vec<f32>)> = missing_hashes.iter().zip(&vectors).collect();
-        for chunk in rows.chunks(100) {
-            let sql = format!(
-                "INSERT INTO embeddings (model, text_hash, vector) VALUES {} ON CONFLICT (model, text_hash) DO NOTHING",
-                crate::store::values_rows(chunk.len(), 3)
-            );
-            let mut q = sqlx::query(&sql);
-            for (h, v) in chunk {
-                q = q.bind(embedder.model_id()).bind(*h).bind(vector_to_bytes(v));
-            }
-            q.execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        known.extend(missing_hashes.into_iter().zip(vectors));
-    }
+    let vectors = embed_and_store(store, embedder, &missing, &missing_hashes).await?;
+    known.extend(missing_hashes.into_iter().zip(vectors));
     let out = hashes.iter().map(|h| known[h].clone()).collect();
     Ok((out, stats))
 }
 
-async fn load_cached(
+/// The distinct texts whose hash `known` does not hold, with their hashes, longest last.
+fn missing_texts(texts: &[String], hashes: &[String], known: impl Fn(&str) -> bool) -> (Vec<String>, Vec<String>) {
+    let mut queued = std::collections::HashSet::new();
+    let mut missing: Vec<(String, String)> = texts
+        .iter()
+        .zip(hashes)
+        .filter(|(_, h)| !known(h) && queued.insert(h.as_str()))
+        .map(|(t, h)| (t.clone(), h.clone()))
+        .collect();
+    // Sorted by length across checkpoints too, so each batch pads little.
+    missing.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.1.cmp(&b.1)));
+    missing.into_iter().unzip()
+}
+
+/// Embeds `texts` and writes their vectors to the cache, committing every [`CHECKPOINT`] texts.
+async fn embed_and_store(
     store: &Store,
+    embedder: &Embedder,
+    texts: &[String],
+    hashes: &[String],
+) -> anyhow::Result<Vec<Vec<f32>>> {
+    let progress = progress_bar(texts.len() as u64, "embedding");
+    let mut out = Vec::with_capacity(texts.len());
+    for (part, part_hashes) in texts.chunks(CHECKPOINT).zip(hashes.chunks(CHECKPOINT)) {
+        let vectors = tokio::task::block_in_place(|| embedder.embed_with_progress(part, &progress))?;
+        let mut tx = store.pool().begin().await?;
+        insert_vectors(&mut tx, embedder.model_id(), part_hashes, &vectors).await?;
+        tx.commit().await?;
+        out.extend(vectors);
+    }
+    progress.finish_and_clear();
+    Ok(out)
+}
+
+/// Writes vectors to the cache inside a transaction; a vector already there is kept.
+pub async fn insert_vectors(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     model: &str,
     hashes: &[String],
-) -> anyhow::Result<HashMap<String, Vec<f32>>> {
+    vectors: &[Vec<f32>],
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<(&String, &Vec<f32>)> = hashes.iter().zip(vectors).collect();
+    for chunk in rows.chunks(100) {
+        let sql = format!(
+            "INSERT INTO embeddings (model, text_hash, vector) VALUES {} ON CONFLICT (model, text_hash) DO NOTHING",
+            crate::store::values_rows(chunk.len(), 3)
+        );
+        let mut q = sqlx::query(&sql);
+        for (h, v) in chunk {
+            q = q.bind(model).bind(*h).bind(vector_to_bytes(v));
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+async fn load_cached(store: &Store, model: &str, hashes: &[String]) -> anyhow::Result<HashMap<String, Vec<f32>>> {
     let mut found = HashMap::new();
     for chunk in hashes.chunks(500) {
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
             "SELECT text_hash, vector FROM embeddings WHERE model = $1 AND text_hash IN ({})",
-            placeholders.join(", ")
+            crate::store::placeholders(2, chunk.len())
         );
         let mut q = sqlx::query_as::<_, (String, Vec<u8>)>(&sql).bind(model);
         for h in chunk {
@@ -403,24 +442,56 @@ async fn load_cached(
     Ok(found)
 }
 
+/// The hashes of `hashes` the cache holds for `model`, without reading the vectors.
+async fn cached_hashes(store: &Store, model: &str, hashes: &[String]) -> anyhow::Result<HashSet<String>> {
+    let mut found = HashSet::new();
+    for chunk in hashes.chunks(500) {
+        let sql = format!(
+            "SELECT text_hash FROM embeddings WHERE model = $1 AND text_hash IN ({})",
+            crate::store::placeholders(2, chunk.len())
+        );
+        let mut q = sqlx::query_as::<_, (String,)>(&sql).bind(model);
+        for h in chunk {
+            q = q.bind(h);
+        }
+        found.extend(q.fetch_all(store.pool()).await?.into_iter().map(|(h,)| h));
+    }
+    Ok(found)
+}
+
 /// The stage: embeds every extracted question (with the query prefix) that is not cached yet.
-pub async fn run(store: &Store, embedder: &Embedder) -> anyhow::Result<StageReport> {
+/// Only the hashes of cached questions are read, so a run with few new questions costs little.
+/// With `[queue] enabled`, the work goes through the job queue and `kbforge worker` processes share it.
+pub async fn run(store: &Store, embedder: &Embedder, queue: &crate::queue::QueueConfig) -> anyhow::Result<StageReport> {
     let started = Instant::now();
+    crate::queue::check(store, queue)?;
     let rows: Vec<(String,)> = sqlx::query_as("SELECT question FROM qa_pairs WHERE question <> '' ORDER BY ticket_id")
         .fetch_all(store.pool())
         .await
         .context("cannot read questions from the store")?;
     let texts: Vec<String> =
         rows.into_iter().map(|(q,)| embedder.question_text(&q)).collect();
+    let hashes: Vec<String> = texts.iter().map(|t| text_hash(t)).collect();
+    let known = cached_hashes(store, embedder.model_id(), &hashes).await?;
+    let (missing, missing_hashes) = missing_texts(&texts, &hashes, |h| known.contains(h));
+    let distinct = hashes.iter().collect::<HashSet<_>>().len();
+    let stats = CacheStats { cached: distinct - missing.len(), computed: missing.len(), repeated: texts.len() - distinct };
     let truncated_before = embedder.truncated();
-    let (_, stats) = embed_cached(store, embedder, &texts).await?;
+    let mut by_workers = String::new();
+    if queue.enabled && !missing.is_empty() {
+        let workers = jobs::embed_through_queue(store, embedder, &missing, queue).await?;
+        let names: Vec<String> = workers.iter().map(|(w, n)| format!("{w}: {n}")).collect();
+        by_workers = format!(", jobs done by {}", names.join(", "));
+    } else {
+        embed_and_store(store, embedder, &missing, &missing_hashes).await?;
+    }
     let truncated = embedder.truncated() - truncated_before;
     let mut report = StageReport::new("embed", started);
     report.processed = texts.len();
     report.written = stats.computed;
     report.unchanged = stats.cached;
     report.summary = format!(
-        "{} questions ({} repeated word for word): {} embedded, {} from cache, {} truncated to {} tokens (model {})",
+        "{} questions ({} repeated word for word): {} embedded, {} from cache, {} truncated to {} tokens (model {}){by_workers}",
         count(texts.len()),
         count(stats.repeated),
         count(stats.computed),

@@ -6,6 +6,9 @@
 //! publish-index. Every stage reads from and writes to the store or the kb folder, so any stage can be
 //! re-run alone, and running one twice changes nothing the second time.
 
+pub mod history;
+pub mod lock;
+pub mod metrics;
 pub mod report;
 
 use std::time::Instant;
@@ -77,11 +80,14 @@ pub struct PipelineSection {
     pub name: String,
     /// Stages in order. Default: all of them.
     pub stages: Vec<Stage>,
+    /// After each run, write the Prometheus metrics of this pipeline's last run here (relative to the
+    /// workspace), e.g. into node_exporter's textfile folder. `--metrics-file` overrides it.
+    pub metrics_file: Option<std::path::PathBuf>,
 }
 
 impl Default for PipelineSection {
     fn default() -> Self {
-        PipelineSection { name: "main".into(), stages: Stage::ALL.to_vec() }
+        PipelineSection { name: "main".into(), stages: Stage::ALL.to_vec(), metrics_file: None }
     }
 }
 
@@ -137,7 +143,7 @@ impl Context {
             Stage::Clean => crate::clean::run(store, &cfg.clean).await?,
             Stage::Extract => crate::extract::run(store).await?,
             Stage::Classify => crate::classify::run(store, &cfg.classify).await?,
-            Stage::Embed => crate::embed::run(store, embedder.expect("loaded")).await?,
+            Stage::Embed => crate::embed::run(store, embedder.expect("loaded"), &cfg.queue).await?,
             Stage::Cluster => crate::cluster::run(store, embedder.expect("loaded"), &cfg.cluster).await?,
             Stage::Draft => crate::draft::run(store, &cfg.draft, &cfg.classify, &kb_dir, &root).await?,
             Stage::Report => crate::report::stage(store, &kb_dir, &root, &cfg.site.language).await?,
@@ -179,29 +185,116 @@ pub async fn auto_approve(store: &Store, kb_dir: &std::path::Path) -> anyhow::Re
 }
 
 /// Runs the pipeline's stages in order; `on_report` sees each report as soon as its stage ends.
+/// With `run` set, each stage is recorded in the run history as it starts and ends.
 pub async fn run(
     ctx: &mut Context,
     pipeline: &PipelineSection,
     options: &RunOptions,
+    run: Option<i64>,
     mut on_report: impl FnMut(&StageReport),
 ) -> anyhow::Result<Vec<StageReport>> {
     let mut reports = Vec::new();
+    let mut position = 0;
     for &stage in &pipeline.stages {
         if options.auto_approve && stage == Stage::PublishSite {
             let started = Instant::now();
+            if let Some(id) = run {
+                history::stage_started(&ctx.store, id, position, "auto-approve").await?;
+            }
             let n = auto_approve(&ctx.store, &ctx.ws.kb_dir()).await?;
             let mut report = StageReport::new("auto-approve", started);
             report.written = n;
             report.summary = format!("{n} drafts approved (demo only: real articles need an editor)");
             let report = report.finish(started);
+            if let Some(id) = run {
+                history::stage_done(&ctx.store, id, position, &report).await?;
+            }
+            position += 1;
             on_report(&report);
             reports.push(report);
         }
-        let report = ctx.run_stage(stage).await.map_err(|e| e.context(format!("stage `{}` failed", stage_name(stage))))?;
-        on_report(&report);
-        reports.push(report);
+        let name = stage_name(stage);
+        let started = Instant::now();
+        if let Some(id) = run {
+            history::stage_started(&ctx.store, id, position, name).await?;
+        }
+        tracing::debug!(target: "kbforge::run", stage = name, "stage started");
+        match ctx.run_stage(stage).await {
+            Ok(report) => {
+                if let Some(id) = run {
+                    history::stage_done(&ctx.store, id, position, &report).await?;
+                }
+                tracing::info!(
+                    target: "kbforge::run",
+                    stage = name,
+                    elapsed_ms = report.elapsed.as_millis() as u64,
+                    processed = report.processed,
+                    written = report.written,
+                    unchanged = report.unchanged,
+                    rejected = report.rejected,
+                    "stage done"
+                );
+                on_report(&report);
+                reports.push(report);
+            }
+            Err(e) => {
+                let e = e.context(format!("stage `{name}` failed"));
+                if let Some(id) = run {
+                    let _ = history::stage_failed(&ctx.store, id, position, started.elapsed().as_millis(), &format!("{e:#}")).await;
+                }
+                return Err(e);
+            }
+        }
+        position += 1;
     }
     Ok(reports)
+}
+
+/// How a recorded run ended.
+#[derive(Debug)]
+pub struct Finished {
+    pub run: i64,
+    pub status: history::RunStatus,
+    pub reports: Vec<StageReport>,
+    pub error: Option<anyhow::Error>,
+    /// Runs of this pipeline found still marked running: a crash stopped them.
+    pub resumed_after: Vec<i64>,
+}
+
+/// A scheduled run: records it in the history, takes the pipeline's lock (a second run exits with
+/// [`lock::LockError::Busy`] and is recorded as skipped), marks runs a crash left behind as
+/// interrupted, runs the stages, and records how it ended. Stage errors come back in
+/// [`Finished::error`], after the history has them.
+pub async fn execute(
+    ctx: &mut Context,
+    pipeline: &PipelineSection,
+    options: &RunOptions,
+    on_report: impl FnMut(&StageReport),
+) -> anyhow::Result<Finished> {
+    let id = history::begin(&ctx.store, &pipeline.name).await?;
+    let lock = match lock::RunLock::acquire(&ctx.store, &ctx.ws.store_url(), &pipeline.name, id).await {
+        Ok(lock) => lock,
+        Err(e) => {
+            let _ = history::finish(&ctx.store, id, history::RunStatus::Skipped, &e.to_string()).await;
+            return Err(e.into());
+        }
+    };
+    let resumed_after = history::mark_interrupted(&ctx.store, &pipeline.name, id).await?;
+    if !resumed_after.is_empty() {
+        tracing::warn!(runs = ?resumed_after, "earlier runs stopped midway; every stage resumes from what they stored");
+    }
+    tracing::info!(target: "kbforge::run", run = id, pipeline = pipeline.name.as_str(), stages = pipeline.stages.len(), "run started");
+    let result = run(ctx, pipeline, options, Some(id), on_report).await;
+    let (status, reports, error) = match result {
+        Ok(reports) if reports.iter().any(|r| r.rejected > 0) => (history::RunStatus::CompletedWithRejects, reports, None),
+        Ok(reports) => (history::RunStatus::Succeeded, reports, None),
+        Err(e) => (history::RunStatus::Failed, Vec::new(), Some(e)),
+    };
+    let message = error.as_ref().map(|e| format!("{e:#}")).unwrap_or_default();
+    history::finish(&ctx.store, id, status, &message).await?;
+    lock.release().await?;
+    tracing::info!(target: "kbforge::run", run = id, status = status.as_str(), "run finished");
+    Ok(Finished { run: id, status, reports, error, resumed_after })
 }
 
 pub fn stage_name(stage: Stage) -> &'static str {

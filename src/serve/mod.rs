@@ -73,6 +73,7 @@ impl App {
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics))
         .route("/api/search", post(api::search))
         .route("/static/app.css", get(pages::css))
         .route("/static/app.js", get(pages::js))
@@ -91,6 +92,23 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/users", get(pages::users).post(pages::add_user))
         .route("/users/{name}/remove", post(pages::remove_user))
         .with_state(app)
+}
+
+/// The last pipeline runs in the Prometheus text format. Open like `/healthz`: counts and times, no
+/// content.
+async fn metrics(axum::extract::State(app): axum::extract::State<Arc<App>>) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    match crate::pipeline::history::latest(&app.store).await {
+        Ok(latest) => (
+            [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+            crate::pipeline::metrics::render(&latest, None),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!("cannot read the run history: {e}");
+            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "cannot read the run history\n").into_response()
+        }
+    }
 }
 
 /// Listens on `addr` until the process is stopped.

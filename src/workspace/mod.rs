@@ -67,6 +67,7 @@ pub struct Config {
     pub site: SiteConfig,
     pub index: IndexConfig,
     pub serve: crate::serve::ServeConfig,
+    pub queue: crate::queue::QueueConfig,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -143,6 +143,14 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # Mark session cookies `Secure` (behind HTTPS).
 # secure-cookies = false
 
+[queue]
+# Share the embedding work with `kbforge worker` processes (any number, on any machine) through a
+# job queue in the store. Needs a Postgres store.
+# enabled = false
+# job-size = 256           # texts per job
+# lease-secs = 600         # a job claimed longer ago than this is handed out again
+# work-in-runner = true    # the process running the pipeline works on the queue too
+
 [site]
 # out-dir = "site"
 # title = "Help center"

@@ -1,0 +1,186 @@
+//! The job queue: work that several `kbforge worker` processes (on one machine or many) share,
+//! in the `jobs` table of a Postgres store.
+//!
+//! A stage that has a lot of independent work (the embed stage: texts not in the cache) splits it
+//! into jobs of one batch and enqueues them; workers claim one job at a time with
+//! `FOR UPDATE SKIP LOCKED`, so two workers never take the same job, and a job's effect (vectors in
+//! the cache) is written in the same transaction that marks it done, so it takes effect once. The
+//! stage works through the queue too (unless `work-in-runner = false`) and returns when its batch
+//! is done. A job whose worker died is handed out again after its lease (`lease-secs`).
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::store::{Backend, Store};
+
+/// `[queue]`
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct QueueConfig {
+    /// Share the embedding work with `kbforge worker` processes through the store. Needs Postgres.
+    /// Default: false (the stage does all the work itself).
+    pub enabled: bool,
+    /// Texts per job. Default: 256.
+    pub job_size: usize,
+    /// A job claimed longer ago than this is handed out again (its worker is presumed dead).
+    /// Default: 600.
+    pub lease_secs: u64,
+    /// Whether the process running the stage also works on the queue. Default: true.
+    pub work_in_runner: bool,
+}
+
+impl Default for QueueConfig {
+    fn default() -> Self {
+        QueueConfig { enabled: false, job_size: 256, lease_secs: 600, work_in_runner: true }
+    }
+}
+
+/// A claimed job.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: i64,
+    pub batch: String,
+    pub kind: String,
+    pub payload: String,
+}
+
+/// Jobs of one batch by state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchState {
+    pub pending: i64,
+    pub running: i64,
+    pub done: i64,
+    pub failed: i64,
+}
+
+impl BatchState {
+    pub fn finished(&self) -> bool {
+        self.pending == 0 && self.running == 0
+    }
+}
+
+/// Checks that the queue can run on this store.
+pub fn check(store: &Store, config: &QueueConfig) -> anyhow::Result<()> {
+    if config.enabled && store.backend() != Backend::Postgres {
+        anyhow::bail!(
+            "kbforge.toml [queue] enabled = true needs a Postgres store ([store] url = \"postgres://…\"): \
+             workers on other machines cannot share a SQLite file"
+        );
+    }
+    Ok(())
+}
+
+/// A name for this worker: host and pid.
+pub fn worker_name() -> String {
+    format!("{}:{}", crate::pipeline::lock::hostname(), std::process::id())
+}
+
+/// Enqueues one job per payload under `batch`.
+pub async fn enqueue(store: &Store, batch: &str, kind: &str, payloads: &[String]) -> Result<(), sqlx::Error> {
+    let now = crate::store::now();
+    let mut tx = store.pool().begin().await?;
+    for chunk in payloads.chunks(100) {
+        let sql = format!(
+            "INSERT INTO jobs (batch, kind, payload, state, created_at) VALUES {}",
+            crate::store::values_rows(chunk.len(), 5)
+        );
+        let mut q = sqlx::query(&sql);
+        for p in chunk {
+            q = q.bind(batch).bind(kind).bind(p).bind("pending").bind(&now);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    tx.commit().await
+}
+
+/// Claims the oldest pending job, or none. Postgres skips rows other workers hold locked, so
+/// concurrent claims never return the same job.
+pub async fn claim(store: &Store, worker: &str) -> Result<Option<Job>, sqlx::Error> {
+    let lock = if store.backend() == Backend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
+    let sql = format!(
+        "UPDATE jobs SET state = 'running', worker = $1, attempts = attempts + 1, claimed_at = $2
+         WHERE id = (SELECT id FROM jobs WHERE state = 'pending' ORDER BY id LIMIT 1 {lock})
+         RETURNING id, batch, kind, payload"
+    );
+    let row: Option<(i64, String, String, String)> =
+        sqlx::query_as(&sql).bind(worker).bind(crate::store::now()).fetch_optional(store.pool()).await?;
+    Ok(row.map(|(id, batch, kind, payload)| Job { id, batch, kind, payload }))
+}
+
+/// Marks a job done inside the caller's transaction (which also wrote its effect). Returns false if
+/// the job was no longer this worker's (its lease ran out and another worker took it): the caller
+/// must then roll back.
+pub async fn complete(tx: &mut sqlx::Transaction<'_, sqlx::Any>, job: i64, worker: &str, result: &str) -> Result<bool, sqlx::Error> {
+    let n = sqlx::query(
+        "UPDATE jobs SET state = 'done', result = $3, done_at = $4 WHERE id = $1 AND worker = $2 AND state = 'running'",
+    )
+    .bind(job)
+    .bind(worker)
+    .bind(result)
+    .bind(crate::store::now())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+/// Records a failed attempt: the job goes back to pending, or to failed after three attempts.
+pub async fn fail(store: &Store, job: i64, worker: &str, error: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE jobs SET state = CASE WHEN attempts >= 3 THEN 'failed' ELSE 'pending' END, error = $3
+         WHERE id = $1 AND worker = $2 AND state = 'running'",
+    )
+    .bind(job)
+    .bind(worker)
+    .bind(error)
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
+/// Hands out again the jobs claimed more than `lease` ago.
+pub async fn requeue_stale(store: &Store, lease: Duration) -> Result<u64, sqlx::Error> {
+    let cutoff = chrono::Utc::now() - chrono::Duration::from_std(lease).unwrap_or_default();
+    let cutoff = cutoff.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let n = sqlx::query("UPDATE jobs SET state = 'pending' WHERE state = 'running' AND claimed_at < $1")
+        .bind(cutoff)
+        .execute(store.pool())
+        .await?
+        .rows_affected();
+    if n > 0 {
+        tracing::warn!(jobs = n, "handed out again jobs whose worker stopped answering");
+    }
+    Ok(n)
+}
+
+pub async fn batch_state(store: &Store, batch: &str) -> Result<BatchState, sqlx::Error> {
+    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT state, COUNT(*) FROM jobs WHERE batch = $1 GROUP BY state")
+        .bind(batch)
+        .fetch_all(store.pool())
+        .await?;
+    let mut s = BatchState::default();
+    for (state, n) in rows {
+        match state.as_str() {
+            "pending" => s.pending = n,
+            "running" => s.running = n,
+            "done" => s.done = n,
+            _ => s.failed += n,
+        }
+    }
+    Ok(s)
+}
+
+/// Who did the jobs of a batch: (worker, jobs done), for the stage's summary and the tests.
+pub async fn batch_workers(store: &Store, batch: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT worker, COUNT(*) FROM jobs WHERE batch = $1 AND state = 'done' GROUP BY worker ORDER BY worker")
+        .bind(batch)
+        .fetch_all(store.pool())
+        .await
+}
+
+/// Deletes the finished jobs of a batch once its stage has read what it needs.
+pub async fn forget_batch(store: &Store, batch: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM jobs WHERE batch = $1 AND state = 'done'").bind(batch).execute(store.pool()).await?;
+    Ok(())
+}

@@ -201,6 +201,7 @@ pub async fn run(
             if let Some(id) = run {
                 history::stage_started(&ctx.store, id, position, "auto-approve").await?;
             }
+            tracing::debug!(target: "kbforge::run", stage = "auto-approve", "stage started");
             let n = auto_approve(&ctx.store, &ctx.ws.kb_dir()).await?;
             let mut report = StageReport::new("auto-approve", started);
             report.written = n;

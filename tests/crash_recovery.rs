@@ -147,6 +147,10 @@ fn fingerprint(ws: &Path) -> BTreeMap<String, String> {
             out.insert(rel, stamp.replace_all(&text, "<time>").into_owned());
         }
     }
+    // The search index covers every article page (its file names hash content that holds dates).
+    let entry: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(ws.join("site/pagefind/pagefind-entry.json")).unwrap()).unwrap();
+    let pages: Vec<String> = entry["languages"].as_object().unwrap().iter().map(|(l, v)| format!("{l}: {}", v["page_count"])).collect();
+    out.insert("site/pagefind pages".into(), pages.join("\n"));
     for collection in ["public", "internal"] {
         let mut points: Vec<String> = kbforge::publish::index::payloads(&ws.join(".kbforge/index").join(collection))
             .unwrap()

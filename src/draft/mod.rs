@@ -213,6 +213,10 @@ pub async fn run(
     root: &Path,
 ) -> anyhow::Result<StageReport> {
     let started = Instant::now();
+    let swept = kb::sweep_temp_files(kb_dir);
+    if swept > 0 {
+        tracing::warn!(files = swept, "removed temporary files an interrupted run left in the knowledge base");
+    }
     let clusters: Vec<(String, i64, String, String, String, String)> =
         sqlx::query_as("SELECT id, size, kind, topic, label, representatives FROM clusters WHERE kind = 'flat' AND size >= $1 ORDER BY size DESC, id")
             .bind(config.min_cluster_size as i64)

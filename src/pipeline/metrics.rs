@@ -122,7 +122,7 @@ pub fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
+    let tmp = path.with_extension("prom.tmp-kbforge");
     std::fs::write(&tmp, text)?;
     std::fs::rename(&tmp, path)
 }

@@ -370,6 +370,16 @@ fn prune(out_dir: &Path, wanted: std::collections::HashSet<PathBuf>) -> std::io:
     Ok(removed)
 }
 
+/// Removes the temporary files of writes a killed run did not finish.
+fn sweep_temp_files(out_dir: &Path) -> std::io::Result<()> {
+    for entry in walkdir::WalkDir::new(out_dir).into_iter().filter_map(Result::ok) {
+        if entry.file_type().is_file() && entry.file_name().to_string_lossy().ends_with(".tmp-kbforge") {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
 /// The files under `out_dir/dir`, as paths under `out_dir`.
 fn files_under(out_dir: &Path, dir: &str) -> Vec<PathBuf> {
     walkdir::WalkDir::new(out_dir.join(dir))
@@ -386,6 +396,13 @@ pub async fn publish(articles: &[Article], config: &SiteConfig, root: &Path, kb_
     let config = &SiteConfig { theme_dir: config.theme_dir.as_ref().map(|d| root.join(d)), ..config.clone() };
     let pages = build_pages(articles, config)?;
     let out_dir = root.join(&config.out_dir);
+    // A publish killed midway may have left temporary files, and article pages newer than the
+    // search index: the marker, present from here to the end, says the next run must rebuild it.
+    let marker = out_dir.join(".kbforge-publishing");
+    let interrupted = marker.exists();
+    sweep_temp_files(&out_dir)?;
+    std::fs::create_dir_all(&out_dir)?;
+    std::fs::write(&marker, b"")?;
     let article_pages = pages.iter().filter(|p| p.path.starts_with("articles")).count();
     let articles_on_disk = std::fs::read_dir(out_dir.join("articles")).map(|d| d.filter_map(Result::ok).count()).unwrap_or(0);
     let (mut counts, written) = write_files(&out_dir, &pages)?;
@@ -393,7 +410,7 @@ pub async fn publish(articles: &[Article], config: &SiteConfig, root: &Path, kb_
     // Pagefind indexes the article pages: while none of them changed, its files stay as they are.
     let articles_changed = articles_on_disk != article_pages || written.iter().any(|p| p.starts_with("articles"));
     let mut total = pages.len();
-    if articles_changed || !out_dir.join("pagefind/pagefind-entry.json").is_file() {
+    if articles_changed || interrupted || !out_dir.join("pagefind/pagefind-entry.json").is_file() {
         let search = search_index(&pages, &config.language).await?;
         let (search_counts, _) = write_files(&out_dir, &search)?;
         counts.written += search_counts.written;
@@ -407,6 +424,7 @@ pub async fn publish(articles: &[Article], config: &SiteConfig, root: &Path, kb_
         wanted.extend(kept);
     }
     counts.removed = prune(&out_dir, wanted)?;
+    std::fs::remove_file(&marker)?;
     let now = crate::store::now();
     for a in articles.iter().filter(|a| a.is_public_live() && a.front.status == crate::kb::Status::Approved) {
         crate::kb::set_front_matter_fields(&kb_dir.join(&a.path), &[("status", "published"), ("published_by", "kbforge publish"), ("published_at", &now)])?;

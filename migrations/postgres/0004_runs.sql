@@ -24,6 +24,7 @@ CREATE TABLE run_stages (
     written     BIGINT NOT NULL DEFAULT 0,
     unchanged   BIGINT NOT NULL DEFAULT 0,
     rejected    BIGINT NOT NULL DEFAULT 0,
+    peak_rss_kb BIGINT NOT NULL DEFAULT 0,      -- the process's peak memory when the stage ended
     summary     TEXT NOT NULL DEFAULT '',
     error       TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (run_id, position)

@@ -47,11 +47,14 @@ pub async fn run(workspace: Option<&Path>, action: &RunsAction) -> anyhow::Resul
                 println!("error    {}", run.error);
             }
             println!();
-            println!("{:<14} {:<11} {:>9} {:>9} {:>9} {:>9} {:>9}", "stage", "status", "seconds", "looked at", "written", "unchanged", "rejected");
+            println!(
+                "{:<14} {:<11} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+                "stage", "status", "seconds", "looked at", "written", "unchanged", "rejected", "peak MB"
+            );
             for s in &run.stages {
                 println!(
-                    "{:<14} {:<11} {:>9.2} {:>9} {:>9} {:>9} {:>9}",
-                    s.stage, s.status, s.seconds, s.processed, s.written, s.unchanged, s.rejected
+                    "{:<14} {:<11} {:>9.2} {:>9} {:>9} {:>9} {:>9} {:>9.0}",
+                    s.stage, s.status, s.seconds, s.processed, s.written, s.unchanged, s.rejected, s.peak_rss_mb
                 );
             }
             for s in run.stages.iter().filter(|s| !s.summary.is_empty() || !s.error.is_empty()) {

@@ -61,6 +61,8 @@ pub struct StageRecord {
     pub written: i64,
     pub unchanged: i64,
     pub rejected: i64,
+    /// The process's peak resident memory (high-water mark) when the stage ended, in MB.
+    pub peak_rss_mb: f64,
     pub summary: String,
     pub error: String,
 }
@@ -123,7 +125,7 @@ pub async fn stage_started(store: &Store, run: i64, position: usize, stage: &str
 pub async fn stage_done(store: &Store, run: i64, position: usize, r: &StageReport) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE run_stages SET status = 'done', elapsed_ms = $3, processed = $4, written = $5, unchanged = $6,
-         rejected = $7, summary = $8 WHERE run_id = $1 AND position = $2",
+         rejected = $7, summary = $8, peak_rss_kb = $9 WHERE run_id = $1 AND position = $2",
     )
     .bind(run)
     .bind(position as i64)
@@ -133,6 +135,7 @@ pub async fn stage_done(store: &Store, run: i64, position: usize, r: &StageRepor
     .bind(r.unchanged as i64)
     .bind(r.rejected as i64)
     .bind(&r.summary)
+    .bind(peak_rss_kb())
     .execute(store.pool())
     .await?;
     Ok(())
@@ -207,11 +210,19 @@ pub async fn show(store: &Store, id: i64) -> Result<Option<Run>, sqlx::Error> {
     Ok(Some(run))
 }
 
-type StageRow = (String, String, String, i64, i64, i64, i64, i64, String, String);
+/// This process's peak resident memory so far (`VmHWM`), in KB; 0 where `/proc` has none.
+pub fn peak_rss_kb() -> i64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmHWM:").and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())))
+        .unwrap_or(0)
+}
+
+type StageRow = (String, String, String, i64, i64, i64, i64, i64, i64, String, String);
 
 async fn stages(store: &Store, run: i64) -> Result<Vec<StageRecord>, sqlx::Error> {
     let rows: Vec<StageRow> = sqlx::query_as(
-        "SELECT stage, status, started_at, elapsed_ms, processed, written, unchanged, rejected, summary, error
+        "SELECT stage, status, started_at, elapsed_ms, processed, written, unchanged, rejected, peak_rss_kb, summary, error
          FROM run_stages WHERE run_id = $1 ORDER BY position",
     )
     .bind(run)
@@ -219,7 +230,7 @@ async fn stages(store: &Store, run: i64) -> Result<Vec<StageRecord>, sqlx::Error
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(stage, status, started_at, ms, processed, written, unchanged, rejected, summary, error)| StageRecord {
+        .map(|(stage, status, started_at, ms, processed, written, unchanged, rejected, rss, summary, error)| StageRecord {
             stage,
             status,
             started_at,
@@ -228,6 +239,7 @@ async fn stages(store: &Store, run: i64) -> Result<Vec<StageRecord>, sqlx::Error
             written,
             unchanged,
             rejected,
+            peak_rss_mb: (rss as f64 / 1024.0 * 10.0).round() / 10.0,
             summary,
             error,
         })

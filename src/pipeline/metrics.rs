@@ -103,6 +103,16 @@ pub fn render(latest: &Latest, only: Option<&str>) -> String {
             }
         }
     }
+    f.header("kbforge_last_run_stage_peak_memory_bytes", "gauge", "The run's peak resident memory when each stage of the last finished run ended.");
+    for r in &runs {
+        for s in r.stages.iter().filter(|s| s.peak_rss_mb > 0.0) {
+            f.sample(
+                "kbforge_last_run_stage_peak_memory_bytes",
+                &[("pipeline", &r.pipeline), ("stage", &s.stage)],
+                (s.peak_rss_mb * 1024.0 * 1024.0).round(),
+            );
+        }
+    }
     f.header("kbforge_last_run_stage_success", "gauge", "1 if the stage of the last finished run completed, else 0.");
     for r in &runs {
         for s in &r.stages {
@@ -143,6 +153,7 @@ mod tests {
             written: 2,
             unchanged: 8,
             rejected: 0,
+            peak_rss_mb: 0.0,
             summary: String::new(),
             error: String::new(),
         };

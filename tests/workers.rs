@@ -1,0 +1,128 @@
+//! Two `kbforge worker` processes share the embed stage's work through the job queue in the real
+//! Postgres: every job is done once, by one worker, both workers take part, and the vectors and the
+//! clusters built on them equal those of a single worker.
+
+mod common;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use common::{copy_dir, fixture, kbforge, model_dir, ok};
+use kbforge::store::Store;
+
+const PIPELINE: &str = r#"
+[pipeline]
+name = "prep"
+stages = ["ingest", "clean", "extract", "classify"]
+
+[ingest]
+sources = [{ format = "omnidesk-export", path = "desk/omnidesk" }]
+regulations = ["desk/regulations"]
+"#;
+
+/// A workspace on `url` with the queue on; the stage itself only enqueues and waits, so the
+/// workers do all of the work.
+fn workspace(dir: &Path, url: &str) {
+    copy_dir(&fixture("demo-small"), &dir.join("desk"));
+    std::fs::write(
+        dir.join("kbforge.toml"),
+        format!("[store]\nurl = \"{url}\"\n[embed]\nthreads = 1\n[queue]\nenabled = true\njob-size = 4\nwork-in-runner = false\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("pipelines")).unwrap();
+    std::fs::write(dir.join("pipelines/prep.toml"), PIPELINE).unwrap();
+}
+
+fn worker(dir: &Path, name: &str) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_kbforge"))
+        .args(["worker", "--name", name])
+        .current_dir(dir)
+        .env("KBFORGE_MODEL_DIR", model_dir())
+        .env_remove("DATABASE_URL")
+        .env("KBFORGE_LOG", "kbforge=warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+struct Outcome {
+    /// (worker, attempts, texts) of every job.
+    jobs: Vec<(String, i64, Vec<String>)>,
+    vectors: BTreeMap<String, Vec<f32>>,
+    /// The clusters as sets of tickets (ids are compared separately).
+    partition: Vec<Vec<String>>,
+}
+
+/// Runs the embed stage with `workers` worker processes, then clusters; reads what came out.
+async fn run_with(workers: &[&str], tag: &str) -> Option<Outcome> {
+    let (url, admin, schema) = common::postgres_schema(tag).await?;
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    workspace(&ws, &url);
+    ok(kbforge(&ws, &["run", "pipelines/prep.toml"]));
+    let mut children: Vec<Child> = workers.iter().map(|w| worker(&ws, w)).collect();
+    let embed = kbforge(&ws, &["stage", "embed"]);
+    for c in &mut children {
+        c.kill().unwrap();
+        c.wait().unwrap();
+    }
+    let summary = ok(embed);
+    assert!(summary.contains("jobs done by"), "{summary}");
+    ok(kbforge(&ws, &["stage", "cluster"]));
+
+    let store = Store::open(&url).await.unwrap();
+    let rows: Vec<(String, i64, String, String)> =
+        sqlx::query_as("SELECT worker, attempts, state, payload FROM jobs ORDER BY id").fetch_all(store.pool()).await.unwrap();
+    let jobs = rows
+        .into_iter()
+        .map(|(w, attempts, state, payload)| {
+            assert_eq!(state, "done");
+            let p: serde_json::Value = serde_json::from_str(&payload).unwrap();
+            let texts = p["texts"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()).collect();
+            (w, attempts, texts)
+        })
+        .collect();
+    let rows: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT text_hash, vector FROM embeddings").fetch_all(store.pool()).await.unwrap();
+    let vectors = rows.into_iter().map(|(h, v)| (h, kbforge::store::vector_from_bytes(&v))).collect();
+    let members: Vec<(String, String)> =
+        sqlx::query_as("SELECT cluster_id, ticket_id FROM cluster_members ORDER BY cluster_id, ticket_id").fetch_all(store.pool()).await.unwrap();
+    let mut by_cluster: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (c, t) in members {
+        by_cluster.entry(c).or_default().push(t);
+    }
+    let mut partition: Vec<Vec<String>> = by_cluster.into_values().collect();
+    partition.sort();
+    store.close().await;
+    common::drop_postgres_schema(&admin, &schema).await;
+    Some(Outcome { jobs, vectors, partition })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_workers_share_the_queue_and_match_one() {
+    let Some(two) = run_with(&["w1", "w2"], "kbf_workers2").await else { return };
+    let Some(one) = run_with(&["solo"], "kbf_workers1").await else { return };
+
+    // No job twice, no text in two jobs, every job done at the first attempt.
+    let mut seen = HashSet::new();
+    for (w, attempts, texts) in &two.jobs {
+        assert_eq!(*attempts, 1, "a job was claimed twice (last by {w})");
+        for t in texts {
+            assert!(seen.insert(t.clone()), "`{t}` was embedded by two jobs");
+        }
+    }
+    assert!(two.jobs.len() >= 10, "too few jobs to share: {}", two.jobs.len());
+    let by: HashSet<&str> = two.jobs.iter().map(|(w, _, _)| w.as_str()).collect();
+    assert_eq!(by, HashSet::from(["w1", "w2"]), "both workers must take jobs");
+    assert_eq!(seen.len(), two.vectors.len(), "one vector per distinct question");
+
+    // The same work as one worker's, with the same result.
+    assert_eq!(two.jobs.len(), one.jobs.len());
+    assert_eq!(two.vectors.keys().collect::<Vec<_>>(), one.vectors.keys().collect::<Vec<_>>());
+    for (h, v) in &two.vectors {
+        let cos: f32 = v.iter().zip(&one.vectors[h]).map(|(a, b)| a * b).sum();
+        assert!(cos > 0.99999, "vector {h} differs: cosine {cos}");
+    }
+    assert_eq!(two.partition, one.partition, "clusters differ between one and two workers");
+    assert!(two.partition.len() >= 5);
+}

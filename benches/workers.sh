@@ -19,7 +19,7 @@ desk="/tmp/kbforge-bench-desk-$n.jsonl"
 run() {
     local workers="$1" threads="$2"
     local schema="bench_workers_${workers}_${threads}"
-    psql -q "$base" -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema;" >/dev/null
+    PGOPTIONS="-c client_min_messages=warning" psql -q "$base" -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema;" >/dev/null
     local url="$base?options=-c%20search_path%3D$schema"
     local ws
     ws="$(mktemp -d)"
@@ -51,7 +51,7 @@ EOF
     printf "%d worker(s) x %d thread(s): %6.1f s, %s texts, %6.1f texts/s  [%s]\n" "$workers" "$threads" \
         "$(echo "$end - $start" | bc)" "$texts" "$(echo "$texts / ($end - $start)" | bc -l)" \
         "$(echo "$summary" | sed -n 's/.*jobs done by //p')"
-    psql -q "$base" -c "DROP SCHEMA $schema CASCADE;" >/dev/null
+    PGOPTIONS="-c client_min_messages=warning" psql -q "$base" -c "DROP SCHEMA $schema CASCADE;" >/dev/null
     rm -rf "$ws"
 }
 

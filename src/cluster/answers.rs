@@ -50,10 +50,22 @@ pub fn most_central(sets: &[HashSet<String>]) -> Option<usize> {
 
 /// Index of the set with the highest mean Jaccard to the others plus `bonus(index)`; ties go to the
 /// lowest index.
+///
+/// Linear in the cluster's size: each set is compared with an evenly spaced sample of at most
+/// [`CENTRALITY_SAMPLE`] sets (all of them in a smaller cluster, where the result is exact), and
+/// identical sets, which templated answers make common, are scored once.
 pub fn most_central_by(sets: &[HashSet<String>], bonus: impl Fn(usize) -> f64) -> Option<usize> {
-    let score = |i: usize| {
-        let others = sets.len().saturating_sub(1).max(1) as f64;
-        sets.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, o)| jaccard(&sets[i], o)).sum::<f64>() / others + bonus(i)
+    let step = sets.len().div_ceil(CENTRALITY_SAMPLE).max(1);
+    let sample: Vec<usize> = (0..sets.len()).step_by(step).collect();
+    let mut scored: std::collections::HashMap<Vec<&str>, f64> = std::collections::HashMap::new();
+    let mut score = |i: usize| {
+        let mut key: Vec<&str> = sets[i].iter().map(String::as_str).collect();
+        key.sort_unstable();
+        let mean = *scored.entry(key).or_insert_with(|| {
+            let others: Vec<usize> = sample.iter().copied().filter(|&j| j != i).collect();
+            others.iter().map(|&j| jaccard(&sets[i], &sets[j])).sum::<f64>() / others.len().max(1) as f64
+        });
+        mean + bonus(i)
     };
     (0..sets.len()).fold(None, |best: Option<(usize, f64)>, i| {
         let s = score(i);
@@ -63,6 +75,9 @@ pub fn most_central_by(sets: &[HashSet<String>], bonus: impl Fn(usize) -> f64) -
         }
     }).map(|(i, _)| i)
 }
+
+/// Sets a set is compared with to find the most central one.
+pub const CENTRALITY_SAMPLE: usize = 256;
 
 /// Groups answers into templates: each answer joins the first template whose seed answer it overlaps
 /// by at least `min_overlap`. Answers with fewer than 8 words are no template. Returns a template id

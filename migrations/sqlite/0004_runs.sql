@@ -58,3 +58,9 @@ CREATE TABLE jobs (
 );
 CREATE INDEX jobs_state ON jobs(state, id);
 CREATE INDEX jobs_batch ON jobs(batch, state);
+
+-- Incremental extract: a message not yet turned into its ticket's question/answer pair. New and
+-- re-ingested messages start at 0, the clean stage resets it when it rewrites clean_body, and the
+-- extract stage reads only tickets with such a message.
+ALTER TABLE messages ADD COLUMN extracted BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX messages_unextracted ON messages(ticket_id) WHERE extracted = 0;

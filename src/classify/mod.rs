@@ -168,10 +168,17 @@ impl Classifier {
 pub async fn run(store: &Store, config: &ClassifyConfig) -> anyhow::Result<StageReport> {
     let started = Instant::now();
     let classifier = Classifier::new(config)?;
-    let rows: Vec<(String, String, String, i64, String, String)> =
-        sqlx::query_as("SELECT ticket_id, question, answer, has_note, kind, kind_reason FROM qa_pairs ORDER BY ticket_id")
-            .fetch_all(store.pool())
-            .await?;
+    // Pairs keep their class until extract rewrites them (which clears it) or the settings change:
+    // then only the unclassified are read.
+    let settings = format!("{}:{config:?}", env!("CARGO_PKG_VERSION"));
+    let settings = crate::embed::text_hash(&settings);
+    let same_settings = store.state_get("classify.settings").await?.as_deref() == Some(settings.as_str());
+    let filter = if same_settings { "WHERE kind = ''" } else { "" };
+    let rows: Vec<(String, String, String, i64, String, String)> = sqlx::query_as(&format!(
+        "SELECT ticket_id, question, answer, has_note, kind, kind_reason FROM qa_pairs {filter} ORDER BY ticket_id"
+    ))
+    .fetch_all(store.pool())
+    .await?;
     let mut tally = std::collections::BTreeMap::<Kind, usize>::new();
     let mut written = 0usize;
     let mut tx = store.pool().begin().await?;
@@ -190,15 +197,28 @@ pub async fn run(store: &Store, config: &ClassifyConfig) -> anyhow::Result<Stage
         written += 1;
     }
     tx.commit().await?;
-    let total = rows.len().max(1);
+    store.state_set("classify.settings", &settings).await?;
+    // The shares are of every pair, classified now or before.
+    if same_settings {
+        tally.clear();
+        let counts: Vec<(String, i64)> =
+            sqlx::query_as("SELECT kind, COUNT(*) FROM qa_pairs GROUP BY kind").fetch_all(store.pool()).await?;
+        for (kind, n) in counts {
+            if let Some(k) = Kind::parse(&kind) {
+                *tally.entry(k).or_default() += n as usize;
+            }
+        }
+    }
+    let rows_total: usize = tally.values().sum();
+    let total = rows_total.max(1);
     let share = |k: Kind| tally.get(&k).copied().unwrap_or(0);
     let mut report = StageReport::new("classify", started);
-    report.processed = rows.len();
+    report.processed = rows_total;
     report.written = written;
-    report.unchanged = rows.len() - written;
+    report.unchanged = rows_total.saturating_sub(written);
     report.summary = format!(
         "{} tickets: {} flat ({:.0}%), {} needs-action, {} empty, {} other",
-        count(rows.len()),
+        count(rows_total),
         count(share(Kind::Flat)),
         100.0 * share(Kind::Flat) as f64 / total as f64,
         count(share(Kind::NeedsAction)),

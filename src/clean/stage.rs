@@ -115,7 +115,7 @@ async fn write_page(store: &Store, rows: &[(String, String, String)]) -> anyhow:
     for chunk in rows.chunks(100) {
         let sql = format!(
             "WITH v(id, body, hash) AS (VALUES {})
-             UPDATE messages SET clean_body = v.body, clean_hash = v.hash FROM v WHERE messages.id = v.id",
+             UPDATE messages SET clean_body = v.body, clean_hash = v.hash, extracted = 0 FROM v WHERE messages.id = v.id",
             crate::store::values_rows(chunk.len(), 3)
         );
         let mut q = sqlx::query(&sql);

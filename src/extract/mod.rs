@@ -46,68 +46,95 @@ pub fn extract_pair(thread: &[ThreadMessage]) -> Option<QaPair> {
     Some(QaPair { question, answer, has_note })
 }
 
+/// The stage. Only tickets with a message not extracted since it was ingested or cleaned are read
+/// (`messages.extracted = 0`), 500 at a time, each batch committed with its messages marked: a run
+/// with few new tickets reads few, and a killed run resumes where it stopped.
 pub async fn run(store: &Store) -> anyhow::Result<StageReport> {
     let started = Instant::now();
-    let tickets: Vec<(String, String, String, String)> =
-        sqlx::query_as("SELECT id, labels, language, rating FROM tickets ORDER BY id").fetch_all(store.pool()).await?;
-    let messages: Vec<(String, String, i64, Option<String>)> = sqlx::query_as(
-        "SELECT ticket_id, author, internal, clean_body FROM messages ORDER BY ticket_id, position",
-    )
-    .fetch_all(store.pool())
-    .await?;
-    let mut by_ticket: std::collections::HashMap<String, Vec<ThreadMessage>> = std::collections::HashMap::new();
-    let mut uncleaned = 0usize;
-    for (ticket_id, author, internal, clean) in messages {
-        let Some(text) = clean else {
-            uncleaned += 1;
-            continue;
-        };
-        by_ticket.entry(ticket_id).or_default().push(ThreadMessage { author, internal: internal != 0, text });
-    }
-    let existing: Vec<(String, String, String, i64)> =
-        sqlx::query_as("SELECT ticket_id, question, answer, has_note FROM qa_pairs").fetch_all(store.pool()).await?;
-    let existing: std::collections::HashMap<String, (String, String, i64)> =
-        existing.into_iter().map(|(id, q, a, n)| (id, (q, a, n))).collect();
-
-    let (mut written, mut unchanged, mut without_question) = (0usize, 0usize, 0usize);
-    let mut tx = store.pool().begin().await?;
-    for (id, labels, language, rating) in &tickets {
-        let Some(pair) = by_ticket.get(id).and_then(|t| extract_pair(t)) else {
-            without_question += 1;
-            continue;
-        };
-        if existing.get(id).is_some_and(|(q, a, n)| *q == pair.question && *a == pair.answer && (*n != 0) == pair.has_note) {
-            unchanged += 1;
-            continue;
-        }
-        let topic = serde_json::from_str::<Vec<String>>(labels).ok().and_then(|l| l.into_iter().next()).unwrap_or_default();
-        sqlx::query(
-            "INSERT INTO qa_pairs (ticket_id, question, answer, topic, language, rating, has_note, kind, kind_reason, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, '', '', $8)
-             ON CONFLICT (ticket_id) DO UPDATE SET question = excluded.question, answer = excluded.answer,
-               topic = excluded.topic, language = excluded.language, rating = excluded.rating,
-               has_note = excluded.has_note, kind = '', kind_reason = '', updated_at = excluded.updated_at",
-        )
-        .bind(id)
-        .bind(&pair.question)
-        .bind(&pair.answer)
-        .bind(topic)
-        .bind(language)
-        .bind(rating)
-        .bind(pair.has_note as i64)
-        .bind(now())
-        .execute(&mut *tx)
+    let dirty: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT ticket_id FROM messages WHERE extracted = 0 ORDER BY ticket_id")
+        .fetch_all(store.pool())
         .await?;
-        written += 1;
+    let (mut written, mut uncleaned) = (0usize, 0usize);
+    for chunk in dirty.chunks(500) {
+        let ids: Vec<&str> = chunk.iter().map(|(id,)| id.as_str()).collect();
+        let list = crate::store::placeholders(1, ids.len());
+        macro_rules! bind_all {
+            ($sql:expr) => {{
+                let mut q = sqlx::query_as($sql);
+                for id in &ids {
+                    q = q.bind(*id);
+                }
+                q
+            }};
+        }
+        let sql_tickets = format!("SELECT id, labels, language, rating FROM tickets WHERE id IN ({list}) ORDER BY id");
+        let sql_messages =
+            format!("SELECT ticket_id, author, internal, clean_body FROM messages WHERE ticket_id IN ({list}) ORDER BY ticket_id, position");
+        let sql_pairs = format!("SELECT ticket_id, question, answer, has_note FROM qa_pairs WHERE ticket_id IN ({list})");
+        let sql_mark = format!("UPDATE messages SET extracted = 1 WHERE ticket_id IN ({list}) AND extracted = 0 AND clean_body IS NOT NULL");
+        let tickets: Vec<(String, String, String, String)> = bind_all!(&sql_tickets).fetch_all(store.pool()).await?;
+        let messages: Vec<(String, String, i64, Option<String>)> = bind_all!(&sql_messages).fetch_all(store.pool()).await?;
+        let existing: Vec<(String, String, String, i64)> = bind_all!(&sql_pairs).fetch_all(store.pool()).await?;
+        let mut by_ticket: std::collections::HashMap<String, Vec<ThreadMessage>> = std::collections::HashMap::new();
+        for (ticket_id, author, internal, clean) in messages {
+            let Some(text) = clean else {
+                uncleaned += 1;
+                continue;
+            };
+            by_ticket.entry(ticket_id).or_default().push(ThreadMessage { author, internal: internal != 0, text });
+        }
+        let existing: std::collections::HashMap<String, (String, String, i64)> =
+            existing.into_iter().map(|(id, q, a, n)| (id, (q, a, n))).collect();
+        let mut tx = store.pool().begin().await?;
+        for (id, labels, language, rating) in &tickets {
+            let Some(pair) = by_ticket.get(id).and_then(|t| extract_pair(t)) else { continue };
+            if existing.get(id).is_some_and(|(q, a, n)| *q == pair.question && *a == pair.answer && (*n != 0) == pair.has_note) {
+                continue;
+            }
+            let topic = serde_json::from_str::<Vec<String>>(labels).ok().and_then(|l| l.into_iter().next()).unwrap_or_default();
+            sqlx::query(
+                "INSERT INTO qa_pairs (ticket_id, question, answer, topic, language, rating, has_note, kind, kind_reason, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, '', '', $8)
+                 ON CONFLICT (ticket_id) DO UPDATE SET question = excluded.question, answer = excluded.answer,
+                   topic = excluded.topic, language = excluded.language, rating = excluded.rating,
+                   has_note = excluded.has_note, kind = '', kind_reason = '', updated_at = excluded.updated_at",
+            )
+            .bind(id)
+            .bind(&pair.question)
+            .bind(&pair.answer)
+            .bind(topic)
+            .bind(language)
+            .bind(rating)
+            .bind(pair.has_note as i64)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            written += 1;
+        }
+        // A message not cleaned yet keeps its ticket for the next run.
+        let mut mark = sqlx::query(&sql_mark);
+        for id in &ids {
+            mark = mark.bind(*id);
+        }
+        mark.execute(&mut *tx).await?;
+        tx.commit().await?;
     }
-    tx.commit().await?;
+    let (tickets,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tickets").fetch_one(store.pool()).await?;
+    let (without_question,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM qa_pairs q WHERE q.ticket_id = t.id)")
+            .fetch_one(store.pool())
+            .await?;
+    let tickets = tickets as usize;
+    let without_question = without_question as usize;
+    let unchanged = tickets.saturating_sub(written + without_question);
     let mut report = StageReport::new("extract", started);
-    report.processed = tickets.len();
+    report.processed = tickets;
     report.written = written;
     report.unchanged = unchanged;
     report.summary = format!(
-        "{} tickets: {} question/answer pairs written, {} unchanged, {} without a customer question{}",
-        count(tickets.len()),
+        "{} tickets ({} with new or cleaned messages): {} question/answer pairs written, {} unchanged, {} without a customer question{}",
+        count(tickets),
+        count(dirty.len()),
         count(written),
         count(unchanged),
         count(without_question),

@@ -18,6 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from demo_cases import closed_cases
+
 here = Path(__file__).resolve().parent
 args = sys.argv[1:]
 start = 0
@@ -35,20 +37,8 @@ with tempfile.TemporaryDirectory() as tmp:
                    stdout=subprocess.DEVNULL)
     pool = [json.loads(line)["text"] for line in pool_file.open(encoding="utf-8")]
 
-root = here.parent / "examples" / "omnidesk"
-cases = []
-for page in sorted(root.glob("cases.page*.json")):
-    data = json.loads(page.read_text(encoding="utf-8"))
-    for key, entry in data.items():
-        if key == "total_count":
-            continue
-        case = entry["case"]
-        if case["status"] != "closed" or case["deleted"] or case["spam"]:
-            continue
-        msgs = json.loads((root / "messages" / f"{case['case_id']}.json").read_text(encoding="utf-8"))
-        thread = [msgs[k]["message"] for k in sorted((k for k in msgs if k != "total_count"), key=int)]
-        if thread and not thread[0]["staff_id"]:
-            cases.append((case, thread))
+# Threads that open with the customer, so the question goes first.
+cases = [(case, thread) for case, thread in closed_cases() if thread and not thread[0]["staff_id"]]
 
 RU_GREET = ["Здравствуйте!", "Добрый день!", "Здравствуйте.", "Добрый вечер,", ""]
 EN_GREET = ["Hello,", "Hi!", "Good afternoon,", ""]

@@ -10,22 +10,12 @@ import json
 import sys
 from pathlib import Path
 
-root = Path(__file__).resolve().parent.parent / "examples" / "omnidesk"
+from demo_cases import closed_cases
+
 n = int(sys.argv[1])
 out = Path(sys.argv[2])
 
-cases = []
-for page in sorted(root.glob("cases.page*.json")):
-    data = json.loads(page.read_text(encoding="utf-8"))
-    for key, entry in data.items():
-        if key == "total_count":
-            continue
-        case = entry["case"]
-        if case["status"] != "closed" or case["deleted"] or case["spam"]:
-            continue
-        msgs = json.loads((root / "messages" / f"{case['case_id']}.json").read_text(encoding="utf-8"))
-        thread = [msgs[k]["message"] for k in sorted((k for k in msgs if k != "total_count"), key=int)]
-        cases.append((case, thread))
+cases = closed_cases()
 
 with out.open("w", encoding="utf-8") as f:
     for i in range(n):

@@ -3,8 +3,8 @@
 //! Postgres: a session-level advisory lock (`pg_try_advisory_lock`) on a connection that leaves the
 //! pool and lives as long as the run; the server frees it when the process dies, however it dies.
 //! SQLite: a row in `run_locks` holding the process's host, pid and start time, refreshed by a
-//! heartbeat. A row whose process is gone (same host) or whose heartbeat is older than
-//! [`STALE_AFTER`] (any host) belongs to a crashed run and is taken over.
+//! heartbeat. A row whose process is gone (same host: the process table decides) or, from another
+//! host, whose heartbeat is older than [`STALE_AFTER`] belongs to a crashed run and is taken over.
 
 use std::time::Duration;
 
@@ -12,7 +12,7 @@ use sqlx::Connection;
 
 use crate::store::{Backend, Store};
 
-/// A heartbeat older than this marks a lock as abandoned, whatever host holds it.
+/// A heartbeat older than this marks a lock held from another host as abandoned.
 pub const STALE_AFTER: Duration = Duration::from_secs(300);
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(30);
 
@@ -144,8 +144,13 @@ impl RunLock {
                     let stale_by_time = chrono::DateTime::parse_from_rfc3339(&heartbeat_at)
                         .map(|t| chrono::Utc::now().signed_duration_since(t).to_std().unwrap_or_default() > STALE_AFTER)
                         .unwrap_or(true);
-                    let gone = alive(&me, &host, pid, &start) == Some(false);
-                    if gone || stale_by_time {
+                    // On this host the process table decides; a heartbeat held up by a long
+                    // transaction must not hand a live run's lock to another.
+                    let abandoned = match alive(&me, &host, pid, &start) {
+                        Some(alive) => !alive,
+                        None => stale_by_time,
+                    };
+                    if abandoned {
                         tracing::warn!(
                             pipeline,
                             run = holder_run,

@@ -73,7 +73,7 @@ pub fn render(latest: &Latest, only: Option<&str>) -> String {
             f.sample("kbforge_last_success_timestamp_seconds", &[("pipeline", p)], t);
         }
     }
-    f.header("kbforge_run_in_progress", "gauge", "1 while a run of the pipeline is recorded as running.");
+    f.header("kbforge_run_in_progress", "gauge", "1 while a run of the pipeline is recorded as running (a killed run stays so until the next run marks it interrupted).");
     let mut pipelines: Vec<&str> = runs.iter().map(|r| r.pipeline.as_str()).collect();
     pipelines.extend(latest.running.iter().map(String::as_str).filter(|p| keep(p)));
     pipelines.sort_unstable();

@@ -76,10 +76,15 @@ pub fn worker_name() -> String {
     format!("{}:{}", crate::pipeline::lock::hostname(), std::process::id())
 }
 
-/// Enqueues one job per payload under `batch`.
+/// Done jobs are kept this long (who did what, for a look after a run), then deleted.
+const KEEP_DONE: chrono::TimeDelta = chrono::TimeDelta::days(7);
+
+/// Enqueues one job per payload under `batch`, and deletes the done jobs older than a week.
 pub async fn enqueue(store: &Store, batch: &str, kind: &str, payloads: &[String]) -> Result<(), sqlx::Error> {
     let now = crate::store::now();
+    let cutoff = (chrono::Utc::now() - KEEP_DONE).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut tx = store.pool().begin().await?;
+    sqlx::query("DELETE FROM jobs WHERE state = 'done' AND done_at < $1").bind(cutoff).execute(&mut *tx).await?;
     for chunk in payloads.chunks(100) {
         let sql = format!(
             "INSERT INTO jobs (batch, kind, payload, state, created_at) VALUES {}",
@@ -179,8 +184,3 @@ pub async fn batch_workers(store: &Store, batch: &str) -> Result<Vec<(String, i6
         .await
 }
 
-/// Deletes the finished jobs of a batch once its stage has read what it needs.
-pub async fn forget_batch(store: &Store, batch: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM jobs WHERE batch = $1 AND state = 'done'").bind(batch).execute(store.pool()).await?;
-    Ok(())
-}

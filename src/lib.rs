@@ -6,6 +6,7 @@
 //! knowledge base folder; [`queue`] shares work with worker processes; [`workspace`] holds the settings; [`cli`] and [`cmd`] are the command line.
 //! See ARCHITECTURE.md for one ticket's way through.
 
+pub mod atomic;
 pub mod classify;
 pub mod clean;
 pub mod cli;

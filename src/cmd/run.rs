@@ -68,13 +68,13 @@ async fn write_outputs(
     if let (Some(path), Some(id)) = (report_json, run) {
         let record = history::show(&ctx.store, id).await?;
         let text = serde_json::to_string_pretty(&record)? + "\n";
-        crate::pipeline::metrics::write_file(path, &text)
+        crate::atomic::write(path, text.as_bytes())
             .map_err(|e| anyhow::anyhow!("cannot write the run report `{}`: {e}", path.display()))?;
     }
     if let Some(path) = metrics_file {
         let latest = history::latest(&ctx.store).await?;
         let text = crate::pipeline::metrics::render(&latest, Some(pipeline));
-        crate::pipeline::metrics::write_file(path, &text)
+        crate::atomic::write(path, text.as_bytes())
             .map_err(|e| anyhow::anyhow!("cannot write the metrics file `{}`: {e}", path.display()))?;
     }
     Ok(())

@@ -213,7 +213,7 @@ pub async fn run(
     root: &Path,
 ) -> anyhow::Result<StageReport> {
     let started = Instant::now();
-    let swept = kb::sweep_temp_files(kb_dir);
+    let swept = crate::atomic::sweep(kb_dir).unwrap_or(0);
     if swept > 0 {
         tracing::warn!(files = swept, "removed temporary files an interrupted run left in the knowledge base");
     }

@@ -221,25 +221,9 @@ fn yaml_scalar(value: &str) -> String {
     serde_yaml::to_string(value).unwrap_or_default().trim_end().to_string()
 }
 
-/// Removes the temporary files of article writes a killed process did not finish; returns how many.
-pub fn sweep_temp_files(kb_dir: &Path) -> usize {
-    walkdir::WalkDir::new(kb_dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.file_name().to_string_lossy().contains(".md.tmp"))
-        .filter(|e| std::fs::remove_file(e.path()).is_ok())
-        .count()
-}
-
 /// Writes through a temporary file and a rename, so a crash never leaves half an article.
 pub fn write_atomic(path: &Path, text: &str) -> Result<(), KbError> {
-    let write_err = |source| KbError::Write { path: path.to_path_buf(), source };
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(write_err)?;
-    }
-    let tmp = path.with_extension(format!("md.tmp{}", std::process::id()));
-    std::fs::write(&tmp, text).map_err(write_err)?;
-    std::fs::rename(&tmp, path).map_err(write_err)
+    crate::atomic::write(path, text.as_bytes()).map_err(|source| KbError::Write { path: path.to_path_buf(), source })
 }
 
 #[cfg(test)]

@@ -126,17 +126,6 @@ pub fn render(latest: &Latest, only: Option<&str>) -> String {
     out
 }
 
-/// Writes `text` to `path` atomically (a temporary file renamed over it), so a scraper never reads
-/// half a file.
-pub fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("prom.tmp-kbforge");
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::history::StageRecord;

@@ -342,12 +342,7 @@ fn write_files(out_dir: &Path, pages: &[Page]) -> std::io::Result<(WriteCounts, 
             counts.unchanged += 1;
             continue;
         }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let tmp = path.with_extension("tmp-kbforge");
-        std::fs::write(&tmp, &page.content)?;
-        std::fs::rename(&tmp, &path)?;
+        crate::atomic::write(&path, &page.content)?;
         counts.written += 1;
         written.push(page.path.clone());
     }
@@ -370,16 +365,6 @@ fn prune(out_dir: &Path, wanted: std::collections::HashSet<PathBuf>) -> std::io:
     Ok(removed)
 }
 
-/// Removes the temporary files of writes a killed run did not finish.
-fn sweep_temp_files(out_dir: &Path) -> std::io::Result<()> {
-    for entry in walkdir::WalkDir::new(out_dir).into_iter().filter_map(Result::ok) {
-        if entry.file_type().is_file() && entry.file_name().to_string_lossy().ends_with(".tmp-kbforge") {
-            std::fs::remove_file(entry.path())?;
-        }
-    }
-    Ok(())
-}
-
 /// The files under `out_dir/dir`, as paths under `out_dir`.
 fn files_under(out_dir: &Path, dir: &str) -> Vec<PathBuf> {
     walkdir::WalkDir::new(out_dir.join(dir))
@@ -400,7 +385,7 @@ pub async fn publish(articles: &[Article], config: &SiteConfig, root: &Path, kb_
     // search index: the marker, present from here to the end, says the next run must rebuild it.
     let marker = out_dir.join(".kbforge-publishing");
     let interrupted = marker.exists();
-    sweep_temp_files(&out_dir)?;
+    crate::atomic::sweep(&out_dir)?;
     std::fs::create_dir_all(&out_dir)?;
     std::fs::write(&marker, b"")?;
     let article_pages = pages.iter().filter(|p| p.path.starts_with("articles")).count();

@@ -1,12 +1,13 @@
 //! The job queue: work that several `kbforge worker` processes (on one machine or many) share,
 //! in the `jobs` table of a Postgres store.
 //!
-//! A stage that has a lot of independent work (the embed stage: texts not in the cache) splits it
-//! into jobs of one batch and enqueues them; workers claim one job at a time with
-//! `FOR UPDATE SKIP LOCKED`, so two workers never take the same job, and a job's effect (vectors in
-//! the cache) is written in the same transaction that marks it done, so it takes effect once. The
-//! stage works through the queue too (unless `work-in-runner = false`) and returns when its batch
-//! is done. A job whose worker died is handed out again after its lease (`lease-secs`).
+//! A stage that has a lot of independent work (the embed stage: texts not in the cache; the draft
+//! stage: requests to the language model) splits it into jobs of one batch and enqueues them;
+//! workers claim one job at a time with `FOR UPDATE SKIP LOCKED`, so two workers never take the
+//! same job, and a job's effect (vectors, or a drafted body, in their cache) is written in the same
+//! transaction that marks it done, so it takes effect once. The stage works through its own batch
+//! too (unless `work-in-runner = false`) and returns when the batch is done ([`drive`]). A job
+//! whose worker died is handed out again after its lease (`lease-secs`).
 
 use std::time::Duration;
 
@@ -18,7 +19,8 @@ use crate::store::{Backend, Store};
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct QueueConfig {
-    /// Share the embedding work with `kbforge worker` processes through the store. Needs Postgres.
+    /// Share the embedding and drafting work with `kbforge worker` processes through the store.
+    /// Needs Postgres.
     /// Default: false (the stage does all the work itself).
     pub enabled: bool,
     /// Texts per job. Default: 256.
@@ -102,15 +104,91 @@ pub async fn enqueue(store: &Store, batch: &str, kind: &str, payloads: &[String]
 /// Claims the oldest pending job, or none. Postgres skips rows other workers hold locked, so
 /// concurrent claims never return the same job.
 pub async fn claim(store: &Store, worker: &str) -> Result<Option<Job>, sqlx::Error> {
+    claim_where(store, worker, None).await
+}
+
+/// Claims the oldest pending job of one batch: a stage working on the queue takes only its own
+/// jobs (another pipeline's may be of a kind it cannot do).
+pub async fn claim_in(store: &Store, worker: &str, batch: &str) -> Result<Option<Job>, sqlx::Error> {
+    claim_where(store, worker, Some(batch)).await
+}
+
+async fn claim_where(store: &Store, worker: &str, batch: Option<&str>) -> Result<Option<Job>, sqlx::Error> {
     let lock = if store.backend() == Backend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
+    let only = if batch.is_some() { "AND batch = $3" } else { "" };
     let sql = format!(
         "UPDATE jobs SET state = 'running', worker = $1, attempts = attempts + 1, claimed_at = $2
-         WHERE id = (SELECT id FROM jobs WHERE state = 'pending' ORDER BY id LIMIT 1 {lock})
+         WHERE id = (SELECT id FROM jobs WHERE state = 'pending' {only} ORDER BY id LIMIT 1 {lock})
          RETURNING id, batch, kind, payload"
     );
-    let row: Option<(i64, String, String, String)> =
-        sqlx::query_as(&sql).bind(worker).bind(crate::store::now()).fetch_optional(store.pool()).await?;
+    let mut q = sqlx::query_as(&sql).bind(worker).bind(crate::store::now());
+    if let Some(batch) = batch {
+        q = q.bind(batch);
+    }
+    let row: Option<(i64, String, String, String)> = q.fetch_optional(store.pool()).await?;
     Ok(row.map(|(id, batch, kind, payload)| Job { id, batch, kind, payload }))
+}
+
+/// A new batch name for a stage's jobs: kind, host, pid and time.
+pub fn new_batch(kind: &str) -> String {
+    format!("{kind}:{}:{}", worker_name(), chrono::Utc::now().timestamp_millis())
+}
+
+/// How a batch ended: its jobs by state and who did them.
+#[derive(Debug, Clone, Default)]
+pub struct BatchOutcome {
+    pub state: BatchState,
+    /// (worker, jobs done).
+    pub workers: Vec<(String, i64)>,
+}
+
+impl BatchOutcome {
+    /// "w1: 3, w2: 4", for a stage's summary.
+    pub fn workers_summary(&self) -> String {
+        self.workers.iter().map(|(w, n)| format!("{w}: {n}")).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// Enqueues `payloads` as one batch of `kind` jobs and returns when every job of it is done or
+/// has failed three times. Unless `work-in-runner = false`, this process works on the batch
+/// itself with `work`, up to `in_flight` jobs at once (1 for work that keeps the cores busy, more
+/// for work that waits on a remote model); stale leases are handed out again while it waits.
+pub async fn drive<F, Fut>(store: &Store, kind: &str, payloads: &[String], config: &QueueConfig, in_flight: usize, work: F) -> anyhow::Result<BatchOutcome>
+where
+    F: Fn(Job) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    use futures_util::stream::{FuturesUnordered, StreamExt};
+
+    let batch = new_batch(kind);
+    enqueue(store, &batch, kind, payloads).await?;
+    tracing::info!(batch = batch.as_str(), jobs = payloads.len(), "{kind} jobs enqueued");
+    let me = worker_name();
+    let lease = Duration::from_secs(config.lease_secs.max(1));
+    let mut last_requeue = std::time::Instant::now();
+    let mut running = FuturesUnordered::new();
+    let state = loop {
+        if config.work_in_runner && running.len() < in_flight.max(1) {
+            if let Some(job) = claim_in(store, &me, &batch).await? {
+                running.push(work(job));
+                continue;
+            }
+        }
+        if let Some(done) = running.next().await {
+            done?;
+            continue;
+        }
+        let state = batch_state(store, &batch).await?;
+        if state.finished() {
+            break state;
+        }
+        if last_requeue.elapsed() > lease / 4 {
+            requeue_stale(store, lease).await?;
+            last_requeue = std::time::Instant::now();
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    Ok(BatchOutcome { state, workers: batch_workers(store, &batch).await? })
 }
 
 /// Marks a job done inside the caller's transaction (which also wrote its effect). Returns false if

@@ -1,6 +1,7 @@
-//! Two `kbforge worker` processes share the embed stage's work through the job queue in the real
-//! Postgres: every job is done once, by one worker, both workers take part, and the vectors and the
-//! clusters built on them equal those of a single worker.
+//! Two `kbforge worker` processes share the embed and draft stages' work through the job queue in
+//! the real Postgres: every job is done once, by one worker, both workers take part, and the
+//! vectors, the clusters built on them and the drafts the language model (a local stand-in) wrote
+//! equal those of a single worker.
 
 mod common;
 
@@ -8,8 +9,10 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use common::{copy_dir, fixture, kbforge, model_dir, ok};
+use common::{copy_dir, fixture, kb_files, kbforge, llm_prompts, model_dir, ok, LlmWriter};
 use kbforge::store::Store;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer};
 
 const PIPELINE: &str = r#"
 [pipeline]
@@ -21,13 +24,16 @@ sources = [{ format = "omnidesk-export", path = "desk/omnidesk" }]
 regulations = ["desk/regulations"]
 "#;
 
-/// A workspace on `url` with the queue on; the stage itself only enqueues and waits, so the
-/// workers do all of the work.
-fn workspace(dir: &Path, url: &str) {
+/// A workspace on `url` with the queue on and drafting through the model at `llm`; the stages
+/// themselves only enqueue and wait, so the workers do all of the work.
+fn workspace(dir: &Path, url: &str, llm: &str) {
     copy_dir(&fixture("demo-small"), &dir.join("desk"));
     std::fs::write(
         dir.join("kbforge.toml"),
-        format!("[store]\nurl = \"{url}\"\n[embed]\nthreads = 1\n[queue]\nenabled = true\njob-size = 4\nwork-in-runner = false\n"),
+        format!(
+            "[store]\nurl = \"{url}\"\n[embed]\nthreads = 1\n[queue]\nenabled = true\njob-size = 4\nwork-in-runner = false\n\
+             [draft.llm]\nenabled = true\nurl = \"{llm}/v1\"\nmodel = \"test-model\"\n"
+        ),
     )
     .unwrap();
     std::fs::create_dir_all(dir.join("pipelines")).unwrap();
@@ -47,42 +53,62 @@ fn worker(dir: &Path, name: &str) -> Child {
 }
 
 struct Outcome {
-    /// (worker, attempts, texts) of every job.
+    /// (worker, attempts, texts) of every embed job.
     jobs: Vec<(String, i64, Vec<String>)>,
+    /// (worker, attempts, request hash) of every draft job.
+    draft_jobs: Vec<(String, i64, String)>,
+    /// The user messages the model received.
+    prompts: Vec<String>,
+    /// The knowledge base the draft stage wrote.
+    kb: BTreeMap<String, String>,
     vectors: BTreeMap<String, Vec<f32>>,
     /// The clusters as sets of tickets (ids are compared separately).
     partition: Vec<Vec<String>>,
 }
 
-/// Runs the embed stage with `workers` worker processes, then clusters; reads what came out.
+/// Runs the embed stage with `workers` worker processes, clusters, then drafts through the model
+/// with the same workers; reads what came out.
 async fn run_with(workers: &[&str], tag: &str) -> Option<Outcome> {
     let (url, admin, schema) = common::postgres_schema(tag).await?;
+    // Each answer takes a while, as a model's would, so that both workers get some.
+    let llm = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(LlmWriter { delay: std::time::Duration::from_millis(400) })
+        .mount(&llm)
+        .await;
     let tmp = tempfile::tempdir().unwrap();
     let ws = tmp.path().join("ws");
-    workspace(&ws, &url);
+    workspace(&ws, &url, &llm.uri());
     ok(kbforge(&ws, &["run", "pipelines/prep.toml"]));
     let mut children: Vec<Child> = workers.iter().map(|w| worker(&ws, w)).collect();
     let embed = kbforge(&ws, &["stage", "embed"]);
+    let cluster = kbforge(&ws, &["stage", "cluster"]);
+    let draft = kbforge(&ws, &["stage", "draft"]);
     for c in &mut children {
         c.kill().unwrap();
         c.wait().unwrap();
     }
     let summary = ok(embed);
     assert!(summary.contains("jobs done by"), "{summary}");
-    ok(kbforge(&ws, &["stage", "cluster"]));
+    ok(cluster);
+    let summary = ok(draft);
+    assert!(summary.contains("asked now, jobs done by"), "{summary}");
 
     let store = Store::open(&url).await.unwrap();
-    let rows: Vec<(String, i64, String, String)> =
-        sqlx::query_as("SELECT worker, attempts, state, payload FROM jobs ORDER BY id").fetch_all(store.pool()).await.unwrap();
-    let jobs = rows
-        .into_iter()
-        .map(|(w, attempts, state, payload)| {
-            assert_eq!(state, "done");
-            let p: serde_json::Value = serde_json::from_str(&payload).unwrap();
-            let texts = p["texts"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()).collect();
-            (w, attempts, texts)
-        })
-        .collect();
+    let rows: Vec<(String, String, i64, String, String)> =
+        sqlx::query_as("SELECT kind, worker, attempts, state, payload FROM jobs ORDER BY id").fetch_all(store.pool()).await.unwrap();
+    let mut jobs = Vec::new();
+    let mut draft_jobs = Vec::new();
+    for (kind, w, attempts, state, payload) in rows {
+        assert_eq!(state, "done");
+        let p: serde_json::Value = serde_json::from_str(&payload).unwrap();
+        match kind.as_str() {
+            "embed" => jobs.push((w, attempts, p["texts"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()).collect())),
+            "draft" => draft_jobs.push((w, attempts, p["hash"].as_str().unwrap().to_string())),
+            other => panic!("a job of kind {other}"),
+        }
+    }
     let rows: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT text_hash, vector FROM embeddings").fetch_all(store.pool()).await.unwrap();
     let vectors = rows.into_iter().map(|(h, v)| (h, kbforge::store::vector_from_bytes(&v))).collect();
     let members: Vec<(String, String)> =
@@ -95,7 +121,9 @@ async fn run_with(workers: &[&str], tag: &str) -> Option<Outcome> {
     partition.sort();
     store.close().await;
     common::drop_postgres_schema(&admin, &schema).await;
-    Some(Outcome { jobs, vectors, partition })
+    let prompts = llm_prompts(&llm).await;
+    let kb = kb_files(&ws.join("kb"));
+    Some(Outcome { jobs, draft_jobs, prompts, kb, vectors, partition })
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -125,4 +153,18 @@ async fn two_workers_share_the_queue_and_match_one() {
     }
     assert_eq!(two.partition, one.partition, "clusters differ between one and two workers");
     assert!(two.partition.len() >= 5);
+
+    // Drafting: one job per request, each claimed once, each request sent to the model once, both
+    // workers taking part; the drafts equal one worker's, every one written by the model.
+    let hashes: HashSet<&String> = two.draft_jobs.iter().map(|(_, _, h)| h).collect();
+    assert_eq!(hashes.len(), two.draft_jobs.len(), "a request in two jobs");
+    assert!(two.draft_jobs.iter().all(|(_, attempts, _)| *attempts == 1), "a draft job was claimed twice");
+    assert_eq!(two.prompts.len(), two.draft_jobs.len(), "a request was sent to the model twice");
+    assert_eq!(two.prompts.iter().collect::<HashSet<_>>().len(), two.prompts.len());
+    let by: HashSet<&str> = two.draft_jobs.iter().map(|(w, _, _)| w.as_str()).collect();
+    assert_eq!(by, HashSet::from(["w1", "w2"]), "both workers must draft");
+    assert_eq!(two.draft_jobs.len(), two.kb.len(), "one request per draft");
+    assert!(two.kb.len() >= 4, "too few drafts: {}", two.kb.len());
+    assert!(two.kb.values().all(|t| t.contains("drafted_by: test-model") && t.contains("Ответ модели на вопрос")));
+    assert_eq!(two.kb, one.kb, "drafts differ between one and two workers");
 }

@@ -6,14 +6,17 @@
 //! clean stage, and every text is redacted once more right before it leaves, as is the reply before
 //! it becomes a draft body. The API key comes from the environment variable named by `api-key-env`.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::Member;
 use crate::kb::Article;
+use crate::queue::{self, Job, QueueConfig};
+use crate::store::Store;
 
 /// `[draft.llm]`
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -34,6 +37,11 @@ pub struct LlmConfig {
     pub max_answers: usize,
     /// Default: 0.2.
     pub temperature: f32,
+    /// Requests in flight at once: from the stage, and from each `kbforge worker`. Default: 4.
+    pub concurrency: usize,
+    /// Retries of a request the endpoint refused for the moment (429, 5xx) or that did not reach
+    /// it, after 1 s, 2 s, … or the `Retry-After` it asked for (at most 30 s). Default: 2.
+    pub retries: u32,
 }
 
 impl Default for LlmConfig {
@@ -46,6 +54,8 @@ impl Default for LlmConfig {
             timeout_secs: 60,
             max_answers: 5,
             temperature: 0.2,
+            concurrency: 4,
+            retries: 2,
         }
     }
 }
@@ -55,7 +65,25 @@ the staff's answers, write one article body in Markdown that answers the questio
 accurate, no greeting, no signature, no names, no personal data, no placeholders in square brackets, nothing the \
 answers do not support. Write in the language of the question. Reply with the article body only.";
 
+/// One chat completion request, and the hash that names it in the `llm_drafts` cache.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Request {
+    pub hash: String,
+    pub body: serde_json::Value,
+}
+
+impl Request {
+    fn new(body: serde_json::Value) -> Request {
+        Request { hash: crate::embed::text_hash(&body.to_string()), body }
+    }
+
+    pub fn model(&self) -> &str {
+        self.body.get("model").and_then(|m| m.as_str()).unwrap_or("")
+    }
+}
+
 /// A configured client. [`Client::from_config`] gives `None` while drafting through a model is off.
+#[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     endpoint: String,
@@ -72,14 +100,23 @@ impl Client {
         if config.url.trim().is_empty() || config.model.trim().is_empty() {
             anyhow::bail!("kbforge.toml [draft.llm]: `enabled = true` needs `url` and `model`");
         }
+        Client::endpoint(config).map(Some)
+    }
+
+    /// A client for a worker: it sends the requests in its jobs (which name their model) to the
+    /// endpoint of its own `[draft.llm] url`, with its own key.
+    pub fn endpoint(config: &LlmConfig) -> anyhow::Result<Client> {
+        if config.url.trim().is_empty() {
+            anyhow::bail!("kbforge.toml [draft.llm] has no `url`: this worker cannot send drafting requests");
+        }
         let http = reqwest::Client::builder().timeout(Duration::from_secs(config.timeout_secs.max(1))).build()?;
-        Ok(Some(Client {
+        Ok(Client {
             http,
             endpoint: format!("{}/chat/completions", config.url.trim_end_matches('/')),
             model: config.model.clone(),
             key: std::env::var(&config.api_key_env).ok().filter(|k| !k.is_empty()),
             config: config.clone(),
-        }))
+        })
     }
 
     pub fn model(&self) -> &str {
@@ -106,31 +143,68 @@ impl Client {
         prompt
     }
 
-    /// Asks the model for an article body.
-    pub async fn draft(&self, article: &Article, members: &[Member]) -> anyhow::Result<String> {
-        let body = json!({
+    /// The chat completion request for an article body.
+    pub fn request(&self, article: &Article, members: &[Member]) -> Request {
+        Request::new(json!({
             "model": self.model,
             "temperature": self.config.temperature,
             "messages": [
                 {"role": "system", "content": SYSTEM},
                 {"role": "user", "content": self.prompt(article, members)},
             ],
-        });
-        let mut request = self.http.post(&self.endpoint).json(&body);
+        }))
+    }
+
+    /// Asks the model for an article body.
+    pub async fn draft(&self, article: &Article, members: &[Member]) -> anyhow::Result<String> {
+        self.send(&self.request(article, members).body).await
+    }
+
+    /// Sends one request, retrying what the endpoint refused for the moment; returns the reply's
+    /// body, redacted.
+    pub async fn send(&self, body: &serde_json::Value) -> anyhow::Result<String> {
+        let mut attempt = 0;
+        loop {
+            match self.send_once(body).await {
+                Ok(content) => return Ok(content),
+                Err(Failure::Transient(e, wait)) if attempt < self.config.retries => {
+                    let wait = wait.unwrap_or(Duration::from_secs(1 << attempt)).min(Duration::from_secs(30));
+                    tracing::debug!("{e:#}; retrying in {} s", wait.as_secs_f32());
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                Err(Failure::Transient(e, _) | Failure::Final(e)) => return Err(e),
+            }
+        }
+    }
+
+    async fn send_once(&self, body: &serde_json::Value) -> Result<String, Failure> {
+        let mut request = self.http.post(&self.endpoint).json(body);
         if let Some(key) = &self.key {
             request = request.bearer_auth(key);
         }
-        let response = request.send().await.with_context(|| format!("cannot reach {}", self.endpoint))?;
+        let response = request
+            .send()
+            .await
+            .with_context(|| format!("cannot reach {}", self.endpoint))
+            .map_err(|e| Failure::Transient(e, None))?;
         let status = response.status();
         if !status.is_success() {
+            let retry_after = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(Duration::from_secs);
             let text: String = response.text().await.unwrap_or_default().chars().take(300).collect();
-            anyhow::bail!("{} answered {status}: {text}", self.endpoint);
+            let e = anyhow::anyhow!("{} answered {status}: {text}", self.endpoint);
+            return Err(if status.as_u16() == 429 || status.is_server_error() { Failure::Transient(e, retry_after) } else { Failure::Final(e) });
         }
-        let reply: serde_json::Value = response.json().await.context("the answer is not JSON")?;
+        let reply: serde_json::Value = response.json().await.context("the answer is not JSON").map_err(Failure::Final)?;
         let content = reply
             .pointer("/choices/0/message/content")
             .and_then(|c| c.as_str())
-            .ok_or_else(|| anyhow::anyhow!("the answer has no choices[0].message.content"))?;
+            .ok_or_else(|| Failure::Final(anyhow::anyhow!("the answer has no choices[0].message.content")))?;
         let content = content.trim();
         let content = content
             .strip_prefix("```markdown")
@@ -140,11 +214,142 @@ impl Client {
             .unwrap_or(content)
             .trim();
         if content.is_empty() {
-            anyhow::bail!("the model returned an empty body");
+            return Err(Failure::Final(anyhow::anyhow!("the model returned an empty body")));
         }
         // The model may invent a phone number or an address: the reply is redacted too.
         Ok(crate::clean::redact(content).text)
     }
+}
+
+enum Failure {
+    /// Worth another try: the endpoint was unreachable, busy (429) or failing (5xx); it may have
+    /// said when to come back.
+    Transient(anyhow::Error, Option<Duration>),
+    Final(anyhow::Error),
+}
+
+/// The cached bodies of `hashes`.
+pub async fn cached(store: &Store, hashes: &[String]) -> Result<HashMap<String, String>, sqlx::Error> {
+    let mut found = HashMap::new();
+    for chunk in hashes.chunks(500) {
+        let sql = format!("SELECT request_hash, body FROM llm_drafts WHERE request_hash IN ({})", crate::store::placeholders(1, chunk.len()));
+        let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+        for h in chunk {
+            q = q.bind(h);
+        }
+        found.extend(q.fetch_all(store.pool()).await?);
+    }
+    Ok(found)
+}
+
+async fn save<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(executor: E, request: &Request, body: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO llm_drafts (request_hash, model, body, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (request_hash) DO UPDATE SET body = excluded.body, created_at = excluded.created_at",
+    )
+    .bind(&request.hash)
+    .bind(request.model())
+    .bind(body)
+    .bind(crate::store::now())
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Cached bodies older than this are deleted (a cluster that changed since asks again anyway).
+const KEEP: chrono::TimeDelta = chrono::TimeDelta::days(90);
+
+/// What [`fetch`] did.
+#[derive(Debug, Default)]
+pub struct Fetched {
+    /// Requests answered now.
+    pub asked: usize,
+    /// Requests that failed (the extractive draft stays for those).
+    pub failed: usize,
+    /// With the queue: who did the jobs.
+    pub workers: String,
+}
+
+/// Gets a body for every request not in the cache into it: through the job queue when it is on
+/// (workers and this process share the requests), otherwise `concurrency` requests at a time from
+/// here. Every answer is saved as it arrives, so a killed run does not ask again.
+pub async fn fetch(store: &Store, client: &Client, requests: &[Request], queue: &QueueConfig) -> anyhow::Result<Fetched> {
+    let cutoff = (chrono::Utc::now() - KEEP).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    sqlx::query("DELETE FROM llm_drafts WHERE created_at < $1").bind(cutoff).execute(store.pool()).await?;
+    let hashes: Vec<String> = requests.iter().map(|r| r.hash.clone()).collect();
+    let known = cached(store, &hashes).await?;
+    let mut seen = std::collections::HashSet::new();
+    let missing: Vec<&Request> = requests.iter().filter(|r| !known.contains_key(&r.hash) && seen.insert(r.hash.as_str())).collect();
+    let mut fetched = Fetched::default();
+    if missing.is_empty() {
+        return Ok(fetched);
+    }
+    if queue.enabled {
+        queue::check(store, queue)?;
+        let payloads: Vec<String> = missing.iter().map(serde_json::to_string).collect::<Result<_, _>>()?;
+        let me = queue::worker_name();
+        let me = me.as_str();
+        let outcome = queue::drive(store, "draft", &payloads, queue, client.config.concurrency, |job| async move { work(store, client, &job, me).await }).await?;
+        fetched.asked = outcome.state.done as usize;
+        fetched.failed = outcome.state.failed as usize;
+        fetched.workers = outcome.workers_summary();
+        return Ok(fetched);
+    }
+    let mut queued = missing.into_iter();
+    let mut running = tokio::task::JoinSet::new();
+    let spawn = |running: &mut tokio::task::JoinSet<_>, request: &Request| {
+        let client = client.clone();
+        let request = request.clone();
+        running.spawn(async move {
+            let result = client.send(&request.body).await;
+            (request, result)
+        });
+    };
+    for request in queued.by_ref().take(client.config.concurrency.max(1)) {
+        spawn(&mut running, request);
+    }
+    while let Some(joined) = running.join_next().await {
+        let (request, result) = joined?;
+        match result {
+            Ok(body) => {
+                save(store.pool(), &request, &body).await?;
+                fetched.asked += 1;
+            }
+            Err(e) => {
+                tracing::warn!("LLM drafting failed, the extractive draft stays: {e:#}");
+                fetched.failed += 1;
+            }
+        }
+        if let Some(next) = queued.next() {
+            spawn(&mut running, next);
+        }
+    }
+    Ok(fetched)
+}
+
+/// Does one claimed `draft` job: sends its request, then saves the body and marks the job done in
+/// one transaction. When the model fails the attempt is recorded as failed; after three the stage
+/// keeps the extractive draft.
+pub async fn work(store: &Store, client: &Client, job: &Job, worker: &str) -> anyhow::Result<()> {
+    let result = async {
+        let request: Request = serde_json::from_str(&job.payload).with_context(|| format!("job #{} is not a drafting request", job.id))?;
+        let body = client.send(&request.body).await?;
+        let mut tx = store.pool().begin().await?;
+        save(&mut *tx, &request, &body).await?;
+        if queue::complete(&mut tx, job.id, worker, &body.chars().count().to_string()).await? {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+            tracing::warn!(job = job.id, "the job's lease ran out and another worker took it; this result is dropped");
+        }
+        anyhow::Ok(())
+    }
+    .await;
+    if let Err(e) = &result {
+        tracing::warn!(job = job.id, "drafting job failed: {e:#}");
+        queue::fail(store, job.id, worker, &format!("{e:#}")).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -207,5 +412,37 @@ mod tests {
         assert!(sent.contains("test-model") && sent.contains("Как проверить баланс?") && sent.contains("где остаток на карте"));
         assert!(!sent.contains("anna.petrova@mail.ru"), "{sent}");
         assert!(sent.contains("[EMAIL]"), "{sent}");
+    }
+
+    #[tokio::test]
+    async fn retries_what_the_endpoint_refused_for_the_moment() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0").set_body_string("slow down"))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"choices": [{"message": {"content": "Баланс виден в личном кабинете."}}]})))
+            .mount(&server)
+            .await;
+        let config = LlmConfig { enabled: true, url: server.uri(), model: "m".into(), ..LlmConfig::default() };
+        let client = Client::from_config(&config).unwrap().unwrap();
+        let request = client.request(&article(), &[member("Баланс на сайте.")]);
+        assert_eq!(client.send(&request.body).await.unwrap(), "Баланс виден в личном кабинете.");
+        assert_eq!(server.received_requests().await.unwrap().len(), 2);
+        // The same request has the same hash: the cache key.
+        assert_eq!(request.hash, client.request(&article(), &[member("Баланс на сайте.")]).hash);
+        assert_ne!(request.hash, client.request(&article(), &[member("Баланс в приложении.")]).hash);
+    }
+
+    #[tokio::test]
+    async fn a_refused_request_is_not_repeated() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST")).respond_with(ResponseTemplate::new(400).set_body_string("bad model")).expect(1).mount(&server).await;
+        let config = LlmConfig { enabled: true, url: server.uri(), model: "m".into(), ..LlmConfig::default() };
+        let client = Client::from_config(&config).unwrap().unwrap();
+        let e = client.draft(&article(), &[member("Баланс на сайте.")]).await.unwrap_err().to_string();
+        assert!(e.contains("400") && e.contains("bad model"), "{e}");
     }
 }

@@ -209,6 +209,7 @@ pub async fn run(
     store: &Store,
     config: &DraftConfig,
     classify: &crate::classify::ClassifyConfig,
+    queue: &crate::queue::QueueConfig,
     kb_dir: &Path,
     root: &Path,
 ) -> anyhow::Result<StageReport> {
@@ -260,6 +261,7 @@ pub async fn run(
 
     let mut n = Counts::default();
     let mut claimed: HashSet<String> = HashSet::new();
+    let mut pending: Vec<Pending> = Vec::new();
     for (cluster_id, _size, _kind, topic, label, representatives) in &clusters {
         let Some(ms) = members.get(cluster_id) else { continue };
         // Which article does this cluster already have?
@@ -324,25 +326,56 @@ pub async fn run(
         let record = drafts.iter().find(|d| d.article_id == id);
         let on_disk = articles.iter().find(|a| a.front.id == id);
         let generated_body = body_hash(&article);
-        if let Some(llm) = &llm {
-            // Only a new or changed suggestion is worth a request.
-            if record.is_none_or(|r| r.body_hash != generated_body) {
-                match llm.draft(&article, ms).await {
-                    Ok(body) => {
-                        article.body = body;
-                        article.front.extra.insert("drafted_by".into(), serde_yaml::Value::from(llm.model()));
-                        n.llm += 1;
-                    }
-                    Err(e) => tracing::warn!("LLM drafting of `{id}` failed, the extractive draft stays: {e:#}"),
-                }
-            } else if let Some(current) = on_disk {
+        pending.push(Pending { id, cluster_id, article, members: ms, record, on_disk, generated_body });
+    }
+
+    // Bodies from the language model: all requests first (at once, or shared with the workers),
+    // then every draft takes its body from the cache.
+    let mut llm_summary = String::new();
+    if let Some(llm) = &llm {
+        let mut wanted = Vec::new();
+        for (i, p) in pending.iter_mut().enumerate() {
+            // Only a new or changed suggestion is worth a request, and a draft the model failed on.
+            let changed = p.record.is_none_or(|r| r.body_hash != p.generated_body);
+            let failed_before = p.on_disk.is_some_and(|a| a.front.status == Status::Draft && !a.front.extra.contains_key("drafted_by"));
+            if changed || failed_before {
+                wanted.push((i, llm.request(&p.article, p.members)));
+            } else if let Some(current) = p.on_disk {
                 // The same suggestion as last time: keep the model's body, not ask again.
-                article.body = current.body.clone();
+                p.article.body = current.body.clone();
                 if let Some(by) = current.front.extra.get("drafted_by") {
-                    article.front.extra.insert("drafted_by".into(), by.clone());
+                    p.article.front.extra.insert("drafted_by".into(), by.clone());
                 }
             }
         }
+        let requests: Vec<llm::Request> = wanted.iter().map(|(_, r)| r.clone()).collect();
+        let fetched = llm::fetch(store, llm, &requests, queue).await?;
+        let bodies = llm::cached(store, &requests.iter().map(|r| r.hash.clone()).collect::<Vec<_>>()).await?;
+        let mut kept = 0;
+        for (i, request) in wanted {
+            let p = &mut pending[i];
+            match bodies.get(&request.hash) {
+                Some(body) => {
+                    p.article.body = body.clone();
+                    p.article.front.extra.insert("drafted_by".into(), serde_yaml::Value::from(request.model()));
+                    n.llm += 1;
+                }
+                None => {
+                    tracing::warn!("no body from the LLM for `{}`: the extractive draft stays", p.id);
+                    kept += 1;
+                }
+            }
+        }
+        llm_summary = format!(
+            "; LLM: {} bodies ({} asked now{}{})",
+            count(n.llm),
+            count(fetched.asked),
+            if fetched.workers.is_empty() { String::new() } else { format!(", jobs done by {}", fetched.workers) },
+            if kept > 0 { format!(", {kept} failed: extractive draft kept") } else { String::new() },
+        );
+    }
+
+    for Pending { id, cluster_id, article, members: _, record, on_disk, generated_body } in pending {
         let path = on_disk.map(|a| a.path.clone()).or_else(|| record.map(|r| PathBuf::from(&r.path))).unwrap_or_else(|| article.path.clone());
         let full = kb_dir.join(&path);
         let text = article.render();
@@ -409,7 +442,7 @@ pub async fn run(
         count(n.edited),
         if n.removed > 0 { format!(", {} deleted by an editor (not recreated)", n.removed) } else { String::new() },
         count(n.proposed),
-        if n.llm > 0 { format!(", {} bodies drafted by the LLM", n.llm) } else { String::new() },
+        llm_summary,
     ) + &format!(
         "; {} scenario candidates and {} clarifying questions in {}/",
         exported.scenarios,
@@ -417,6 +450,18 @@ pub async fn run(
         config.exports_dir.display()
     );
     Ok(report.finish(started))
+}
+
+/// A cluster's draft, built, on its way to the knowledge base.
+struct Pending<'a> {
+    id: String,
+    cluster_id: &'a String,
+    article: Article,
+    members: &'a [Member],
+    record: Option<&'a DraftRecord>,
+    on_disk: Option<&'a Article>,
+    /// The hash of the extractive body (what kbforge would suggest without the model).
+    generated_body: String,
 }
 
 #[derive(Default)]

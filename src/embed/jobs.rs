@@ -3,8 +3,6 @@
 //! every job of its batch is done. [`work`] is what any worker does with an embed job: embed the
 //! texts, then write the vectors and mark the job done in one transaction.
 
-use std::time::{Duration, Instant};
-
 use serde::{Deserialize, Serialize};
 
 use super::{insert_vectors, text_hash, Embedder};
@@ -23,38 +21,18 @@ pub async fn embed_through_queue(
     embedder: &Embedder,
     missing: &[String],
     config: &QueueConfig,
-) -> anyhow::Result<Vec<(String, i64)>> {
-    let batch = format!("embed:{}:{}", queue::worker_name(), chrono::Utc::now().timestamp_millis());
+) -> anyhow::Result<queue::BatchOutcome> {
     let payloads: Vec<String> = missing
         .chunks(config.job_size.max(1))
         .map(|texts| serde_json::to_string(&Payload { model: embedder.model_id().to_string(), texts: texts.to_vec() }))
         .collect::<Result<_, _>>()?;
-    queue::enqueue(store, &batch, "embed", &payloads).await?;
-    tracing::info!(batch = batch.as_str(), jobs = payloads.len(), texts = missing.len(), "embedding jobs enqueued");
     let me = queue::worker_name();
-    let lease = Duration::from_secs(config.lease_secs.max(1));
-    let mut last_requeue = Instant::now();
-    loop {
-        if config.work_in_runner {
-            if let Some(job) = queue::claim(store, &me).await? {
-                work(store, embedder, &job, &me).await?;
-                continue;
-            }
-        }
-        let state = queue::batch_state(store, &batch).await?;
-        if state.finished() {
-            if state.failed > 0 {
-                anyhow::bail!("{} of the batch's embedding jobs failed three times: see the `jobs` table, batch `{batch}`", state.failed);
-            }
-            break;
-        }
-        if last_requeue.elapsed() > lease / 4 {
-            queue::requeue_stale(store, lease).await?;
-            last_requeue = Instant::now();
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
+    let me = me.as_str();
+    let outcome = queue::drive(store, "embed", &payloads, config, 1, |job| async move { work(store, embedder, &job, me).await }).await?;
+    if outcome.state.failed > 0 {
+        anyhow::bail!("{} of the stage's embedding jobs failed three times: see the `jobs` table", outcome.state.failed);
     }
-    Ok(queue::batch_workers(store, &batch).await?)
+    Ok(outcome)
 }
 
 /// Does one claimed job. A job for another model, or one the model fails on, is recorded as a

@@ -479,9 +479,8 @@ pub async fn run(store: &Store, embedder: &Embedder, queue: &crate::queue::Queue
     let truncated_before = embedder.truncated();
     let mut by_workers = String::new();
     if queue.enabled && !missing.is_empty() {
-        let workers = jobs::embed_through_queue(store, embedder, &missing, queue).await?;
-        let names: Vec<String> = workers.iter().map(|(w, n)| format!("{w}: {n}")).collect();
-        by_workers = format!(", jobs done by {}", names.join(", "));
+        let outcome = jobs::embed_through_queue(store, embedder, &missing, queue).await?;
+        by_workers = format!(", jobs done by {}", outcome.workers_summary());
     } else {
         embed_and_store(store, embedder, &missing, &missing_hashes).await?;
     }

@@ -145,7 +145,7 @@ impl Context {
             Stage::Classify => crate::classify::run(store, &cfg.classify).await?,
             Stage::Embed => crate::embed::run(store, embedder.expect("loaded"), &cfg.queue).await?,
             Stage::Cluster => crate::cluster::run(store, embedder.expect("loaded"), &cfg.cluster).await?,
-            Stage::Draft => crate::draft::run(store, &cfg.draft, &cfg.classify, &kb_dir, &root).await?,
+            Stage::Draft => crate::draft::run(store, &cfg.draft, &cfg.classify, &cfg.queue, &kb_dir, &root).await?,
             Stage::Report => crate::report::stage(store, &kb_dir, &root, &cfg.site.language).await?,
             Stage::PublishSite => {
                 let (articles, errors) = kb::load_all(&kb_dir);

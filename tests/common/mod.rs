@@ -157,3 +157,50 @@ pub async fn postgres_schema(tag: &str) -> Option<(String, sqlx::AnyPool, String
 pub async fn drop_postgres_schema(admin: &sqlx::AnyPool, schema: &str) {
     sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(admin).await.unwrap();
 }
+
+/// A stand-in for an OpenAI-compatible chat endpoint: it answers every request with a body made
+/// from the request's own question, so the same request always gets the same answer and a test can
+/// tell which draft came from which request. `delay` holds each answer back, as a real model would.
+#[derive(Default)]
+pub struct LlmWriter {
+    pub delay: std::time::Duration,
+}
+
+impl wiremock::Respond for LlmWriter {
+    fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let body: serde_json::Value = serde_json::from_slice(&request.body).expect("a JSON request");
+        let prompt = body["messages"][1]["content"].as_str().unwrap_or_default();
+        let question = prompt.lines().next().unwrap_or_default().trim_start_matches("Question: ");
+        let answers = prompt.matches("\n---\n").count();
+        let content = format!(
+            "```markdown\nОтвет модели на вопрос «{question}» по {answers} ответам сотрудников.\n\n1. Откройте личный кабинет.\n2. Следуйте подсказкам на экране.\n```"
+        );
+        wiremock::ResponseTemplate::new(200)
+            .set_delay(self.delay)
+            .set_body_json(serde_json::json!({"choices": [{"message": {"role": "assistant", "content": content}}]}))
+    }
+}
+
+/// The user messages of the chat requests a mock endpoint received, in order.
+pub async fn llm_prompts(server: &wiremock::MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| {
+            let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+            body["messages"][1]["content"].as_str().unwrap_or_default().to_string()
+        })
+        .collect()
+}
+
+/// The knowledge base's Markdown files: path relative to `kb` → text.
+pub fn kb_files(kb: &Path) -> std::collections::BTreeMap<String, String> {
+    walkdir::WalkDir::new(kb)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| (e.path().strip_prefix(kb).unwrap().display().to_string(), std::fs::read_to_string(e.path()).unwrap()))
+        .collect()
+}

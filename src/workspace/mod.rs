@@ -276,4 +276,22 @@ mod tests {
         assert_eq!(config.cluster, ClusterConfig::default());
         assert_eq!(config.embed, EmbedConfig::default());
     }
+
+    /// Every key the scaffold shows commented out is a real key of its section, with a value of
+    /// the right type.
+    #[test]
+    fn the_scaffolds_commented_keys_exist() {
+        let setting = regex::Regex::new(r#"^# ([a-z][a-z0-9-]*) = ("[^"]*"|\[[^\]]*\]|[^\s#\[]+)"#).unwrap();
+        let uncommented: String = scaffold::EXAMPLE_CONFIG
+            .lines()
+            .map(|l| match setting.captures(l) {
+                Some(c) => format!("{} = {}\n", &c[1], &c[2]),
+                None => format!("{l}\n"),
+            })
+            .collect();
+        let shown = uncommented.lines().filter(|l| setting.is_match(&format!("# {l}"))).count();
+        assert!(shown > 40, "only {shown} keys uncommented");
+        let table: toml::Table = uncommented.parse().unwrap_or_else(|e| panic!("{e}\n{uncommented}"));
+        parse_config(Path::new("kbforge.toml"), table).unwrap_or_else(|e| panic!("{e:#}"));
+    }
 }

@@ -136,6 +136,8 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # timeout-secs = 60
 # max-answers = 5
 # temperature = 0.2
+# concurrency = 4          # requests in flight at once, from the stage and from each worker
+# retries = 2              # for 429 and 5xx answers, after Retry-After or 1 s, 2 s, ...
 
 [serve]
 # The review app and the retrieval API: `kbforge serve`.
@@ -144,10 +146,10 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # secure-cookies = false
 
 [queue]
-# Share the embedding work with `kbforge worker` processes (any number, on any machine) through a
-# job queue in the store. Needs a Postgres store.
+# Share the embedding work, and the [draft.llm] requests, with `kbforge worker` processes (any
+# number, on any machine) through a job queue in the store. Needs a Postgres store.
 # enabled = false
-# job-size = 256           # texts per job
+# job-size = 256           # texts per embed job
 # lease-secs = 600         # a job claimed longer ago than this is handed out again
 # work-in-runner = true    # the process running the pipeline works on the queue too
 

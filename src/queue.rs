@@ -78,15 +78,18 @@ pub fn worker_name() -> String {
     format!("{}:{}", crate::pipeline::lock::hostname(), std::process::id())
 }
 
-/// Done jobs are kept this long (who did what, for a look after a run), then deleted.
+/// Finished jobs are kept this long (who did what, what failed, for a look after a run), then deleted.
 const KEEP_DONE: chrono::TimeDelta = chrono::TimeDelta::days(7);
 
-/// Enqueues one job per payload under `batch`, and deletes the done jobs older than a week.
+/// Enqueues one job per payload under `batch`, and deletes the finished jobs older than a week.
 pub async fn enqueue(store: &Store, batch: &str, kind: &str, payloads: &[String]) -> Result<(), sqlx::Error> {
     let now = crate::store::now();
     let cutoff = (chrono::Utc::now() - KEEP_DONE).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut tx = store.pool().begin().await?;
-    sqlx::query("DELETE FROM jobs WHERE state = 'done' AND done_at < $1").bind(cutoff).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM jobs WHERE (state = 'done' AND done_at < $1) OR (state IN ('failed', 'cancelled') AND created_at < $1)")
+        .bind(cutoff)
+        .execute(&mut *tx)
+        .await?;
     for chunk in payloads.chunks(100) {
         let sql = format!(
             "INSERT INTO jobs (batch, kind, payload, state, created_at) VALUES {}",
@@ -129,9 +132,33 @@ async fn claim_where(store: &Store, worker: &str, batch: Option<&str>) -> Result
     Ok(row.map(|(id, batch, kind, payload)| Job { id, batch, kind, payload }))
 }
 
-/// A new batch name for a stage's jobs: kind, host, pid and time.
+/// The pipeline run this process is doing (0: none), named in its batches so that the run after a
+/// crash can withdraw what the dead run left pending ([`cancel_run`]).
+static RUN: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+pub fn set_run(run: i64) {
+    RUN.store(run, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// A new batch name for a stage's jobs: kind, run, host, pid and time.
 pub fn new_batch(kind: &str) -> String {
-    format!("{kind}:{}:{}", worker_name(), chrono::Utc::now().timestamp_millis())
+    let run = match RUN.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => String::new(),
+        id => format!("run-{id}:"),
+    };
+    format!("{kind}:{run}{}:{}", worker_name(), chrono::Utc::now().timestamp_millis())
+}
+
+/// Withdraws the pending jobs of an interrupted run: its stage is gone and will not wait for them,
+/// and the next run enqueues what is still missing itself. (Jobs a worker holds finish; their
+/// effect is kept.)
+pub async fn cancel_run(store: &Store, run: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("UPDATE jobs SET state = 'cancelled', error = $2 WHERE state = 'pending' AND batch LIKE $1")
+        .bind(format!("%:run-{run}:%"))
+        .bind(format!("run #{run} was interrupted"))
+        .execute(store.pool())
+        .await?
+        .rows_affected())
 }
 
 /// How a batch ended: its jobs by state and who did them.

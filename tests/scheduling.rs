@@ -1,5 +1,5 @@
 //! Scheduled runs: the run lock (exit code 4, on SQLite and Postgres), a dead holder's lock taken
-//! over, the run history (`kbforge runs`), `--report-json`, and the Prometheus metrics in a file and
+//! over (and its queued jobs withdrawn), the run history (`kbforge runs`), `--report-json`, and the Prometheus metrics in a file and
 //! at `/metrics`, for a run that fails and one that succeeds.
 
 mod common;
@@ -99,10 +99,23 @@ async fn a_dead_runs_lock_is_taken_over() {
         .execute(store.pool())
         .await
         .unwrap();
+    // The dead run had queued jobs: two pending, one a worker holds; another stage's batch waits too.
+    let dead_batch = format!("draft:run-{dead}:somehost:{pid}:1");
+    let jobs = ["{}".to_string(), "{}".to_string(), "{}".to_string()];
+    kbforge::queue::enqueue(&store, &dead_batch, "draft", &jobs).await.unwrap();
+    kbforge::queue::enqueue(&store, "embed:otherhost:7:1", "embed", &jobs[..1]).await.unwrap();
+    let held = kbforge::queue::claim_in(&store, "w1", &dead_batch).await.unwrap().unwrap();
+
     let out = ok(kbforge(&ws, &["run", "pipelines/prep.toml"]));
     assert!(out.contains(&format!("resumed after interrupted run #{dead}")), "{out}");
     let (locks,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM run_locks").fetch_one(store.pool()).await.unwrap();
     assert_eq!(locks, 0, "a finished run releases its lock");
+    // Its pending jobs are withdrawn; the held one and the other batch's are left alone.
+    let states: Vec<(i64, String, String)> = sqlx::query_as("SELECT id, batch, state FROM jobs ORDER BY id").fetch_all(store.pool()).await.unwrap();
+    let of = |batch: &str, state: &str| states.iter().filter(|(_, b, s)| b == batch && s == state).count();
+    assert_eq!(of(&dead_batch, "cancelled"), 2, "{states:?}");
+    assert_eq!(states.iter().find(|(id, _, _)| *id == held.id).unwrap().2, "running");
+    assert_eq!(of("embed:otherhost:7:1", "pending"), 1, "{states:?}");
 
     // A live holder on another host with a fresh heartbeat is respected…
     let other = history::begin(&store, "prep").await.unwrap();

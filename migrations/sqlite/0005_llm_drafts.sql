@@ -8,3 +8,6 @@ CREATE TABLE llm_drafts (
     body         TEXT NOT NULL,             -- the reply, already redacted
     created_at   TEXT NOT NULL
 );
+
+-- (jobs.state, from 0004, may also be 'cancelled': a pending job of a run that was interrupted,
+-- withdrawn by the next run.)

@@ -105,6 +105,10 @@ pub async fn mark_interrupted(store: &Store, pipeline: &str, current: i64) -> Re
             .bind(id)
             .execute(store.pool())
             .await?;
+        let withdrawn = crate::queue::cancel_run(store, *id).await?;
+        if withdrawn > 0 {
+            tracing::warn!(run = id, jobs = withdrawn, "withdrew the queue jobs an interrupted run left pending");
+        }
     }
     Ok(ids.into_iter().map(|(id,)| id).collect())
 }

@@ -281,6 +281,7 @@ pub async fn execute(
         }
     };
     let resumed_after = history::mark_interrupted(&ctx.store, &pipeline.name, id).await?;
+    crate::queue::set_run(id);
     if !resumed_after.is_empty() {
         tracing::warn!(runs = ?resumed_after, "earlier runs stopped midway; every stage resumes from what they stored");
     }

@@ -193,6 +193,7 @@ where
     let me = worker_name();
     let lease = Duration::from_secs(config.lease_secs.max(1));
     let mut last_requeue = std::time::Instant::now();
+    let mut last_progress = std::time::Instant::now();
     let mut running = FuturesUnordered::new();
     let state = loop {
         if config.work_in_runner && running.len() < in_flight.max(1) {
@@ -208,6 +209,17 @@ where
         let state = batch_state(store, &batch).await?;
         if state.finished() {
             break state;
+        }
+        if last_progress.elapsed() > Duration::from_secs(30) {
+            // Nothing moves without workers when the stage does not work itself: say so.
+            tracing::info!(
+                batch = batch.as_str(),
+                "{kind} jobs: {} done, {} running, {} pending; waiting for `kbforge worker` processes",
+                state.done,
+                state.running,
+                state.pending
+            );
+            last_progress = std::time::Instant::now();
         }
         if last_requeue.elapsed() > lease / 4 {
             requeue_stale(store, lease).await?;

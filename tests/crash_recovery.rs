@@ -1,7 +1,8 @@
 //! `kill -9` inside every stage of a full pipeline run, one after another, then a run to the end:
 //! the result equals an uninterrupted run's. No duplicate tickets, drafts, pages or points, nothing
 //! lost: the store's tables, the knowledge base, the help center and both index collections are
-//! compared (timestamps aside), and the killed runs are recorded as interrupted.
+//! compared (timestamps aside), and the killed runs are recorded as interrupted. Drafts go through a
+//! language model (a local stand-in that takes its time), so kills also land between its answers.
 //!
 //! Kill points are random within each stage; the seed is printed, and `KBFORGE_CRASH_SEED=<n>`
 //! replays a failure.
@@ -14,7 +15,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{copy_dir, fixture, kbforge, model_dir, ok};
+use common::{copy_dir, fixture, kbforge, model_dir, ok, LlmWriter};
 use kbforge::store::Store;
 
 const CONFIG: &str = "[site]\ntitle = \"Центр помощи\"\nlanguage = \"ru\"\n";
@@ -38,16 +39,17 @@ const STAGES: [(&str, u64); 11] = [
     ("classify", 20),
     ("embed", 2500),
     ("cluster", 60),
-    ("draft", 40),
+    ("draft", 400),
     ("auto-approve", 10),
     ("publish-site", 40),
     ("publish-index", 400),
     ("report", 10),
 ];
 
-fn workspace(dir: &Path) {
+fn workspace(dir: &Path, llm: &str) {
     copy_dir(&fixture("demo-small"), &dir.join("desk"));
-    std::fs::write(dir.join("kbforge.toml"), CONFIG).unwrap();
+    let llm = format!("[draft.llm]\nenabled = true\nurl = \"{llm}/v1\"\nmodel = \"test-model\"\nconcurrency = 2\n");
+    std::fs::write(dir.join("kbforge.toml"), format!("{CONFIG}{llm}")).unwrap();
     std::fs::create_dir_all(dir.join("pipelines")).unwrap();
     std::fs::write(dir.join("pipelines/full.toml"), PIPELINE).unwrap();
 }
@@ -125,6 +127,7 @@ fn fingerprint(ws: &Path) -> BTreeMap<String, String> {
             ("clusters", "SELECT id || ' ' || size || ' ' || kind || ' ' || label FROM clusters ORDER BY id"),
             ("members", "SELECT ticket_id || ' ' || cluster_id FROM cluster_members ORDER BY ticket_id"),
             ("drafts", "SELECT article_id || ' ' || cluster_id || ' ' || path || ' ' || generated_hash FROM drafts ORDER BY article_id"),
+            ("llm_drafts", "SELECT request_hash || ' ' || replace(body, char(10), ' ') FROM llm_drafts ORDER BY request_hash"),
             ("revisions", "SELECT article_id || ' ' || reason || ' ' || state FROM revisions ORDER BY article_id, reason"),
             ("quarantine", "SELECT stage || ' ' || location || ' ' || field FROM quarantine ORDER BY stage, location, field"),
         ];
@@ -171,12 +174,22 @@ fn fingerprint(ws: &Path) -> BTreeMap<String, String> {
 
 #[test]
 fn killed_in_every_stage_then_rerun_equals_an_uninterrupted_run() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let llm = rt.block_on(async {
+        let server = wiremock::MockServer::start().await;
+        wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .respond_with(LlmWriter { delay: Duration::from_millis(120) })
+            .mount(&server)
+            .await;
+        server
+    });
     let tmp = tempfile::tempdir().unwrap();
     let reference = tmp.path().join("reference");
-    workspace(&reference);
+    workspace(&reference, &llm.uri());
     ok(kbforge(&reference, &["run", "pipelines/full.toml", "--auto-approve"]));
     let expected = fingerprint(&reference);
     assert!(expected["store/drafts"].lines().count() >= 3, "too little to compare: {}", expected["store/drafts"]);
+    assert_eq!(expected["store/llm_drafts"].lines().count(), expected["store/drafts"].lines().count(), "every draft from the model");
     assert!(expected["index/public"].lines().count() >= 10);
 
     let seed = std::env::var("KBFORGE_CRASH_SEED")
@@ -187,7 +200,7 @@ fn killed_in_every_stage_then_rerun_equals_an_uninterrupted_run() {
     let mut rng = Rng(seed);
 
     let ws = tmp.path().join("killed");
-    workspace(&ws);
+    workspace(&ws, &llm.uri());
     let mut killed = 0;
     for (stage, span) in STAGES {
         let delay = Duration::from_millis(rng.below(span));

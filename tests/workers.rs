@@ -95,6 +95,10 @@ async fn run_with(workers: &[&str], tag: &str) -> Option<Outcome> {
     let summary = ok(draft);
     assert!(summary.contains("asked now, jobs done by"), "{summary}");
 
+    // The queue shows in the metrics.
+    let metrics = ok(kbforge(&ws, &["runs", "metrics"]));
+    assert!(metrics.contains("kbforge_queue_jobs{kind=\"draft\",state=\"done\"}"), "{metrics}");
+
     let store = Store::open(&url).await.unwrap();
     let rows: Vec<(String, String, i64, String, String)> =
         sqlx::query_as("SELECT kind, worker, attempts, state, payload FROM jobs ORDER BY id").fetch_all(store.pool()).await.unwrap();

@@ -257,6 +257,8 @@ pub struct Latest {
     pub last_success: Vec<(String, String)>,
     pub running: Vec<String>,
     pub totals: Vec<(String, String, i64)>,
+    /// The job queue: (kind, state, jobs); finished jobs are kept a week.
+    pub queue: Vec<(String, String, i64)>,
 }
 
 pub async fn latest(store: &Store) -> Result<Latest, sqlx::Error> {
@@ -287,5 +289,8 @@ pub async fn latest(store: &Store) -> Result<Latest, sqlx::Error> {
     )
     .fetch_all(store.pool())
     .await?;
-    Ok(Latest { last, last_success, running: running.into_iter().map(|(p,)| p).collect(), totals })
+    let queue: Vec<(String, String, i64)> = sqlx::query_as("SELECT kind, state, COUNT(*) FROM jobs GROUP BY kind, state ORDER BY kind, state")
+        .fetch_all(store.pool())
+        .await?;
+    Ok(Latest { last, last_success, running: running.into_iter().map(|(p,)| p).collect(), totals, queue })
 }

@@ -123,6 +123,16 @@ pub fn render(latest: &Latest, only: Option<&str>) -> String {
     for (p, status, n) in latest.totals.iter().filter(|(p, _, _)| keep(p)) {
         f.sample("kbforge_runs_total", &[("pipeline", p), ("status", status)], n);
     }
+    if only.is_none() && !latest.queue.is_empty() {
+        f.header(
+            "kbforge_queue_jobs",
+            "gauge",
+            "Jobs in the queue that `kbforge worker` processes share, by kind and state (finished ones are kept a week). Pending jobs that do not go down mean no worker is taking them.",
+        );
+        for (kind, state, n) in &latest.queue {
+            f.sample("kbforge_queue_jobs", &[("kind", kind), ("state", state)], n);
+        }
+    }
     out
 }
 
@@ -163,6 +173,7 @@ mod tests {
             last_success: vec![("night\"ly".into(), "2026-11-23T03:00:04Z".into())],
             running: vec![],
             totals: vec![("night\"ly".into(), "failed".into(), 1)],
+            queue: vec![("draft".into(), "pending".into(), 3)],
         };
         let text = render(&latest, None);
         assert!(text.contains("kbforge_last_run_success{pipeline=\"night\\\"ly\"} 0\n"), "{text}");
@@ -171,6 +182,7 @@ mod tests {
         assert!(text.contains("kbforge_last_run_stage_records{pipeline=\"night\\\"ly\",stage=\"embed\",outcome=\"written\"} 2\n"));
         assert!(text.contains("kbforge_run_in_progress{pipeline=\"night\\\"ly\"} 0\n"));
         assert!(text.contains("# TYPE kbforge_runs_total counter\n"));
+        assert!(text.contains("kbforge_queue_jobs{kind=\"draft\",state=\"pending\"} 3\n"), "{text}");
         // Every sample line is `name{labels} value`, every family has HELP and TYPE.
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let (_, value) = line.rsplit_once(' ').unwrap();

@@ -14,10 +14,13 @@
 //!    only towards the clusters of their graph neighbours; cluster sums make a move O(d).
 //! 5. **Attach singletons**: a question left alone joins the neighbouring cluster (among its kNN's)
 //!    with the highest mean cosine, when that mean is at least [`GraphConfig::attach`].
+//! 6. **Merge**: clusters linked in the kNN graph merge, best pair first (average linkage), while
+//!    their mean cross similarity (embeddings and words, [`GraphConfig::merge_lexical`]) is at
+//!    least [`GraphConfig::merge`]: one intent worded two ways ends up in one cluster.
 //!
 //! Labels come out numbered by first appearance.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use super::knn::{knn, Knn};
 
@@ -44,11 +47,16 @@ pub struct GraphConfig {
     pub lexical: f64,
     /// Nearest neighbours by embedding that the words re-rank. Default: 50.
     pub candidates: usize,
+    /// Least mean cross similarity for two neighbouring clusters to merge; 0 turns merging off.
+    /// Default: 0.28.
+    pub merge: f64,
+    /// Weight of the words (TF-IDF) against the embeddings in that similarity. Default: 0.6.
+    pub merge_lexical: f64,
 }
 
 impl Default for GraphConfig {
     fn default() -> Self {
-        GraphConfig { k: 15, resolution: 3.0, coherence: 0.28, cpm_gamma: 0.35, attach: 0.35, seed: 0, lexical: 0.4, candidates: 50 }
+        GraphConfig { k: 15, resolution: 3.0, coherence: 0.28, cpm_gamma: 0.35, attach: 0.35, seed: 0, lexical: 0.4, candidates: 50, merge: 0.28, merge_lexical: 0.6 }
     }
 }
 
@@ -62,8 +70,10 @@ pub fn cluster(vectors: &[Vec<f32>], texts: &[&str], config: &GraphConfig) -> Ve
     let d = vectors[0].len();
     let z = centre(vectors);
     let k = config.k.min(n - 1);
-    let nn = if texts.len() == n && config.lexical > 0.0 {
-        hybrid_knn(&z, d, texts, k, config)
+    // The questions' words, for choosing neighbours and for merging.
+    let lex = if texts.len() == n && (config.lexical > 0.0 || config.merge > 0.0) { super::lexical::tfidf(texts) } else { Vec::new() };
+    let nn = if !lex.is_empty() && config.lexical > 0.0 {
+        hybrid_knn(&z, d, &lex, k, config)
     } else {
         knn(&z, d, k)
     };
@@ -71,15 +81,18 @@ pub fn cluster(vectors: &[Vec<f32>], texts: &[&str], config: &GraphConfig) -> Ve
     let communities = louvain(&graph, config.resolution, config.seed);
     let split = coherence_split(&z, d, &communities, &graph, config);
     let attached = attach_singletons(&z, d, &split, &nn, config.attach);
-    super::renumber(attached)
+    if config.merge <= 0.0 {
+        return super::renumber(attached);
+    }
+    let a = if lex.is_empty() { 0.0 } else { config.merge_lexical };
+    super::renumber(merge_clusters(&z, d, &lex, &attached, &nn, a, config.merge))
 }
 
 /// Neighbours by `(1 − lexical) · cos(embeddings) + lexical · cos(TF-IDF)`: the `candidates` nearest
 /// by embedding, re-ranked, the best `k` kept (ties to the lower index).
-fn hybrid_knn(z: &[f32], d: usize, texts: &[&str], k: usize, config: &GraphConfig) -> Knn {
-    let n = texts.len();
+fn hybrid_knn(z: &[f32], d: usize, lex: &[super::lexical::Sparse], k: usize, config: &GraphConfig) -> Knn {
+    let n = lex.len();
     let wide = knn(z, d, config.candidates.max(k).min(n - 1));
-    let lex = super::lexical::tfidf(texts);
     let a = config.lexical as f32;
     let rows = (0..n)
         .map(|i| {
@@ -404,6 +417,87 @@ fn attach_singletons(z: &[f32], d: usize, labels: &[usize], nn: &Knn, min_mean: 
         }
     }
     out
+}
+
+/// Greedy average linkage over clusters of 2+ questions linked by a kNN edge: the pair with the
+/// highest mean cross similarity `(1 − a)·cos(z) + a·cos(TF-IDF)` merges while it is at least
+/// `threshold` (> 0). Cluster sums make a pair's score O(d + words).
+fn merge_clusters(z: &[f32], d: usize, lex: &[super::lexical::Sparse], labels: &[usize], nn: &Knn, a: f64, threshold: f64) -> Vec<usize> {
+    let k = labels.iter().copied().max().map_or(0, |m| m + 1);
+    let mut size = vec![0f64; k];
+    let mut zs = vec![vec![0f64; d]; k];
+    let mut ls: Vec<BTreeMap<u32, f64>> = vec![BTreeMap::new(); k];
+    for (i, &c) in labels.iter().enumerate() {
+        size[c] += 1.0;
+        zs[c].iter_mut().zip(&z[i * d..(i + 1) * d]).for_each(|(s, x)| *s += *x as f64);
+        for &(t, w) in lex.get(i).map_or(&[][..], Vec::as_slice) {
+            *ls[c].entry(t).or_default() += w as f64;
+        }
+    }
+    let mut adj: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); k];
+    for (i, &x) in labels.iter().enumerate() {
+        for (j, _) in nn.of(i) {
+            let y = labels[j];
+            if x != y && size[x] >= 2.0 && size[y] >= 2.0 {
+                adj[x].insert(y);
+                adj[y].insert(x);
+            }
+        }
+    }
+    let score = |zs: &[Vec<f64>], ls: &[BTreeMap<u32, f64>], size: &[f64], x: usize, y: usize| {
+        let e: f64 = zs[x].iter().zip(&zs[y]).map(|(p, q)| p * q).sum();
+        let (small, big) = if ls[x].len() <= ls[y].len() { (&ls[x], &ls[y]) } else { (&ls[y], &ls[x]) };
+        let l: f64 = small.iter().map(|(t, w)| w * big.get(t).unwrap_or(&0.0)).sum();
+        ((1.0 - a) * e + a * l) / (size[x] * size[y])
+    };
+    // Max-heap of (score bits, x, y, versions); positive floats order like their bits.
+    let mut version = vec![0usize; k];
+    let mut heap = BinaryHeap::new();
+    for x in 0..k {
+        for &y in adj[x].range(x + 1..) {
+            let s = score(&zs, &ls, &size, x, y);
+            if s >= threshold {
+                heap.push((s.to_bits(), x, y, 0usize, 0usize));
+            }
+        }
+    }
+    let mut parent: Vec<usize> = (0..k).collect();
+    while let Some((_, x, y, vx, vy)) = heap.pop() {
+        if parent[x] != x || parent[y] != y || version[x] != vx || version[y] != vy {
+            continue;
+        }
+        // y joins x.
+        parent[y] = x;
+        size[x] += size[y];
+        let zy = std::mem::take(&mut zs[y]);
+        zs[x].iter_mut().zip(&zy).for_each(|(s, v)| *s += v);
+        for (t, w) in std::mem::take(&mut ls[y]) {
+            *ls[x].entry(t).or_default() += w;
+        }
+        for c in std::mem::take(&mut adj[y]) {
+            adj[c].remove(&y);
+            if c != x {
+                adj[c].insert(x);
+                adj[x].insert(c);
+            }
+        }
+        adj[x].remove(&y);
+        version[x] += 1;
+        for &c in &adj[x] {
+            let s = score(&zs, &ls, &size, x, c);
+            if s >= threshold {
+                let (p, q) = if x < c { (x, c) } else { (c, x) };
+                heap.push((s.to_bits(), p, q, version[p], version[q]));
+            }
+        }
+    }
+    let root = |mut c: usize| {
+        while parent[c] != c {
+            c = parent[c];
+        }
+        c
+    };
+    labels.iter().map(|&c| root(c)).collect()
 }
 
 #[cfg(test)]

@@ -113,6 +113,11 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # neighbours (0 = embeddings alone), and how many embedding neighbours the words re-rank.
 # lexical = 0.4
 # candidates = 50
+# Neighbouring clusters (2+ questions, linked by a neighbour edge) merge, best pair first, while
+# their mean cross similarity is at least `merge` (0 = never); that similarity weighs the words
+# against the centred embeddings by `merge-lexical`.
+# merge = 0.28
+# merge-lexical = 0.6
 
 [draft]
 # Smallest flat cluster that becomes an article.

@@ -190,15 +190,10 @@ impl Client {
             .map_err(|e| Failure::Transient(e, None))?;
         let status = response.status();
         if !status.is_success() {
-            let retry_after = response
-                .headers()
-                .get(reqwest::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
+            let retry_after = crate::ingest::http::retry_after(&response);
             let text: String = response.text().await.unwrap_or_default().chars().take(300).collect();
             let e = anyhow::anyhow!("{} answered {status}: {text}", self.endpoint);
-            return Err(if status.as_u16() == 429 || status.is_server_error() { Failure::Transient(e, retry_after) } else { Failure::Final(e) });
+            return Err(if crate::ingest::http::transient(status) { Failure::Transient(e, retry_after) } else { Failure::Final(e) });
         }
         let reply: serde_json::Value = response.json().await.context("the answer is not JSON").map_err(Failure::Final)?;
         let content = reply
@@ -262,6 +257,8 @@ const KEEP: chrono::TimeDelta = chrono::TimeDelta::days(90);
 /// What [`fetch`] did.
 #[derive(Debug, Default)]
 pub struct Fetched {
+    /// The body of every request that has one (cached before, or answered now), by request hash.
+    pub bodies: HashMap<String, String>,
     /// Requests answered now.
     pub asked: usize,
     /// Requests that failed (the extractive draft stays for those).
@@ -270,17 +267,16 @@ pub struct Fetched {
     pub workers: String,
 }
 
-/// Gets a body for every request not in the cache into it: through the job queue when it is on
-/// (workers and this process share the requests), otherwise `concurrency` requests at a time from
+/// Gets a body for every request: from the cache, else through the job queue when it is on
+/// (workers and this process share the requests), else `concurrency` requests at a time from
 /// here. Every answer is saved as it arrives, so a killed run does not ask again.
 pub async fn fetch(store: &Store, client: &Client, requests: &[Request], queue: &QueueConfig) -> anyhow::Result<Fetched> {
     let cutoff = (chrono::Utc::now() - KEEP).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     sqlx::query("DELETE FROM llm_drafts WHERE created_at < $1").bind(cutoff).execute(store.pool()).await?;
     let hashes: Vec<String> = requests.iter().map(|r| r.hash.clone()).collect();
-    let known = cached(store, &hashes).await?;
+    let mut fetched = Fetched { bodies: cached(store, &hashes).await?, ..Fetched::default() };
     let mut seen = std::collections::HashSet::new();
-    let missing: Vec<&Request> = requests.iter().filter(|r| !known.contains_key(&r.hash) && seen.insert(r.hash.as_str())).collect();
-    let mut fetched = Fetched::default();
+    let missing: Vec<&Request> = requests.iter().filter(|r| !fetched.bodies.contains_key(&r.hash) && seen.insert(r.hash.as_str())).collect();
     if missing.is_empty() {
         return Ok(fetched);
     }
@@ -289,7 +285,10 @@ pub async fn fetch(store: &Store, client: &Client, requests: &[Request], queue: 
         let payloads: Vec<String> = missing.iter().map(serde_json::to_string).collect::<Result<_, _>>()?;
         let me = queue::worker_name();
         let me = me.as_str();
-        let outcome = queue::drive(store, "draft", &payloads, queue, client.config.concurrency, |job| async move { work(store, client, &job, me).await }).await?;
+        let outcome =
+            queue::drive(store, "draft", &payloads, queue, client.config.concurrency, |job| async move { work(store, client, &job, me).await }).await?;
+        // The workers wrote the answers to the cache.
+        fetched.bodies.extend(cached(store, &missing.iter().map(|r| r.hash.clone()).collect::<Vec<_>>()).await?);
         fetched.asked = outcome.state.done as usize;
         fetched.failed = outcome.state.failed as usize;
         fetched.workers = outcome.workers_summary();
@@ -313,6 +312,7 @@ pub async fn fetch(store: &Store, client: &Client, requests: &[Request], queue: 
         match result {
             Ok(body) => {
                 save(store.pool(), &request, &body).await?;
+                fetched.bodies.insert(request.hash, body);
                 fetched.asked += 1;
             }
             Err(e) => {

@@ -350,11 +350,10 @@ pub async fn run(
         }
         let requests: Vec<llm::Request> = wanted.iter().map(|(_, r)| r.clone()).collect();
         let fetched = llm::fetch(store, llm, &requests, queue).await?;
-        let bodies = llm::cached(store, &requests.iter().map(|r| r.hash.clone()).collect::<Vec<_>>()).await?;
         let mut kept = 0;
         for (i, request) in wanted {
             let p = &mut pending[i];
-            match bodies.get(&request.hash) {
+            match fetched.bodies.get(&request.hash) {
                 Some(body) => {
                     p.article.body = body.clone();
                     p.article.front.extra.insert("drafted_by".into(), serde_yaml::Value::from(request.model()));

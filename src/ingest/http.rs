@@ -101,15 +101,10 @@ impl HttpClient {
                 }
                 Ok(resp) => {
                     let status = resp.status();
-                    let retry_after = resp
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(Duration::from_secs);
+                    let retry_after = retry_after(&resp);
                     let body: String = resp.text().await.unwrap_or_default().chars().take(500).collect();
                     let error = ApiError::Http { url: shown.clone(), status: status.as_u16(), attempts: attempt, body };
-                    if !(status.as_u16() == 429 || status.is_server_error()) {
+                    if !transient(status) {
                         return Err(error);
                     }
                     (retry_after, error)
@@ -124,4 +119,19 @@ impl HttpClient {
             tokio::time::sleep(wait).await;
         }
     }
+}
+
+/// The wait an answer asks for in its `Retry-After` header (seconds), if any.
+pub fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
+/// Whether an error status is worth another try: too many requests (429) or a server error.
+pub fn transient(status: reqwest::StatusCode) -> bool {
+    status.as_u16() == 429 || status.is_server_error()
 }

@@ -87,7 +87,6 @@ impl Request {
 pub struct Client {
     http: reqwest::Client,
     endpoint: String,
-    model: String,
     key: Option<String>,
     config: LlmConfig,
 }
@@ -113,14 +112,9 @@ impl Client {
         Ok(Client {
             http,
             endpoint: format!("{}/chat/completions", config.url.trim_end_matches('/')),
-            model: config.model.clone(),
             key: std::env::var(&config.api_key_env).ok().filter(|k| !k.is_empty()),
             config: config.clone(),
         })
-    }
-
-    pub fn model(&self) -> &str {
-        &self.model
     }
 
     /// The request's user message: the question, its phrasings and the best answers, all redacted.
@@ -146,18 +140,13 @@ impl Client {
     /// The chat completion request for an article body.
     pub fn request(&self, article: &Article, members: &[Member]) -> Request {
         Request::new(json!({
-            "model": self.model,
+            "model": self.config.model,
             "temperature": self.config.temperature,
             "messages": [
                 {"role": "system", "content": SYSTEM},
                 {"role": "user", "content": self.prompt(article, members)},
             ],
         }))
-    }
-
-    /// Asks the model for an article body.
-    pub async fn draft(&self, article: &Article, members: &[Member]) -> anyhow::Result<String> {
-        self.send(&self.request(article, members).body).await
     }
 
     /// Sends one request, retrying what the endpoint refused for the moment; returns the reply's
@@ -404,7 +393,7 @@ mod tests {
         let client = Client::from_config(&config).unwrap().unwrap();
         // An address the clean stage would have caught, slipped in to prove the second redaction.
         let members = [member("Баланс виден на podarokplus.ru/balance. Пишите на anna.petrova@mail.ru")];
-        let body = client.draft(&article(), &members).await.unwrap();
+        let body = client.send(&client.request(&article(), &members).body).await.unwrap();
         assert!(body.starts_with("Откройте podarokplus.ru/balance."), "{body}");
         assert!(!body.contains("345-67-89") && body.contains("[PHONE]"), "{body}");
         let requests = server.received_requests().await.unwrap();
@@ -442,7 +431,7 @@ mod tests {
         Mock::given(method("POST")).respond_with(ResponseTemplate::new(400).set_body_string("bad model")).expect(1).mount(&server).await;
         let config = LlmConfig { enabled: true, url: server.uri(), model: "m".into(), ..LlmConfig::default() };
         let client = Client::from_config(&config).unwrap().unwrap();
-        let e = client.draft(&article(), &[member("Баланс на сайте.")]).await.unwrap_err().to_string();
+        let e = client.send(&client.request(&article(), &[member("Баланс на сайте.")]).body).await.unwrap_err().to_string();
         assert!(e.contains("400") && e.contains("bad model"), "{e}");
     }
 }

@@ -9,7 +9,9 @@ use std::sync::LazyLock;
 /// unrelated questions look alike.
 const NUMBER_WORDS: &str = "zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen
 fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand
-million ноль один одна два две три четыре пять шесть семь восемь девять десять сто тысяча тысяч";
+million ноль один одна одно одну одного одной одному одним два две двух двум двумя три трёх трех трём трем тремя
+четыре четырёх четырех пять пяти шесть шести семь семи восемь восьми девять девяти десять десяти сто ста тысяча тысячи
+тысяч";
 
 /// Fragments of English contractions once the apostrophe splits them.
 const FRAGMENTS: &str = "s t m d ll ve re don doesn didn isn aren wasn weren hasn haven hadn won wouldn shouldn couldn mustn can will just";
@@ -100,10 +102,14 @@ mod tests {
             "zero six six nine is what I see",
             "Как продлить сертификат?",
             "Можно продлить сертификаты?",
+            "Ошибочно купила два сертификата, верните деньги за один",
+            "Можно оплатить одну покупку двумя сертификатами?",
         ]);
         assert!(dot(&v[0], &v[1]) > 0.3, "top up");
         assert!(dot(&v[2], &v[3]) < 0.5, "number words");
         assert!(dot(&v[4], &v[5]) > 0.5, "Russian inflections share stems");
+        let shared: Vec<u32> = v[6].iter().filter(|(t, _)| v[7].iter().any(|(u, _)| u == t)).map(|(t, _)| *t).collect();
+        assert_eq!(shared.len(), 1, "only \"сертификат\" is shared, not the inflected number words");
         assert_eq!(dot(&v[0], &v[4]), 0.0);
         let norm: f32 = v[0].iter().map(|(_, w)| w * w).sum();
         assert!((norm - 1.0).abs() < 1e-5);

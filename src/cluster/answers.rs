@@ -129,7 +129,8 @@ pub fn templates(answers: &[Option<HashSet<String>>], min_overlap: f64) -> Vec<O
 /// - flat tickets answered with the same template (shared by two or more) are one intent, whichever
 ///   question cluster they fell into, so a question split by wording comes together and a cluster
 ///   that mixed two intents comes apart;
-/// - every other ticket follows the dominant template of its question cluster, or stays in it.
+/// - every other ticket follows the template of its question cluster when the cluster's templated
+///   tickets all share one, or stays in it.
 ///
 /// `labels` are rewritten in place; returns the number of clusters before and after.
 pub fn refine_by_answer(labels: &mut [usize], answers: &[String], kinds: &[Kind], min_overlap: f64) -> (usize, usize) {
@@ -155,10 +156,11 @@ pub fn refine_by_answer(labels: &mut [usize], answers: &[String], kinds: &[Kind]
             *votes.entry(l).or_default().entry(t).or_default() += 1;
         }
     }
-    let dominant: std::collections::HashMap<usize, usize> = votes
-        .into_iter()
-        .filter_map(|(l, v)| v.into_iter().max_by_key(|&(t, n)| (n, std::cmp::Reverse(t))).map(|(t, _)| (l, t)))
-        .collect();
+    // Only a cluster whose templated tickets all share one template hands it on: in a cluster that
+    // mixed two intents, the rest (needs-action tickets above all) cannot tell which is theirs, and
+    // following the larger would carry them into a flat intent's cluster and out of the scenarios.
+    let dominant: std::collections::HashMap<usize, usize> =
+        votes.into_iter().filter(|(_, v)| v.len() == 1).filter_map(|(l, v)| v.into_keys().next().map(|t| (l, t))).collect();
     #[derive(PartialEq, Eq, Hash, Clone, Copy)]
     enum Intent {
         Template(usize),
@@ -250,5 +252,23 @@ mod tests {
         let kinds = vec![Kind::Flat, Kind::Flat, Kind::NeedsAction, Kind::NeedsAction];
         refine_by_answer(&mut labels, &answers, &kinds, 0.6);
         assert_eq!(labels, vec![0, 0, 0, 1]);
+    }
+
+    #[test]
+    fn action_tickets_of_a_mixed_cluster_stay_together() {
+        // One question cluster with two flat intents (two templates) and two action tickets: the
+        // flat tickets go to their templates, the action tickets stay a cluster of their own.
+        let mut labels = vec![0, 0, 0, 0, 0, 0];
+        let answers = vec![
+            TEMPLATE.to_string(),
+            TEMPLATE.to_string(),
+            OTHER.to_string(),
+            format!("{OTHER} Спасибо"),
+            "Отправили повторно".to_string(),
+            "Вернули деньги".to_string(),
+        ];
+        let kinds = vec![Kind::Flat, Kind::Flat, Kind::Flat, Kind::Flat, Kind::NeedsAction, Kind::NeedsAction];
+        refine_by_answer(&mut labels, &answers, &kinds, 0.6);
+        assert_eq!(labels, vec![0, 0, 1, 1, 2, 2]);
     }
 }

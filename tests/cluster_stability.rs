@@ -74,6 +74,7 @@ async fn ten_percent_new_tickets_keep_old_clusters_and_articles() {
     assert!(after.len() > before.len(), "no new questions were clustered:\n{out}");
     let share = kept(&before, &after);
     assert!(share >= 0.95, "only {:.1}% of old tickets kept their cluster:\n{out}", share * 100.0);
+    eprintln!("incremental assignment: {:.1}% of the old tickets kept their cluster id", share * 100.0);
     let clusters: std::collections::HashSet<&String> = after.values().collect();
     let now_linked = links(&store).await;
     for (article, cluster) in &articles {

@@ -100,24 +100,26 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # exact-limit = 20000
 
 [cluster.graph]
+# Strongest directions removed from the centred embeddings (they follow wording, not intent; 0 = none).
+# drop-directions = 1
 # Neighbours per question, modularity resolution (higher: smaller clusters), the mean pairwise
 # cosine under which a community is split, the pair cosine worth keeping together when splitting,
 # the least mean cosine for a lone question to join a neighbouring cluster, the seed.
 # k = 15
-# resolution = 3.0
-# coherence = 0.28
-# cpm-gamma = 0.35
-# attach = 0.35
+# resolution = 6.0
+# coherence = 0.27
+# cpm-gamma = 0.28
+# attach = 0.3
 # seed = 0
 # Weight of the questions' words (TF-IDF over stems) against their embeddings when choosing
 # neighbours (0 = embeddings alone), and how many embedding neighbours the words re-rank.
-# lexical = 0.4
+# lexical = 0.5
 # candidates = 50
 # Neighbouring clusters (2+ questions, linked by a neighbour edge) merge, best pair first, while
 # their mean cross similarity is at least `merge` (0 = never); that similarity weighs the words
 # against the centred embeddings by `merge-lexical`.
 # merge = 0.28
-# merge-lexical = 0.6
+# merge-lexical = 0.7
 
 [draft]
 # Smallest flat cluster that becomes an article.

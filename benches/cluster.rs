@@ -23,19 +23,7 @@ fn main() {
     let sizes: Vec<usize> = args.filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() { vec![10_000, 30_000, 100_000] } else { sizes };
     let most = sizes.iter().copied().max().unwrap_or(0);
-    let mut vectors: Vec<Vec<f32>> = Vec::new();
-    let mut gold: Vec<usize> = Vec::new();
-    let mut texts: Vec<String> = Vec::new();
-    let mut intents = std::collections::HashMap::new();
-    let text = std::fs::read_to_string(&file).expect("the vectors file");
-    for line in text.lines().take(most) {
-        let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
-        vectors.push(v["vector"].as_array().expect("a vector").iter().map(|x| x.as_f64().unwrap_or(0.0) as f32).collect());
-        texts.push(v["text"].as_str().unwrap_or_default().to_string());
-        let next = intents.len();
-        gold.push(*intents.entry(v["intent"].as_str().unwrap_or_default().to_string()).or_insert(next));
-    }
-    drop(text);
+    let kbforge::eval::Dump { vectors, texts, gold } = kbforge::eval::read_dump(std::path::Path::new(&file), most).expect("a vector dump");
     println!("{:>8} {:>9} {:>10} {:>9} {:>7}", "n", "seconds", "peak MB", "clusters", "B³-F1");
     let config = kbforge::cluster::ClusterConfig::default();
     for n in sizes {

@@ -19,16 +19,7 @@ fn main() {
     println!("{:<28} {:>6} {:>6} {:>6} {:>9} {:>11}", "set", "P", "R", "F1", "clusters", "unclustered");
     let mut total = 0.0;
     for file in &files {
-        let text = std::fs::read_to_string(file).expect("a vectors file");
-        let (mut vectors, mut texts, mut gold) = (Vec::new(), Vec::new(), Vec::new());
-        let mut intents = std::collections::HashMap::new();
-        for line in text.lines() {
-            let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
-            vectors.push(v["vector"].as_array().expect("a vector").iter().map(|x| x.as_f64().unwrap_or(0.0) as f32).collect::<Vec<f32>>());
-            texts.push(v["text"].as_str().unwrap_or_default().to_string());
-            let next = intents.len();
-            gold.push(*intents.entry(v["intent"].as_str().unwrap_or_default().to_string()).or_insert(next));
-        }
+        let kbforge::eval::Dump { vectors, texts, gold } = kbforge::eval::read_dump(std::path::Path::new(file), usize::MAX).expect("a vector dump");
         let words: Vec<&str> = texts.iter().map(String::as_str).collect();
         let labels = kbforge::cluster::cluster_texts(&vectors, &words, &config);
         if let Ok(dir) = std::env::var("KBFORGE_CLUSTER_LABELS") {

@@ -162,10 +162,7 @@ pub fn drop_top_directions(z: &mut [f32], n: usize, d: usize, m: usize) {
         unit(&mut v);
         for _ in 0..300 {
             let mut w: Vec<f64> = cov.chunks_exact(d).map(|row| row.iter().zip(&v).map(|(c, x)| c * x).sum()).collect();
-            for u in &dirs {
-                let p: f64 = w.iter().zip(u).map(|(x, y)| x * y).sum();
-                w.iter_mut().zip(u).for_each(|(x, y)| *x -= p * y);
-            }
+            dirs.iter().for_each(|u| project_out(&mut w, u));
             unit(&mut w);
             let change: f64 = w.iter().zip(&v).map(|(x, y)| (x - y).abs()).sum();
             v = w;
@@ -177,13 +174,16 @@ pub fn drop_top_directions(z: &mut [f32], n: usize, d: usize, m: usize) {
     }
     for row in z.chunks_exact_mut(d) {
         let mut r: Vec<f64> = row.iter().map(|x| *x as f64).collect();
-        for u in &dirs {
-            let p: f64 = r.iter().zip(u).map(|(x, y)| x * y).sum();
-            r.iter_mut().zip(u).for_each(|(x, y)| *x -= p * y);
-        }
+        dirs.iter().for_each(|u| project_out(&mut r, u));
         let norm = r.iter().map(|x| x * x).sum::<f64>().sqrt().max(1e-12);
         row.iter_mut().zip(&r).for_each(|(x, y)| *x = (y / norm) as f32);
     }
+}
+
+/// `v` minus its component along the unit vector `u`.
+fn project_out(v: &mut [f64], u: &[f64]) {
+    let p: f64 = v.iter().zip(u).map(|(x, y)| x * y).sum();
+    v.iter_mut().zip(u).for_each(|(x, y)| *x -= p * y);
 }
 
 /// The vectors minus their mean, re-normalised, flattened row-major.

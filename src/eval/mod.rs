@@ -65,6 +65,31 @@ pub fn read_labelled(path: &Path, text_field: &str, label_field: &str, filter: O
     Ok(out)
 }
 
+/// A vector dump written by `kbforge eval cluster` with `KBFORGE_EVAL_DUMP` set: the cleaned texts,
+/// their gold labels numbered by first appearance, and their vectors.
+#[derive(Debug, Default)]
+pub struct Dump {
+    pub texts: Vec<String>,
+    pub gold: Vec<usize>,
+    pub vectors: Vec<Vec<f32>>,
+}
+
+/// Reads the first `limit` lines of a vector dump (for the clustering benchmarks).
+pub fn read_dump(path: &Path, limit: usize) -> anyhow::Result<Dump> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut dump = Dump::default();
+    let mut intents: HashMap<String, usize> = HashMap::new();
+    for (i, line) in text.lines().take(limit).enumerate() {
+        let v: serde_json::Value = serde_json::from_str(line).with_context(|| format!("`{}` line {}", path.display(), i + 1))?;
+        let vector = v["vector"].as_array().with_context(|| format!("`{}` line {}: no field `vector`", path.display(), i + 1))?;
+        dump.vectors.push(vector.iter().map(|x| x.as_f64().unwrap_or(0.0) as f32).collect());
+        dump.texts.push(v["text"].as_str().unwrap_or_default().to_string());
+        let next = intents.len();
+        dump.gold.push(*intents.entry(v["intent"].as_str().unwrap_or_default().to_string()).or_insert(next));
+    }
+    Ok(dump)
+}
+
 /// Cleans, embeds (through the cache) and clusters the texts, then scores against the labels.
 pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterConfig, items: &[(String, String)]) -> anyhow::Result<ClusterEval> {
     let started = Instant::now();

@@ -100,7 +100,8 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # exact-limit = 20000
 
 [cluster.graph]
-# Strongest directions removed from the centred embeddings (they follow wording, not intent; 0 = none).
+# Strongest directions removed from the centred embeddings: broad axes that make neighbouring
+# intents look alike (0 = none).
 # drop-directions = 1
 # Neighbours per question, modularity resolution (higher: smaller clusters), the mean pairwise
 # cosine under which a community is split, the pair cosine worth keeping together when splitting,

@@ -4,10 +4,11 @@
 //!     cargo bench --bench cluster_quality -- /tmp/banking.jsonl /tmp/finance.jsonl …
 //!
 //! Each dump is clustered with the default settings, or with `[cluster.graph]` keys given as TOML
-//! in `KBFORGE_GRAPH` (e.g. `KBFORGE_GRAPH='merge = 0.3'`), and scored: B³ P/R/F1, clusters,
-//! unclustered share. The last line is the mean B³-F1. This is how the defaults were chosen
-//! (docs/BENCHMARKS.md). `KBFORGE_CLUSTER_LABELS=<dir>` also writes each set's questions with their
-//! gold and predicted labels there, to look at what was split or mixed.
+//! in `KBFORGE_GRAPH` (e.g. `KBFORGE_GRAPH='merge = 0.3'`), and scored: B³ P/R/F1, clusters of
+//! two or more and the unclustered share (counted as `kbforge eval cluster` counts them). The last
+//! line is the mean B³-F1. This is how the defaults were chosen (docs/BENCHMARKS.md).
+//! `KBFORGE_CLUSTER_LABELS=<dir>` also writes each set's questions with their gold and predicted
+//! labels there, to look at what was split or mixed.
 
 fn main() {
     let files: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
@@ -27,13 +28,11 @@ fn main() {
             let lines: Vec<String> = labels.iter().zip(&texts).zip(&gold).map(|((l, t), g)| serde_json::json!({"label": l, "gold": g, "text": t}).to_string()).collect();
             std::fs::write(format!("{dir}/{name}.labels.jsonl"), lines.join("\n")).unwrap();
         }
-        let mut sizes = std::collections::HashMap::new();
-        labels.iter().for_each(|l| *sizes.entry(*l).or_insert(0usize) += 1);
-        let alone = labels.iter().filter(|l| sizes[*l] == 1).count() as f64 / labels.len().max(1) as f64;
+        let (clusters, alone) = kbforge::eval::cluster_counts(&labels);
         let s = kbforge::eval::metrics::score(&gold, &labels);
         total += s.bcubed_f1;
         let name = std::path::Path::new(file).file_stem().map_or(file.clone(), |s| s.to_string_lossy().into_owned());
-        println!("{name:<28} {:>6.3} {:>6.3} {:>6.3} {:>9} {:>10.1}%", s.bcubed_precision, s.bcubed_recall, s.bcubed_f1, sizes.len(), alone * 100.0);
+        println!("{name:<28} {:>6.3} {:>6.3} {:>6.3} {:>9} {:>10.1}%", s.bcubed_precision, s.bcubed_recall, s.bcubed_f1, clusters, alone * 100.0);
     }
     println!("{:<28} {:>20.4}", "mean B³-F1", total / files.len().max(1) as f64);
 }

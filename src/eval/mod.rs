@@ -90,6 +90,16 @@ pub fn read_dump(path: &Path, limit: usize) -> anyhow::Result<Dump> {
     Ok(dump)
 }
 
+/// The clusters of two or more questions, and the share of questions left alone.
+pub fn cluster_counts(labels: &[usize]) -> (usize, f64) {
+    let mut sizes: HashMap<usize, usize> = HashMap::new();
+    for &l in labels {
+        *sizes.entry(l).or_default() += 1;
+    }
+    let singletons = labels.iter().filter(|l| sizes[l] == 1).count();
+    (sizes.values().filter(|&&n| n > 1).count(), singletons as f64 / labels.len().max(1) as f64)
+}
+
 /// Cleans, embeds (through the cache) and clusters the texts, then scores against the labels.
 pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterConfig, items: &[(String, String)]) -> anyhow::Result<ClusterEval> {
     let started = Instant::now();
@@ -118,11 +128,7 @@ pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterCo
         let next = ids.len();
         *ids.entry(l.as_str()).or_insert(next)
     }).collect();
-    let mut sizes: HashMap<usize, usize> = HashMap::new();
-    for &l in &labels {
-        *sizes.entry(l).or_default() += 1;
-    }
-    let singletons = labels.iter().filter(|l| sizes[l] == 1).count();
+    let (clusters, unclustered) = cluster_counts(&labels);
     let s = metrics::score(&gold, &labels);
     Ok(ClusterEval {
         nmi: s.nmi,
@@ -130,8 +136,8 @@ pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterCo
         bcubed_precision: s.bcubed_precision,
         bcubed_recall: s.bcubed_recall,
         bcubed_f1: s.bcubed_f1,
-        clusters: sizes.values().filter(|&&n| n > 1).count(),
-        unclustered: singletons as f64 / labels.len().max(1) as f64,
+        clusters,
+        unclustered,
         seconds,
         cluster_seconds,
         items: items.len(),

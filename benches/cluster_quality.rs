@@ -11,7 +11,7 @@
 //! labels there, to look at what was split or mixed. `KBFORGE_CLUSTER_HEADROOM=1` adds, under each
 //! set, where it loses: the B³-F1 if merging alone were perfect (every cluster of 2+ renamed to its
 //! majority intent), if splitting alone were perfect (every cluster cut along its intents), and the
-//! kNN@15 purity of the vectors as the graph method sees them (centred, strongest direction
+//! kNN@15 purity of the vectors as the graph method sees them (centred, `drop-directions`
 //! removed; embeddings only): the share of each question's 15 nearest that have its intent.
 
 use std::collections::HashMap;
@@ -40,34 +40,34 @@ fn main() {
         let name = std::path::Path::new(file).file_stem().map_or(file.clone(), |s| s.to_string_lossy().into_owned());
         println!("{name:<28} {:>6.3} {:>6.3} {:>6.3} {:>9} {:>10.1}%", s.bcubed_precision, s.bcubed_recall, s.bcubed_f1, clusters, alone * 100.0);
         if std::env::var_os("KBFORGE_CLUSTER_HEADROOM").is_some() {
-            let (merged, split, purity) = headroom(&vectors, &gold, &labels);
+            let (merged, split, purity) = headroom(&vectors, &gold, &labels, config.graph.drop_directions);
             println!("  oracle merge F1 {merged:.3}, oracle split F1 {split:.3}, kNN@15 purity {purity:.3}");
         }
     }
     println!("{:<28} {:>20.4}", "mean B³-F1", total / files.len().max(1) as f64);
 }
 
-/// B³-F1 with perfect merging, B³-F1 with perfect splitting, and the kNN@15 purity of the vectors.
-fn headroom(vectors: &[Vec<f32>], gold: &[usize], labels: &[usize]) -> (f64, f64, f64) {
-    let mut counts: HashMap<usize, HashMap<usize, usize>> = HashMap::new();
+/// B³-F1 with perfect merging, B³-F1 with perfect splitting, and the kNN@15 purity of the vectors
+/// after the graph method's centring and `drop_directions`.
+fn headroom(vectors: &[Vec<f32>], gold: &[usize], labels: &[usize], drop_directions: usize) -> (f64, f64, f64) {
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
     for (&l, &g) in labels.iter().zip(gold) {
-        *counts.entry(l).or_default().entry(g).or_default() += 1;
+        members.entry(l).or_default().push(g);
     }
-    // A cluster of 2+ takes its majority intent (ties to the lower); a question alone keeps a label past every intent.
-    let majority: HashMap<usize, usize> = counts
+    // A cluster of 2+ takes its majority intent; a question alone keeps a label past every intent.
+    let majority: HashMap<usize, usize> = members
         .iter()
-        .filter(|(_, by_gold)| by_gold.values().sum::<usize>() > 1)
-        .map(|(&l, by_gold)| (l, by_gold.iter().max_by_key(|(g, c)| (**c, std::cmp::Reverse(**g))).map(|(g, _)| *g).unwrap()))
+        .filter(|(_, gs)| gs.len() > 1)
+        .filter_map(|(&l, gs)| kbforge::cluster::majority(gs.iter().copied()).map(|g| (l, g)))
         .collect();
     let past = gold.iter().copied().max().map_or(0, |m| m + 1);
     let merged: Vec<usize> = labels.iter().enumerate().map(|(i, l)| majority.get(l).copied().unwrap_or(past + i)).collect();
-    let mut pairs: HashMap<(usize, usize), usize> = HashMap::new();
-    let split: Vec<usize> = labels.iter().zip(gold).map(|(&l, &g)| { let next = pairs.len(); *pairs.entry((l, g)).or_insert(next) }).collect();
+    let split = kbforge::cluster::renumber(labels.iter().zip(gold));
     let score = |predicted: &[usize]| kbforge::eval::metrics::score(gold, predicted).bcubed_f1;
 
     let (n, d, k) = (vectors.len(), vectors.first().map_or(0, Vec::len), 15);
     let mut z = kbforge::cluster::graph::centre(vectors);
-    kbforge::cluster::graph::drop_top_directions(&mut z, n, d, 1);
+    kbforge::cluster::graph::drop_top_directions(&mut z, n, d, drop_directions);
     let nn = kbforge::cluster::knn::knn(&z, d, k.min(n.saturating_sub(1)));
     let same: usize = (0..n).map(|i| nn.of(i).filter(|&(j, _)| gold[j] == gold[i]).count()).sum();
     let listed: usize = (0..n).map(|i| nn.of(i).count()).sum();

@@ -27,6 +27,7 @@
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use super::knn::{knn, Knn};
+use super::tokens::Tokens;
 
 /// The settings of the graph method; the defaults were chosen once over five labelled sets
 /// (docs/BENCHMARKS.md) and are the same on all of them.
@@ -82,6 +83,12 @@ impl Default for GraphConfig {
 /// Clusters unit vectors; one label per vector, numbered by first appearance. `texts` (the cleaned
 /// questions, or none) add the lexical opinion on who is whose neighbour.
 pub fn cluster(vectors: &[Vec<f32>], texts: &[&str], config: &GraphConfig) -> Vec<usize> {
+    cluster_with(vectors, texts, None, config)
+}
+
+/// [`cluster`], with the questions' token vectors and their weight in choosing and weighting
+/// neighbours, taken from the embeddings' share ([`super::tokens`]).
+pub fn cluster_with(vectors: &[Vec<f32>], texts: &[&str], tokens: Option<(&Tokens, f64)>, config: &GraphConfig) -> Vec<usize> {
     let n = vectors.len();
     if n < 3 {
         return (0..n).map(|i| if n == 2 && dot(&vectors[0], &vectors[1]) > 0.9 { 0 } else { i }).collect();
@@ -92,8 +99,9 @@ pub fn cluster(vectors: &[Vec<f32>], texts: &[&str], config: &GraphConfig) -> Ve
     let k = config.k.min(n - 1);
     // The questions' words, for choosing neighbours and for merging.
     let lex = if texts.len() == n && (config.lexical > 0.0 || config.merge > 0.0) { super::lexical::tfidf(texts) } else { Vec::new() };
-    let nn = if !lex.is_empty() && config.lexical > 0.0 {
-        hybrid_knn(&z, d, &lex, k, config)
+    let tokens = tokens.filter(|(t, w)| *w > 0.0 && t.len() == n);
+    let nn = if (!lex.is_empty() && config.lexical > 0.0) || tokens.is_some() {
+        hybrid_knn(&z, d, &lex, tokens, k, config)
     } else {
         knn(&z, d, k)
     };
@@ -108,16 +116,20 @@ pub fn cluster(vectors: &[Vec<f32>], texts: &[&str], config: &GraphConfig) -> Ve
     super::renumber(merge_clusters(&z, d, &lex, &attached, &nn, a, config.merge))
 }
 
-/// Neighbours by `(1 − lexical) · cos(embeddings) + lexical · cos(TF-IDF)`: the `candidates` nearest
-/// by embedding, re-ranked, the best `k` kept (ties to the lower index).
-fn hybrid_knn(z: &[f32], d: usize, lex: &[super::lexical::Sparse], k: usize, config: &GraphConfig) -> Knn {
-    let n = lex.len();
+/// Neighbours by `(1 − lexical − t) · cos(embeddings) + lexical · cos(TF-IDF) + t · token match`
+/// (`t` = 0 without tokens): the `candidates` nearest by embedding, re-ranked, the best `k` kept
+/// (ties to the lower index).
+fn hybrid_knn(z: &[f32], d: usize, lex: &[super::lexical::Sparse], tokens: Option<(&Tokens, f64)>, k: usize, config: &GraphConfig) -> Knn {
+    let n = z.len() / d;
     let wide = knn(z, d, config.candidates.max(k).min(n - 1));
-    let a = config.lexical as f32;
+    let a = if lex.is_empty() { 0.0 } else { config.lexical as f32 };
+    let t = tokens.map_or(0.0, |(_, w)| w as f32);
+    let lexical = |i: usize, j: usize| if a > 0.0 { super::lexical::dot(&lex[i], &lex[j]) } else { 0.0 };
+    let matched = |i: usize, j: usize| tokens.map_or(0.0, |(tokens, _)| tokens.score(i, j));
     let rows = (0..n)
         .map(|i| {
             let mut cands: Vec<(u32, f32)> =
-                wide.of(i).map(|(j, s)| (j as u32, (1.0 - a) * s + a * super::lexical::dot(&lex[i], &lex[j]))).collect();
+                wide.of(i).map(|(j, s)| (j as u32, (1.0 - a - t) * s + a * lexical(i, j) + t * matched(i, j))).collect();
             cands.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
             cands.truncate(k);
             cands

@@ -20,6 +20,7 @@ pub mod inspect;
 pub mod knn;
 pub mod graph;
 pub mod lexical;
+pub mod tokens;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;

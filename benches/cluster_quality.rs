@@ -13,8 +13,8 @@
 //! majority intent), if splitting alone were perfect (every cluster cut along its intents), and the
 //! kNN@15 purity of the vectors as the graph method sees them (centred, `drop-directions`
 //! removed; embeddings only): the share of each question's 15 nearest that have its intent.
-//! `KBFORGE_TOKEN_MATCH=<weight>` adds token matching to the choice of neighbours
-//! (`cluster::tokens`), from the `<dump>.tokens` files that `benches/token_vectors.py` writes.
+//! Token matching (`cluster::tokens`, on unless `token-match = 0`) reads the token states that
+//! `kbforge eval cluster` writes beside each dump (`<dump>.tokens`).
 
 use std::collections::HashMap;
 
@@ -25,20 +25,14 @@ fn main() {
         Err(_) => Default::default(),
     };
     let config = kbforge::cluster::ClusterConfig { graph, ..Default::default() };
-    let token_match: Option<f64> = std::env::var("KBFORGE_TOKEN_MATCH").ok().map(|w| w.parse().expect("KBFORGE_TOKEN_MATCH: a weight"));
     println!("{:<28} {:>6} {:>6} {:>6} {:>9} {:>11}", "set", "P", "R", "F1", "clusters", "unclustered");
     let mut total = 0.0;
     for file in &files {
         let kbforge::eval::Dump { vectors, texts, gold } = kbforge::eval::read_dump(std::path::Path::new(file), usize::MAX).expect("a vector dump");
         let words: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let labels = match &token_match {
-            Some(weight) => {
-                let sidecar = std::path::Path::new(file).with_extension("tokens");
-                let tokens = kbforge::cluster::tokens::Tokens::read(&sidecar).expect("token vectors: run benches/token_vectors.py on the dump");
-                kbforge::cluster::graph::cluster_with(&vectors, &words, Some((&tokens, *weight)), &config.graph)
-            }
-            None => kbforge::cluster::cluster_texts(&vectors, &words, &config),
-        };
+        let states = token_states(file, &config);
+        let states: Vec<&kbforge::embed::TokenStates> = states.iter().collect();
+        let labels = kbforge::cluster::cluster_questions(&vectors, &words, &states, &config);
         if let Ok(dir) = std::env::var("KBFORGE_CLUSTER_LABELS") {
             let name = std::path::Path::new(file).file_stem().unwrap().to_string_lossy().into_owned();
             let lines: Vec<String> = labels.iter().zip(&texts).zip(&gold).map(|((l, t), g)| serde_json::json!({"label": l, "gold": g, "text": t}).to_string()).collect();
@@ -82,4 +76,15 @@ fn headroom(vectors: &[Vec<f32>], gold: &[usize], labels: &[usize], drop_directi
     let same: usize = (0..n).map(|i| nn.of(i).filter(|&(j, _)| gold[j] == gold[i]).count()).sum();
     let listed: usize = (0..n).map(|i| nn.of(i).count()).sum();
     (score(&merged), score(&split), same as f64 / listed.max(1) as f64)
+}
+
+/// The token states `kbforge eval cluster` wrote beside the dump (`<dump>.tokens`), when the
+/// settings use token matching; none otherwise.
+pub fn token_states(dump: &str, config: &kbforge::cluster::ClusterConfig) -> Vec<kbforge::embed::TokenStates> {
+    if !kbforge::cluster::wants_tokens(config) {
+        return Vec::new();
+    }
+    let sidecar = std::path::Path::new(dump).with_extension("tokens");
+    kbforge::cluster::tokens::Tokens::read_states(&sidecar)
+        .unwrap_or_else(|e| panic!("{e}: dump the vectors again with `kbforge eval cluster` (KBFORGE_EVAL_DUMP), which writes the token states beside them, or set token-match = 0"))
 }

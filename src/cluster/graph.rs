@@ -60,6 +60,14 @@ pub struct GraphConfig {
     /// Strongest principal directions removed from the centred vectors before anything else;
     /// 0 keeps them. Default: 1.
     pub drop_directions: usize,
+    /// Weight of token matching ([`super::tokens`]: each word of a question against the words of
+    /// the other, by the model's token states) when choosing and weighting neighbours, taken from
+    /// the embeddings' share; 0 turns it off (and the token states are then neither kept nor
+    /// read). Default: 0.5.
+    pub token_match: f64,
+    /// Dimensions the token states are projected onto (their strongest principal directions) for
+    /// matching; 0 keeps all. Default: 0.
+    pub token_dims: usize,
 }
 
 impl Default for GraphConfig {
@@ -76,6 +84,8 @@ impl Default for GraphConfig {
             merge: 0.28,
             merge_lexical: 0.7,
             drop_directions: 1,
+            token_match: 0.5,
+            token_dims: 0,
         }
     }
 }
@@ -86,9 +96,9 @@ pub fn cluster(vectors: &[Vec<f32>], texts: &[&str], config: &GraphConfig) -> Ve
     cluster_with(vectors, texts, None, config)
 }
 
-/// [`cluster`], with the questions' token vectors and their weight in choosing and weighting
-/// neighbours, taken from the embeddings' share ([`super::tokens`]).
-pub fn cluster_with(vectors: &[Vec<f32>], texts: &[&str], tokens: Option<(&Tokens, f64)>, config: &GraphConfig) -> Vec<usize> {
+/// [`cluster`], with the questions' token vectors for token matching (weighted by
+/// [`GraphConfig::token_match`]; ignored unless there is one entry per vector).
+pub fn cluster_with(vectors: &[Vec<f32>], texts: &[&str], tokens: Option<&Tokens>, config: &GraphConfig) -> Vec<usize> {
     let n = vectors.len();
     if n < 3 {
         return (0..n).map(|i| if n == 2 && dot(&vectors[0], &vectors[1]) > 0.9 { 0 } else { i }).collect();
@@ -99,7 +109,7 @@ pub fn cluster_with(vectors: &[Vec<f32>], texts: &[&str], tokens: Option<(&Token
     let k = config.k.min(n - 1);
     // The questions' words, for choosing neighbours and for merging.
     let lex = if texts.len() == n && (config.lexical > 0.0 || config.merge > 0.0) { super::lexical::tfidf(texts) } else { Vec::new() };
-    let tokens = tokens.filter(|(t, w)| *w > 0.0 && t.len() == n);
+    let tokens = tokens.filter(|t| config.token_match > 0.0 && t.len() == n);
     let nn = if (!lex.is_empty() && config.lexical > 0.0) || tokens.is_some() {
         hybrid_knn(&z, d, &lex, tokens, k, config)
     } else {
@@ -117,19 +127,26 @@ pub fn cluster_with(vectors: &[Vec<f32>], texts: &[&str], tokens: Option<(&Token
 }
 
 /// Neighbours by `(1 − lexical − t) · cos(embeddings) + lexical · cos(TF-IDF) + t · token match`
-/// (`t` = 0 without tokens): the `candidates` nearest by embedding, re-ranked, the best `k` kept
-/// (ties to the lower index).
-fn hybrid_knn(z: &[f32], d: usize, lex: &[super::lexical::Sparse], tokens: Option<(&Tokens, f64)>, k: usize, config: &GraphConfig) -> Knn {
+/// (`t` = [`GraphConfig::token_match`], 0 without tokens): the `candidates` nearest by embedding,
+/// re-ranked, the best `k` kept (ties to the lower index).
+fn hybrid_knn(z: &[f32], d: usize, lex: &[super::lexical::Sparse], tokens: Option<&Tokens>, k: usize, config: &GraphConfig) -> Knn {
+    use rayon::prelude::*;
     let n = z.len() / d;
     let wide = knn(z, d, config.candidates.max(k).min(n - 1));
     let a = if lex.is_empty() { 0.0 } else { config.lexical as f32 };
-    let t = tokens.map_or(0.0, |(_, w)| w as f32);
+    let t = if tokens.is_some() { config.token_match as f32 } else { 0.0 };
     let lexical = |i: usize, j: usize| if a > 0.0 { super::lexical::dot(&lex[i], &lex[j]) } else { 0.0 };
-    let matched = |i: usize, j: usize| tokens.map_or(0.0, |(tokens, _)| tokens.score(i, j));
     let rows = (0..n)
+        .into_par_iter()
         .map(|i| {
-            let mut cands: Vec<(u32, f32)> =
-                wide.of(i).map(|(j, s)| (j as u32, (1.0 - a - t) * s + a * lexical(i, j) + t * matched(i, j))).collect();
+            let near: Vec<(usize, f32)> = wide.of(i).collect();
+            let others: Vec<usize> = near.iter().map(|&(j, _)| j).collect();
+            let matched = tokens.map_or_else(|| vec![0.0; others.len()], |tokens| tokens.scores(i, &others));
+            let mut cands: Vec<(u32, f32)> = near
+                .iter()
+                .zip(matched)
+                .map(|(&(j, s), m)| (j as u32, (1.0 - a - t) * s + a * lexical(i, j) + t * m))
+                .collect();
             cands.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
             cands.truncate(k);
             cands

@@ -28,7 +28,7 @@ use std::time::Instant;
 use serde::Deserialize;
 
 use crate::classify::Kind;
-use crate::embed::{dot, normalize, Embedder};
+use crate::embed::{dot, normalize, Embedder, TokenStates};
 use crate::pipeline::report::count;
 use crate::pipeline::StageReport;
 use crate::store::{now, Store};
@@ -98,11 +98,26 @@ pub fn cluster(vectors: &[Vec<f32>], config: &ClusterConfig) -> Vec<usize> {
 /// [`cluster`], with the cleaned question texts (one per vector) for the graph method's lexical
 /// signal.
 pub fn cluster_texts(vectors: &[Vec<f32>], texts: &[&str], config: &ClusterConfig) -> Vec<usize> {
+    cluster_questions(vectors, texts, &[], config)
+}
+
+/// [`cluster_texts`], with the questions' token states (one per vector, or none) for the graph
+/// method's token matching ([`tokens`]).
+pub fn cluster_questions(vectors: &[Vec<f32>], texts: &[&str], states: &[&TokenStates], config: &ClusterConfig) -> Vec<usize> {
     match config.method {
+        Method::Graph if wants_tokens(config) && states.len() == vectors.len() => {
+            let tokens = tokens::Tokens::build(states, config.graph.token_dims);
+            graph::cluster_with(vectors, texts, Some(&tokens), &config.graph)
+        }
         Method::Graph => graph::cluster(vectors, texts, &config.graph),
         Method::AverageLinkage if vectors.len() <= config.exact_limit => average_linkage(vectors, config.threshold),
         Method::AverageLinkage => leader(vectors, config),
     }
+}
+
+/// Whether clustering with `config` uses token states (so the stage should read them).
+pub fn wants_tokens(config: &ClusterConfig) -> bool {
+    config.method == Method::Graph && config.graph.token_match > 0.0
 }
 
 /// Index of pair (i, j), i < j, in a condensed upper-triangle matrix of n items.
@@ -272,7 +287,11 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
     .fetch_all(store.pool())
     .await?;
     let texts: Vec<String> = rows.iter().map(|r| embedder.question_text(&r.1)).collect();
-    let (vectors, stats) = crate::embed::embed_cached(store, embedder, &texts).await?;
+    // Token states first: missing ones come with their vectors from the same inference.
+    let (states, tokens_embedded) =
+        if wants_tokens(config) { crate::embed::token_states_cached(store, embedder, &texts).await? } else { (Vec::new(), 0) };
+    let (vectors, mut stats) = crate::embed::embed_cached(store, embedder, &texts).await?;
+    stats.computed += tokens_embedded;
     let previous: HashMap<String, String> =
         sqlx::query_as::<_, (String, String)>("SELECT ticket_id, cluster_id FROM cluster_members")
             .fetch_all(store.pool())
@@ -286,7 +305,8 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
         sqlx::query_as::<_, (String,)>("SELECT cluster_id FROM drafts").fetch_all(store.pool()).await?.into_iter().map(|(c,)| c).collect();
     let lexical: Vec<String> = rows.iter().map(|r| crate::clean::for_embedding(&r.1)).collect();
     let lexical: Vec<&str> = lexical.iter().map(String::as_str).collect();
-    let questions = Questions { keys: &keys, vectors: &vectors, texts: &lexical, answers: &answers, kinds: &kinds };
+    let states: Vec<&TokenStates> = states.iter().collect();
+    let questions = Questions { keys: &keys, vectors: &vectors, texts: &lexical, states: &states, answers: &answers, kinds: &kinds };
     let plan = assign(&questions, &previous, &anchored, config);
 
     // Group by id, in order of first appearance.
@@ -412,6 +432,8 @@ pub struct Questions<'a> {
     pub vectors: &'a [Vec<f32>],
     /// Cleaned question texts, for the lexical signal.
     pub texts: &'a [&'a str],
+    /// Token states for token matching, or none.
+    pub states: &'a [&'a TokenStates],
     /// Staff answers, for the answer templates.
     pub answers: &'a [String],
     pub kinds: &'a [Kind],
@@ -421,7 +443,7 @@ pub struct Questions<'a> {
 /// the questions are new, else by a full re-clustering mapped onto the old ids (`previous`: ticket
 /// id → cluster id), those with an article (`anchored`) first.
 pub fn assign(q: &Questions<'_>, previous: &HashMap<String, String>, anchored: &HashSet<String>, config: &ClusterConfig) -> Plan {
-    let Questions { keys, vectors, texts, answers, kinds } = *q;
+    let Questions { keys, vectors, texts, states, answers, kinds } = *q;
     let known: Vec<usize> = (0..keys.len()).filter(|&i| previous.contains_key(keys[i])).collect();
     let fresh: Vec<usize> = (0..keys.len()).filter(|&i| !previous.contains_key(keys[i])).collect();
     let incremental =
@@ -462,7 +484,8 @@ pub fn assign(q: &Questions<'_>, previous: &HashMap<String, String>, anchored: &
         // The rest cluster among themselves into new clusters.
         let rest_vectors: Vec<Vec<f32>> = rest.iter().map(|&i| vectors[i].clone()).collect();
         let rest_texts: Vec<&str> = rest.iter().map(|&i| texts[i]).collect();
-        let labels = cluster_texts(&rest_vectors, &rest_texts, config);
+        let rest_states: Vec<&TokenStates> = if states.len() == keys.len() { rest.iter().map(|&i| states[i]).collect() } else { Vec::new() };
+        let labels = cluster_questions(&rest_vectors, &rest_texts, &rest_states, config);
         let k = labels.iter().copied().max().map_or(0, |m| m + 1);
         let mut new_groups: Vec<Vec<usize>> = vec![Vec::new(); k];
         for (j, &l) in labels.iter().enumerate() {
@@ -483,7 +506,7 @@ pub fn assign(q: &Questions<'_>, previous: &HashMap<String, String>, anchored: &
         let kept = ids.iter().filter(|id| old_ids.contains(id.as_str())).collect::<HashSet<_>>().len();
         return Plan { ids, incremental, new: fresh.len(), joined, by_question: 0, kept };
     }
-    let mut labels = cluster_texts(vectors, texts, config);
+    let mut labels = cluster_questions(vectors, texts, states, config);
     let (by_question, _) = answers::refine_by_answer(&mut labels, answers, kinds, config.answer_merge);
     let k = labels.iter().copied().max().map_or(0, |m| m + 1);
     let mut groups: Vec<Vec<usize>> = vec![Vec::new(); k];

@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use fastembed::{
-    EmbeddingModel, InitOptionsUserDefined, Pooling, TextEmbedding, TextInitOptions, TokenizerFiles,
+    EmbeddingModel, InitOptionsUserDefined, OutputKey, Pooling, TextEmbedding, TextInitOptions, TokenizerFiles,
     UserDefinedEmbeddingModel,
 };
 use serde::Deserialize;
@@ -275,6 +275,109 @@ impl Embedder {
 }
 
 impl Embedder {
+    /// Embeds texts as given (prefixes already applied) and keeps, besides each pooled vector, its
+    /// content tokens' states ([`TokenStates`]) from the same inference: the model runs once.
+    pub fn embed_tokens(&self, texts: &[String], progress: &indicatif::ProgressBar) -> Result<Vec<(Vec<f32>, TokenStates)>, EmbedError> {
+        if texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_by_key(|&i| texts[i].len());
+        let sorted: Vec<&str> = order.iter().map(|&i| texts[i].as_str()).collect();
+        self.count_truncated(&sorted);
+        let mut model = self.model.lock().unwrap_or_else(|e| e.into_inner());
+        let skip = 1 + self.prefix_tokens(&model.tokenizer);
+        let batch = self.config.batch_size.max(1);
+        let infer = |e: fastembed::Error| EmbedError::Infer(format!("{e:#}"));
+        let mut got: Vec<(Vec<f32>, TokenStates)> = Vec::with_capacity(texts.len());
+        for part in sorted.chunks(batch) {
+            let encodings = model.tokenizer.encode_batch(part.to_vec(), true).map_err(|e| EmbedError::Infer(format!("tokenizing: {e}")))?;
+            let output = model.transform(part, Some(batch)).map_err(infer)?;
+            for single in output.into_raw() {
+                let keys: &[OutputKey] = &[OutputKey::ByName("last_hidden_state"), OutputKey::OnlyOne, OutputKey::ByOrder(0)];
+                let hidden = single.select_output(&keys).map_err(infer)?;
+                let shape = hidden.shape().to_vec();
+                let hidden = match hidden.into_dimensionality::<ndarray::Ix3>() {
+                    Ok(h) if shape[0] == part.len() => h,
+                    _ => {
+                        return Err(EmbedError::Infer(format!(
+                            "token states need the model's last hidden state [batch, tokens, dimension]; it gave shape {shape:?}"
+                        )))
+                    }
+                };
+                let (width, d) = (shape[1], shape[2]);
+                for (row, encoding) in encodings.iter().enumerate() {
+                    let ids = encoding.get_ids();
+                    let len = encoding.get_attention_mask().iter().take(width).filter(|&&m| m == 1).count();
+                    let state = |t: usize| hidden.index_axis(ndarray::Axis(0), row).index_axis(ndarray::Axis(0), t).to_vec();
+                    let mut pooled = vec![0f32; d];
+                    for t in 0..len {
+                        pooled.iter_mut().zip(state(t)).for_each(|(p, x)| *p += x);
+                    }
+                    // Content tokens: after <s> and the prefix, before </s>.
+                    let content = if len > skip + 1 { skip..(len - 1).min(skip + MAX_STATE_TOKENS) } else { 0..0 };
+                    let states = TokenStates {
+                        ids: ids[content.clone()].to_vec(),
+                        states: content.flat_map(state).map(half::f16::from_f32).collect(),
+                    };
+                    got.push((normalize(pooled), states));
+                }
+            }
+            progress.inc(part.len() as u64);
+        }
+        let mut out = vec![(Vec::new(), TokenStates::default()); texts.len()];
+        for (v, &i) in got.into_iter().zip(&order) {
+            out[i] = v;
+        }
+        Ok(out)
+    }
+
+    /// Tokens the query prefix adds after `<s>` (0 without a prefix).
+    fn prefix_tokens(&self, tokenizer: &tokenizers::Tokenizer) -> usize {
+        let prefix = self.prefixes.query.trim_end();
+        if prefix.is_empty() {
+            return 0;
+        }
+        tokenizer.encode(prefix, false).map(|e| e.get_ids().len()).unwrap_or(0)
+    }
+}
+
+/// Most content tokens kept per text: the start of a question says what it asks.
+pub const MAX_STATE_TOKENS: usize = 64;
+
+/// A question's content tokens as the model saw them (not `<s>`, the prefix or `</s>`): their ids
+/// and their last hidden states, `ids.len() × dimension` in half precision. Token matching
+/// (`cluster::tokens`) compares questions word by word with them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TokenStates {
+    pub ids: Vec<u32>,
+    pub states: Vec<half::f16>,
+}
+
+impl TokenStates {
+    /// The cache's encoding: ids as little-endian u32, then the states as little-endian f16.
+    pub fn to_bytes(&self) -> (Vec<u8>, Vec<u8>) {
+        (
+            self.ids.iter().flat_map(|x| x.to_le_bytes()).collect(),
+            self.states.iter().flat_map(|x| x.to_le_bytes()).collect(),
+        )
+    }
+
+    /// Reads [`TokenStates::to_bytes`]; `None` when the two do not fit together.
+    pub fn from_bytes(ids: &[u8], states: &[u8]) -> Option<TokenStates> {
+        if ids.len() % 4 != 0 || states.len() % 2 != 0 {
+            return None;
+        }
+        let ids: Vec<u32> = ids.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+        let states: Vec<half::f16> = states.chunks_exact(2).map(|c| half::f16::from_le_bytes([c[0], c[1]])).collect();
+        if (ids.is_empty() && !states.is_empty()) || (!ids.is_empty() && states.len() % ids.len() != 0) {
+            return None;
+        }
+        Some(TokenStates { ids, states })
+    }
+}
+
+impl Embedder {
     /// Counts and logs the texts the model will cut at `max-tokens`. Only texts long enough to
     /// possibly exceed it (more than two characters a token) are tokenized.
     fn count_truncated(&self, texts: &[&str]) {
@@ -442,12 +545,13 @@ async fn load_cached(store: &Store, model: &str, hashes: &[String]) -> anyhow::R
     Ok(found)
 }
 
-/// The hashes of `hashes` the cache holds for `model`, without reading the vectors.
-async fn cached_hashes(store: &Store, model: &str, hashes: &[String]) -> anyhow::Result<HashSet<String>> {
+/// The hashes of `hashes` that `table` (`embeddings` or `token_states`) holds for `model`, without
+/// reading the vectors.
+async fn cached_hashes(store: &Store, table: &'static str, model: &str, hashes: &[String]) -> anyhow::Result<HashSet<String>> {
     let mut found = HashSet::new();
     for chunk in hashes.chunks(500) {
         let sql = format!(
-            "SELECT text_hash FROM embeddings WHERE model = $1 AND text_hash IN ({})",
+            "SELECT text_hash FROM {table} WHERE model = $1 AND text_hash IN ({})",
             crate::store::placeholders(2, chunk.len())
         );
         let mut q = sqlx::query_as::<_, (String,)>(&sql).bind(model);
@@ -459,10 +563,87 @@ async fn cached_hashes(store: &Store, model: &str, hashes: &[String]) -> anyhow:
     Ok(found)
 }
 
+/// The token states of `texts` (prefixes applied) through the cache: the missing ones are
+/// computed with their pooled vectors in one inference, and both are stored, committing every
+/// [`CHECKPOINT`] texts. Returns the states in order and how many texts were embedded now.
+pub async fn token_states_cached(store: &Store, embedder: &Embedder, texts: &[String]) -> anyhow::Result<(Vec<TokenStates>, usize)> {
+    let hashes: Vec<String> = texts.iter().map(|t| text_hash(t)).collect();
+    let mut known = load_token_states(store, embedder.model_id(), &hashes).await?;
+    let (missing, missing_hashes) = missing_texts(texts, &hashes, |h| known.contains_key(h));
+    let states = embed_tokens_and_store(store, embedder, &missing, &missing_hashes).await?;
+    known.extend(missing_hashes.into_iter().zip(states));
+    let out = hashes.iter().map(|h| known[h].clone()).collect();
+    Ok((out, missing.len()))
+}
+
+/// Embeds `texts` keeping their token states, and writes both to the cache, committing every
+/// [`CHECKPOINT`] texts.
+async fn embed_tokens_and_store(store: &Store, embedder: &Embedder, texts: &[String], hashes: &[String]) -> anyhow::Result<Vec<TokenStates>> {
+    let progress = progress_bar(texts.len() as u64, "embedding");
+    let mut out = Vec::with_capacity(texts.len());
+    for (part, part_hashes) in texts.chunks(CHECKPOINT).zip(hashes.chunks(CHECKPOINT)) {
+        let got = tokio::task::block_in_place(|| embedder.embed_tokens(part, &progress))?;
+        let (vectors, states): (Vec<Vec<f32>>, Vec<TokenStates>) = got.into_iter().unzip();
+        let mut tx = store.pool().begin().await?;
+        insert_vectors(&mut tx, embedder.model_id(), part_hashes, &vectors).await?;
+        insert_token_states(&mut tx, embedder.model_id(), part_hashes, &states).await?;
+        tx.commit().await?;
+        out.extend(states);
+    }
+    progress.finish_and_clear();
+    Ok(out)
+}
+
+async fn insert_token_states(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    model: &str,
+    hashes: &[String],
+    states: &[TokenStates],
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<(&String, &TokenStates)> = hashes.iter().zip(states).collect();
+    for chunk in rows.chunks(100) {
+        let sql = format!(
+            "INSERT INTO token_states (model, text_hash, ids, states) VALUES {} ON CONFLICT (model, text_hash) DO NOTHING",
+            crate::store::values_rows(chunk.len(), 4)
+        );
+        let mut q = sqlx::query(&sql);
+        for (h, t) in chunk {
+            let (ids, states) = t.to_bytes();
+            q = q.bind(model).bind(*h).bind(ids).bind(states);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Cached token states of `hashes` for `model`; a row that does not decode is left out (and so
+/// computed again).
+async fn load_token_states(store: &Store, model: &str, hashes: &[String]) -> anyhow::Result<HashMap<String, TokenStates>> {
+    let mut found = HashMap::new();
+    for chunk in hashes.chunks(500) {
+        let sql = format!(
+            "SELECT text_hash, ids, states FROM token_states WHERE model = $1 AND text_hash IN ({})",
+            crate::store::placeholders(2, chunk.len())
+        );
+        let mut q = sqlx::query_as::<_, (String, Vec<u8>, Vec<u8>)>(&sql).bind(model);
+        for h in chunk {
+            q = q.bind(h);
+        }
+        for (h, ids, states) in q.fetch_all(store.pool()).await? {
+            if let Some(t) = TokenStates::from_bytes(&ids, &states) {
+                found.insert(h, t);
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// The stage: embeds every extracted question (with the query prefix) that is not cached yet.
 /// Only the hashes of cached questions are read, so a run with few new questions costs little.
 /// With `[queue] enabled`, the work goes through the job queue and `kbforge worker` processes share it.
-pub async fn run(store: &Store, embedder: &Embedder, queue: &crate::queue::QueueConfig) -> anyhow::Result<StageReport> {
+/// With `tokens` (the clustering uses token matching), the questions' token states are kept too,
+/// from the same inference; those the queue's workers embedded get theirs in the cluster stage.
+pub async fn run(store: &Store, embedder: &Embedder, queue: &crate::queue::QueueConfig, tokens: bool) -> anyhow::Result<StageReport> {
     let started = Instant::now();
     crate::queue::check(store, queue)?;
     let rows: Vec<(String,)> = sqlx::query_as("SELECT question FROM qa_pairs WHERE question <> '' ORDER BY ticket_id")
@@ -472,15 +653,22 @@ pub async fn run(store: &Store, embedder: &Embedder, queue: &crate::queue::Queue
     let texts: Vec<String> =
         rows.into_iter().map(|(q,)| embedder.question_text(&q)).collect();
     let hashes: Vec<String> = texts.iter().map(|t| text_hash(t)).collect();
-    let known = cached_hashes(store, embedder.model_id(), &hashes).await?;
+    let known = cached_hashes(store, "embeddings", embedder.model_id(), &hashes).await?;
     let (missing, missing_hashes) = missing_texts(&texts, &hashes, |h| known.contains(h));
     let distinct = hashes.iter().collect::<HashSet<_>>().len();
-    let stats = CacheStats { cached: distinct - missing.len(), computed: missing.len(), repeated: texts.len() - distinct };
+    let mut stats = CacheStats { cached: distinct - missing.len(), computed: missing.len(), repeated: texts.len() - distinct };
     let truncated_before = embedder.truncated();
     let mut by_workers = String::new();
     if queue.enabled && !missing.is_empty() {
         let outcome = jobs::embed_through_queue(store, embedder, &missing, queue).await?;
         by_workers = format!(", jobs done by {}", outcome.workers_summary());
+    } else if tokens {
+        // Texts without token states (vectors cached or not) get both from one inference.
+        let known = cached_hashes(store, "token_states", embedder.model_id(), &hashes).await?;
+        let (missing, missing_hashes) = missing_texts(&texts, &hashes, |h| known.contains(h));
+        embed_tokens_and_store(store, embedder, &missing, &missing_hashes).await?;
+        stats.computed = missing.len();
+        stats.cached = distinct - missing.len();
     } else {
         embed_and_store(store, embedder, &missing, &missing_hashes).await?;
     }

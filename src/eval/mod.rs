@@ -76,10 +76,15 @@ pub struct Dump {
 
 /// Reads the first `limit` lines of a vector dump (for the clustering benchmarks).
 pub fn read_dump(path: &Path, limit: usize) -> anyhow::Result<Dump> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    use std::io::BufRead as _;
+    // Line by line: a 100k dump is 800 MB of JSON, which would otherwise count in the benchmarks'
+    // peak memory.
+    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
     let mut dump = Dump::default();
     let mut intents: HashMap<String, usize> = HashMap::new();
-    for (i, line) in text.lines().take(limit).enumerate() {
+    for (i, line) in std::io::BufReader::new(file).lines().take(limit).enumerate() {
+        let line = line.with_context(|| format!("reading {}", path.display()))?;
+        let line = line.as_str();
         let v: serde_json::Value = serde_json::from_str(line).with_context(|| format!("`{}` line {}", path.display(), i + 1))?;
         let vector = v["vector"].as_array().with_context(|| format!("`{}` line {}: no field `vector`", path.display(), i + 1))?;
         dump.vectors.push(vector.iter().map(|x| x.as_f64().unwrap_or(0.0) as f32).collect());
@@ -107,8 +112,18 @@ pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterCo
         .iter()
         .map(|(t, _)| embedder.question_text(&crate::clean::clean_message(t).text))
         .collect();
+    // Token states first: missing ones come with their vectors from the same inference.
+    let (states, _) = if crate::cluster::wants_tokens(config) {
+        crate::embed::token_states_cached(store, embedder, &texts).await?
+    } else {
+        (Vec::new(), 0)
+    };
     let (vectors, _) = embed_cached(store, embedder, &texts).await?;
     if let Some(path) = std::env::var_os("KBFORGE_EVAL_DUMP") {
+        if !states.is_empty() {
+            // Beside the dump, for the benches' token matching (`Tokens::read_states`).
+            crate::cluster::tokens::Tokens::write_states(&std::path::Path::new(&path).with_extension("tokens"), &states)?;
+        }
         // Research aid: the cleaned texts, labels and vectors, for trying algorithms elsewhere.
         let lines: Vec<String> = items
             .iter()
@@ -120,7 +135,8 @@ pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterCo
     }
     let clustering = Instant::now();
     let words: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let labels = crate::cluster::cluster_texts(&vectors, &words, config);
+    let states: Vec<&crate::embed::TokenStates> = states.iter().collect();
+    let labels = crate::cluster::cluster_questions(&vectors, &words, &states, config);
     let cluster_seconds = clustering.elapsed().as_secs_f64();
     let seconds = started.elapsed().as_secs_f64();
     let mut ids: HashMap<&str, usize> = HashMap::new();

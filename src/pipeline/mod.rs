@@ -143,7 +143,7 @@ impl Context {
             Stage::Clean => crate::clean::run(store, &cfg.clean).await?,
             Stage::Extract => crate::extract::run(store).await?,
             Stage::Classify => crate::classify::run(store, &cfg.classify).await?,
-            Stage::Embed => crate::embed::run(store, embedder.expect("loaded"), &cfg.queue).await?,
+            Stage::Embed => crate::embed::run(store, embedder.expect("loaded"), &cfg.queue, crate::cluster::wants_tokens(&cfg.cluster)).await?,
             Stage::Cluster => crate::cluster::run(store, embedder.expect("loaded"), &cfg.cluster).await?,
             Stage::Draft => crate::draft::run(store, &cfg.draft, &cfg.classify, &cfg.queue, &kb_dir, &root).await?,
             Stage::Report => crate::report::stage(store, &kb_dir, &root, &cfg.site.language).await?,

@@ -9,15 +9,20 @@
 //!    on the labelled sets, mostly explained by intent), and left in, it makes every two intents
 //!    on the same side of it look alike, so the finer differences that tell them apart count less.
 //! 2. **kNN graph** ([`super::knn`], k = [`GraphConfig::k`]): each question linked to its nearest
-//!    neighbours, weight max(cos, 0), made symmetric.
+//!    neighbours, weight max(similarity, 0), made symmetric. The similarity mixes the cosine of the
+//!    vectors with the questions' words ([`GraphConfig::lexical`]) and, given the model's token
+//!    states, token matching ([`GraphConfig::token_match`], [`super::tokens`]) over the
+//!    [`GraphConfig::candidates`] nearest by cosine.
 //! 3. **Louvain** on modularity with resolution γ = [`GraphConfig::resolution`]: greedy local moves in
-//!    a seeded random order, then aggregation, until nothing moves.
+//!    a seeded random order, then aggregation, until nothing moves. Five visiting orders; the most
+//!    modular partition is kept.
 //! 4. **Coherence split**: a community whose mean pairwise cosine is below
 //!    [`GraphConfig::coherence`] mixes intents. It is re-partitioned by vector-CPM Louvain, which
 //!    maximises Σ over clusters of Σ over pairs (cos − [`GraphConfig::cpm_gamma`]), moving questions
 //!    only towards the clusters of their graph neighbours; cluster sums make a move O(d).
 //! 5. **Attach singletons**: a question left alone joins the neighbouring cluster (among its kNN's)
-//!    with the highest mean cosine, when that mean is at least [`GraphConfig::attach`].
+//!    with the highest mean cosine, when that mean is at least [`GraphConfig::attach`]; two still
+//!    alone that are each other's most similar lone neighbour, at least as alike, pair up.
 //! 6. **Merge**: clusters linked in the kNN graph merge, best pair first (average linkage), while
 //!    their mean cross similarity (embeddings and words, [`GraphConfig::merge_lexical`]) is at
 //!    least [`GraphConfig::merge`]: one intent worded two ways ends up in one cluster.
@@ -45,7 +50,7 @@ pub struct GraphConfig {
     pub cpm_gamma: f64,
     /// Least mean cosine for a lone question to join a neighbouring cluster. Default: 0.3.
     pub attach: f64,
-    /// Seed of the visiting order. Default: 0.
+    /// Seed of Louvain's visiting orders. Default: 0.
     pub seed: u64,
     /// Weight of the questions' words (TF-IDF over stems) against their embeddings when choosing
     /// and weighting neighbours; 0 uses the embeddings alone. Default: 0.5.
@@ -116,7 +121,22 @@ pub fn cluster_with(vectors: &[Vec<f32>], texts: &[&str], tokens: Option<&Tokens
         knn(&z, d, k)
     };
     let graph = Graph::from_knn(&nn, n);
-    let communities = louvain(&graph, config.resolution, config.seed);
+    // Louvain's result depends on its visiting order: of five orders, the most modular partition
+    // (label-free, and steadier across seeds than any one order).
+    use rayon::prelude::*;
+    let tries: Vec<(f64, Vec<usize>)> = (0..LOUVAIN_TRIES)
+        .into_par_iter()
+        .map(|s| louvain(&graph, config.resolution, config.seed.wrapping_add(s * 1_000_003)))
+        .map(|c| (modularity(&graph, &c, config.resolution), c))
+        .collect();
+    let communities = tries
+        .into_iter()
+        .fold(None, |b: Option<(f64, Vec<usize>)>, x| match b {
+            Some(bb) if bb.0 >= x.0 => Some(bb),
+            _ => Some(x),
+        })
+        .map(|(_, c)| c)
+        .unwrap_or_default();
     let split = coherence_split(&z, d, &communities, &graph, config);
     let attached = attach_singletons(&z, d, &split, &nn, config.attach);
     if config.merge <= 0.0 {
@@ -374,6 +394,29 @@ pub fn louvain(graph: &Graph, resolution: f64, seed: u64) -> Vec<usize> {
     labels
 }
 
+/// Louvain runs (visiting orders) per clustering; the most modular partition is kept.
+const LOUVAIN_TRIES: u64 = 5;
+
+/// Modularity of a partition at `resolution`: Σ over communities of (inner weight / total weight −
+/// resolution · (degree sum / total weight)²).
+fn modularity(graph: &Graph, labels: &[usize], resolution: f64) -> f64 {
+    let count = labels.iter().copied().max().map_or(0, |m| m + 1);
+    let (mut inner, mut degree) = (vec![0f64; count], vec![0f64; count]);
+    for i in 0..graph.len() {
+        for (j, w) in graph.edges(i) {
+            degree[labels[i]] += w;
+            if labels[i] == labels[j] {
+                inner[labels[i]] += w;
+            }
+        }
+    }
+    let m2: f64 = degree.iter().sum();
+    if m2 <= 0.0 {
+        return 0.0;
+    }
+    inner.iter().zip(&degree).map(|(l, d)| l / m2 - resolution * (d / m2).powi(2)).sum()
+}
+
 /// Vector-CPM Louvain: maximises Σ_C Σ_{i≠j ∈ C} (zᵢ·zⱼ − γ), moving nodes only towards the
 /// clusters of their graph neighbours. `z` holds the unit vectors of the nodes (flattened).
 fn vector_cpm(z: &[f32], d: usize, graph: &Graph, gamma: f64, seed: u64) -> Vec<usize> {
@@ -522,7 +565,42 @@ fn attach_singletons(z: &[f32], d: usize, labels: &[usize], nn: &Knn, min_mean: 
             }
         }
     }
+    pair_singletons(z, d, &mut out, nn, min_mean);
     out
+}
+
+/// Two questions still alone that are each other's most similar lone neighbour, at least
+/// `min_cos` alike, become a cluster of two: with few questions per intent (five, in
+/// ru_banking77), two of one intent are often both left out of every cluster.
+fn pair_singletons(z: &[f32], d: usize, labels: &mut [usize], nn: &Knn, min_cos: f64) {
+    let count = labels.iter().copied().max().map_or(0, |m| m + 1);
+    let mut size = vec![0usize; count];
+    labels.iter().for_each(|&c| size[c] += 1);
+    let alone = |i: usize| size[labels[i]] == 1;
+    let row = |i: usize| &z[i * d..(i + 1) * d];
+    let best: Vec<Option<usize>> = (0..labels.len())
+        .map(|i| {
+            if !alone(i) {
+                return None;
+            }
+            nn.of(i)
+                .filter(|&(j, _)| j != i && alone(j))
+                .map(|(j, _)| (j, dot(row(i), row(j)) as f64))
+                .filter(|&(_, cos)| cos >= min_cos)
+                .fold(None, |b: Option<(usize, f64)>, x| match b {
+                    Some(bb) if bb.1 >= x.1 => Some(bb),
+                    _ => Some(x),
+                })
+                .map(|(j, _)| j)
+        })
+        .collect();
+    for i in 0..labels.len() {
+        if let Some(j) = best[i] {
+            if j > i && best[j] == Some(i) {
+                labels[j] = labels[i];
+            }
+        }
+    }
 }
 
 /// Greedy average linkage over clusters of 2+ questions linked by a kNN edge: the pair with the
@@ -686,6 +764,21 @@ mod tests {
         let before = z.clone();
         drop_top_directions(&mut z, n, d, 0);
         assert_eq!(before, z);
+    }
+
+    #[test]
+    fn lone_mutual_neighbours_pair_up() {
+        // 0 and 1 alike and alone; 2 alone and unlike anyone; 3 and 4 a cluster already.
+        let rows: [[f32; 3]; 5] = [[1.0, 0.0, 0.0], [0.95, 0.31, 0.0], [0.0, 0.0, 1.0], [0.0, 1.0, 0.0], [0.1, 0.99, 0.0]];
+        let z: Vec<f32> = rows.iter().flatten().copied().collect();
+        let nn = knn(&z, 3, 3);
+        let mut labels = vec![0, 1, 2, 3, 3];
+        pair_singletons(&z, 3, &mut labels, &nn, 0.5);
+        assert_eq!(labels, vec![0, 0, 2, 3, 3]);
+        // Not alike enough: nobody pairs.
+        let mut labels = vec![0, 1, 2, 3, 3];
+        pair_singletons(&z, 3, &mut labels, &nn, 0.99);
+        assert_eq!(labels, vec![0, 1, 2, 3, 3]);
     }
 
     #[test]

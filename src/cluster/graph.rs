@@ -41,26 +41,26 @@ use super::tokens::Tokens;
 pub struct GraphConfig {
     /// Neighbours per question. Default: 15.
     pub k: usize,
-    /// Modularity resolution: higher makes smaller communities. Default: 6.0.
+    /// Modularity resolution: higher makes smaller communities. Default: 7.0.
     pub resolution: f64,
     /// Communities less coherent than this mean pairwise cosine (of centred vectors) are split.
-    /// Default: 0.27.
+    /// Default: 0.26.
     pub coherence: f64,
-    /// The cosine a pair must beat to be worth keeping together when splitting. Default: 0.28.
+    /// The cosine a pair must beat to be worth keeping together when splitting. Default: 0.33.
     pub cpm_gamma: f64,
-    /// Least mean cosine for a lone question to join a neighbouring cluster. Default: 0.3.
+    /// Least mean cosine for a lone question to join a neighbouring cluster. Default: 0.32.
     pub attach: f64,
     /// Seed of Louvain's visiting orders. Default: 0.
     pub seed: u64,
     /// Weight of the questions' words (TF-IDF over stems) against their embeddings when choosing
-    /// and weighting neighbours; 0 uses the embeddings alone. Default: 0.5.
+    /// and weighting neighbours; 0 uses the embeddings alone. Default: 0.3.
     pub lexical: f64,
-    /// Nearest neighbours by embedding that the words re-rank. Default: 50.
+    /// Nearest neighbours by embedding that the words and token matching re-rank. Default: 50.
     pub candidates: usize,
     /// Least mean cross similarity for two neighbouring clusters to merge; 0 turns merging off.
-    /// Default: 0.28.
+    /// Default: 0.29.
     pub merge: f64,
-    /// Weight of the words (TF-IDF) against the embeddings in that similarity. Default: 0.7.
+    /// Weight of the words (TF-IDF) against the embeddings in that similarity. Default: 0.8.
     pub merge_lexical: f64,
     /// Strongest principal directions removed from the centred vectors before anything else;
     /// 0 keeps them. Default: 1.
@@ -79,15 +79,15 @@ impl Default for GraphConfig {
     fn default() -> Self {
         GraphConfig {
             k: 15,
-            resolution: 6.0,
-            coherence: 0.27,
-            cpm_gamma: 0.28,
-            attach: 0.3,
+            resolution: 7.0,
+            coherence: 0.26,
+            cpm_gamma: 0.33,
+            attach: 0.32,
             seed: 0,
-            lexical: 0.5,
+            lexical: 0.3,
             candidates: 50,
-            merge: 0.28,
-            merge_lexical: 0.7,
+            merge: 0.29,
+            merge_lexical: 0.8,
             drop_directions: 1,
             token_match: 0.5,
             token_dims: 0,

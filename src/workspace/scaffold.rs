@@ -105,22 +105,28 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # drop-directions = 1
 # Neighbours per question, modularity resolution (higher: smaller clusters), the mean pairwise
 # cosine under which a community is split, the pair cosine worth keeping together when splitting,
-# the least mean cosine for a lone question to join a neighbouring cluster, the seed.
+# the least mean cosine for a lone question to join a neighbouring cluster (or to pair up with
+# another lone one), the seed of Louvain's visiting orders.
 # k = 15
-# resolution = 6.0
-# coherence = 0.27
-# cpm-gamma = 0.28
-# attach = 0.3
+# resolution = 7.0
+# coherence = 0.26
+# cpm-gamma = 0.33
+# attach = 0.32
 # seed = 0
-# Weight of the questions' words (TF-IDF over stems) against their embeddings when choosing
-# neighbours (0 = embeddings alone), and how many embedding neighbours the words re-rank.
-# lexical = 0.5
+# How neighbours are chosen among the `candidates` nearest by embedding: the weight of the
+# questions' words (TF-IDF over stems) and of token matching (each word of one question against
+# the words of the other, by the model's token states, which the embed stage then keeps in the
+# store); the embeddings weigh the rest. token-match = 0 turns it off and keeps no token states.
+# `token-dims` projects the token states onto their strongest directions (0 = keep all).
+# lexical = 0.3
+# token-match = 0.5
+# token-dims = 0
 # candidates = 50
 # Neighbouring clusters (2+ questions, linked by a neighbour edge) merge, best pair first, while
 # their mean cross similarity is at least `merge` (0 = never); that similarity weighs the words
 # against the centred embeddings by `merge-lexical`.
-# merge = 0.28
-# merge-lexical = 0.7
+# merge = 0.29
+# merge-lexical = 0.8
 
 [draft]
 # Smallest flat cluster that becomes an article.

@@ -6,7 +6,9 @@
 //!
 //! The first command writes the labelled questions, the second embeds them with the pipeline's
 //! cleaning and model and dumps the vectors, this one clusters the first n of them with the default
-//! settings and prints the time, the peak memory so far, the number of clusters and B³-F1.
+//! settings (with the token states the second command wrote beside the dump, read before the
+//! clock starts, as the stage reads them from its cache) and prints the time, the peak memory so
+//! far, the number of clusters and B³-F1.
 
 use std::time::Instant;
 
@@ -26,20 +28,18 @@ fn main() {
     let kbforge::eval::Dump { vectors, texts, gold } = kbforge::eval::read_dump(std::path::Path::new(&file), most).expect("a vector dump");
     println!("{:>8} {:>9} {:>10} {:>9} {:>7}", "n", "seconds", "peak MB", "clusters", "B³-F1");
     let config = kbforge::cluster::ClusterConfig::default();
-    // Token states `kbforge eval cluster` wrote beside the dump, read before the clock starts
-    // (the stage reads them from the store's cache).
-    let states = if kbforge::cluster::wants_tokens(&config) {
-        let sidecar = std::path::Path::new(&file).with_extension("tokens");
-        kbforge::cluster::tokens::Tokens::read_states(&sidecar).unwrap_or_else(|e| panic!("{e}: dump the vectors again with `kbforge eval cluster`"))
-    } else {
-        Vec::new()
-    };
-    let states: Vec<&kbforge::embed::TokenStates> = states.iter().collect();
     for n in sizes {
         let n = n.min(vectors.len());
-        let started = Instant::now();
         let words: Vec<&str> = texts[..n].iter().map(String::as_str).collect();
-        let labels = kbforge::cluster::cluster_questions(&vectors[..n], &words, &states[..n.min(states.len())], &config);
+        // Token states `kbforge eval cluster` wrote beside the dump; clustering consumes them.
+        let states = if kbforge::cluster::wants_tokens(&config) {
+            let sidecar = std::path::Path::new(&file).with_extension("tokens");
+            kbforge::cluster::tokens::Tokens::read_states(&sidecar, n).unwrap_or_else(|e| panic!("{e}: dump the vectors again with `kbforge eval cluster`"))
+        } else {
+            Vec::new()
+        };
+        let started = Instant::now();
+        let labels = kbforge::cluster::cluster_questions(&vectors[..n], &words, states, &config);
         let seconds = started.elapsed().as_secs_f64();
         let clusters = labels.iter().collect::<std::collections::HashSet<_>>().len();
         let score = kbforge::eval::metrics::score(&gold[..n], &labels);

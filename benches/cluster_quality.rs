@@ -31,8 +31,7 @@ fn main() {
         let kbforge::eval::Dump { vectors, texts, gold } = kbforge::eval::read_dump(std::path::Path::new(file), usize::MAX).expect("a vector dump");
         let words: Vec<&str> = texts.iter().map(String::as_str).collect();
         let states = token_states(file, &config);
-        let states: Vec<&kbforge::embed::TokenStates> = states.iter().collect();
-        let labels = kbforge::cluster::cluster_questions(&vectors, &words, &states, &config);
+        let labels = kbforge::cluster::cluster_questions(&vectors, &words, states, &config);
         if let Ok(dir) = std::env::var("KBFORGE_CLUSTER_LABELS") {
             let name = std::path::Path::new(file).file_stem().unwrap().to_string_lossy().into_owned();
             let lines: Vec<String> = labels.iter().zip(&texts).zip(&gold).map(|((l, t), g)| serde_json::json!({"label": l, "gold": g, "text": t}).to_string()).collect();
@@ -85,6 +84,6 @@ pub fn token_states(dump: &str, config: &kbforge::cluster::ClusterConfig) -> Vec
         return Vec::new();
     }
     let sidecar = std::path::Path::new(dump).with_extension("tokens");
-    kbforge::cluster::tokens::Tokens::read_states(&sidecar)
+    kbforge::cluster::tokens::Tokens::read_states(&sidecar, usize::MAX)
         .unwrap_or_else(|e| panic!("{e}: dump the vectors again with `kbforge eval cluster` (KBFORGE_EVAL_DUMP), which writes the token states beside them, or set token-match = 0"))
 }

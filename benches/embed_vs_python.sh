@@ -17,9 +17,10 @@ if [ ! -x "$venv/bin/python" ]; then
     "$venv/bin/pip" install --quiet onnxruntime==1.32.0 numpy tokenizers
 fi
 
-rust=$(KBFORGE_MODEL_DIR="$model" cargo bench --quiet --bench embed -- "$texts" "$limit" 2>/dev/null | tail -1)
+rust_all=$(KBFORGE_MODEL_DIR="$model" cargo bench --quiet --bench embed -- "$texts" "$limit" 2>/dev/null)
+rust=$(echo "$rust_all" | tail -1)
 python=$("$venv/bin/python" benches/embed_python.py "$model" "$texts" "$limit")
-echo "$rust"
+echo "$rust_all"
 echo "$python"
 python3 - "$rust" "$python" <<'PY'
 import json, math, sys

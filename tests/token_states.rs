@@ -82,8 +82,8 @@ fn matching_words_keeps_the_word_that_differs() {
         "Какой курс обмена валюты?",
     ];
     let got = embedder.embed_tokens(&texts(&embedder, &questions), &indicatif::ProgressBar::hidden()).unwrap();
-    let states: Vec<&TokenStates> = got.iter().map(|(_, s)| s).collect();
-    let tokens = Tokens::build(&states, 0);
+    let states: Vec<TokenStates> = got.into_iter().map(|(_, s)| s).collect();
+    let tokens = Tokens::build(states.clone(), 0);
     assert_eq!(tokens.len(), questions.len());
     assert!((tokens.score(0, 0) - 1.0).abs() < 1e-3);
     assert!((tokens.score(0, 2) - tokens.score(2, 0)).abs() < 1e-6);
@@ -92,7 +92,7 @@ fn matching_words_keeps_the_word_that_differs() {
     // In Russian: a polite word added matches better than another question.
     assert!(tokens.score(3, 4) > tokens.score(3, 5), "{} vs {}", tokens.score(3, 4), tokens.score(3, 5));
     // Projected onto fewer directions, the order holds.
-    let projected = Tokens::build(&states, 4);
+    let projected = Tokens::build(states, 4);
     assert_eq!(projected.d, 4);
     assert!(projected.score(3, 4) > projected.score(3, 5));
 }

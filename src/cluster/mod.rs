@@ -98,12 +98,12 @@ pub fn cluster(vectors: &[Vec<f32>], config: &ClusterConfig) -> Vec<usize> {
 /// [`cluster`], with the cleaned question texts (one per vector) for the graph method's lexical
 /// signal.
 pub fn cluster_texts(vectors: &[Vec<f32>], texts: &[&str], config: &ClusterConfig) -> Vec<usize> {
-    cluster_questions(vectors, texts, &[], config)
+    cluster_questions(vectors, texts, Vec::new(), config)
 }
 
 /// [`cluster_texts`], with the questions' token states (one per vector, or none) for the graph
-/// method's token matching ([`tokens`]).
-pub fn cluster_questions(vectors: &[Vec<f32>], texts: &[&str], states: &[&TokenStates], config: &ClusterConfig) -> Vec<usize> {
+/// method's token matching ([`tokens`]); they are consumed.
+pub fn cluster_questions(vectors: &[Vec<f32>], texts: &[&str], states: Vec<TokenStates>, config: &ClusterConfig) -> Vec<usize> {
     match config.method {
         Method::Graph if wants_tokens(config) && states.len() == vectors.len() => {
             let tokens = tokens::Tokens::build(states, config.graph.token_dims);
@@ -287,27 +287,36 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
     .fetch_all(store.pool())
     .await?;
     let texts: Vec<String> = rows.iter().map(|r| embedder.question_text(&r.1)).collect();
-    // Token states first: missing ones come with their vectors from the same inference.
-    let (states, tokens_embedded) =
-        if wants_tokens(config) { crate::embed::token_states_cached(store, embedder, &texts).await? } else { (Vec::new(), 0) };
-    let (vectors, mut stats) = crate::embed::embed_cached(store, embedder, &texts).await?;
-    stats.computed += tokens_embedded;
     let previous: HashMap<String, String> =
         sqlx::query_as::<_, (String, String)>("SELECT ticket_id, cluster_id FROM cluster_members")
             .fetch_all(store.pool())
             .await?
             .into_iter()
             .collect();
+    let keys: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    // Token states first: missing ones come with their vectors from the same inference. An
+    // incremental run clusters new questions only, so it reads theirs only.
+    let mut states: Vec<TokenStates> = Vec::new();
+    let mut tokens_embedded = 0;
+    if wants_tokens(config) {
+        let (incremental, fresh) = split_fresh(&keys, &previous, config);
+        let wanted: Vec<usize> = if incremental { fresh } else { (0..keys.len()).collect() };
+        let wanted_texts: Vec<String> = wanted.iter().map(|&i| texts[i].clone()).collect();
+        let (got, embedded) = crate::embed::token_states_cached(store, embedder, &wanted_texts).await?;
+        states = vec![TokenStates::default(); keys.len()];
+        wanted.into_iter().zip(got).for_each(|(i, t)| states[i] = t);
+        tokens_embedded = embedded;
+    }
+    let (vectors, mut stats) = crate::embed::embed_cached(store, embedder, &texts).await?;
+    stats.computed += tokens_embedded;
     let answers: Vec<String> = rows.iter().map(|r| r.4.clone()).collect();
     let kinds: Vec<Kind> = rows.iter().map(|r| Kind::parse(&r.2).unwrap_or(Kind::Other)).collect();
-    let keys: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     let anchored: HashSet<String> =
         sqlx::query_as::<_, (String,)>("SELECT cluster_id FROM drafts").fetch_all(store.pool()).await?.into_iter().map(|(c,)| c).collect();
     let lexical: Vec<String> = rows.iter().map(|r| crate::clean::for_embedding(&r.1)).collect();
     let lexical: Vec<&str> = lexical.iter().map(String::as_str).collect();
-    let states: Vec<&TokenStates> = states.iter().collect();
-    let questions = Questions { keys: &keys, vectors: &vectors, texts: &lexical, states: &states, answers: &answers, kinds: &kinds };
-    let plan = assign(&questions, &previous, &anchored, config);
+    let questions = Questions { keys: &keys, vectors: &vectors, texts: &lexical, states, answers: &answers, kinds: &kinds };
+    let plan = assign(questions, &previous, &anchored, config);
 
     // Group by id, in order of first appearance.
     let mut order: Vec<&str> = Vec::new();
@@ -433,7 +442,7 @@ pub struct Questions<'a> {
     /// Cleaned question texts, for the lexical signal.
     pub texts: &'a [&'a str],
     /// Token states for token matching, or none.
-    pub states: &'a [&'a TokenStates],
+    pub states: Vec<TokenStates>,
     /// Staff answers, for the answer templates.
     pub answers: &'a [String],
     pub kinds: &'a [Kind],
@@ -442,12 +451,10 @@ pub struct Questions<'a> {
 /// Decides the cluster id of each question: incrementally when at most `full-recluster-share` of
 /// the questions are new, else by a full re-clustering mapped onto the old ids (`previous`: ticket
 /// id → cluster id), those with an article (`anchored`) first.
-pub fn assign(q: &Questions<'_>, previous: &HashMap<String, String>, anchored: &HashSet<String>, config: &ClusterConfig) -> Plan {
-    let Questions { keys, vectors, texts, states, answers, kinds } = *q;
+pub fn assign(q: Questions<'_>, previous: &HashMap<String, String>, anchored: &HashSet<String>, config: &ClusterConfig) -> Plan {
+    let Questions { keys, vectors, texts, mut states, answers, kinds } = q;
     let known: Vec<usize> = (0..keys.len()).filter(|&i| previous.contains_key(keys[i])).collect();
-    let fresh: Vec<usize> = (0..keys.len()).filter(|&i| !previous.contains_key(keys[i])).collect();
-    let incremental =
-        config.incremental && !known.is_empty() && fresh.len() as f64 <= config.full_recluster_share * known.len() as f64;
+    let (incremental, fresh) = split_fresh(keys, previous, config);
     let fresh_id = |idx: &[usize]| {
         let centroid = normalize(mean(idx.iter().map(|&i| vectors[i].as_slice())));
         let medoid = idx.iter().copied().max_by(|&a, &b| dot(&vectors[a], &centroid).total_cmp(&dot(&vectors[b], &centroid)).then(b.cmp(&a)));
@@ -484,8 +491,9 @@ pub fn assign(q: &Questions<'_>, previous: &HashMap<String, String>, anchored: &
         // The rest cluster among themselves into new clusters.
         let rest_vectors: Vec<Vec<f32>> = rest.iter().map(|&i| vectors[i].clone()).collect();
         let rest_texts: Vec<&str> = rest.iter().map(|&i| texts[i]).collect();
-        let rest_states: Vec<&TokenStates> = if states.len() == keys.len() { rest.iter().map(|&i| states[i]).collect() } else { Vec::new() };
-        let labels = cluster_questions(&rest_vectors, &rest_texts, &rest_states, config);
+        let rest_states: Vec<TokenStates> =
+            if states.len() == keys.len() { rest.iter().map(|&i| std::mem::take(&mut states[i])).collect() } else { Vec::new() };
+        let labels = cluster_questions(&rest_vectors, &rest_texts, rest_states, config);
         let k = labels.iter().copied().max().map_or(0, |m| m + 1);
         let mut new_groups: Vec<Vec<usize>> = vec![Vec::new(); k];
         for (j, &l) in labels.iter().enumerate() {
@@ -522,6 +530,15 @@ pub fn assign(q: &Questions<'_>, previous: &HashMap<String, String>, anchored: &
     }
     let kept = group_ids.iter().filter(|id| old_ids.contains(id.as_str())).count();
     Plan { ids, incremental, new: fresh.len(), joined: 0, by_question, kept }
+}
+
+/// Whether a run is incremental (at most `full-recluster-share` of the questions are new, and
+/// `incremental` is on), and the questions not clustered before.
+fn split_fresh(keys: &[&str], previous: &HashMap<String, String>, config: &ClusterConfig) -> (bool, Vec<usize>) {
+    let fresh: Vec<usize> = (0..keys.len()).filter(|&i| !previous.contains_key(keys[i])).collect();
+    let known = keys.len() - fresh.len();
+    let incremental = config.incremental && known > 0 && fresh.len() as f64 <= config.full_recluster_share * known as f64;
+    (incremental, fresh)
 }
 
 /// The mean of some vectors (not normalised).

@@ -26,11 +26,11 @@ use crate::embed::TokenStates;
 pub struct Tokens {
     /// Dimension of a token vector.
     pub d: usize,
-    /// Question `i`'s tokens are `start[i]..start[i + 1]`.
+    /// Question `i`'s tokens are `start[i]..start[i + 1]` (their weights).
     pub start: Vec<usize>,
-    /// The token vectors, flattened row-major, in half precision (half the memory: 100k questions
-    /// hold about 1.4M tokens); converted back in blocks for the matrix products.
-    pub vecs: Vec<f16>,
+    /// Each question's token vectors, row-major, in half precision (100k questions hold about
+    /// 1.6M tokens: 1.2 GB so, 2.4 GB as f32); converted back per question for the products.
+    pub rows: Vec<Vec<f16>>,
     /// One weight per token (its inverse document frequency).
     pub weights: Vec<f32>,
 }
@@ -47,13 +47,15 @@ impl Tokens {
     }
 
     /// Token vectors of a set of questions: centred on the set's mean token, projected onto the
-    /// `dims` strongest principal directions of the centred tokens (all of them when `dims` is at
-    /// least the model's dimension), L2-normalised; weighted by ln(N / df), df being the number of
-    /// questions holding the token id. A question whose states do not fit its ids has no tokens.
-    pub fn build(states: &[&TokenStates], dims: usize) -> Tokens {
+    /// `dims` strongest principal directions of the centred tokens (all of them when `dims` is 0 or
+    /// at least the model's dimension), L2-normalised; weighted by ln(N / df), df being the number
+    /// of questions holding the token id. A question whose states do not fit its ids has no
+    /// tokens. The states are consumed, and without a projection rewritten in place, so the
+    /// largest sets need no second copy.
+    pub fn build(mut states: Vec<TokenStates>, dims: usize) -> Tokens {
         let n = states.len();
         let dim_of = |t: &TokenStates| if t.ids.is_empty() { 0 } else { t.states.len() / t.ids.len() };
-        let big_d = states.iter().map(|t| dim_of(t)).max().unwrap_or(0);
+        let big_d = states.iter().map(dim_of).max().unwrap_or(0);
         let fits = |t: &TokenStates| big_d > 0 && !t.ids.is_empty() && t.states.len() == t.ids.len() * big_d;
         let mut df: HashMap<u32, usize> = HashMap::new();
         let mut mean = vec![0f64; big_d];
@@ -75,47 +77,62 @@ impl Tokens {
                 out.extend(row.iter().zip(&mean).map(|(x, m)| x.to_f32() - m));
             }
         };
-        let basis = if dims > 0 && dims < big_d { Some(principal_directions(states, big_d, dims, &centred, &fits)) } else { None };
+        let basis = if dims > 0 && dims < big_d {
+            let refs: Vec<&TokenStates> = states.iter().collect();
+            Some(principal_directions(&refs, big_d, dims, &centred, &fits))
+        } else {
+            None
+        };
         let d = basis.as_ref().map_or(big_d, |b| b.ncols());
-        let mut out = Tokens { d, start: Vec::with_capacity(n + 1), vecs: Vec::with_capacity(total * d), weights: Vec::with_capacity(total) };
-        out.start.push(0);
-        let blocks: Vec<Vec<f16>> = states
-            .par_chunks(256)
-            .map(|chunk| {
-                let mut raw = Vec::new();
-                chunk.iter().filter(|t| fits(t)).for_each(|t| centred(t, &mut raw));
-                let mut v = match &basis {
+        let mut start = Vec::with_capacity(n + 1);
+        let mut weights = Vec::with_capacity(total);
+        start.push(0);
+        for t in &mut states {
+            if fits(t) {
+                weights.extend(t.ids.iter().map(|id| (n as f32 / df[id] as f32).ln()));
+            } else {
+                *t = TokenStates::default();
+            }
+            start.push(weights.len());
+        }
+        let unit = |v: &mut [f32]| {
+            for row in v.chunks_exact_mut(d) {
+                let norm = row.iter().map(|x| x * x).sum::<f32>().sqrt();
+                if norm > 0.0 {
+                    row.iter_mut().for_each(|x| *x /= norm);
+                }
+            }
+        };
+        let rows = states
+            .into_par_iter()
+            .map(|mut t| {
+                let mut raw = Vec::with_capacity(t.states.len());
+                centred(&t, &mut raw);
+                match &basis {
                     Some(b) => {
                         let x = ArrayView2::from_shape((raw.len() / big_d, big_d), &raw).expect("whole rows");
-                        matmul(&x, &b.view())
+                        let mut v = matmul(&x, &b.view());
+                        unit(&mut v);
+                        let mut half = vec![f16::ZERO; v.len()];
+                        half.convert_from_f32_slice(&v);
+                        half
                     }
-                    None => raw,
-                };
-                for row in v.chunks_exact_mut(d) {
-                    let norm = row.iter().map(|x| x * x).sum::<f32>().sqrt();
-                    if norm > 0.0 {
-                        row.iter_mut().for_each(|x| *x /= norm);
+                    None => {
+                        unit(&mut raw);
+                        t.states.convert_from_f32_slice(&raw);
+                        std::mem::take(&mut t.states)
                     }
                 }
-                let mut half = vec![f16::ZERO; v.len()];
-                half.convert_from_f32_slice(&v);
-                half
             })
             .collect();
-        blocks.into_iter().for_each(|b| out.vecs.extend(b));
-        for t in states {
-            if fits(t) {
-                out.weights.extend(t.ids.iter().map(|id| (n as f32 / df[id] as f32).ln()));
-            }
-            out.start.push(out.weights.len());
-        }
-        out
+        Tokens { d, start, rows, weights }
     }
 
     /// Reads token states written by `kbforge eval cluster` beside its vector dump
     /// (`KBFORGE_EVAL_DUMP`), little-endian: `n: u32`, then per question `m: u32`, `m` ids (u32),
     /// `bytes: u32` and that many bytes of f16 states.
-    pub fn read_states(path: &Path) -> std::io::Result<Vec<TokenStates>> {
+    /// At most `limit` questions are read.
+    pub fn read_states(path: &Path, limit: usize) -> std::io::Result<Vec<TokenStates>> {
         use std::io::Read as _;
         let bad = |what: String| Error::new(ErrorKind::InvalidData, format!("`{}`: {what}", path.display()));
         // Streamed: at 100k questions the file is about 1 GB.
@@ -129,15 +146,15 @@ impl Tokens {
         };
         let word = |b: Vec<u8>| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
         let n = word(take(4)?);
-        let mut out = Vec::with_capacity(n);
-        for q in 0..n {
+        let mut out = Vec::with_capacity(n.min(limit));
+        for q in 0..n.min(limit) {
             let m = word(take(4)?);
             let ids = take(4 * m)?;
             let len = word(take(4)?);
             let states = take(len)?;
             out.push(TokenStates::from_bytes(&ids, &states).ok_or_else(|| bad(format!("question {q}: states do not fit its {m} ids")))?);
         }
-        if take(1).is_ok() {
+        if limit >= n && take(1).is_ok() {
             return Err(bad(format!("bytes after the last of {n} questions")));
         }
         Ok(out)
@@ -173,14 +190,14 @@ impl Tokens {
             spans.push((b.len() / d, to - from, from));
             let at = b.len();
             b.resize(at + (to - from) * d, 0.0);
-            self.vecs[from * d..to * d].convert_to_f32_slice(&mut b[at..]);
+            self.rows[j].convert_to_f32_slice(&mut b[at..]);
         }
         let cols = b.len() / d;
         if cols == 0 {
             return vec![0.0; others.len()];
         }
         let mut own = vec![0f32; a.len() * d];
-        self.vecs[a.start * d..a.end * d].convert_to_f32_slice(&mut own);
+        self.rows[i].convert_to_f32_slice(&mut own);
         let av = ArrayView2::from_shape((a.len(), d), &own).expect("whole rows");
         let bv = ArrayView2::from_shape((cols, d), &b).expect("whole rows");
         let sims = matmul(&av, &bv.t());
@@ -259,10 +276,12 @@ mod tests {
     fn tokens(questions: &[&[usize]]) -> Tokens {
         let mut t = Tokens { d: 4, start: vec![0], ..Default::default() };
         for q in questions {
+            let mut row = Vec::new();
             for &axis in *q {
-                t.vecs.extend((0..4).map(|a| f16::from_f32(if a == axis { 1.0 } else { 0.0 })));
+                row.extend((0..4).map(|a| f16::from_f32(if a == axis { 1.0 } else { 0.0 })));
                 t.weights.push(1.0);
             }
+            t.rows.push(row);
             t.start.push(t.weights.len());
         }
         t
@@ -289,10 +308,11 @@ mod tests {
             TokenStates::default(),
         ];
         Tokens::write_states(&path, &states).unwrap();
-        assert_eq!(Tokens::read_states(&path).unwrap(), states);
+        assert_eq!(Tokens::read_states(&path, usize::MAX).unwrap(), states);
+        assert_eq!(Tokens::read_states(&path, 1).unwrap(), states[..1]);
         let bytes = std::fs::read(&path).unwrap();
         std::fs::write(&path, &bytes[..bytes.len() - 6]).unwrap();
-        let err = Tokens::read_states(&path).unwrap_err().to_string();
+        let err = Tokens::read_states(&path, usize::MAX).unwrap_err().to_string();
         assert!(err.contains("set.tokens") && err.contains("ends early"), "{err}");
     }
 
@@ -307,20 +327,19 @@ mod tests {
             q(vec![1], &[[1.0, 1.0, -2.0]]),
             TokenStates::default(),
         ];
-        let refs: Vec<&TokenStates> = states.iter().collect();
-        let t = Tokens::build(&refs, 0);
+        let t = Tokens::build(states.to_vec(), 0);
         assert_eq!((t.d, t.start.clone()), (3, vec![0, 2, 3, 4, 4]));
         let n = 4f32;
         assert!((t.weights[0] - (n / 3.0).ln()).abs() < 1e-6 && (t.weights[1] - (n / 1.0).ln()).abs() < 1e-6);
         // The mean token (1, 0.25, 0) is gone: axis 0 no longer counts.
-        let v: Vec<f32> = t.vecs.iter().map(|x| x.to_f32()).collect();
+        let v: Vec<f32> = t.rows.concat().iter().map(|x| x.to_f32()).collect();
         assert!(v.chunks(3).all(|v| v[0].abs() < 1e-3 && (v.iter().map(|x| x * x).sum::<f32>() - 1.0).abs() < 1e-3), "{v:?}");
         // Projected onto the strongest direction (axis 2, where the centred tokens vary most).
-        let p = Tokens::build(&refs, 1);
+        let p = Tokens::build(states.to_vec(), 1);
         assert_eq!(p.d, 1);
         // Axis 2 dominates that direction, with some of axis 1: the 1-d tokens are ±1, in the signs
         // of their projections (-0.24, 1.98, 0.4, -2.14 up to a common sign).
-        let v: Vec<f32> = p.vecs.iter().map(|x| x.to_f32()).collect();
+        let v: Vec<f32> = p.rows.concat().iter().map(|x| x.to_f32()).collect();
         assert!(v.iter().all(|x| (x.abs() - 1.0).abs() < 1e-3), "{v:?}");
         assert!(v[0] == -v[1] && v[1] == v[2] && v[2] == -v[3], "{v:?}");
         assert!((p.score(0, 0) - 1.0).abs() < 1e-3);

@@ -135,8 +135,7 @@ pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterCo
     }
     let clustering = Instant::now();
     let words: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let states: Vec<&crate::embed::TokenStates> = states.iter().collect();
-    let labels = crate::cluster::cluster_questions(&vectors, &words, &states, config);
+    let labels = crate::cluster::cluster_questions(&vectors, &words, states, config);
     let cluster_seconds = clustering.elapsed().as_secs_f64();
     let seconds = started.elapsed().as_secs_f64();
     let mut ids: HashMap<&str, usize> = HashMap::new();

@@ -113,6 +113,11 @@ async fn run_with(workers: &[&str], tag: &str) -> Option<Outcome> {
             other => panic!("a job of kind {other}"),
         }
     }
+    // With token matching on (the default), the workers kept each text's token states too, so the
+    // cluster stage embedded nothing again.
+    let (states,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM token_states").fetch_one(store.pool()).await.unwrap();
+    let queued: usize = jobs.iter().map(|(_, _, texts): &(String, i64, Vec<String>)| texts.len()).sum();
+    assert_eq!(states as usize, queued, "token states kept by the workers");
     let rows: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT text_hash, vector FROM embeddings").fetch_all(store.pool()).await.unwrap();
     let vectors = rows.into_iter().map(|(h, v)| (h, kbforge::store::vector_from_bytes(&v))).collect();
     let members: Vec<(String, String)> =

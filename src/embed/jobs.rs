@@ -1,11 +1,12 @@
 //! Embedding through the job queue ([`crate::queue`]): the stage enqueues the texts missing from
 //! the cache in jobs of `job-size`, works on the queue itself unless told not to, and returns when
 //! every job of its batch is done. [`work`] is what any worker does with an embed job: embed the
-//! texts, then write the vectors and mark the job done in one transaction.
+//! texts, then write the vectors (and their token states, when the job asks for them) and mark
+//! the job done in one transaction.
 
 use serde::{Deserialize, Serialize};
 
-use super::{insert_vectors, text_hash, Embedder};
+use super::{insert_token_states, insert_vectors, text_hash, Embedder};
 use crate::queue::{self, Job, QueueConfig};
 use crate::store::Store;
 
@@ -13,6 +14,10 @@ use crate::store::Store;
 struct Payload {
     model: String,
     texts: Vec<String>,
+    /// Keep the texts' token states too (the clustering matches tokens). Absent in jobs queued
+    /// before token matching: vectors only.
+    #[serde(default)]
+    tokens: bool,
 }
 
 /// Runs `missing` through the queue; returns who did the jobs (worker, jobs).
@@ -21,10 +26,11 @@ pub async fn embed_through_queue(
     embedder: &Embedder,
     missing: &[String],
     config: &QueueConfig,
+    tokens: bool,
 ) -> anyhow::Result<queue::BatchOutcome> {
     let payloads: Vec<String> = missing
         .chunks(config.job_size.max(1))
-        .map(|texts| serde_json::to_string(&Payload { model: embedder.model_id().to_string(), texts: texts.to_vec() }))
+        .map(|texts| serde_json::to_string(&Payload { model: embedder.model_id().to_string(), texts: texts.to_vec(), tokens }))
         .collect::<Result<_, _>>()?;
     let me = queue::worker_name();
     let me = me.as_str();
@@ -43,10 +49,18 @@ pub async fn work(store: &Store, embedder: &Embedder, job: &Job, worker: &str) -
         if payload.model != embedder.model_id() {
             anyhow::bail!("job #{} is for model `{}`, this worker has `{}`", job.id, payload.model, embedder.model_id());
         }
-        let vectors = tokio::task::block_in_place(|| embedder.embed(&payload.texts))?;
         let hashes: Vec<String> = payload.texts.iter().map(|t| text_hash(t)).collect();
+        let (vectors, states) = if payload.tokens {
+            let got = tokio::task::block_in_place(|| embedder.embed_tokens(&payload.texts, &indicatif::ProgressBar::hidden()))?;
+            got.into_iter().unzip()
+        } else {
+            (tokio::task::block_in_place(|| embedder.embed(&payload.texts))?, Vec::new())
+        };
         let mut tx = store.pool().begin().await?;
         insert_vectors(&mut tx, embedder.model_id(), &hashes, &vectors).await?;
+        if payload.tokens {
+            insert_token_states(&mut tx, embedder.model_id(), &hashes, &states).await?;
+        }
         if queue::complete(&mut tx, job.id, worker, &payload.texts.len().to_string()).await? {
             tx.commit().await?;
         } else {

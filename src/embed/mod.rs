@@ -605,7 +605,7 @@ async fn embed_tokens_and_store(store: &Store, embedder: &Embedder, texts: &[Str
     Ok(out)
 }
 
-async fn insert_token_states(
+pub(crate) async fn insert_token_states(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     model: &str,
     hashes: &[String],
@@ -653,7 +653,7 @@ async fn load_token_states(store: &Store, model: &str, hashes: &[String]) -> any
 /// Only the hashes of cached questions are read, so a run with few new questions costs little.
 /// With `[queue] enabled`, the work goes through the job queue and `kbforge worker` processes share it.
 /// With `tokens` (the clustering uses token matching), the questions' token states are kept too,
-/// from the same inference; those the queue's workers embedded get theirs in the cluster stage.
+/// from the same inference, here or by the workers.
 pub async fn run(store: &Store, embedder: &Embedder, queue: &crate::queue::QueueConfig, tokens: bool) -> anyhow::Result<StageReport> {
     let started = Instant::now();
     crate::queue::check(store, queue)?;
@@ -664,22 +664,20 @@ pub async fn run(store: &Store, embedder: &Embedder, queue: &crate::queue::Queue
     let texts: Vec<String> =
         rows.into_iter().map(|(q,)| embedder.question_text(&q)).collect();
     let hashes: Vec<String> = texts.iter().map(|t| text_hash(t)).collect();
-    let known = cached_hashes(store, "embeddings", embedder.model_id(), &hashes).await?;
+    // With token states wanted, a text is missing until it has them (its vector may be cached);
+    // both come from one inference.
+    let table = if tokens { "token_states" } else { "embeddings" };
+    let known = cached_hashes(store, table, embedder.model_id(), &hashes).await?;
     let (missing, missing_hashes) = missing_texts(&texts, &hashes, |h| known.contains(h));
     let distinct = hashes.iter().collect::<HashSet<_>>().len();
-    let mut stats = CacheStats { cached: distinct - missing.len(), computed: missing.len(), repeated: texts.len() - distinct };
+    let stats = CacheStats { cached: distinct - missing.len(), computed: missing.len(), repeated: texts.len() - distinct };
     let truncated_before = embedder.truncated();
     let mut by_workers = String::new();
     if queue.enabled && !missing.is_empty() {
-        let outcome = jobs::embed_through_queue(store, embedder, &missing, queue).await?;
+        let outcome = jobs::embed_through_queue(store, embedder, &missing, queue, tokens).await?;
         by_workers = format!(", jobs done by {}", outcome.workers_summary());
     } else if tokens {
-        // Texts without token states (vectors cached or not) get both from one inference.
-        let known = cached_hashes(store, "token_states", embedder.model_id(), &hashes).await?;
-        let (missing, missing_hashes) = missing_texts(&texts, &hashes, |h| known.contains(h));
         embed_tokens_and_store(store, embedder, &missing, &missing_hashes).await?;
-        stats.computed = missing.len();
-        stats.cached = distinct - missing.len();
     } else {
         embed_and_store(store, embedder, &missing, &missing_hashes).await?;
     }

@@ -253,10 +253,7 @@ impl Embedder {
         if texts.is_empty() {
             return Ok(Vec::new());
         }
-        // Sorting by length keeps padding, and so wasted work, small within a batch.
-        let mut order: Vec<usize> = (0..texts.len()).collect();
-        order.sort_by_key(|&i| texts[i].len());
-        let sorted: Vec<&str> = order.iter().map(|&i| texts[i].as_str()).collect();
+        let (order, sorted) = by_length(texts);
         self.count_truncated(&sorted);
         let mut model = self.model.lock().unwrap_or_else(|e| e.into_inner());
         let batch = self.config.batch_size.max(1);
@@ -266,11 +263,7 @@ impl Embedder {
             vectors.extend(model.embed(part, Some(batch)).map_err(|e| EmbedError::Infer(format!("{e:#}")))?);
             progress.inc(part.len() as u64);
         }
-        let mut out = vec![Vec::new(); texts.len()];
-        for (v, &i) in vectors.into_iter().zip(&order) {
-            out[i] = normalize(v);
-        }
-        Ok(out)
+        Ok(in_order(vectors.into_iter().map(normalize).collect(), &order))
     }
 }
 
@@ -281,9 +274,7 @@ impl Embedder {
         if texts.is_empty() {
             return Ok(Vec::new());
         }
-        let mut order: Vec<usize> = (0..texts.len()).collect();
-        order.sort_by_key(|&i| texts[i].len());
-        let sorted: Vec<&str> = order.iter().map(|&i| texts[i].as_str()).collect();
+        let (order, sorted) = by_length(texts);
         self.count_truncated(&sorted);
         let mut model = self.model.lock().unwrap_or_else(|e| e.into_inner());
         let skip = 1 + self.prefix_tokens(&model.tokenizer);
@@ -325,11 +316,7 @@ impl Embedder {
             }
             progress.inc(part.len() as u64);
         }
-        let mut out = vec![(Vec::new(), TokenStates::default()); texts.len()];
-        for (v, &i) in got.into_iter().zip(&order) {
-            out[i] = v;
-        }
-        Ok(out)
+        Ok(in_order(got, &order))
     }
 
     /// Tokens the query prefix adds after `<s>` (0 without a prefix).
@@ -340,6 +327,24 @@ impl Embedder {
         }
         tokenizer.encode(prefix, false).map(|e| e.get_ids().len()).unwrap_or(0)
     }
+}
+
+/// The texts' indices sorted by length, and the texts in that order: sorting keeps padding, and so
+/// wasted work, small within a batch.
+fn by_length(texts: &[String]) -> (Vec<usize>, Vec<&str>) {
+    let mut order: Vec<usize> = (0..texts.len()).collect();
+    order.sort_by_key(|&i| texts[i].len());
+    let sorted = order.iter().map(|&i| texts[i].as_str()).collect();
+    (order, sorted)
+}
+
+/// Results computed for the texts in `order` ([`by_length`]), put back in the texts' order.
+fn in_order<T: Default>(items: Vec<T>, order: &[usize]) -> Vec<T> {
+    let mut out: Vec<T> = order.iter().map(|_| T::default()).collect();
+    for (item, &i) in items.into_iter().zip(order) {
+        out[i] = item;
+    }
+    out
 }
 
 /// Most content tokens kept per text: the start of a question says what it asks.

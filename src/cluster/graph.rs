@@ -124,19 +124,15 @@ pub fn cluster_with(vectors: &[Vec<f32>], texts: &[&str], tokens: Option<&Tokens
     // Louvain's result depends on its visiting order: of five orders, the most modular partition
     // (label-free, and steadier across seeds than any one order).
     use rayon::prelude::*;
-    let tries: Vec<(f64, Vec<usize>)> = (0..LOUVAIN_TRIES)
+    let tries: Vec<(Vec<usize>, f64)> = (0..LOUVAIN_TRIES)
         .into_par_iter()
         .map(|s| louvain(&graph, config.resolution, config.seed.wrapping_add(s * 1_000_003)))
-        .map(|c| (modularity(&graph, &c, config.resolution), c))
-        .collect();
-    let communities = tries
-        .into_iter()
-        .fold(None, |b: Option<(f64, Vec<usize>)>, x| match b {
-            Some(bb) if bb.0 >= x.0 => Some(bb),
-            _ => Some(x),
+        .map(|c| {
+            let q = modularity(&graph, &c, config.resolution);
+            (c, q)
         })
-        .map(|(_, c)| c)
-        .unwrap_or_default();
+        .collect();
+    let communities = first_best(tries.into_iter()).map(|(c, _)| c).unwrap_or_default();
     let split = coherence_split(&z, d, &communities, &graph, config);
     let attached = attach_singletons(&z, d, &split, &nn, config.attach);
     if config.merge <= 0.0 {
@@ -394,6 +390,14 @@ pub fn louvain(graph: &Graph, resolution: f64, seed: u64) -> Vec<usize> {
     labels
 }
 
+/// The item with the highest score, the first of equals.
+fn first_best<T>(items: impl Iterator<Item = (T, f64)>) -> Option<(T, f64)> {
+    items.fold(None, |best, x| match best {
+        Some(b) if b.1 >= x.1 => Some(b),
+        _ => Some(x),
+    })
+}
+
 /// Louvain runs (visiting orders) per clustering; the most modular partition is kept.
 const LOUVAIN_TRIES: u64 = 5;
 
@@ -554,11 +558,8 @@ fn attach_singletons(z: &[f32], d: usize, labels: &[usize], nn: &Knn, min_mean: 
         let v = &z[i * d..(i + 1) * d];
         let best = cands
             .iter()
-            .map(|&c| (c, sums[c].iter().zip(v).map(|(s, x)| s * *x as f64).sum::<f64>() / size[c] as f64))
-            .fold(None, |b: Option<(usize, f64)>, x| match b {
-                Some(bb) if bb.1 >= x.1 => Some(bb),
-                _ => Some(x),
-            });
+            .map(|&c| (c, sums[c].iter().zip(v).map(|(s, x)| s * *x as f64).sum::<f64>() / size[c] as f64));
+        let best = first_best(best);
         if let Some((c, mean)) = best {
             if mean >= min_mean {
                 out[i] = c;
@@ -583,15 +584,8 @@ fn pair_singletons(z: &[f32], d: usize, labels: &mut [usize], nn: &Knn, min_cos:
             if !alone(i) {
                 return None;
             }
-            nn.of(i)
-                .filter(|&(j, _)| j != i && alone(j))
-                .map(|(j, _)| (j, dot(row(i), row(j)) as f64))
-                .filter(|&(_, cos)| cos >= min_cos)
-                .fold(None, |b: Option<(usize, f64)>, x| match b {
-                    Some(bb) if bb.1 >= x.1 => Some(bb),
-                    _ => Some(x),
-                })
-                .map(|(j, _)| j)
+            let lone = nn.of(i).filter(|&(j, _)| j != i && alone(j)).map(|(j, _)| (j, dot(row(i), row(j)) as f64));
+            first_best(lone.filter(|&(_, cos)| cos >= min_cos)).map(|(j, _)| j)
         })
         .collect();
     for i in 0..labels.len() {

@@ -32,7 +32,7 @@ fn main() {
         let n = n.min(vectors.len());
         let words: Vec<&str> = texts[..n].iter().map(String::as_str).collect();
         // Token states `kbforge eval cluster` wrote beside the dump; clustering consumes them.
-        let states = if kbforge::cluster::wants_tokens(&config) {
+        let states = if (kbforge::cluster::wants_tokens(&config) != kbforge::embed::Tokens::No) {
             let sidecar = std::path::Path::new(&file).with_extension("tokens");
             kbforge::cluster::tokens::Tokens::read_states(&sidecar, n).unwrap_or_else(|e| panic!("{e}: dump the vectors again with `kbforge eval cluster`"))
         } else {

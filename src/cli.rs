@@ -399,6 +399,23 @@ pub enum EvalWhat {
         #[arg(long)]
         json: bool,
     },
+    /// Run ingest → clean → extract → classify → embed → cluster → draft on a labelled desk in a
+    /// throw-away workspace with the current settings, and score the drafts: ticket-weighted purity
+    /// against the labelled intent, coverage of the flat intents with min-cluster-size+ tickets,
+    /// duplicate drafts, tickets left in no draft, greeting titles, time per stage.
+    Desk {
+        /// The tickets: a JSONL or CSV export, or an Omnidesk export folder, e.g. examples/voltmarket/tickets.jsonl.
+        tickets: PathBuf,
+        /// One line per ticket: `{"id": …, "intent": …, "kind": "flat"}` (`case_id` for Omnidesk cases).
+        #[arg(long, value_name = "FILE")]
+        labels: PathBuf,
+        /// Also list every draft with its majority intent and purity.
+        #[arg(long)]
+        drafts: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Classify labelled tickets (flat / needs-action / empty / other) with the pipeline's own clean,
     /// extract and classify steps; print accuracy, precision and recall per class, and the confusion
     /// matrix.

@@ -96,6 +96,7 @@ pub struct Classifier {
     others: Vec<Regex>,
     ticket_ids: Regex,
     order_ids: Regex,
+    done: Regex,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -119,7 +120,14 @@ impl Classifier {
         let ticket_ids = Regex::new(r"\[(ORDER|INVOICE|CODE|CARD|PIN)\]").expect("static regex");
         // A reply that names the customer's order dealt with that order.
         let order_ids = Regex::new(r"\[ORDER\]").expect("static regex");
-        Ok(Classifier { actions, others, ticket_ids, order_ids })
+        // A sentence that opens with a verb in the past plural and no subject ("Перенесли
+        // доставку…", "Оформили заявку…", "Готово: сняли бронь…"), or with "мы" and one, reports
+        // what staff did for this customer, whatever the verb; an answer that explains says "вы
+        // оплатили", "можно", "нужно". Checked after the acknowledgements of feedback ("Передали
+        // ваше предложение команде"), which read the same.
+        let done = Regex::new(r"(?i)(^|[.!?]\s+|\n|готово[:,!]?\s+|\bмы\s+(уже\s+)?)[а-яё]{2,}(или|али|яли|ели|ыли|ули|ёли|оли|зли|сли|кли|гли)\b")
+            .expect("static regex");
+        Ok(Classifier { actions, others, ticket_ids, order_ids, done })
     }
 
     /// The manual actions a staff reply reports ("отправили повторно", "оформили возврат"), as
@@ -160,6 +168,10 @@ impl Classifier {
         if let Some(re) = self.others.iter().find(|re| re.is_match(answer)) {
             let phrase = re.find(answer).map(|m| m.as_str().to_string()).unwrap_or_default();
             return (Kind::Other, format!("the reply acknowledges feedback or an offer: \"{phrase}\""));
+        }
+        if let Some(m) = self.done.find(answer) {
+            let verb = m.as_str().trim_start_matches(|c: char| !c.is_alphabetic()).trim();
+            return (Kind::NeedsAction, format!("the reply reports what staff did: \"{verb}\""));
         }
         (Kind::Flat, "informational reply".into())
     }
@@ -255,6 +267,12 @@ mod tests {
         assert_eq!(classify("Где можно потратить сертификат?", "", false), Kind::Other);
         assert_eq!(classify("Спасибо, всё пришло!", "Спасибо за отзыв! Будем рады видеть вас снова.", false), Kind::Other);
         assert_eq!(classify("Добавьте Wildberries", "Спасибо за пожелание! Передали его отделу партнёрств.", false), Kind::Other);
+        // Any verb in the past plural that opens a sentence reports a manual action.
+        assert_eq!(classify("Перенесите доставку на субботу", "Перенесли доставку заказа на 05.04, интервал 17:00–21:00.", false), Kind::NeedsAction);
+        assert_eq!(classify("Бонусы не пришли", "Проверили покупку. Привязали её к аккаунту и начислили бонусы.", false), Kind::NeedsAction);
+        assert_eq!(classify("Отмените бронь", "Готово: сняли бронь в магазине.", false), Kind::NeedsAction);
+        // An explanation that says what the customer did is no action of staff.
+        assert_eq!(classify("Вернут ли деньги?", "Если вы оплатили картой, деньги вернутся на неё. Если заплатили наличными — в магазине.", false), Kind::Flat);
     }
 
     #[test]

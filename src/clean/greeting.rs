@@ -15,6 +15,10 @@ use super::signature::name_like;
 /// Thanks and polite closings (used case-insensitively). Shared with the signature step.
 pub(crate) const THANKS: &str = r"(?:(?:(?:заранее|большое|огромное|очень|ещё\s+раз|еще\s+раз)\s+)*(?:спасибо|спасибки|спс|пасиб[оа]?|благодарю|благодарим|мерси|сенкс)(?:\s+(?:вам|заранее|большое|огромное|преогромное|ещё\s+раз|еще\s+раз))*(?:\s+за\s+(?:ваш[уеи]?\s+|быстр\w*\s+|оперативн\w*\s+|скор\w*\s+)?(?:обращение|помощь|ответ|ответы|понимание|внимание|оперативность|содействие|информацию|терпение|разъяснени[ея]|консультацию|решение|поддержку))?|(?:буду\s+)?(?:очень\s+)?(?:заранее\s+)?(?:благодар(?:ен|на|ны)|признател(?:ен|ьна|ьны))(?:\s+за\s+(?:ваш\s+|быстрый\s+|скорый\s+|оперативный\s+)?(?:ответ|помощь))?|(?:с\s+нетерпением\s+)?жду\s+(?:вашего\s+|скорого\s+|вашего\s+скорого\s+)?ответа|хорошего\s+(?:дня|вечера|вам\s+дня)|(?:many\s+)?thanks?(?:\s+(?:you|a\s+lot|so\s+much|very\s+much|in\s+advance|again))*(?:\s+for\s+(?:your\s+)?(?:help|reply|answer|time|assistance|support|understanding|attention))?|thx|ty|have\s+a\s+(?:nice|good|great)\s+day|looking\s+forward\s+to\s+(?:your\s+)?(?:reply|response|hearing\s+from\s+you))";
 
+/// Closing lines agents end an answer with ("Если останутся вопросы — пишите!", "Обращайтесь!",
+/// "Рады были помочь", "Hope this helps"): removed at the end like thanks, as whole sentences.
+const CLOSINGS: &str = r"(?:если\s+(?:у\s+вас\s+)?(?:остались|останутся|возникнут|появятся|будут)\s+(?:ещё\s+|еще\s+)?(?:какие-(?:то|либо)\s+|другие\s+)?вопросы[^.!?\n]{0,80}|(?:обращайтесь|пишите)(?:\s+(?:если\s+что|в\s+любое\s+время|ещё|еще))?|(?:мы\s+)?(?:всегда\s+|будем\s+)?рады\s+(?:были\s+)?(?:вам\s+)?помочь|всего\s+(?:доброго|хорошего)|хорошего\s+(?:дня|вечера|настроения|вам\s+дня)|пожалуйста|hope\s+(?:this|that)\s+helps|(?:let\s+us\s+know|feel\s+free\s+to\s+(?:reach\s+out|ask|contact\s+us))[^.!?\n]{0,60}|happy\s+to\s+help|you(?:'re|\s+are)\s+welcome)";
+
 static GREETING_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)^(?:здравствуйте|здраствуйте|здравствуй|здрасьте|здрасте|добрый\s+день|добрый\s+вечер|доброе\s+утро|доброй\s+ночи|доброго\s+времени\s+суток|доброго\s+дня|доброго\s+утра|доброго\s+вечера|приветствую|приветики|привет|салют|хай|алло|ало|hello|hallo|hiya|hi|hey|good\s+morning|good\s+afternoon|good\s+evening|greetings)(?:\s+(?:всем|вам|there|all|everyone|team))?\b",
@@ -34,12 +38,26 @@ static NAME_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid name regex")
 });
 
+/// "Анна, здравствуйте!", "Иван Сергеевич, добрый день.": the agent's greeting with the name first.
+static NAME_FIRST_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^([^\n!?.,:;]{1,40}),[ \t]*(?:здравствуйте|добрый\s+(?:день|вечер)|доброе\s+утро|доброго\s+дня|приветствую|hello|hi|good\s+(?:morning|afternoon|evening))(?:[ \t]*[!.,]|[ \t]*$)")
+        .expect("valid name-first greeting regex")
+});
+
+/// A courtesy sentence agents open with before the answer ("Спасибо за обращение.", "Спасибо, что
+/// написали нам!", "Благодарим за ваш вопрос."): it says nothing about the question, and left in,
+/// it reads like an acknowledgement of feedback. Removed only when more text follows.
+static COURTESY_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:спасибо|благодарим|благодарю|thanks?(?:\s+you)?)(?:\s+вам)?(?:\s+за\s+(?:ваше\s+|ваш\s+)?(?:обращение|вопрос|ожидание|терпение|интерес\s+к\s+нам)|,\s*что\s+(?:написали|обратились|связались\s+с\s+нами)(?:\s+(?:к\s+нам|нам|в\s+поддержку))?|\s+for\s+(?:contacting|reaching\s+out\s+to)\s+us)[ \t]*[!.]+\s+")
+        .expect("valid courtesy regex")
+});
+
 static LEAD_PUNCT_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\s!.,:;…)\-—–]*").expect("valid punct regex"));
 
 static TRAILING_THANKS_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(^|[.!?…)]|\n)[ \t]*(?:{THANKS})[\s!.,…)(:;*^\p{{Extended_Pictographic}}\p{{So}}\u{{FE0F}}]*$"
+        r"(?i)(^|[.!?…)]|\n)[ \t]*(?:{THANKS}|{CLOSINGS})[\s!.,…)(:;*^\p{{Extended_Pictographic}}\p{{So}}\u{{FE0F}}]*$"
     ))
     .expect("valid trailing thanks regex")
 });
@@ -66,7 +84,11 @@ pub(crate) fn strip_greeting(text: &str) -> String {
     let mut rest = text.trim_start();
     let mut removed = false;
     for _ in 0..3 {
-        let after = if let Some(m) = GREETING_RE.find(rest) {
+        let after = if let Some(caps) = NAME_FIRST_RE.captures(rest).filter(|c| name_like(c[1].trim()) && !looks_like_verb(c[1].trim())) {
+            &rest[caps.get(0).map_or(0, |m| m.end())..]
+        } else if let Some(m) = COURTESY_RE.find(rest).filter(|m| m.end() < rest.len()) {
+            &rest[m.end()..]
+        } else if let Some(m) = GREETING_RE.find(rest) {
             let mut after = &rest[m.end()..];
             if let Some(caps) = NAME_AFTER_RE.captures(after) {
                 let name = caps[1].trim();
@@ -189,6 +211,13 @@ mod tests {
             ("Уважаемая служба поддержки! Где код?", "Где код?"),
             ("Уважаемые, подскажите", "Подскажите"),
             ("Dear Support Team,\nwhere is my code?", "Where is my code?"),
+            ("Наталья, здравствуйте! По гарантии есть два пути.", "По гарантии есть два пути."),
+            ("Иван Сергеевич, добрый день.\nЗаказ отменили.", "Заказ отменили."),
+            ("Здравствуйте!\nСпасибо за обращение.\nДоставка стоит 299 ₽.", "Доставка стоит 299 ₽."),
+            ("Спасибо, что написали нам! Доставка стоит 299 ₽.", "Доставка стоит 299 ₽."),
+            ("Thanks for contacting us. Your order is on its way.", "Your order is on its way."),
+            ("Спасибо за обращение!", "Спасибо за обращение!"),
+            ("Подскажите, здравствуйте, где код?", "Подскажите, здравствуйте, где код?"),
             (
                 "Добрый день, iPhone не открывает ссылку",
                 "iPhone не открывает ссылку",
@@ -238,7 +267,15 @@ mod tests {
             ),
             ("Спасибо!", ""),
             ("Thank you", ""),
+            ("Доставка стоит 299 ₽.\nЕсли останутся вопросы — пишите, будем рады помочь.", "Доставка стоит 299 ₽."),
+            ("Доставка стоит 299 ₽. Обращайтесь!", "Доставка стоит 299 ₽."),
+            ("Доставка стоит 299 ₽.\nЕсли будут вопросы — пишите)", "Доставка стоит 299 ₽."),
+            ("Рады были помочь! Хорошего дня.", ""),
+            ("Пожалуйста!", ""),
+            ("You can appeal here. Hope this helps!", "You can appeal here."),
             // must keep
+            ("Если вопросы по заказу, пришлите номер.", "Если вопросы по заказу, пришлите номер."),
+            ("Напишите, пожалуйста, номер заказа", "Напишите, пожалуйста, номер заказа"),
             (
                 "Спасибо, а где проверить баланс?",
                 "Спасибо, а где проверить баланс?",

@@ -185,7 +185,37 @@ fn signoff_tail_ok(rest: &str) -> bool {
     if stripped.is_empty() {
         return true;
     }
-    name_like(stripped)
+    name_like(stripped) || staff_signoff(stripped)
+}
+
+/// Words that say what a signer does or where ("специалист поддержки", "служба поддержки
+/// ВольтМаркет", "оператор", "customer care team"): a sign-off's name may come with them, before or
+/// after it.
+const ROLE_WORDS: &[&str] = &[
+    "специалист", "специалистка", "оператор", "менеджер", "консультант", "сотрудник", "сотрудница", "старший",
+    "ведущий", "ведущая", "главный", "главная", "руководитель", "администратор", "служба", "отдел", "команда",
+    "группа", "поддержки", "поддержка", "клиентской", "клиентов", "работы", "с", "по", "заботы", "о", "клиентах",
+    "контакт-центр", "контакт-центра", "центр", "центра", "support", "agent", "specialist", "manager", "team",
+    "customer", "care", "service", "services", "representative", "of", "the", "at", "from", "lead", "senior",
+];
+
+/// A sign-off's tail made of names and roles, comma-separated: "Мария Кравцова, служба поддержки
+/// ВольтМаркет", "специалист поддержки Мария Кравцова", "Support Team".
+fn staff_signoff(tail: &str) -> bool {
+    let parts: Vec<&str> = tail.split([',', '|', '/']).map(str::trim).filter(|p| !p.is_empty()).collect();
+    !parts.is_empty() && parts.len() <= 4 && !tail.contains('?') && parts.iter().all(|p| name_like(p) || role_line(p))
+}
+
+/// "Оператор Дмитрий", "специалист поддержки Мария Кравцова", "служба поддержки ВольтМаркет":
+/// at least one role word, every other word a role word or capitalised, at most six words.
+pub(crate) fn role_line(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if words.is_empty() || words.len() > 6 || s.contains('?') {
+        return false;
+    }
+    let role = |w: &str| ROLE_WORDS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_lowercase().as_str());
+    role(words[0])
+        && words.iter().all(|w| role(w) || w.chars().next().is_some_and(char::is_uppercase) || w.starts_with('«') || w.starts_with('"'))
 }
 
 fn is_weak_marker(l: &str, following: &[&str]) -> bool {
@@ -313,11 +343,12 @@ fn trailing_block_start(lines: &[&str]) -> Option<usize> {
             break;
         }
         let contact = contact_like(l) || name_with_contact(l);
-        if !contact && !name_like(l) {
+        let role = role_line(l) || staff_signoff(l) && l.contains(',');
+        if !contact && !role && !name_like(l) {
             break;
         }
         has_contact |= contact;
-        has_full_name |= full_name(l);
+        has_full_name |= full_name(l) || role;
         start -= 1;
         if end - start > 4 {
             return None;
@@ -328,7 +359,9 @@ fn trailing_block_start(lines: &[&str]) -> Option<usize> {
     }
     let above = lines[..start].iter().any(|l| !l.trim().is_empty());
     let separated = start > 0 && lines[start - 1].trim().is_empty();
-    (has_contact || (above && separated && has_full_name)).then_some(start)
+    // A role line ("Оператор Дмитрий") ends an answer even without a blank line before it.
+    let role_last = role_line(lines[end - 1].trim());
+    (has_contact || (above && (separated || role_last) && has_full_name)).then_some(start)
 }
 
 /// A person's or company's name: 1–4 words, each capitalised (or a filler like "команда"), no question.
@@ -415,6 +448,12 @@ mod tests {
             "Get Outlook for iOS",
             "Get Outlook for Android<https://aka.ms/ghei36>",
             "Sincerely,\nJane",
+            "С уважением, Мария Кравцова, служба поддержки ВольтМаркет",
+            "С уважением,\nспециалист поддержки Мария Кравцова",
+            "С уважением, специалист поддержки Мария Кравцова",
+            "Хорошего дня!\nМария Кравцова, ВольтМаркет",
+            "Оператор Дмитрий",
+            "Best regards,\nCustomer Care Team",
             // bare signature blocks: a name and contacts, no sign-off phrase
             "Артём Николаев\n+79039543232",
             "Анастасия Киселёва\n+7 912 495-19-43",
@@ -453,6 +492,8 @@ mod tests {
             "Сертификат не работает\n\nПомогите",
             "Иван Петров",
             "Код не работает.\n\nЖду ответа",
+            "С уважением, прошу вернуть деньги, служба доставки опоздала",
+            "Оператор сказал, что код придёт",
         ];
         for t in texts {
             assert_eq!(strip_signature(t), *t, "{t:?}");

@@ -39,7 +39,7 @@ impl Knn {
 }
 
 /// `c[rows × cols] = a[rows × d] · b[cols × d]ᵀ`, all row-major (ndarray's blocked SIMD product).
-fn gemm_nt(a: &[f32], rows: usize, b: &[f32], cols: usize, d: usize, c: &mut [f32]) {
+pub(crate) fn gemm_nt(a: &[f32], rows: usize, b: &[f32], cols: usize, d: usize, c: &mut [f32]) {
     let a = ArrayView2::from_shape((rows, d), &a[..rows * d]).expect("rows × d");
     let b = ArrayView2::from_shape((cols, d), &b[..cols * d]).expect("cols × d");
     let mut c = ArrayViewMut2::from_shape((rows, cols), &mut c[..rows * cols]).expect("rows × cols");

@@ -1,11 +1,16 @@
-//! The cluster stage: questions that ask the same thing end up together.
+//! The cluster stage: tickets that ask the same thing end up together.
 //!
-//! Entry points: [`cluster`] (pure: vectors in, labels out) and [`run`] (the stage).
+//! Entry points: [`cluster_pairs`] (pure: vectors in, labels out) and [`run`] (the stage).
 //!
-//! Up to `exact-limit` questions, the algorithm is average-linkage agglomerative clustering (UPGMA)
-//! cut at the similarity threshold, computed with the nearest-neighbour chain in O(n²) time and
-//! n²/2 floats of memory. Above that it falls back to density-seeded leader clustering with centroid
-//! refinement, which needs no n×n matrix:
+//! Three methods ([`Method`]); the default, `auto`, takes the first that applies:
+//! - [`pairs`]: question and staff answer together, average linkage over a kNN graph, one
+//!   threshold. Wherever tickets carry staff answers (every helpdesk), the answer is the strongest
+//!   sign of the article a ticket belongs to.
+//! - [`graph`]: questions alone (a bare list of questions, as in the public intent sets): kNN graph
+//!   over embeddings, words and token matching, Louvain, a coherence split, merging.
+//! - `average-linkage` on question vectors cut at `threshold`: the old default, kept for comparison.
+//!   Up to `exact-limit` questions it runs the nearest-neighbour chain in O(n²) time and n²/2
+//!   floats of memory; above, density-seeded leader clustering with centroid refinement:
 //! 1. each question's density is its number of neighbours above the similarity threshold;
 //! 2. in order of falling density, an unassigned question seeds a cluster and takes its unassigned
 //!    neighbours;
@@ -21,6 +26,7 @@ pub mod knn;
 pub mod graph;
 pub mod lexical;
 pub mod tokens;
+pub mod pairs;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
@@ -37,8 +43,11 @@ use crate::store::{now, Store};
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ClusterConfig {
-    /// `graph` (default) or `average-linkage`.
+    /// `auto` (default: `pairs` when tickets carry staff answers, else `graph`), `pairs`, `graph`
+    /// or `average-linkage`.
     pub method: Method,
+    /// Settings of the pairs method.
+    pub pairs: pairs::PairsConfig,
     /// Settings of the graph method.
     pub graph: graph::GraphConfig,
     /// For `average-linkage`: the cosine similarity above which two questions count as the same
@@ -48,9 +57,10 @@ pub struct ClusterConfig {
     pub refine_rounds: usize,
     /// Most questions clustered exactly (average linkage, n²/2 floats of memory). Default: 20000.
     pub exact_limit: usize,
-    /// Staff answer one question with one template: flat tickets whose answers share at least this
-    /// share of words (Jaccard) are one intent, whichever way the customers worded it (see
-    /// `cluster::answers`). 0 turns it off. Default: 0.4.
+    /// For the question methods (`graph`, `average-linkage`): flat tickets whose staff answers share
+    /// at least this share of words (Jaccard) are one intent, whichever way the customers worded it
+    /// (see `cluster::answers`). The pairs method has the answers in its similarity and does not
+    /// regroup. 0 turns it off. Default: 0.4.
     pub answer_merge: f64,
     /// Assign new questions to the existing clusters instead of re-clustering everything, while
     /// they are at most `full-recluster-share` of the clustered ones. Default: true.
@@ -66,7 +76,8 @@ pub struct ClusterConfig {
 impl Default for ClusterConfig {
     fn default() -> Self {
         ClusterConfig {
-            method: Method::Graph,
+            method: Method::Auto,
+            pairs: pairs::PairsConfig::default(),
             graph: graph::GraphConfig::default(),
             threshold: 0.88,
             refine_rounds: 5,
@@ -83,8 +94,12 @@ impl Default for ClusterConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Method {
-    /// Centred kNN graph, Louvain, coherence split ([`graph`]). Scales to 100k+.
+    /// `pairs` when any ticket has a staff answer that says what it answers, `graph` otherwise.
     #[default]
+    Auto,
+    /// Question and answer together, average linkage over a kNN graph ([`pairs`]). Scales to 100k+.
+    Pairs,
+    /// Questions alone: centred kNN graph, Louvain, coherence split ([`graph`]). Scales to 100k+.
     Graph,
     /// Average linkage cut at `threshold` (n² memory up to `exact-limit`, leader clustering above).
     AverageLinkage,
@@ -104,20 +119,53 @@ pub fn cluster_texts(vectors: &[Vec<f32>], texts: &[&str], config: &ClusterConfi
 /// [`cluster_texts`], with the questions' token states (one per vector, or none) for the graph
 /// method's token matching ([`tokens`]); they are consumed.
 pub fn cluster_questions(vectors: &[Vec<f32>], texts: &[&str], states: Vec<TokenStates>, config: &ClusterConfig) -> Vec<usize> {
-    match config.method {
-        Method::Graph if wants_tokens(config) && states.len() == vectors.len() => {
+    cluster_pairs(vectors, &[], texts, states, config)
+}
+
+/// Clusters tickets: their question vectors, their answer vectors (one per question, `None` where
+/// the answer does not take part, or none at all), the cleaned question texts and token states for
+/// the graph method.
+pub fn cluster_pairs(
+    vectors: &[Vec<f32>],
+    answers: &[Option<Vec<f32>>],
+    texts: &[&str],
+    states: Vec<TokenStates>,
+    config: &ClusterConfig,
+) -> Vec<usize> {
+    let answered = answers.len() == vectors.len() && answers.iter().any(Option::is_some);
+    match resolve(config.method, answered) {
+        Method::Pairs => pairs::cluster(vectors, if answered { answers } else { &[] }, &config.pairs),
+        Method::Graph if config.graph.token_match > 0.0 && states.len() == vectors.len() => {
             let tokens = tokens::Tokens::build(states, config.graph.token_dims);
             graph::cluster_with(vectors, texts, Some(&tokens), &config.graph)
         }
         Method::Graph => graph::cluster(vectors, texts, &config.graph),
         Method::AverageLinkage if vectors.len() <= config.exact_limit => average_linkage(vectors, config.threshold),
-        Method::AverageLinkage => leader(vectors, config),
+        Method::AverageLinkage | Method::Auto => leader(vectors, config),
     }
 }
 
-/// Whether clustering with `config` uses token states (so the stage should read them).
-pub fn wants_tokens(config: &ClusterConfig) -> bool {
-    config.method == Method::Graph && config.graph.token_match > 0.0
+/// The method `auto` stands for: `pairs` when some ticket has an answer that takes part, else
+/// `graph`.
+pub fn resolve(method: Method, answered: bool) -> Method {
+    match method {
+        Method::Auto if answered => Method::Pairs,
+        Method::Auto => Method::Graph,
+        other => other,
+    }
+}
+
+/// Whether clustering with `config` may use token states (so the embed stage should keep them):
+/// the graph method with token matching on; `auto` only when no ticket has an answer that takes
+/// part.
+pub fn wants_tokens(config: &ClusterConfig) -> crate::embed::Tokens {
+    use crate::embed::Tokens;
+    match config.method {
+        _ if config.graph.token_match <= 0.0 => Tokens::No,
+        Method::Graph => Tokens::Yes,
+        Method::Auto => Tokens::WithoutAnswers,
+        Method::Pairs | Method::AverageLinkage => Tokens::No,
+    }
 }
 
 /// Index of pair (i, j), i < j, in a condensed upper-triangle matrix of n items.
@@ -294,11 +342,23 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
             .into_iter()
             .collect();
     let keys: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    // The answers that take part (the embed stage cached their vectors; any it missed are embedded
+    // now), and with them the method `auto` stands for.
+    let answer_texts: Vec<Option<String>> = if matches!(config.method, Method::Auto | Method::Pairs) {
+        rows.iter().map(|r| embedder.answer_text(Kind::parse(&r.2), &r.4)).collect()
+    } else {
+        vec![None; rows.len()]
+    };
+    let present: Vec<String> = answer_texts.iter().flatten().cloned().collect();
+    let (answer_vectors, answer_stats) = crate::embed::embed_cached(store, embedder, &present).await?;
+    let mut answer_vectors = answer_vectors.into_iter();
+    let answer_vectors: Vec<Option<Vec<f32>>> = answer_texts.iter().map(|t| t.as_ref().and_then(|_| answer_vectors.next())).collect();
+    let method = resolve(config.method, answer_vectors.iter().any(Option::is_some));
     // Token states first: missing ones come with their vectors from the same inference. An
     // incremental run clusters new questions only, so it reads theirs only.
     let mut states: Vec<TokenStates> = Vec::new();
     let mut tokens_embedded = 0;
-    if wants_tokens(config) {
+    if method == Method::Graph && config.graph.token_match > 0.0 {
         let (incremental, fresh) = split_fresh(&keys, &previous, config);
         let wanted: Vec<usize> = if incremental { fresh } else { (0..keys.len()).collect() };
         let wanted_texts: Vec<String> = wanted.iter().map(|&i| texts[i].clone()).collect();
@@ -308,14 +368,14 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
         tokens_embedded = embedded;
     }
     let (vectors, mut stats) = crate::embed::embed_cached(store, embedder, &texts).await?;
-    stats.computed += tokens_embedded;
+    stats.computed += tokens_embedded + answer_stats.computed;
     let answers: Vec<String> = rows.iter().map(|r| r.4.clone()).collect();
     let kinds: Vec<Kind> = rows.iter().map(|r| Kind::parse(&r.2).unwrap_or(Kind::Other)).collect();
     let anchored: HashSet<String> =
         sqlx::query_as::<_, (String,)>("SELECT cluster_id FROM drafts").fetch_all(store.pool()).await?.into_iter().map(|(c,)| c).collect();
     let lexical: Vec<String> = rows.iter().map(|r| crate::clean::for_embedding(&r.1)).collect();
     let lexical: Vec<&str> = lexical.iter().map(String::as_str).collect();
-    let questions = Questions { keys: &keys, vectors: &vectors, texts: &lexical, states, answers: &answers, kinds: &kinds };
+    let questions = Questions { keys: &keys, vectors: &vectors, answer_vectors: &answer_vectors, texts: &lexical, states, answers: &answers, kinds: &kinds };
     let plan = assign(questions, &previous, &anchored, config);
 
     // Group by id, in order of first appearance.
@@ -404,7 +464,10 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
     let how = if plan.incremental {
         format!("incremental: {} new, {} joined existing clusters", count(plan.new), count(plan.joined))
     } else {
-        format!("full: {} by question alone, regrouped by staff answer templates", count(plan.by_question))
+        match plan.method {
+            Method::Pairs => "full, by question and answer".to_string(),
+            _ => format!("full: {} by question alone, regrouped by staff answer templates", count(plan.by_question)),
+        }
     };
     report.summary = format!(
         "{} questions into {} clusters ({how}; {} ids kept); {} with 2+ questions; {} flat, {} needs-action, {} other{}",
@@ -424,11 +487,13 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
 pub struct Plan {
     pub ids: Vec<String>,
     pub incremental: bool,
+    /// The method used (`auto` resolved).
+    pub method: Method,
     /// Questions not clustered before.
     pub new: usize,
     /// New questions that joined an existing cluster.
     pub joined: usize,
-    /// Clusters before the answer-template regrouping (full runs).
+    /// Clusters before the answer-template regrouping (full runs of the question methods).
     pub by_question: usize,
     /// Clusters whose id existed before.
     pub kept: usize,
@@ -439,6 +504,8 @@ pub struct Questions<'a> {
     /// Ticket ids.
     pub keys: &'a [&'a str],
     pub vectors: &'a [Vec<f32>],
+    /// Vectors of the staff answers that take part (`None` elsewhere), or none at all.
+    pub answer_vectors: &'a [Option<Vec<f32>>],
     /// Cleaned question texts, for the lexical signal.
     pub texts: &'a [&'a str],
     /// Token states for token matching, or none.
@@ -452,7 +519,9 @@ pub struct Questions<'a> {
 /// the questions are new, else by a full re-clustering mapped onto the old ids (`previous`: ticket
 /// id → cluster id), those with an article (`anchored`) first.
 pub fn assign(q: Questions<'_>, previous: &HashMap<String, String>, anchored: &HashSet<String>, config: &ClusterConfig) -> Plan {
-    let Questions { keys, vectors, texts, mut states, answers, kinds } = q;
+    let Questions { keys, vectors, answer_vectors, texts, mut states, answers, kinds } = q;
+    let answered = answer_vectors.len() == keys.len() && answer_vectors.iter().any(Option::is_some);
+    let method = resolve(config.method, answered);
     let known: Vec<usize> = (0..keys.len()).filter(|&i| previous.contains_key(keys[i])).collect();
     let (incremental, fresh) = split_fresh(keys, previous, config);
     let fresh_id = |idx: &[usize]| {
@@ -472,11 +541,17 @@ pub fn assign(q: Questions<'_>, previous: &HashMap<String, String>, anchored: &H
             groups[index[previous[keys[i]].as_str()]].push(i);
             ids[i] = previous[keys[i]].clone();
         }
-        let cents: Vec<Vec<f32>> = groups.iter().map(|g| normalize(mean(g.iter().map(|&i| vectors[i].as_slice())))).collect();
-        let sims: Vec<Vec<f32>> = groups.iter().zip(&cents).map(|(g, c)| g.iter().map(|&i| dot(&vectors[i], c)).collect()).collect();
-        let new_vectors: Vec<&[f32]> = fresh.iter().map(|&i| vectors[i].as_slice()).collect();
-        let join = stable::Join { floor: config.join_floor, quantile: 0.1 };
-        let joined_to = stable::assign_new(&new_vectors, &cents, &sims, join);
+        let joined_to = if method == Method::Pairs {
+            // The clustering's own rule: a new ticket joins the cluster it is on average as alike
+            // as two tickets of one article are.
+            pairs::assign_new(vectors, answer_vectors, &groups, &fresh, &config.pairs)
+        } else {
+            let cents: Vec<Vec<f32>> = groups.iter().map(|g| normalize(mean(g.iter().map(|&i| vectors[i].as_slice())))).collect();
+            let sims: Vec<Vec<f32>> = groups.iter().zip(&cents).map(|(g, c)| g.iter().map(|&i| dot(&vectors[i], c)).collect()).collect();
+            let new_vectors: Vec<&[f32]> = fresh.iter().map(|&i| vectors[i].as_slice()).collect();
+            let join = stable::Join { floor: config.join_floor, quantile: 0.1 };
+            stable::assign_new(&new_vectors, &cents, &sims, join)
+        };
         let mut rest = Vec::new();
         let mut joined = 0;
         for (&i, to) in fresh.iter().zip(&joined_to) {
@@ -493,7 +568,8 @@ pub fn assign(q: Questions<'_>, previous: &HashMap<String, String>, anchored: &H
         let rest_texts: Vec<&str> = rest.iter().map(|&i| texts[i]).collect();
         let rest_states: Vec<TokenStates> =
             if states.len() == keys.len() { rest.iter().map(|&i| std::mem::take(&mut states[i])).collect() } else { Vec::new() };
-        let labels = cluster_questions(&rest_vectors, &rest_texts, rest_states, config);
+        let rest_answers: Vec<Option<Vec<f32>>> = if answered { rest.iter().map(|&i| answer_vectors[i].clone()).collect() } else { Vec::new() };
+        let labels = cluster_pairs(&rest_vectors, &rest_answers, &rest_texts, rest_states, &ClusterConfig { method, ..config.clone() });
         let k = labels.iter().copied().max().map_or(0, |m| m + 1);
         let mut new_groups: Vec<Vec<usize>> = vec![Vec::new(); k];
         for (j, &l) in labels.iter().enumerate() {
@@ -512,10 +588,16 @@ pub fn assign(q: Questions<'_>, previous: &HashMap<String, String>, anchored: &H
             }
         }
         let kept = ids.iter().filter(|id| old_ids.contains(id.as_str())).collect::<HashSet<_>>().len();
-        return Plan { ids, incremental, new: fresh.len(), joined, by_question: 0, kept };
+        return Plan { ids, incremental, method, new: fresh.len(), joined, by_question: 0, kept };
     }
-    let mut labels = cluster_questions(vectors, texts, states, config);
-    let (by_question, _) = answers::refine_by_answer(&mut labels, answers, kinds, config.answer_merge);
+    let mut labels = cluster_pairs(vectors, answer_vectors, texts, states, config);
+    // Answer templates regroup question clusters; with answers in the similarity itself they only
+    // fuse intents whose staff share a reply (docs/BENCHMARKS.md), so the pairs method skips them.
+    let by_question = if method == Method::Pairs {
+        0
+    } else {
+        answers::refine_by_answer(&mut labels, answers, kinds, config.answer_merge).0
+    };
     let k = labels.iter().copied().max().map_or(0, |m| m + 1);
     let mut groups: Vec<Vec<usize>> = vec![Vec::new(); k];
     for (i, &l) in labels.iter().enumerate() {
@@ -529,7 +611,7 @@ pub fn assign(q: Questions<'_>, previous: &HashMap<String, String>, anchored: &H
         }
     }
     let kept = group_ids.iter().filter(|id| old_ids.contains(id.as_str())).count();
-    Plan { ids, incremental, new: fresh.len(), joined: 0, by_question, kept }
+    Plan { ids, incremental, method, new: fresh.len(), joined: 0, by_question, kept }
 }
 
 /// Whether a run is incremental (at most `full-recluster-share` of the questions are new, and

@@ -68,6 +68,19 @@ pub async fn run(workspace: Option<&Path>, what: &EvalWhat) -> anyhow::Result<Ou
                 );
             }
         }
+        EvalWhat::Desk { tickets, labels, drafts, json } => {
+            let labels = crate::eval::desk::read_labels(labels)?;
+            let r = crate::eval::desk::eval_desk(&ws, tickets, &labels).await?;
+            if *json {
+                let mut v = serde_json::to_value(&r)?;
+                if !*drafts {
+                    v.as_object_mut().map(|o| o.remove("details"));
+                }
+                println!("{v}");
+            } else {
+                print!("{}", crate::eval::desk::format_table(&r, *drafts));
+            }
+        }
         EvalWhat::Redact { .. } | EvalWhat::Classify { .. } => unreachable!("handled above"),
     }
     Ok(Outcome::Success)

@@ -23,6 +23,7 @@ use fastembed::{
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use crate::classify::Kind;
 use crate::pipeline::report::count;
 use crate::pipeline::StageReport;
 use crate::store::{vector_from_bytes, vector_to_bytes, Store};
@@ -223,6 +224,12 @@ impl Embedder {
     /// A query as typed, with the query prefix.
     pub fn query_text(&self, query: &str) -> String {
         format!("{}{}", self.prefixes.query, query.trim())
+    }
+
+    /// A pair's staff answer as clustering embeds it ([`answer_input`]), with the passage prefix; `None`
+    /// when the answer does not take part.
+    pub fn answer_text(&self, kind: Option<Kind>, answer: &str) -> Option<String> {
+        answer_input(kind, answer).map(|a| self.passage_text(&a))
     }
 
     /// A document passage, with the passage prefix.
@@ -654,54 +661,108 @@ async fn load_token_states(store: &Store, model: &str, hashes: &[String]) -> any
     Ok(found)
 }
 
-/// The stage: embeds every extracted question (with the query prefix) that is not cached yet.
-/// Only the hashes of cached questions are read, so a run with few new questions costs little.
-/// With `[queue] enabled`, the work goes through the job queue and `kbforge worker` processes share it.
-/// With `tokens` (the clustering uses token matching), the questions' token states are kept too,
-/// from the same inference, here or by the workers.
-pub async fn run(store: &Store, embedder: &Embedder, queue: &crate::queue::QueueConfig, tokens: bool) -> anyhow::Result<StageReport> {
+/// The stage: embeds every extracted question (with the query prefix) and every staff answer that
+/// clustering reads ([`answer_input`], with the passage prefix) that is not cached yet. Only the
+/// hashes of cached texts are read, so a run with few new tickets costs little, and an answer text
+/// many tickets share (a template) is embedded once. With `[queue] enabled`, the work goes through
+/// the job queue and `kbforge worker` processes share it. With `tokens` (the clustering uses token
+/// matching), the questions' token states are kept too, from the same inference, here or by the
+/// workers ([`Tokens`]).
+pub async fn run(store: &Store, embedder: &Embedder, queue: &crate::queue::QueueConfig, tokens: Tokens) -> anyhow::Result<StageReport> {
     let started = Instant::now();
     crate::queue::check(store, queue)?;
-    let rows: Vec<(String,)> = sqlx::query_as("SELECT question FROM qa_pairs WHERE question <> '' ORDER BY ticket_id")
+    let rows: Vec<(String, String, String)> = sqlx::query_as("SELECT question, answer, kind FROM qa_pairs WHERE question <> '' ORDER BY ticket_id")
         .fetch_all(store.pool())
         .await
         .context("cannot read questions from the store")?;
-    let texts: Vec<String> =
-        rows.into_iter().map(|(q,)| embedder.question_text(&q)).collect();
-    let hashes: Vec<String> = texts.iter().map(|t| text_hash(t)).collect();
-    // With token states wanted, a text is missing until it has them (its vector may be cached);
-    // both come from one inference.
-    let table = if tokens { "token_states" } else { "embeddings" };
-    let known = cached_hashes(store, table, embedder.model_id(), &hashes).await?;
-    let (missing, missing_hashes) = missing_texts(&texts, &hashes, |h| known.contains(h));
-    let distinct = hashes.iter().collect::<HashSet<_>>().len();
-    let stats = CacheStats { cached: distinct - missing.len(), computed: missing.len(), repeated: texts.len() - distinct };
+    let questions: Vec<String> = rows.iter().map(|(q, _, _)| embedder.question_text(q)).collect();
+    let answers: Vec<String> = rows.iter().filter_map(|(_, a, kind)| embedder.answer_text(Kind::parse(kind), a)).collect();
+    let tokens = match tokens {
+        Tokens::Yes => true,
+        Tokens::WithoutAnswers => answers.is_empty(),
+        Tokens::No => false,
+    };
     let truncated_before = embedder.truncated();
-    let mut by_workers = String::new();
-    if queue.enabled && !missing.is_empty() {
-        let outcome = jobs::embed_through_queue(store, embedder, &missing, queue, tokens).await?;
-        by_workers = format!(", jobs done by {}", outcome.workers_summary());
-    } else if tokens {
-        embed_tokens_and_store(store, embedder, &missing, &missing_hashes).await?;
-    } else {
-        embed_and_store(store, embedder, &missing, &missing_hashes).await?;
-    }
+    let asked = embed_missing(store, embedder, queue, &questions, tokens).await?;
+    let answered = embed_missing(store, embedder, queue, &answers, false).await?;
     let truncated = embedder.truncated() - truncated_before;
+    let workers: Vec<&str> = [&asked.1, &answered.1].into_iter().filter(|w| !w.is_empty()).map(String::as_str).collect();
+    let by_workers = if workers.is_empty() { String::new() } else { format!(", jobs done by {}", workers.join("; ")) };
+    let (q, a) = (asked.0, answered.0);
     let mut report = StageReport::new("embed", started);
-    report.processed = texts.len();
-    report.written = stats.computed;
-    report.unchanged = stats.cached;
+    report.processed = questions.len() + answers.len();
+    report.written = q.computed + a.computed;
+    report.unchanged = q.cached + a.cached;
     report.summary = format!(
-        "{} questions ({} repeated word for word): {} embedded, {} from cache, {} truncated to {} tokens (model {}){by_workers}",
-        count(texts.len()),
-        count(stats.repeated),
-        count(stats.computed),
-        count(stats.cached),
+        "{} questions ({} repeated word for word): {} embedded, {} from cache; {} answers ({} repeated): {} embedded, {} from cache; {} truncated to {} tokens (model {}){by_workers}",
+        count(questions.len()),
+        count(q.repeated),
+        count(q.computed),
+        count(q.cached),
+        count(answers.len()),
+        count(a.repeated),
+        count(a.computed),
+        count(a.cached),
         count(truncated),
         embedder.config.max_tokens,
         embedder.model_id()
     );
     Ok(report.finish(started))
+}
+
+/// Embeds the texts the cache does not hold yet (with their token states, when `tokens`; a text
+/// is missing then until it has them), here or through the queue. Returns how the texts were
+/// served and, through the queue, who did the jobs.
+async fn embed_missing(
+    store: &Store,
+    embedder: &Embedder,
+    queue: &crate::queue::QueueConfig,
+    texts: &[String],
+    tokens: bool,
+) -> anyhow::Result<(CacheStats, String)> {
+    let hashes: Vec<String> = texts.iter().map(|t| text_hash(t)).collect();
+    let table = if tokens { "token_states" } else { "embeddings" };
+    let known = cached_hashes(store, table, embedder.model_id(), &hashes).await?;
+    let (missing, missing_hashes) = missing_texts(texts, &hashes, |h| known.contains(h));
+    let distinct = hashes.iter().collect::<HashSet<_>>().len();
+    let stats = CacheStats { cached: distinct - missing.len(), computed: missing.len(), repeated: texts.len() - distinct };
+    let mut workers = String::new();
+    if queue.enabled && !missing.is_empty() {
+        workers = jobs::embed_through_queue(store, embedder, &missing, queue, tokens).await?.workers_summary();
+    } else if tokens {
+        embed_tokens_and_store(store, embedder, &missing, &missing_hashes).await?;
+    } else {
+        embed_and_store(store, embedder, &missing, &missing_hashes).await?;
+    }
+    Ok((stats, workers))
+}
+
+/// Whether the embed stage keeps the questions' token states (for the clustering's token matching).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tokens {
+    No,
+    Yes,
+    /// Only when no ticket has an answer that takes part (`[cluster] method = "auto"`: without
+    /// answers, the questions are clustered by the graph method with token matching).
+    WithoutAnswers,
+}
+
+/// Fewest words a staff answer needs to say which article it belongs to: "Да, можно." or
+/// "Уточните номер заказа" do not, and such replies leave the decision to the question. The same
+/// bar as an answer template's ([`crate::cluster::answers::templates`]).
+pub const MIN_ANSWER_WORDS: usize = 8;
+
+/// The staff answer as clustering reads it ([`Embedder::answer_text`] adds the passage prefix):
+/// for flat and other pairs only, since a needs-action reply reports what was done for one
+/// customer (their order, date and sum) and an empty request has no answer to its question; the
+/// redaction placeholders dropped; `None` below [`MIN_ANSWER_WORDS`] words.
+pub fn answer_input(kind: Option<Kind>, answer: &str) -> Option<String> {
+    if !matches!(kind, Some(Kind::Flat | Kind::Other)) {
+        return None;
+    }
+    let text = crate::clean::for_embedding(answer);
+    let words = text.split_whitespace().filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 1).count();
+    (words >= MIN_ANSWER_WORDS).then_some(text)
 }
 
 #[cfg(test)]

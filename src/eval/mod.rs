@@ -8,6 +8,7 @@
 //! and recall by kind of personal data (`redact`). Entry point: [`redact::eval_redact`].
 
 pub mod classify;
+pub mod desk;
 pub mod metrics;
 pub mod redact;
 
@@ -113,7 +114,7 @@ pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterCo
         .map(|(t, _)| embedder.question_text(&crate::clean::clean_message(t).text))
         .collect();
     // Token states first: missing ones come with their vectors from the same inference.
-    let (states, _) = if crate::cluster::wants_tokens(config) {
+    let (states, _) = if crate::cluster::wants_tokens(config) != crate::embed::Tokens::No {
         crate::embed::token_states_cached(store, embedder, &texts).await?
     } else {
         (Vec::new(), 0)

@@ -111,6 +111,11 @@ impl Context {
         Ok(Context { ws, store, embedder: None })
     }
 
+    /// A context over a store opened elsewhere (a throw-away one, say), not the workspace's own.
+    pub fn with_store(ws: Workspace, store: Store) -> Context {
+        Context { ws, store, embedder: None }
+    }
+
     /// The embedding model, loaded on first use.
     pub fn embedder(&mut self) -> anyhow::Result<&Embedder> {
         if self.embedder.is_none() {

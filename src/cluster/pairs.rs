@@ -1,0 +1,294 @@
+//! Clustering question–answer pairs: the default wherever tickets carry staff answers.
+//!
+//! A ticket is two texts, the customer's question and the staff's answer, and on a real desk the
+//! answer is the stronger sign of which article a ticket belongs to: agents answer one intent with
+//! one template, or paraphrase one (docs/BENCHMARKS.md: the nearest ticket by question shares the
+//! intent 35% of the time on the «ВольтМаркет» desk, by question and answer 91%). So:
+//!
+//! 1. **Pair vectors** ([`pair_vectors`]). Questions are centred on their mean and re-normalised;
+//!    answers on theirs (sentence embeddings share a large common direction, which hides the
+//!    differences between intents). A pair's vector is the two halves side by side, scaled so that
+//!    the dot product of two pairs is the **mean of their question and answer cosines**. A pair whose
+//!    answer says nothing ([`crate::embed::answer_input`]: none, under 8 words, a needs-action reply
+//!    carrying one customer's details, an empty request) has a zero answer half at full question
+//!    weight: against another such pair the question alone decides, against an answered pair it
+//!    counts for 1/√2 of the question cosine (half the evidence is missing).
+//! 2. **Average linkage** over a k-nearest-neighbour graph of the pair vectors ([`super::knn`]):
+//!    start from single tickets, merge the two linked clusters whose mean pairwise similarity is
+//!    highest, until no linked pair reaches [`PairsConfig::threshold`]. Cluster sum vectors make
+//!    every mean exact (`Σa · Σb / (|a| |b|)`); only which clusters are compared is restricted to
+//!    neighbours, which on the labelled desks gives the same clusters as the full n × n method.
+//!
+//! One setting, the threshold: the mean similarity two tickets of one article reach. It was chosen
+//! leaving each labelled desk out in turn (docs/BENCHMARKS.md).
+
+use std::collections::{BinaryHeap, HashSet};
+
+/// `[cluster.pairs]`
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PairsConfig {
+    /// Least mean similarity (the mean of the centred question and answer cosines) at which two
+    /// clusters merge. Default: 0.3.
+    pub threshold: f64,
+    /// Neighbours per ticket: which clusters are compared. Default: 15.
+    pub k: usize,
+}
+
+impl Default for PairsConfig {
+    fn default() -> Self {
+        PairsConfig { threshold: 0.3, k: 15 }
+    }
+}
+
+/// The pair vectors of `questions` (unit vectors) and their `answers` (unit vectors, or none),
+/// flattened row-major, `2 × d` wide: see the module's step 1.
+pub fn pair_vectors(questions: &[Vec<f32>], answers: &[Option<Vec<f32>>]) -> Vec<f32> {
+    let n = questions.len();
+    let d = questions.first().map_or(0, Vec::len);
+    let q = super::graph::centre(questions);
+    let answered: Vec<Vec<f32>> = answers.iter().flatten().cloned().collect();
+    let a = super::graph::centre(&answered);
+    let mut out = vec![0f32; n * 2 * d];
+    let mut next = 0;
+    let half = std::f32::consts::FRAC_1_SQRT_2;
+    for i in 0..n {
+        let row = &mut out[i * 2 * d..(i + 1) * 2 * d];
+        let qi = &q[i * d..(i + 1) * d];
+        if answers.get(i).is_some_and(Option::is_some) && a.len() >= (next + 1) * d {
+            row[..d].iter_mut().zip(qi).for_each(|(o, x)| *o = x * half);
+            row[d..].iter_mut().zip(&a[next * d..(next + 1) * d]).for_each(|(o, x)| *o = x * half);
+            next += 1;
+        } else {
+            row[..d].copy_from_slice(qi);
+        }
+    }
+    out
+}
+
+/// Clusters pairs; one label per pair, numbered by first appearance.
+pub fn cluster(questions: &[Vec<f32>], answers: &[Option<Vec<f32>>], config: &PairsConfig) -> Vec<usize> {
+    let n = questions.len();
+    if n < 2 {
+        return (0..n).collect();
+    }
+    let d = 2 * questions[0].len();
+    let v = pair_vectors(questions, answers);
+    let nn = super::knn::knn(&v, d, config.k.min(n - 1));
+    let edges: Vec<(usize, usize)> = (0..n).flat_map(|i| nn.of(i).map(move |(j, _)| (i, j))).collect();
+    super::renumber(average_linkage(&v, d, &edges, config.threshold))
+}
+
+/// For an incremental run: the old cluster (index into `groups`, lists of ticket indices) each new
+/// ticket of `fresh` joins, by the clustering's own rule: the one it is on average most alike,
+/// when that mean reaches the threshold. Pair vectors are centred over all tickets, old and new.
+pub fn assign_new(
+    questions: &[Vec<f32>],
+    answers: &[Option<Vec<f32>>],
+    groups: &[Vec<usize>],
+    fresh: &[usize],
+    config: &PairsConfig,
+) -> Vec<Option<usize>> {
+    let d = 2 * questions.first().map_or(0, Vec::len);
+    if fresh.is_empty() || groups.is_empty() || d == 0 {
+        return vec![None; fresh.len()];
+    }
+    let v = pair_vectors(questions, if answers.len() == questions.len() { answers } else { &[] });
+    // Cluster means (sum / size): a new ticket's dot product with one is its mean similarity.
+    let mut means = vec![0f32; groups.len() * d];
+    for (c, g) in groups.iter().enumerate() {
+        let row = &mut means[c * d..(c + 1) * d];
+        for &i in g {
+            row.iter_mut().zip(&v[i * d..(i + 1) * d]).for_each(|(m, x)| *m += x);
+        }
+        let size = g.len().max(1) as f32;
+        row.iter_mut().for_each(|m| *m /= size);
+    }
+    let new: Vec<f32> = fresh.iter().flat_map(|&i| v[i * d..(i + 1) * d].iter().copied()).collect();
+    let mut out = Vec::with_capacity(fresh.len());
+    // In blocks, so the product stays small at any size.
+    let block = 256;
+    let mut sims = vec![0f32; block * groups.len()];
+    for start in (0..fresh.len()).step_by(block) {
+        let rows = block.min(fresh.len() - start);
+        super::knn::gemm_nt(&new[start * d..(start + rows) * d], rows, &means, groups.len(), d, &mut sims);
+        for r in 0..rows {
+            let row = &sims[r * groups.len()..(r + 1) * groups.len()];
+            let best = row.iter().enumerate().fold((0, f32::MIN), |b, (c, &s)| if s > b.1 { (c, s) } else { b });
+            out.push((best.1 as f64 >= config.threshold).then_some(best.0));
+        }
+    }
+    out
+}
+
+/// Average linkage from single items, restricted to the clusters `edges` link, cut at `threshold`:
+/// the linked pair of clusters with the highest mean pairwise dot product merges first. Returns
+/// each item's cluster (the id of one of its members).
+pub fn average_linkage(v: &[f32], d: usize, edges: &[(usize, usize)], threshold: f64) -> Vec<usize> {
+    let n = v.len() / d.max(1);
+    let mut sums: Vec<Vec<f32>> = (0..n).map(|i| v[i * d..(i + 1) * d].to_vec()).collect();
+    let mut size = vec![1f64; n];
+    let mut adj: Vec<HashSet<usize>> = vec![HashSet::new(); n];
+    for &(i, j) in edges {
+        if i != j {
+            adj[i].insert(j);
+            adj[j].insert(i);
+        }
+    }
+    let mean = |sums: &[Vec<f32>], size: &[f64], x: usize, y: usize| {
+        sums[x].iter().zip(&sums[y]).map(|(p, q)| (*p as f64) * (*q as f64)).sum::<f64>() / (size[x] * size[y])
+    };
+    // A max-heap of (mean, x, y, versions); a merge bumps a cluster's version, so stale entries are
+    // skipped. Ties go to the lower ids, so runs repeat exactly.
+    let mut version = vec![0u32; n];
+    let mut heap: BinaryHeap<(Score, std::cmp::Reverse<(usize, usize)>, u32, u32)> = BinaryHeap::new();
+    for x in 0..n {
+        for &y in adj[x].iter().filter(|&&y| y > x) {
+            let s = mean(&sums, &size, x, y);
+            if s >= threshold {
+                heap.push((Score(s), std::cmp::Reverse((x, y)), 0, 0));
+            }
+        }
+    }
+    let mut parent: Vec<usize> = (0..n).collect();
+    while let Some((_, std::cmp::Reverse((x, y)), vx, vy)) = heap.pop() {
+        if parent[x] != x || parent[y] != y || version[x] != vx || version[y] != vy {
+            continue;
+        }
+        // y joins x.
+        parent[y] = x;
+        size[x] += size[y];
+        let sy = std::mem::take(&mut sums[y]);
+        sums[x].iter_mut().zip(&sy).for_each(|(s, v)| *s += v);
+        for c in std::mem::take(&mut adj[y]) {
+            adj[c].remove(&y);
+            if c != x {
+                adj[c].insert(x);
+                adj[x].insert(c);
+            }
+        }
+        adj[x].remove(&y);
+        version[x] += 1;
+        for &c in &adj[x] {
+            let s = mean(&sums, &size, x, c);
+            if s >= threshold {
+                let (p, q) = if x < c { (x, c) } else { (c, x) };
+                heap.push((Score(s), std::cmp::Reverse((p, q)), version[p], version[q]));
+            }
+        }
+    }
+    (0..n)
+        .map(|mut c| {
+            while parent[c] != c {
+                c = parent[c];
+            }
+            c
+        })
+        .collect()
+}
+
+/// A similarity ordered as a float (never NaN here: sums of products of finite numbers).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Score(f64);
+
+impl Eq for Score {}
+
+impl PartialOrd for Score {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Score {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(v: &[f32]) -> Vec<f32> {
+        crate::embed::normalize(v.to_vec())
+    }
+
+    #[test]
+    fn the_dot_product_of_pair_vectors_is_the_mean_of_both_cosines() {
+        let q = vec![unit(&[1.0, 0.2, 0.0]), unit(&[0.0, 1.0, 0.3]), unit(&[0.5, 0.5, 1.0]), unit(&[0.2, 0.1, 0.9])];
+        let a = vec![Some(unit(&[0.0, 1.0, 0.0])), Some(unit(&[1.0, 0.0, 0.4])), Some(unit(&[0.3, 0.3, 0.3])), None];
+        let v = pair_vectors(&q, &a);
+        let d = 3;
+        let qc = crate::cluster::graph::centre(&q);
+        let answered: Vec<Vec<f32>> = a.iter().flatten().cloned().collect();
+        let ac = crate::cluster::graph::centre(&answered);
+        let dot = |x: &[f32], y: &[f32]| x.iter().zip(y).map(|(a, b)| a * b).sum::<f32>();
+        let row = |i: usize| &v[i * 2 * d..(i + 1) * 2 * d];
+        let (cq, ca) = (dot(&qc[0..3], &qc[3..6]), dot(&ac[0..3], &ac[3..6]));
+        assert!((dot(row(0), row(1)) - (cq + ca) / 2.0).abs() < 1e-5);
+        // Without an answer: unit length, and 1/√2 of the question cosine against an answered pair.
+        assert!((dot(row(3), row(3)) - 1.0).abs() < 1e-5);
+        let cq03 = dot(&qc[0..3], &qc[9..12]);
+        assert!((dot(row(0), row(3)) - cq03 * std::f32::consts::FRAC_1_SQRT_2).abs() < 1e-5);
+    }
+
+    #[test]
+    fn answers_bring_together_what_the_questions_worded_apart() {
+        // Three intents of four tickets, in 8 dimensions. Intent 0 is asked two ways: two
+        // questions near axis 0, two near axis 1, where intent 1's questions are too; its answers
+        // are one paraphrased text (axis 4), intent 1's another (axis 5), intent 2's a third.
+        let e = |i: usize, noise: f32, seed: usize| {
+            let mut v = vec![0f32; 8];
+            v[i] = 1.0;
+            v[(i + 1 + seed) % 8] += noise;
+            v[(i + 3 + seed) % 8] -= noise / 2.0;
+            unit(&v)
+        };
+        let mut q = Vec::new();
+        let mut a = Vec::new();
+        for t in 0..4 {
+            // The second wording shares a little with the first.
+            let mut v = e(if t < 2 { 0 } else { 1 }, 0.1, t);
+            if t >= 2 {
+                v[0] += 0.5;
+            }
+            q.push(unit(&v));
+            a.push(Some(e(4, 0.1, t)));
+        }
+        for t in 0..4 {
+            q.push(e(1, 0.12, t + 1));
+            a.push(Some(e(5, 0.1, t)));
+        }
+        for t in 0..4 {
+            q.push(e(2, 0.1, t));
+            a.push(Some(e(6, 0.1, t)));
+        }
+        let config = PairsConfig { threshold: 0.3, k: 6 };
+        let labels = cluster(&q, &a, &config);
+        assert!(labels[..4].iter().all(|&l| l == labels[0]), "{labels:?}");
+        assert!(labels[4..8].iter().all(|&l| l == labels[4] && l != labels[0]), "{labels:?}");
+        let questions_only = cluster(&q, &vec![None; 12], &config);
+        assert_ne!(questions_only[0], questions_only[2], "{questions_only:?}");
+        assert_eq!(questions_only[2], questions_only[4], "{questions_only:?}");
+    }
+
+    #[test]
+    fn sparse_average_linkage_matches_the_full_method() {
+        let mut state = 11u64;
+        let mut rnd = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 33) as f32 / (1u64 << 31) as f32) - 0.5
+        };
+        let centres: Vec<Vec<f32>> = (0..6).map(|_| (0..8).map(|_| rnd()).collect()).collect();
+        let vectors: Vec<Vec<f32>> = (0..60).map(|i| unit(&centres[i % 6].iter().map(|c| c + 0.25 * rnd()).collect::<Vec<_>>())).collect();
+        let flat: Vec<f32> = vectors.concat();
+        let all: Vec<(usize, usize)> = (0..60).flat_map(|i| (0..60).map(move |j| (i, j))).collect();
+        let nn = crate::cluster::knn::knn(&flat, 8, 10);
+        let near: Vec<(usize, usize)> = (0..60).flat_map(|i| nn.of(i).map(move |(j, _)| (i, j))).collect();
+        let full = crate::cluster::renumber(average_linkage(&flat, 8, &all, 0.5));
+        let sparse = crate::cluster::renumber(average_linkage(&flat, 8, &near, 0.5));
+        assert_eq!(full, sparse);
+        // The full method agrees with the n² nearest-neighbour-chain implementation.
+        assert_eq!(full, crate::cluster::average_linkage(&vectors, 0.5));
+    }
+}

@@ -1,0 +1,298 @@
+//! `kbforge eval desk <tickets> --labels <labels.jsonl>`: the pipeline's drafts judged against a
+//! desk whose tickets are labelled with the article (intent) each belongs to.
+//!
+//! Entry point: [`eval_desk`]. Steps: a throw-away workspace (SQLite store and `kb/` in a temporary
+//! folder, the current workspace's settings) → ingest → clean → extract → classify → embed →
+//! cluster → draft, each timed → every draft's tickets (its cluster's members) against the labels:
+//! - **purity**, ticket-weighted: the share of a draft's tickets that carry its majority intent;
+//! - **coverage**: the share of labelled flat intents with at least `min-cluster-size` tickets that
+//!   got a draft whose majority they are;
+//! - **duplicates**: drafts whose majority intent already has a draft;
+//! - **unassigned**: labelled flat tickets in no draft;
+//! - **bad titles**: drafts titled with a greeting or filler.
+//!
+//! With `KBFORGE_EVAL_DUMP` set, every pair is written there as a JSON line (labels, class,
+//! cleaned texts, question and answer vectors, cluster), for trying clusterings elsewhere.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use crate::ingest::{SourceConfig, SourceFormat};
+use crate::pipeline::{Context, Stage};
+use crate::store::Store;
+use crate::workspace::Workspace;
+
+/// One labelled ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub intent: String,
+    /// `flat`, `needs-action`, `empty` or `other`; flat when the file does not say.
+    pub kind: String,
+}
+
+/// The result of `kbforge eval desk`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DeskEval {
+    pub drafts: usize,
+    /// Ticket-weighted purity of the drafts against the labelled intent.
+    pub purity: f64,
+    /// Share of labelled flat intents with `min-cluster-size`+ tickets that got a draft of their own.
+    pub coverage: f64,
+    /// Drafts whose majority intent already had a draft.
+    pub duplicates: usize,
+    /// Labelled flat tickets in no draft.
+    pub unassigned: usize,
+    /// Drafts titled with a greeting or filler.
+    pub bad_titles: usize,
+    /// Wall time per stage.
+    pub seconds: BTreeMap<String, f64>,
+    pub tickets: usize,
+    /// Labelled flat intents with `min-cluster-size`+ tickets (coverage's denominator), and how many
+    /// of them got a draft.
+    pub flat_intents: usize,
+    pub covered: usize,
+    pub flat_tickets: usize,
+    /// Share of tickets whose class (flat / needs-action / empty / other) matches the label.
+    pub kind_accuracy: f64,
+    /// The drafts: title, tickets, majority intent and its share.
+    pub details: Vec<DraftDetail>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DraftDetail {
+    pub title: String,
+    pub tickets: usize,
+    pub intent: String,
+    pub purity: f64,
+}
+
+/// Reads `{"id" | "case_id" | "ticket_id": …, "intent": …, "kind"?: …}` lines, keyed by the ticket's
+/// own id (without a source prefix such as `jsonl:` or `omnidesk:`).
+pub fn read_labels(path: &Path) -> anyhow::Result<HashMap<String, Label>> {
+    let content = std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let mut out = HashMap::new();
+    for (i, line) in content.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let at = || format!("`{}` line {}", path.display(), i + 1);
+        let v: serde_json::Value = serde_json::from_str(line).with_context(|| format!("{}: not JSON", at()))?;
+        let id = ["id", "case_id", "ticket_id"]
+            .iter()
+            .find_map(|k| match v.get(*k) {
+                Some(serde_json::Value::String(s)) => Some(s.clone()),
+                Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+                _ => None,
+            })
+            .with_context(|| format!("{}: no field `id` (or `case_id`, `ticket_id`)", at()))?;
+        let intent = v.get("intent").and_then(|x| x.as_str()).with_context(|| format!("{}: no string field `intent`", at()))?;
+        let kind = v.get("kind").and_then(|x| x.as_str()).unwrap_or("flat");
+        out.insert(local_id(&id).to_string(), Label { intent: intent.to_string(), kind: kind.to_string() });
+    }
+    Ok(out)
+}
+
+/// A ticket id without its source prefix: `omnidesk:10042` → `10042`.
+fn local_id(id: &str) -> &str {
+    id.rsplit_once(':').map_or(id, |(_, rest)| rest)
+}
+
+/// Runs the pipeline up to the drafts on `tickets` (a JSONL or CSV file, or an Omnidesk export
+/// folder) in a throw-away workspace with `ws`'s settings, and scores the drafts against `labels`.
+pub async fn eval_desk(ws: &Workspace, tickets: &Path, labels: &HashMap<String, Label>) -> anyhow::Result<DeskEval> {
+    let tmp = tempfile::tempdir().context("cannot create a temporary folder")?;
+    let tickets = std::path::absolute(tickets)?;
+    let mut config = ws.config.clone();
+    config.ingest.sources = vec![SourceConfig { format: SourceFormat::detect(&tickets), path: tickets, encoding: Default::default(), columns: None }];
+    config.ingest.regulations.clear();
+    config.embed.model_dir = config.embed.resolved_model_dir(&ws.root);
+    config.embed.onnxruntime = config.embed.onnxruntime.as_ref().map(|p| ws.root.join(p));
+    config.draft.llm.enabled = false;
+    config.queue.enabled = false;
+    config.kb.dir = "kb".into();
+    let min_size = config.draft.min_cluster_size;
+    let scratch = Workspace { root: tmp.path().to_path_buf(), config };
+    // Never the workspace's own store (nor DATABASE_URL's): a store of its own, thrown away after.
+    let store = Store::open(&format!("sqlite://{}", tmp.path().join("desk.sqlite").display())).await?;
+    let mut ctx = Context::with_store(scratch, store);
+    let mut seconds = BTreeMap::new();
+    for stage in [Stage::Ingest, Stage::Clean, Stage::Extract, Stage::Classify, Stage::Embed, Stage::Cluster, Stage::Draft] {
+        let report = ctx.run_stage(stage).await?;
+        tracing::info!("{}", report.line());
+        seconds.insert(report.stage.to_string(), report.elapsed.as_secs_f64());
+    }
+    if let Some(path) = std::env::var_os("KBFORGE_EVAL_DUMP") {
+        dump(&mut ctx, labels, Path::new(&path)).await?;
+    }
+    score(&ctx.store, &ctx.ws.kb_dir(), labels, min_size, seconds).await
+}
+
+/// Scores the drafts in `store` and `kb_dir` against the labels.
+async fn score(store: &Store, kb_dir: &Path, labels: &HashMap<String, Label>, min_size: usize, seconds: BTreeMap<String, f64>) -> anyhow::Result<DeskEval> {
+    let pairs: Vec<(String, String)> = sqlx::query_as("SELECT ticket_id, kind FROM qa_pairs").fetch_all(store.pool()).await?;
+    let tickets: Vec<(String,)> = sqlx::query_as("SELECT id FROM tickets").fetch_all(store.pool()).await?;
+    let members: Vec<(String, String)> = sqlx::query_as("SELECT d.article_id, m.ticket_id FROM drafts d JOIN cluster_members m ON m.cluster_id = d.cluster_id ORDER BY d.article_id, m.ticket_id")
+        .fetch_all(store.pool())
+        .await?;
+    let (articles, _) = crate::kb::load_all(kb_dir);
+    let titles: HashMap<&str, &str> = articles.iter().map(|a| (a.front.id.as_str(), a.front.title.as_str())).collect();
+    let intent_of = |ticket: &str| labels.get(local_id(ticket)).map_or("(unlabelled)", |l| l.intent.as_str());
+    let mut drafts: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (article, ticket) in &members {
+        drafts.entry(article.as_str()).or_default().push(intent_of(ticket));
+    }
+    // Flat intents big enough to draft, counted over the tickets that were read.
+    let mut flat_counts: HashMap<&str, usize> = HashMap::new();
+    for (id,) in &tickets {
+        if let Some(l) = labels.get(local_id(id)).filter(|l| l.kind == "flat") {
+            *flat_counts.entry(l.intent.as_str()).or_default() += 1;
+        }
+    }
+    let eligible: HashSet<&str> = flat_counts.iter().filter(|(_, &n)| n >= min_size).map(|(i, _)| *i).collect();
+    let mut details = Vec::new();
+    let (mut pure, mut total, mut duplicates, mut bad_titles) = (0usize, 0usize, 0usize, 0usize);
+    let mut majorities: HashSet<&str> = HashSet::new();
+    for (article, intents) in &drafts {
+        let (intent, n) = majority(intents);
+        pure += n;
+        total += intents.len();
+        if !majorities.insert(intent) {
+            duplicates += 1;
+        }
+        let title = titles.get(article).copied().unwrap_or_default();
+        if is_filler_title(title) {
+            bad_titles += 1;
+        }
+        details.push(DraftDetail { title: title.to_string(), tickets: intents.len(), intent: intent.to_string(), purity: n as f64 / intents.len() as f64 });
+    }
+    details.sort_by(|a, b| b.tickets.cmp(&a.tickets).then_with(|| a.title.cmp(&b.title)));
+    let covered = eligible.iter().filter(|i| majorities.contains(*i)).count();
+    let drafted: HashSet<&str> = members.iter().map(|(_, t)| local_id(t)).collect();
+    let flat_tickets: Vec<&str> =
+        tickets.iter().map(|(id,)| local_id(id)).filter(|id| labels.get(*id).is_some_and(|l| l.kind == "flat")).collect();
+    let unassigned = flat_tickets.iter().filter(|id| !drafted.contains(*id)).count();
+    let labelled_pairs: Vec<(&str, &str)> = pairs.iter().filter_map(|(t, k)| labels.get(local_id(t)).map(|l| (l.kind.as_str(), k.as_str()))).collect();
+    let kind_accuracy = labelled_pairs.iter().filter(|(gold, got)| gold == got).count() as f64 / labelled_pairs.len().max(1) as f64;
+    Ok(DeskEval {
+        drafts: drafts.len(),
+        purity: pure as f64 / total.max(1) as f64,
+        coverage: covered as f64 / eligible.len().max(1) as f64,
+        duplicates,
+        unassigned,
+        bad_titles,
+        seconds,
+        tickets: tickets.len(),
+        flat_intents: eligible.len(),
+        covered,
+        flat_tickets: flat_tickets.len(),
+        kind_accuracy,
+        details,
+    })
+}
+
+/// The human summary of `kbforge eval desk`; with `drafts`, one line per draft too.
+pub fn format_table(r: &DeskEval, drafts: bool) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let share = |n: usize, of: usize| 100.0 * n as f64 / of.max(1) as f64;
+    let _ = writeln!(out, "{} tickets -> {} drafts", r.tickets, r.drafts);
+    let _ = writeln!(out, "purity      {:.3}  (ticket-weighted, against the labelled intent)", r.purity);
+    let _ = writeln!(out, "coverage    {:.3}  ({} of {} flat intents with min-cluster-size+ tickets got a draft)", r.coverage, r.covered, r.flat_intents);
+    let _ = writeln!(out, "duplicates  {}  ({:.1}% of drafts)", r.duplicates, share(r.duplicates, r.drafts));
+    let _ = writeln!(out, "unassigned  {}  ({:.1}% of {} flat tickets in no draft)", r.unassigned, share(r.unassigned, r.flat_tickets), r.flat_tickets);
+    let _ = writeln!(out, "bad titles  {}", r.bad_titles);
+    let _ = writeln!(out, "classes     {:.3} of tickets classified as labelled", r.kind_accuracy);
+    let times: Vec<String> = r.seconds.iter().map(|(s, t)| format!("{s} {t:.2} s")).collect();
+    let _ = writeln!(out, "time        {}", times.join(", "));
+    if drafts {
+        for d in &r.details {
+            let _ = writeln!(out, "{:>4}  {:.2}  {:<40}  {}", d.tickets, d.purity, d.intent, d.title);
+        }
+    }
+    out
+}
+
+/// The most frequent item and its count; ties go to the smallest.
+fn majority<'a>(items: &[&'a str]) -> (&'a str, usize) {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    items.iter().for_each(|i| *counts.entry(i).or_default() += 1);
+    counts.into_iter().fold(("", 0), |best, (i, n)| if n > best.1 { (i, n) } else { best })
+}
+
+/// A title a customer would not read as a question: a greeting, thanks or a filler
+/// ("Девушка, здравствуйте", "Добрый день!", "помогите").
+pub fn is_filler_title(title: &str) -> bool {
+    let stripped = crate::clean::strip_noise(title);
+    crate::clean::is_empty_request(&stripped) || stripped.split_whitespace().count() < 2
+}
+
+/// Writes every pair (labels, class, cleaned texts, vectors, cluster) as JSON lines.
+async fn dump(ctx: &mut Context, labels: &HashMap<String, Label>, path: &Path) -> anyhow::Result<()> {
+    let (store, embedder, _) = ctx.with_model()?;
+    let rows: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT q.ticket_id, q.question, q.answer, q.kind, m.cluster_id FROM qa_pairs q LEFT JOIN cluster_members m ON m.ticket_id = q.ticket_id
+         WHERE q.question <> '' ORDER BY q.ticket_id",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let questions: Vec<String> = rows.iter().map(|r| embedder.question_text(&r.1)).collect();
+    let (vectors, _) = crate::embed::embed_cached(store, embedder, &questions).await?;
+    let answers: Vec<Option<String>> = rows.iter().map(|r| embedder.answer_text(crate::classify::Kind::parse(&r.3), &r.2)).collect();
+    let present: Vec<String> = answers.iter().flatten().cloned().collect();
+    let (answer_vectors, _) = crate::embed::embed_cached(store, embedder, &present).await?;
+    let mut answer_vectors = answer_vectors.into_iter();
+    let mut out = String::new();
+    for ((row, vector), answer) in rows.iter().zip(&vectors).zip(&answers) {
+        let label = labels.get(local_id(&row.0));
+        let line = serde_json::json!({
+            "ticket": row.0,
+            "intent": label.map_or("(unlabelled)", |l| l.intent.as_str()),
+            "gold_kind": label.map_or("", |l| l.kind.as_str()),
+            "kind": row.3,
+            "question": crate::clean::for_embedding(&row.1),
+            "answer": answer.as_ref().map(|_| crate::clean::for_embedding(&row.2)),
+            "cluster": row.4,
+            "vector": vector,
+            "answer_vector": answer.as_ref().and_then(|_| answer_vectors.next()),
+        });
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    std::fs::write(path, out).with_context(|| format!("cannot write `{}`", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_by_local_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("labels.jsonl");
+        std::fs::write(&path, "{\"case_id\": 10042, \"intent\": \"balance\", \"kind\": \"flat\"}\n{\"id\": \"vm-1\", \"intent\": \"cancel\"}\n").unwrap();
+        let labels = read_labels(&path).unwrap();
+        assert_eq!(labels["10042"], Label { intent: "balance".into(), kind: "flat".into() });
+        assert_eq!(labels["vm-1"].kind, "flat");
+        assert_eq!(local_id("omnidesk:10042"), "10042");
+        std::fs::write(&path, "{\"id\": \"vm-1\"}\n").unwrap();
+        let err = read_labels(&path).unwrap_err().to_string();
+        assert!(err.contains("line 1") && err.contains("intent"), "{err}");
+    }
+
+    #[test]
+    fn filler_titles() {
+        assert!(is_filler_title("Девушка, здравствуйте"));
+        assert!(is_filler_title("Добрый день!"));
+        assert!(is_filler_title("Помогите"));
+        assert!(!is_filler_title("Как проверить баланс сертификата?"));
+    }
+
+    #[test]
+    fn majority_of_a_draft() {
+        assert_eq!(majority(&["a", "b", "b"]), ("b", 2));
+        assert_eq!(majority(&["b", "a"]), ("a", 1));
+    }
+}

@@ -25,21 +25,23 @@ fn main() {
     let sizes: Vec<usize> = args.filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() { vec![10_000, 30_000, 100_000] } else { sizes };
     let most = sizes.iter().copied().max().unwrap_or(0);
-    let kbforge::eval::Dump { vectors, texts, gold } = kbforge::eval::read_dump(std::path::Path::new(&file), most).expect("a vector dump");
+    let kbforge::eval::Dump { vectors, texts, gold, answers } = kbforge::eval::read_dump(std::path::Path::new(&file), most).expect("a vector dump");
     println!("{:>8} {:>9} {:>10} {:>9} {:>7}", "n", "seconds", "peak MB", "clusters", "B³-F1");
     let config = kbforge::cluster::ClusterConfig::default();
     for n in sizes {
         let n = n.min(vectors.len());
         let words: Vec<&str> = texts[..n].iter().map(String::as_str).collect();
         // Token states `kbforge eval cluster` wrote beside the dump; clustering consumes them.
-        let states = if (kbforge::cluster::wants_tokens(&config) != kbforge::embed::Tokens::No) {
+        let answered = !answers.is_empty();
+        let states = if !answered && kbforge::cluster::wants_tokens(&config) != kbforge::embed::Tokens::No {
             let sidecar = std::path::Path::new(&file).with_extension("tokens");
             kbforge::cluster::tokens::Tokens::read_states(&sidecar, n).unwrap_or_else(|e| panic!("{e}: dump the vectors again with `kbforge eval cluster`"))
         } else {
             Vec::new()
         };
         let started = Instant::now();
-        let labels = kbforge::cluster::cluster_questions(&vectors[..n], &words, states, &config);
+        let answers = if answered { &answers[..n] } else { &[][..] };
+        let labels = kbforge::cluster::cluster_pairs(&vectors[..n], answers, &words, states, &config);
         let seconds = started.elapsed().as_secs_f64();
         let clusters = labels.iter().collect::<std::collections::HashSet<_>>().len();
         let score = kbforge::eval::metrics::score(&gold[..n], &labels);

@@ -379,20 +379,25 @@ pub enum QuarantineAction {
 
 #[derive(Debug, Subcommand)]
 pub enum EvalWhat {
-    /// Cluster labelled questions with the workspace settings; print NMI, ARI, BCubed P/R/F1.
+    /// Cluster labelled questions (and their answers, where the set has them) with the workspace
+    /// settings; print NMI, ARI, BCubed P/R/F1.
     Cluster {
         /// JSONL with a text field and a label field, e.g. ../shared/data/dstc11_intent_clustering_en/data.jsonl.
         file: PathBuf,
         /// Text and label field names.
         #[arg(long, num_args = 2, value_names = ["TEXT", "LABEL"], default_values = ["text", "intent"])]
         field: Vec<String>,
+        /// The staff answer's field, where a line has one: items with answers are clustered by
+        /// question and answer together, as the cluster stage clusters tickets.
+        #[arg(long, value_name = "FIELD", default_value = "answer")]
+        answer: String,
         /// Keep only lines where FIELD equals VALUE, e.g. `domain=banking`.
         #[arg(long, value_name = "FIELD=VALUE")]
         only: Option<String>,
         /// Override [cluster] method for this run.
         #[arg(long, value_enum)]
         method: Option<crate::cluster::Method>,
-        /// Override [cluster] threshold (average-linkage) for this run.
+        /// Override the threshold of the average-linkage and pairs methods for this run.
         #[arg(long)]
         threshold: Option<f32>,
         /// Print JSON.

@@ -465,7 +465,7 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
         format!("incremental: {} new, {} joined existing clusters", count(plan.new), count(plan.joined))
     } else {
         match plan.method {
-            Method::Pairs => "full, by question and answer".to_string(),
+            Method::Pairs => "full: by question and answer".to_string(),
             _ => format!("full: {} by question alone, regrouped by staff answer templates", count(plan.by_question)),
         }
     };

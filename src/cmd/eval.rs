@@ -46,12 +46,13 @@ pub async fn run(workspace: Option<&Path>, what: &EvalWhat) -> anyhow::Result<Ou
     }
     let ws = super::workspace(workspace)?;
     match what {
-        EvalWhat::Cluster { file, field, only, method, threshold, json } => {
+        EvalWhat::Cluster { file, field, answer, only, method, threshold, json } => {
             let filter = only.as_deref().map(|o| o.split_once('=').ok_or_else(|| anyhow::anyhow!("--only takes FIELD=VALUE, got `{o}`"))).transpose()?;
-            let items = crate::eval::read_labelled(file, &field[0], &field[1], filter)?;
+            let items = crate::eval::read_labelled(file, &field[0], &field[1], answer, filter)?;
             let mut config = ws.config.cluster.clone();
             if let Some(t) = threshold {
                 config.threshold = *t;
+                config.pairs.threshold = *t as f64;
             }
             if let Some(m) = method {
                 config.method = *m;

@@ -41,8 +41,18 @@ pub struct ClusterEval {
     pub intents: usize,
 }
 
-/// Reads `(text, label)` pairs from JSONL, with an optional `field=value` filter.
-pub fn read_labelled(path: &Path, text_field: &str, label_field: &str, filter: Option<(&str, &str)>) -> anyhow::Result<Vec<(String, String)>> {
+/// One labelled item of `kbforge eval cluster`: a question, its label and, where the set has one,
+/// the staff's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labelled {
+    pub text: String,
+    pub label: String,
+    pub answer: Option<String>,
+}
+
+/// Reads labelled items from JSONL: `text_field`, `label_field` and, when a line has it,
+/// `answer_field`; with an optional `field=value` filter.
+pub fn read_labelled(path: &Path, text_field: &str, label_field: &str, answer_field: &str, filter: Option<(&str, &str)>) -> anyhow::Result<Vec<Labelled>> {
     let content = std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     let mut out = Vec::new();
     for (i, line) in content.lines().enumerate() {
@@ -61,7 +71,12 @@ pub fn read_labelled(path: &Path, text_field: &str, label_field: &str, filter: O
             Some(other) if !other.is_null() => other.to_string(),
             _ => anyhow::bail!("`{}` line {}: no field `{label_field}`", path.display(), i + 1),
         };
-        out.push((text.to_string(), label));
+        let answer = match v.get(answer_field) {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(a)) => Some(a.clone()),
+            Some(_) => anyhow::bail!("`{}` line {}: field `{answer_field}` is not a string", path.display(), i + 1),
+        };
+        out.push(Labelled { text: text.to_string(), label, answer });
     }
     Ok(out)
 }
@@ -73,9 +88,15 @@ pub struct Dump {
     pub texts: Vec<String>,
     pub gold: Vec<usize>,
     pub vectors: Vec<Vec<f32>>,
+    /// The answer vectors, where the dump has them (`kbforge eval desk`, or `eval cluster` on a set
+    /// with answers); empty otherwise.
+    pub answers: Vec<Option<Vec<f32>>>,
 }
 
-/// Reads the first `limit` lines of a vector dump (for the clustering benchmarks).
+/// Reads the first `limit` lines of a vector dump (for the clustering benchmarks): `kbforge eval
+/// cluster`'s (`text`, `intent`, `vector`, `answer_vector`?) or `kbforge eval desk`'s (`question`,
+/// `intent`, `kind`, `vector`, `answer_vector`), whose empty requests are left out as the cluster
+/// stage leaves them out.
 pub fn read_dump(path: &Path, limit: usize) -> anyhow::Result<Dump> {
     use std::io::BufRead as _;
     // Line by line: a 100k dump is 800 MB of JSON, which would otherwise count in the benchmarks'
@@ -87,11 +108,19 @@ pub fn read_dump(path: &Path, limit: usize) -> anyhow::Result<Dump> {
         let line = line.with_context(|| format!("reading {}", path.display()))?;
         let line = line.as_str();
         let v: serde_json::Value = serde_json::from_str(line).with_context(|| format!("`{}` line {}", path.display(), i + 1))?;
+        if v["kind"].as_str() == Some("empty") {
+            continue;
+        }
+        let floats = |a: &Vec<serde_json::Value>| a.iter().map(|x| x.as_f64().unwrap_or(0.0) as f32).collect::<Vec<f32>>();
         let vector = v["vector"].as_array().with_context(|| format!("`{}` line {}: no field `vector`", path.display(), i + 1))?;
-        dump.vectors.push(vector.iter().map(|x| x.as_f64().unwrap_or(0.0) as f32).collect());
-        dump.texts.push(v["text"].as_str().unwrap_or_default().to_string());
+        dump.vectors.push(floats(vector));
+        dump.answers.push(v["answer_vector"].as_array().map(floats));
+        dump.texts.push(v["text"].as_str().or(v["question"].as_str()).unwrap_or_default().to_string());
         let next = intents.len();
         dump.gold.push(*intents.entry(v["intent"].as_str().unwrap_or_default().to_string()).or_insert(next));
+    }
+    if dump.answers.iter().all(Option::is_none) {
+        dump.answers.clear();
     }
     Ok(dump)
 }
@@ -106,15 +135,27 @@ pub fn cluster_counts(labels: &[usize]) -> (usize, f64) {
     (sizes.values().filter(|&&n| n > 1).count(), singletons as f64 / labels.len().max(1) as f64)
 }
 
-/// Cleans, embeds (through the cache) and clusters the texts, then scores against the labels.
-pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterConfig, items: &[(String, String)]) -> anyhow::Result<ClusterEval> {
+/// Cleans, embeds (through the cache) and clusters the items, then scores against the labels. Items
+/// with answers are clustered as the cluster stage clusters tickets (`auto`: question and answer
+/// together), their answers cleaned like a staff reply and read as a flat ticket's.
+pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterConfig, items: &[Labelled]) -> anyhow::Result<ClusterEval> {
     let started = Instant::now();
     let texts: Vec<String> = items
         .iter()
-        .map(|(t, _)| embedder.question_text(&crate::clean::clean_message(t).text))
+        .map(|item| embedder.question_text(&crate::clean::clean_message(&item.text).text))
         .collect();
+    let answer_texts: Vec<Option<String>> = items
+        .iter()
+        .map(|item| item.answer.as_ref().and_then(|a| embedder.answer_text(Some(crate::classify::Kind::Flat), &crate::clean::clean_message(a).text)))
+        .collect();
+    let present: Vec<String> = answer_texts.iter().flatten().cloned().collect();
+    let (answer_vectors, _) = embed_cached(store, embedder, &present).await?;
+    let mut answer_vectors = answer_vectors.into_iter();
+    let answers: Vec<Option<Vec<f32>>> = answer_texts.iter().map(|a| a.as_ref().and_then(|_| answer_vectors.next())).collect();
+    let answered = answers.iter().any(Option::is_some);
+    let graph = crate::cluster::resolve(config.method, answered) == crate::cluster::Method::Graph;
     // Token states first: missing ones come with their vectors from the same inference.
-    let (states, _) = if crate::cluster::wants_tokens(config) != crate::embed::Tokens::No {
+    let (states, _) = if graph && crate::cluster::wants_tokens(config) != crate::embed::Tokens::No {
         crate::embed::token_states_cached(store, embedder, &texts).await?
     } else {
         (Vec::new(), 0)
@@ -130,19 +171,20 @@ pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterCo
             .iter()
             .zip(&texts)
             .zip(&vectors)
-            .map(|(((_, l), t), v)| serde_json::json!({"text": t, "intent": l, "vector": v}).to_string())
+            .zip(&answers)
+            .map(|(((item, t), v), a)| serde_json::json!({"text": t, "intent": item.label, "vector": v, "answer_vector": a}).to_string())
             .collect();
         std::fs::write(path, lines.join("\n"))?;
     }
     let clustering = Instant::now();
     let words: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let labels = crate::cluster::cluster_questions(&vectors, &words, states, config);
+    let labels = crate::cluster::cluster_pairs(&vectors, &answers, &words, states, config);
     let cluster_seconds = clustering.elapsed().as_secs_f64();
     let seconds = started.elapsed().as_secs_f64();
     let mut ids: HashMap<&str, usize> = HashMap::new();
-    let gold: Vec<usize> = items.iter().map(|(_, l)| {
+    let gold: Vec<usize> = items.iter().map(|item| {
         let next = ids.len();
-        *ids.entry(l.as_str()).or_insert(next)
+        *ids.entry(item.label.as_str()).or_insert(next)
     }).collect();
     let (clusters, unclustered) = cluster_counts(&labels);
     let s = metrics::score(&gold, &labels);

@@ -1,0 +1,95 @@
+//! Question–answer pairs through the store, on SQLite and Postgres, with the real model: the embed
+//! stage embeds the staff answers that take part (a template once), the cluster stage clusters
+//! tickets by question and answer together, and a later run assigns new tickets by the same rule.
+
+mod common;
+
+use kbforge::cluster::ClusterConfig;
+use kbforge::embed::{EmbedConfig, Embedder, Tokens};
+use kbforge::queue::QueueConfig;
+use kbforge::store::Store;
+
+fn embedder() -> Embedder {
+    let config = EmbedConfig { model_dir: Some(common::model_dir()), ..EmbedConfig::default() };
+    Embedder::load(&config, std::path::Path::new(".")).expect("the test model loads")
+}
+
+const TEMPLATE: &str = "Доставка небольших товаров стоит 299 ₽, при заказе от 3 000 ₽ бесплатно. Крупную технику привезём за 990 ₽, от 30 000 ₽ бесплатно.";
+
+/// Two intents worded apart by the customers and answered alike by the staff (one of them with a
+/// template two tickets share), one needs-action request and its reply.
+const PAIRS: &[(&str, &str, &str, &str)] = &[
+    ("t1", "cost", "сколько стоит доставка холодильника?", TEMPLATE),
+    ("t2", "cost", "Хочу заказать пылесос, курьер платный? На сайте не нашла цену", TEMPLATE),
+    ("t3", "cost", "доставка у вас платная или нет", "Небольшие товары доставляем за 299 ₽, а от 3 000 ₽ — бесплатно. Для крупной техники доставка 990 ₽, бесплатно от 30 000 ₽."),
+    ("t4", "return", "Купил чайник на сайте, не подошёл по цвету. Можно сдать?", "Вернуть товар надлежащего качества можно в течение 14 дней, если сохранены упаковка и ярлыки. Оформите заявку в разделе «Мои заказы» → «Вернуть» или принесите товар в любой магазин."),
+    ("t5", "return", "как оформить возврат заказа с сайта", "Заявку на возврат оформите в личном кабинете: «Мои заказы» → «Вернуть». Срок — 14 дней, товар должен быть без следов использования, с упаковкой и ярлыками. Можно также сдать его в любом магазине."),
+    ("t6", "return", "Не понравилась кофеварка, хочу вернуть деньги, что делать?", "Товар можно вернуть в течение 14 дней при сохранённой упаковке и ярлыках. Заявка оформляется в «Мои заказы» → «Вернуть», либо приходите в любой наш магазин."),
+];
+
+async fn seed(store: &Store) {
+    for (id, _, question, answer) in PAIRS {
+        common::seed_qa(store, id, question, answer).await;
+    }
+    common::seed_qa(store, "t7", "Перенесите доставку на субботу, заказ 12-3456", "Перенесли доставку на субботу.").await;
+    sqlx::query("UPDATE qa_pairs SET kind = 'needs-action' WHERE ticket_id = 't7'").execute(store.pool()).await.unwrap();
+}
+
+async fn memberships(store: &Store) -> std::collections::HashMap<String, String> {
+    sqlx::query_as::<_, (String, String)>("SELECT ticket_id, cluster_id FROM cluster_members").fetch_all(store.pool()).await.unwrap().into_iter().collect()
+}
+
+async fn suite(store: &Store) {
+    let embedder = embedder();
+    seed(store).await;
+    let report = kbforge::embed::run(store, &embedder, &QueueConfig::default(), Tokens::WithoutAnswers).await.unwrap();
+    // 7 questions and 6 answers (the needs-action reply takes no part), of which 2 repeat the template.
+    assert!(report.summary.contains("7 questions"), "{}", report.summary);
+    assert!(report.summary.contains("6 answers (1 repeated): 5 embedded"), "{}", report.summary);
+    assert_eq!(store.count("embeddings").await.unwrap(), 12);
+    assert_eq!(store.count("token_states").await.unwrap(), 0, "a desk with answers keeps no token states");
+    let again = kbforge::embed::run(store, &embedder, &QueueConfig::default(), Tokens::WithoutAnswers).await.unwrap();
+    assert_eq!(again.written, 0, "{}", again.summary);
+
+    let config = ClusterConfig::default();
+    let report = kbforge::cluster::run(store, &embedder, &config).await.unwrap();
+    assert!(report.summary.contains("by question and answer"), "{}", report.summary);
+    assert!(!report.summary.contains("new embeddings"), "{}", report.summary);
+    let clusters = memberships(store).await;
+    for (id, intent, _, _) in PAIRS {
+        for (other, other_intent, _, _) in PAIRS {
+            assert_eq!(clusters[*id] == clusters[*other], intent == other_intent, "{id} and {other}: {clusters:?}");
+        }
+    }
+    assert_ne!(clusters["t7"], clusters["t1"], "{clusters:?}");
+
+    // A new ticket joins the cluster it is on average as alike as tickets of one article are.
+    common::seed_qa(store, "t8", "Сколько будет стоить привезти телевизор домой?", "Телевизоры от 55 дюймов доставляем за 990 ₽, а при заказе от 30 000 ₽ бесплатно. Небольшие товары — 299 ₽, бесплатно от 3 000 ₽.").await;
+    kbforge::embed::run(store, &embedder, &QueueConfig::default(), Tokens::WithoutAnswers).await.unwrap();
+    let report = kbforge::cluster::run(store, &embedder, &config).await.unwrap();
+    assert!(report.summary.contains("incremental: 1 new, 1 joined"), "{}", report.summary);
+    let after = memberships(store).await;
+    assert_eq!(after["t8"], clusters["t1"], "{after:?}");
+    for (id, _, _, _) in PAIRS {
+        assert_eq!(after[*id], clusters[*id], "{id} moved");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pairs_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite://{}", dir.path().join("kb.sqlite").display())).await.unwrap();
+    suite(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pairs_on_postgres() {
+    let Some((url, admin, schema)) = common::postgres_schema("kbforge_pairs").await else {
+        eprintln!("KBFORGE_TEST_SKIP_POSTGRES=1: Postgres suite not run");
+        return;
+    };
+    let store = Store::open(&url).await.unwrap();
+    suite(&store).await;
+    store.close().await;
+    common::drop_postgres_schema(&admin, &schema).await;
+}

@@ -25,7 +25,7 @@ fn main() {
     let sizes: Vec<usize> = args.filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() { vec![10_000, 30_000, 100_000] } else { sizes };
     let most = sizes.iter().copied().max().unwrap_or(0);
-    let kbforge::eval::Dump { vectors, texts, gold, answers } = kbforge::eval::read_dump(std::path::Path::new(&file), most).expect("a vector dump");
+    let kbforge::eval::Dump { vectors, texts, gold, answers, .. } = kbforge::eval::read_dump(std::path::Path::new(&file), most).expect("a vector dump");
     println!("{:>8} {:>9} {:>10} {:>9} {:>7}", "n", "seconds", "peak MB", "clusters", "B³-F1");
     let config = kbforge::cluster::ClusterConfig::default();
     for n in sizes {

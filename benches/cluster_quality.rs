@@ -28,7 +28,7 @@ fn main() {
     println!("{:<28} {:>6} {:>6} {:>6} {:>9} {:>11}", "set", "P", "R", "F1", "clusters", "unclustered");
     let mut total = 0.0;
     for file in &files {
-        let kbforge::eval::Dump { vectors, texts, gold, answers } = kbforge::eval::read_dump(std::path::Path::new(file), usize::MAX).expect("a vector dump");
+        let kbforge::eval::Dump { vectors, texts, gold, answers, .. } = kbforge::eval::read_dump(std::path::Path::new(file), usize::MAX).expect("a vector dump");
         let words: Vec<&str> = texts.iter().map(String::as_str).collect();
         let states = if answers.is_empty() { token_states(file, &config) } else { Vec::new() };
         let labels = kbforge::cluster::cluster_pairs(&vectors, &answers, &words, states, &config);

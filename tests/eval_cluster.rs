@@ -7,7 +7,7 @@ mod common;
 use common::{kbforge, ok};
 
 /// (domain, B³-F1 floor, fewest clusters, most clusters).
-const FLOORS: &[(&str, f64, u64, u64)] = &[("banking", 0.78, 15, 45), ("finance", 0.80, 40, 120), ("insurance", 0.81, 15, 45)];
+const FLOORS: &[(&str, f64, u64, u64)] = &[("banking", 0.78, 15, 45), ("finance", 0.77, 40, 120), ("insurance", 0.80, 15, 45)];
 
 #[test]
 fn dstc11_domains_stay_above_their_floors() {

@@ -91,6 +91,8 @@ pub struct Dump {
     /// The answer vectors, where the dump has them (`kbforge eval desk`, or `eval cluster` on a set
     /// with answers); empty otherwise.
     pub answers: Vec<Option<Vec<f32>>>,
+    /// For a desk's dump: each ticket's class as classified and as labelled (empty otherwise).
+    pub kinds: Vec<(String, String)>,
 }
 
 /// Reads the first `limit` lines of a vector dump (for the clustering benchmarks): `kbforge eval
@@ -115,6 +117,8 @@ pub fn read_dump(path: &Path, limit: usize) -> anyhow::Result<Dump> {
         let vector = v["vector"].as_array().with_context(|| format!("`{}` line {}: no field `vector`", path.display(), i + 1))?;
         dump.vectors.push(floats(vector));
         dump.answers.push(v["answer_vector"].as_array().map(floats));
+        let kind = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+        dump.kinds.push((kind("kind"), kind("gold_kind")));
         dump.texts.push(v["text"].as_str().or(v["question"].as_str()).unwrap_or_default().to_string());
         let next = intents.len();
         dump.gold.push(*intents.entry(v["intent"].as_str().unwrap_or_default().to_string()).or_insert(next));

@@ -84,9 +84,13 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # threads = 2
 
 [cluster]
-# "graph" (centred kNN graph + Louvain + coherence split; scales to 100k+) or "average-linkage".
-# method = "graph"
-# Staff answers sharing this share of words (Jaccard) are one template, so one intent. 0 = off.
+# "auto": "pairs" when tickets carry staff answers (every helpdesk does), else "graph" (a bare list
+# of questions). "pairs": question and answer together, average linkage, one threshold. "graph":
+# questions alone, centred kNN graph + Louvain + coherence split. Both scale to 100k+.
+# "average-linkage": questions alone, cut at `threshold` (the old default).
+# method = "auto"
+# For the question methods: staff answers sharing this share of words (Jaccard) are one template,
+# so one intent. 0 = off. The pairs method has the answers in its similarity and does not regroup.
 # answer-merge = 0.4
 # New questions join existing clusters while they are at most this share of the clustered ones;
 # above it, everything is re-clustered and the old ids carried over by overlap.
@@ -99,8 +103,16 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # refine-rounds = 5
 # exact-limit = 20000
 
+[cluster.pairs]
+# Two tickets' similarity is the mean of their question cosine and their answer cosine (both
+# centred); a ticket whose answer says nothing (under 8 words, a needs-action reply, none) counts
+# by its question. Clusters merge, best pair first, while their mean similarity is at least
+# `threshold`; `k` neighbours per ticket say which clusters are compared.
+# threshold = 0.3
+# k = 15
+
 [cluster.graph]
-# Strongest directions removed from the centred embeddings: broad axes that make neighbouring
+# For method = "graph". Strongest directions removed from the centred embeddings: broad axes that make neighbouring
 # intents look alike (0 = none).
 # drop-directions = 1
 # Neighbours per question, modularity resolution (higher: smaller clusters), the mean pairwise
@@ -108,9 +120,9 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # the least mean cosine for a lone question to join a neighbouring cluster (or to pair up with
 # another lone one), the seed of Louvain's visiting orders.
 # k = 15
-# resolution = 7.0
+# resolution = 3.0
 # coherence = 0.26
-# cpm-gamma = 0.33
+# cpm-gamma = 0.36
 # attach = 0.32
 # seed = 0
 # How neighbours are chosen among the `candidates` nearest by embedding: the weight of the

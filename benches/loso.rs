@@ -93,7 +93,7 @@ impl Search {
     }
 
     fn describe(&self, s: &Setting) -> String {
-        self.keys.iter().zip(s).map(|((k, _), v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+        self.keys.iter().zip(s).map(|((k, _), v)| format!("{k} {}", (v * 1000.0).round() / 1000.0)).collect::<Vec<_>>().join(", ")
     }
 }
 

@@ -36,21 +36,14 @@ pub fn extract_pair(thread: &[ThreadMessage]) -> Option<QaPair> {
     } else {
         opening.text.clone()
     };
-    // The answer is the last public staff reply, except that once the customer only thanked or
-    // acknowledged it ("Спасибо!", "👍"), what staff said after that is a closing ("Пожалуйста!",
-    // "Рады помочь"), not the answer.
-    let mut answer = String::new();
-    let mut acknowledged = false;
-    for m in thread.iter().filter(|m| !m.internal) {
-        if m.author == "staff" {
-            if !m.text.trim().is_empty() && (!acknowledged || answer.is_empty()) {
-                answer = m.text.clone();
-            }
-        } else if !answer.is_empty() {
-            // A reply giving what staff asked for ("[ORDER]", "[PHONE]") is no thanks.
-            acknowledged = crate::clean::is_empty_request(&m.text) && !m.text.contains('[');
-        }
-    }
+    // The last public staff reply with something left after cleaning: a closing after the
+    // customer's thanks ("Пожалуйста, хорошего вечера", "Рады помочь!") cleans to nothing.
+    let answer = thread
+        .iter()
+        .rev()
+        .find(|m| m.author == "staff" && !m.internal && !m.text.trim().is_empty())
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
     let has_note = thread.iter().any(|m| m.internal);
     Some(QaPair { question, answer, has_note })
 }
@@ -188,29 +181,24 @@ mod tests {
 
     #[test]
     fn a_closing_after_the_customers_thanks_is_not_the_answer() {
+        // As the clean stage leaves the messages.
+        let cleaned = |author: &str, raw: &str| m(author, false, &crate::clean::clean_message(raw).text);
         let thread = vec![
-            m("customer", false, "Сколько стоит доставка?"),
-            m("staff", false, "Доставка стоит 299 ₽, от 3 000 ₽ бесплатно."),
-            m("customer", false, "Спасибо!"),
-            m("staff", false, "Пожалуйста, хорошего вечера"),
+            cleaned("customer", "Сколько стоит доставка?"),
+            cleaned("staff", "Здравствуйте, Анна! Доставка стоит 299 ₽, от 3 000 ₽ бесплатно."),
+            cleaned("customer", "Спасибо!"),
+            cleaned("staff", "Пожалуйста! Хорошего вечера."),
         ];
         assert_eq!(extract_pair(&thread).unwrap().answer, "Доставка стоит 299 ₽, от 3 000 ₽ бесплатно.");
-        // A new question after the answer gets its own reply.
+        // Giving the details staff asked for: the reply after it is the answer.
         let thread = vec![
-            m("customer", false, "Сколько стоит доставка?"),
-            m("staff", false, "Уточните город"),
-            m("customer", false, "Казань"),
-            m("staff", false, "В Казани доставка стоит 299 ₽."),
+            cleaned("customer", "Случайно удалила письмо с сертификатом, пришлите ещё раз"),
+            cleaned("staff", "Подскажите номер заказа"),
+            cleaned("customer", "5307321"),
+            cleaned("staff", "Отправили сертификат повторно."),
+            cleaned("customer", "спс"),
         ];
-        assert_eq!(extract_pair(&thread).unwrap().answer, "В Казани доставка стоит 299 ₽.");
-        // Giving the details staff asked for is no thanks: the reply after it is the answer.
-        let thread = vec![
-            m("customer", false, "Удалите мой аккаунт"),
-            m("staff", false, "Уточните номер телефона аккаунта"),
-            m("customer", false, "[PHONE]"),
-            m("staff", false, "Удалили аккаунт, привязанный к номеру."),
-        ];
-        assert_eq!(extract_pair(&thread).unwrap().answer, "Удалили аккаунт, привязанный к номеру.");
+        assert_eq!(extract_pair(&thread).unwrap().answer, "Отправили сертификат повторно.");
     }
 
     #[test]

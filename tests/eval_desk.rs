@@ -18,6 +18,7 @@ fn labelled_desks_stay_above_their_floors() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
     ok(kbforge(tmp.path(), &["init"]));
+    let kb_before = common::kb_files(&tmp.path().join("kb"));
     let mut report = Vec::new();
     for &(name, tickets, labels, purity, coverage, duplicates) in DESKS {
         let (tickets, labels) = (root.join(tickets), root.join(labels));
@@ -39,8 +40,7 @@ fn labelled_desks_stay_above_their_floors() {
     }
     eprintln!("{}", report.join("\n"));
     // The workspace itself is untouched: the desk ran in a store and kb of its own.
-    let drafted = std::fs::read_dir(tmp.path().join("kb")).map_or(0, |d| d.count());
-    assert_eq!(drafted, 0, "eval desk wrote into the workspace's kb");
+    assert_eq!(common::kb_files(&tmp.path().join("kb")), kb_before, "eval desk wrote into the workspace's kb");
 }
 
 #[test]

@@ -25,6 +25,9 @@ const PAIRS: &[(&str, &str, &str, &str)] = &[
     ("t4", "return", "Купил чайник на сайте, не подошёл по цвету. Можно сдать?", "Вернуть товар надлежащего качества можно в течение 14 дней, если сохранены упаковка и ярлыки. Оформите заявку в разделе «Мои заказы» → «Вернуть» или принесите товар в любой магазин."),
     ("t5", "return", "как оформить возврат заказа с сайта", "Заявку на возврат оформите в личном кабинете: «Мои заказы» → «Вернуть». Срок — 14 дней, товар должен быть без следов использования, с упаковкой и ярлыками. Можно также сдать его в любом магазине."),
     ("t6", "return", "Не понравилась кофеварка, хочу вернуть деньги, что делать?", "Товар можно вернуть в течение 14 дней при сохранённой упаковке и ярлыках. Заявка оформляется в «Мои заказы» → «Вернуть», либо приходите в любой наш магазин."),
+    ("t9", "bonus", "где посмотреть сколько у меня бонусов", "Баланс бонусов показан в приложении в разделе «Профиль» → «Бонусы», а на сайте — в личном кабинете. Там же история начислений и списаний."),
+    ("t10", "bonus", "Как узнать баланс бонусного счёта? Приложения нет", "Бонусы видны в личном кабинете на сайте, в разделе «Бонусы», вместе с историей начислений. В приложении это «Профиль» → «Бонусы»."),
+    ("t11", "bonus", "сколько баллов накопилось, где проверить?", "Проверить баланс бонусов можно в личном кабинете на сайте или в приложении: «Профиль» → «Бонусы». Там же видно, когда они начислены и списаны."),
 ];
 
 async fn seed(store: &Store) {
@@ -43,10 +46,10 @@ async fn suite(store: &Store) {
     let embedder = embedder();
     seed(store).await;
     let report = kbforge::embed::run(store, &embedder, &QueueConfig::default(), Tokens::WithoutAnswers).await.unwrap();
-    // 7 questions and 6 answers (the needs-action reply takes no part), of which 2 repeat the template.
-    assert!(report.summary.contains("7 questions"), "{}", report.summary);
-    assert!(report.summary.contains("6 answers (1 repeated): 5 embedded"), "{}", report.summary);
-    assert_eq!(store.count("embeddings").await.unwrap(), 12);
+    // 10 questions and 9 answers (the needs-action reply takes no part), of which 2 repeat the template.
+    assert!(report.summary.contains("10 questions"), "{}", report.summary);
+    assert!(report.summary.contains("9 answers (1 repeated): 8 embedded"), "{}", report.summary);
+    assert_eq!(store.count("embeddings").await.unwrap(), 18);
     assert_eq!(store.count("token_states").await.unwrap(), 0, "a desk with answers keeps no token states");
     let again = kbforge::embed::run(store, &embedder, &QueueConfig::default(), Tokens::WithoutAnswers).await.unwrap();
     assert_eq!(again.written, 0, "{}", again.summary);
@@ -64,7 +67,7 @@ async fn suite(store: &Store) {
     assert_ne!(clusters["t7"], clusters["t1"], "{clusters:?}");
 
     // A new ticket joins the cluster it is on average as alike as tickets of one article are.
-    common::seed_qa(store, "t8", "Сколько будет стоить привезти телевизор домой?", "Телевизоры от 55 дюймов доставляем за 990 ₽, а при заказе от 30 000 ₽ бесплатно. Небольшие товары — 299 ₽, бесплатно от 3 000 ₽.").await;
+    common::seed_qa(store, "t8", "Сколько будет стоить доставка телевизора домой?", "Небольшие товары доставляем за 299 ₽, бесплатно от 3 000 ₽. Крупную технику, например телевизор, привезём за 990 ₽, а от 30 000 ₽ бесплатно.").await;
     kbforge::embed::run(store, &embedder, &QueueConfig::default(), Tokens::WithoutAnswers).await.unwrap();
     let report = kbforge::cluster::run(store, &embedder, &config).await.unwrap();
     assert!(report.summary.contains("incremental: 1 new, 1 joined"), "{}", report.summary);

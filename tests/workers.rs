@@ -26,13 +26,14 @@ regulations = ["desk/regulations"]
 
 /// A workspace on `url` with the queue on and drafting through the model at `llm`; the stages
 /// themselves only enqueue and wait, so the workers do all of the work.
+/// One draft job in flight per worker, so that with the demo's few drafts both workers take part.
 fn workspace(dir: &Path, url: &str, llm: &str) {
     copy_dir(&fixture("demo-small"), &dir.join("desk"));
     std::fs::write(
         dir.join("kbforge.toml"),
         format!(
             "[store]\nurl = \"{url}\"\n[embed]\nthreads = 1\n[queue]\nenabled = true\njob-size = 4\nwork-in-runner = false\n\
-             [draft.llm]\nenabled = true\nurl = \"{llm}/v1\"\nmodel = \"test-model\"\n"
+             [draft.llm]\nenabled = true\nurl = \"{llm}/v1\"\nmodel = \"test-model\"\nconcurrency = 1\n"
         ),
     )
     .unwrap();

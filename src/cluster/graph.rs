@@ -29,7 +29,7 @@
 //!
 //! Labels come out numbered by first appearance.
 
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::knn::{knn, Knn};
 use super::tokens::Tokens;
@@ -623,60 +623,35 @@ fn merge_clusters(z: &[f32], d: usize, lex: &[super::lexical::Sparse], labels: &
             }
         }
     }
-    let score = |zs: &[Vec<f64>], ls: &[BTreeMap<u32, f64>], size: &[f64], x: usize, y: usize| {
-        let e: f64 = zs[x].iter().zip(&zs[y]).map(|(p, q)| p * q).sum();
-        let (small, big) = if ls[x].len() <= ls[y].len() { (&ls[x], &ls[y]) } else { (&ls[y], &ls[x]) };
+    let roots = super::pairs::merge_linked(&mut Mixed { zs, ls, size, a }, adj, threshold);
+    labels.iter().map(|&c| roots[c]).collect()
+}
+
+/// Clusters as sums of centred vectors and of TF-IDF vectors, scored by the mean cross similarity
+/// `(1 − a)·cos + a·TF-IDF`.
+struct Mixed {
+    zs: Vec<Vec<f64>>,
+    ls: Vec<BTreeMap<u32, f64>>,
+    size: Vec<f64>,
+    a: f64,
+}
+
+impl super::pairs::Linked for Mixed {
+    fn score(&self, x: usize, y: usize) -> f64 {
+        let e: f64 = self.zs[x].iter().zip(&self.zs[y]).map(|(p, q)| p * q).sum();
+        let (small, big) = if self.ls[x].len() <= self.ls[y].len() { (&self.ls[x], &self.ls[y]) } else { (&self.ls[y], &self.ls[x]) };
         let l: f64 = small.iter().map(|(t, w)| w * big.get(t).unwrap_or(&0.0)).sum();
-        ((1.0 - a) * e + a * l) / (size[x] * size[y])
-    };
-    // Max-heap of (score bits, x, y, versions); positive floats order like their bits.
-    let mut version = vec![0usize; k];
-    let mut heap = BinaryHeap::new();
-    for x in 0..k {
-        for &y in adj[x].range(x + 1..) {
-            let s = score(&zs, &ls, &size, x, y);
-            if s >= threshold {
-                heap.push((s.to_bits(), x, y, 0usize, 0usize));
-            }
+        ((1.0 - self.a) * e + self.a * l) / (self.size[x] * self.size[y])
+    }
+
+    fn absorb(&mut self, x: usize, y: usize) {
+        self.size[x] += self.size[y];
+        let zy = std::mem::take(&mut self.zs[y]);
+        self.zs[x].iter_mut().zip(&zy).for_each(|(s, v)| *s += v);
+        for (t, w) in std::mem::take(&mut self.ls[y]) {
+            *self.ls[x].entry(t).or_default() += w;
         }
     }
-    let mut parent: Vec<usize> = (0..k).collect();
-    while let Some((_, x, y, vx, vy)) = heap.pop() {
-        if parent[x] != x || parent[y] != y || version[x] != vx || version[y] != vy {
-            continue;
-        }
-        // y joins x.
-        parent[y] = x;
-        size[x] += size[y];
-        let zy = std::mem::take(&mut zs[y]);
-        zs[x].iter_mut().zip(&zy).for_each(|(s, v)| *s += v);
-        for (t, w) in std::mem::take(&mut ls[y]) {
-            *ls[x].entry(t).or_default() += w;
-        }
-        for c in std::mem::take(&mut adj[y]) {
-            adj[c].remove(&y);
-            if c != x {
-                adj[c].insert(x);
-                adj[x].insert(c);
-            }
-        }
-        adj[x].remove(&y);
-        version[x] += 1;
-        for &c in &adj[x] {
-            let s = score(&zs, &ls, &size, x, c);
-            if s >= threshold {
-                let (p, q) = if x < c { (x, c) } else { (c, x) };
-                heap.push((s.to_bits(), p, q, version[p], version[q]));
-            }
-        }
-    }
-    let root = |mut c: usize| {
-        while parent[c] != c {
-            c = parent[c];
-        }
-        c
-    };
-    labels.iter().map(|&c| root(c)).collect()
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@
 //! One setting, the threshold: the mean similarity two tickets of one article reach. It was chosen
 //! leaving each labelled desk out in turn (docs/BENCHMARKS.md).
 
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::{BTreeSet, BinaryHeap};
 
 /// `[cluster.pairs]`
 #[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
@@ -126,40 +126,66 @@ pub fn assign_new(
 /// each item's cluster (the id of one of its members).
 pub fn average_linkage(v: &[f32], d: usize, edges: &[(usize, usize)], threshold: f64) -> Vec<usize> {
     let n = v.len() / d.max(1);
-    let mut sums: Vec<Vec<f32>> = (0..n).map(|i| v[i * d..(i + 1) * d].to_vec()).collect();
-    let mut size = vec![1f64; n];
-    let mut adj: Vec<HashSet<usize>> = vec![HashSet::new(); n];
+    let mut adj: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
     for &(i, j) in edges {
         if i != j {
             adj[i].insert(j);
             adj[j].insert(i);
         }
     }
-    let mean = |sums: &[Vec<f32>], size: &[f64], x: usize, y: usize| {
-        sums[x].iter().zip(&sums[y]).map(|(p, q)| (*p as f64) * (*q as f64)).sum::<f64>() / (size[x] * size[y])
-    };
-    // A max-heap of (mean, x, y, versions); a merge bumps a cluster's version, so stale entries are
-    // skipped. Ties go to the lower ids, so runs repeat exactly.
-    let mut version = vec![0u32; n];
-    let mut heap: BinaryHeap<(Score, std::cmp::Reverse<(usize, usize)>, u32, u32)> = BinaryHeap::new();
-    for x in 0..n {
-        for &y in adj[x].iter().filter(|&&y| y > x) {
-            let s = mean(&sums, &size, x, y);
+    let mut sums = Sums { sums: (0..n).map(|i| v[i * d..(i + 1) * d].to_vec()).collect(), size: vec![1.0; n] };
+    merge_linked(&mut sums, adj, threshold)
+}
+
+/// Clusters as sum vectors: the mean pairwise dot product of two is `Σa · Σb / (|a| |b|)`.
+struct Sums {
+    sums: Vec<Vec<f32>>,
+    size: Vec<f64>,
+}
+
+impl Linked for Sums {
+    fn score(&self, x: usize, y: usize) -> f64 {
+        self.sums[x].iter().zip(&self.sums[y]).map(|(p, q)| (*p as f64) * (*q as f64)).sum::<f64>() / (self.size[x] * self.size[y])
+    }
+
+    fn absorb(&mut self, x: usize, y: usize) {
+        self.size[x] += self.size[y];
+        let sy = std::mem::take(&mut self.sums[y]);
+        self.sums[x].iter_mut().zip(&sy).for_each(|(s, v)| *s += v);
+    }
+}
+
+/// Clusters that greedy linked merging can work on: a score for two of them, and one absorbing
+/// another.
+pub(super) trait Linked {
+    fn score(&self, x: usize, y: usize) -> f64;
+    fn absorb(&mut self, x: usize, y: usize);
+}
+
+/// Greedy merging of linked clusters (`adj`: which are linked), best scoring pair first, while the
+/// best reaches `threshold`; a merged cluster is linked to both sides' links. A max-heap of
+/// candidate pairs, each with the clusters' versions at scoring time, so pairs a merge made stale
+/// are skipped; ties go to the higher ids. Returns each cluster's final cluster.
+pub(super) fn merge_linked(clusters: &mut impl Linked, mut adj: Vec<BTreeSet<usize>>, threshold: f64) -> Vec<usize> {
+    let k = adj.len();
+    let mut version = vec![0usize; k];
+    let mut heap = BinaryHeap::new();
+    for x in 0..k {
+        for &y in adj[x].range(x + 1..) {
+            let s = clusters.score(x, y);
             if s >= threshold {
-                heap.push((Score(s), std::cmp::Reverse((x, y)), 0, 0));
+                heap.push((Score(s), x, y, 0usize, 0usize));
             }
         }
     }
-    let mut parent: Vec<usize> = (0..n).collect();
-    while let Some((_, std::cmp::Reverse((x, y)), vx, vy)) = heap.pop() {
+    let mut parent: Vec<usize> = (0..k).collect();
+    while let Some((_, x, y, vx, vy)) = heap.pop() {
         if parent[x] != x || parent[y] != y || version[x] != vx || version[y] != vy {
             continue;
         }
         // y joins x.
         parent[y] = x;
-        size[x] += size[y];
-        let sy = std::mem::take(&mut sums[y]);
-        sums[x].iter_mut().zip(&sy).for_each(|(s, v)| *s += v);
+        clusters.absorb(x, y);
         for c in std::mem::take(&mut adj[y]) {
             adj[c].remove(&y);
             if c != x {
@@ -170,14 +196,14 @@ pub fn average_linkage(v: &[f32], d: usize, edges: &[(usize, usize)], threshold:
         adj[x].remove(&y);
         version[x] += 1;
         for &c in &adj[x] {
-            let s = mean(&sums, &size, x, c);
+            let s = clusters.score(x, c);
             if s >= threshold {
                 let (p, q) = if x < c { (x, c) } else { (c, x) };
-                heap.push((Score(s), std::cmp::Reverse((p, q)), version[p], version[q]));
+                heap.push((Score(s), p, q, version[p], version[q]));
             }
         }
     }
-    (0..n)
+    (0..k)
         .map(|mut c| {
             while parent[c] != c {
                 c = parent[c];

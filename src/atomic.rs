@@ -23,6 +23,20 @@ pub fn write(path: &Path, content: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
+/// `dir` joined with `rel`, refused when `rel` could lead outside `dir` (absolute, or with a `..`
+/// step): an article id or a category slug is never a way out of the site.
+pub fn within(dir: &Path, rel: &Path) -> std::io::Result<PathBuf> {
+    use std::path::Component;
+    if rel.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) {
+        Ok(dir.join(rel))
+    } else {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("`{}` would be written outside `{}`: refused", rel.display(), dir.display()),
+        ))
+    }
+}
+
 /// Removes the temporary files under `dir` that killed writes left; returns how many.
 pub fn sweep(dir: &Path) -> std::io::Result<usize> {
     let mut removed = 0;
@@ -47,5 +61,15 @@ mod tests {
         std::fs::write(super::temp_path(&path), b"half").unwrap();
         assert_eq!(super::sweep(dir.path()).unwrap(), 1);
         assert_eq!(std::fs::read_dir(dir.path().join("a/b")).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn paths_stay_within_their_folder() {
+        let dir = std::path::Path::new("/srv/site");
+        assert_eq!(super::within(dir, "articles/x.html".as_ref()).unwrap(), dir.join("articles/x.html"));
+        for evil in ["articles/../../x.html", "../x.html", "/etc/x.html"] {
+            let err = super::within(dir, evil.as_ref()).unwrap_err().to_string();
+            assert!(err.contains(evil) && err.contains("outside"), "{err}");
+        }
     }
 }

@@ -119,7 +119,7 @@ async fn start(dir: &Path, store: Store) -> String {
     let app = kbforge::serve::App::new(ws, store);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, kbforge::serve::router(app)).await.unwrap() });
+    tokio::spawn(async move { axum::serve(listener, kbforge::serve::service(app)).await.unwrap() });
     format!("http://{addr}")
 }
 
@@ -250,6 +250,81 @@ async fn scenario(store: Store) {
     let (status, page, _) = c.get("/report").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("<svg"), "the report page has no chart");
+    store.close().await;
+}
+
+/// Found by a review with live requests: redirects that leave the app, password guessing, headers,
+/// images from other hosts, unknown search filters.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hardening() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("kbforge.toml"), format!("{CONFIG}image-hosts = [\"img.example.com\"]\n")).unwrap();
+    write_kb(dir.path());
+    let store = Store::open(&format!("sqlite://{}", dir.path().join("store.sqlite").display())).await.unwrap();
+    seed(&store).await;
+    users::add(&store, "olga", "olga-password", users::Role::Editor, false).await.unwrap();
+    let base = start(dir.path(), store.clone()).await;
+    let mut c = Client::new(&base);
+
+    // Every response carries the security headers; the login page too.
+    let r = reqwest::get(format!("{base}/login")).await.unwrap();
+    let header = |name: &str| r.headers().get(name).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let csp = header("content-security-policy");
+    assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'") && csp.contains("https://img.example.com"), "{csp}");
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert_eq!(header("referrer-policy"), "same-origin");
+    assert_eq!(header("cache-control"), "no-store");
+
+    // After logging in, only a path of the app: a tab or a backslash does not make `//evil.example`.
+    for evil in ["/\t/evil.example", "/\\evil.example", "//evil.example", "https://evil.example"] {
+        let (_, page, _) = c.get("/login").await;
+        let token = hidden(&page, "csrf");
+        let (status, _, location) = c.post("/login", &[("name", "maria"), ("password", "maria-password"), ("csrf", &token), ("next", evil)]).await;
+        assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/articles")), "{evil:?}");
+    }
+    let r = c.http.get(format!("{base}/lang/en")).header("referer", "http://127.0.0.1/\t/evil.example").header(COOKIE, c.cookie_header()).send().await.unwrap();
+    assert_eq!(r.headers().get(LOCATION).unwrap(), "/articles");
+
+    // The live preview drops images from hosts not in `image-hosts`; the site's own and allowed ones stay.
+    let csrf = c.csrf().await;
+    let r = c
+        .http
+        .post(format!("{base}/preview"))
+        .header(COOKIE, c.cookie_header())
+        .header("x-csrf-token", &csrf)
+        .body("![a](https://evil.example/t.png) ![b](images/own.png) ![c](https://img.example.com/ok.png)")
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(!html.contains("evil.example") && html.contains("src=\"images/own.png\"") && html.contains("src=\"https://img.example.com/ok.png\""), "{html}");
+
+    // The bot's API refuses a filter it does not know instead of ignoring it.
+    let r = c.http.post(format!("{base}/api/search")).json(&serde_json::json!({"query": "баланс", "filters": {"lang": "ru"}})).send().await.unwrap();
+    assert!(r.status().is_client_error(), "{}", r.status());
+    assert!(r.text().await.unwrap().contains("lang"));
+
+    // Ten wrong passwords lock the account and the address for a quarter of an hour: the right
+    // password then gets 429, and so does another account from the same address.
+    let mut guesser = Client::new(&base);
+    for _ in 0..10 {
+        assert_eq!(guesser.login("olga", "guess").await, StatusCode::UNAUTHORIZED);
+    }
+    let (_, page, _) = guesser.get("/login").await;
+    let token = hidden(&page, "csrf");
+    let r = guesser
+        .http
+        .post(format!("{base}/login"))
+        .header(COOKIE, guesser.cookie_header())
+        .form(&[("name", "olga"), ("password", "olga-password"), ("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = r.headers().get("retry-after").unwrap().to_str().unwrap().parse().unwrap();
+    assert!((800..=900).contains(&wait), "{wait}");
+    assert!(!r.headers().get_all(SET_COOKIE).iter().any(|v| v.to_str().unwrap().starts_with("kbf_session=")), "a session despite the lock");
+    assert_eq!(guesser.login("ivan", "ivan-password").await, StatusCode::TOO_MANY_REQUESTS);
     store.close().await;
 }
 

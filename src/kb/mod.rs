@@ -114,6 +114,14 @@ pub enum KbError {
     NotFound(String),
 }
 
+/// An article id: `[a-z0-9][a-z0-9._-]*`. It becomes a file name on the site and in the kb, so it
+/// can never be a path (`../x`) or anything a URL has to escape.
+pub fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+}
+
 /// Splits `---\n<yaml>\n---\n<body>` into its parts. Without front matter the whole text is the body.
 pub fn split_front_matter(text: &str) -> (Option<&str>, &str) {
     let text = text.trim_start_matches('\u{feff}');
@@ -141,6 +149,17 @@ impl Article {
             line: e.location().map(|l| l.line() + 1).unwrap_or(1),
             detail: e.to_string(),
         })?;
+        if !valid_id(&front.id) {
+            let line = text.lines().position(|l| l.trim_start().starts_with("id:")).map_or(2, |i| i + 1);
+            return Err(KbError::FrontMatter {
+                path: path.to_path_buf(),
+                line,
+                detail: format!(
+                    "id `{}`: an id is lower-case Latin letters, digits, `.`, `_` and `-`, starting with a letter or a digit (it names the page `articles/<id>.html`)",
+                    front.id.escape_debug()
+                ),
+            });
+        }
         Ok(Article { path: path.to_path_buf(), front, body: body.trim_start_matches(['\n', '\r']).to_string() })
     }
 
@@ -250,6 +269,18 @@ mod tests {
         assert!(out.contains("status: approved\n# editor's comment\n"));
         assert!(out.contains("reviewed_by: anna\n---\n"));
         assert!(out.ends_with("\nОткройте страницу сертификата.\n"));
+    }
+
+    #[test]
+    fn an_id_that_could_be_a_path_is_refused_with_its_file_and_line() {
+        for bad in ["../../x", "a/b", "Баланс", "", ".hidden", "UPPER"] {
+            let text = format!("---\ntitle: t\nid: \"{bad}\"\nstatus: approved\n---\n\nBody\n");
+            let err = Article::parse(Path::new("kb/evil.md"), &text).unwrap_err().to_string();
+            assert!(err.contains("kb/evil.md") && err.contains("line 3") && err.contains("id `"), "{bad}: {err}");
+        }
+        for good in ["balance", "kak-proverit-balans", "faq.v2", "0-start", "a_b"] {
+            assert!(valid_id(good), "{good}");
+        }
     }
 
     #[test]

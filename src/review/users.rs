@@ -129,14 +129,15 @@ pub async fn list(store: &Store) -> Result<Vec<User>, sqlx::Error> {
 pub async fn authenticate(store: &Store, name: &str, password: &str) -> Result<Option<User>, sqlx::Error> {
     let row: Option<(String, String, String, String)> =
         sqlx::query_as("SELECT name, password_hash, role, created_at FROM users WHERE name = $1").bind(name).fetch_optional(store.pool()).await?;
-    let Some((name, hash, role, created_at)) = row else {
-        // Spend the same time as a real check, so timing does not tell which names exist.
-        let _ = verify_password(password, DUMMY_HASH);
-        return Ok(None);
+    // An unknown name is checked against a dummy hash of the same cost, on the same blocking
+    // thread, so the time a login takes does not tell which names exist.
+    let (known, hash) = match &row {
+        Some((_, hash, _, _)) => (true, hash.clone()),
+        None => (false, DUMMY_HASH.to_string()),
     };
     let password = password.to_string();
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
-    Ok(ok.then(|| User { name, role: Role::parse(&role).unwrap_or(Role::Editor), created_at }))
+    Ok(row.filter(|_| ok && known).map(|(name, _, role, created_at)| User { name, role: Role::parse(&role).unwrap_or(Role::Editor), created_at }))
 }
 
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Wv8oC0tBLgRGs6mtcfHMz4P0ulAT0cA+jrwIsCsC2RM";

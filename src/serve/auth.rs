@@ -113,10 +113,15 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
-/// Only a local path is a safe place to go after logging in.
-fn safe_next(next: Option<&str>) -> String {
+/// Only a path of this app is a safe place to go after logging in or switching the language: it
+/// starts with one `/`, and holds no whitespace or control character (browsers drop a tab or a
+/// newline, so `/\t/evil.example` would become `//evil.example`) and no backslash (which they
+/// read as `/`).
+pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control()) => {
+            n.to_string()
+        }
         _ => "/articles".to_string(),
     }
 }
@@ -152,17 +157,49 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn login(State(app): State<Arc<App>>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
+/// The client's address, when the server was started with it (`kbforge serve` is).
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())))
+    }
+}
+
+/// A user name as it may go into a log line: at most 64 characters, printed with `?` so that a
+/// newline cannot forge a line of its own.
+fn loggable(name: &str) -> String {
+    name.chars().take(64).collect()
+}
+
+pub async fn login(State(app): State<Arc<App>>, headers: HeaderMap, ClientAddr(addr): ClientAddr, Form(form): Form<LoginForm>) -> Response {
     let lang = lang(&app, &headers);
     let t = i18n::strings(&lang);
     let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
     if expected.is_empty() || !users::same_secret(&form.csrf, &expected) {
         return login_form(&app, &lang, form.next.as_deref(), Some(t.csrf_failed), StatusCode::FORBIDDEN);
     }
-    match users::authenticate(&app.store, form.name.trim(), &form.password).await {
+    let name = form.name.trim();
+    let mut keys = vec![format!("user:{}", name.to_lowercase())];
+    keys.extend(addr.map(|a| format!("addr:{a}")));
+    if let Some(wait) = app.throttle.locked(&keys, std::time::Instant::now()) {
+        tracing::warn!(user = ?loggable(name), addr = ?addr, "login refused: too many failed logins");
+        let mut response = login_form(&app, &lang, form.next.as_deref(), Some(t.too_many_logins), StatusCode::TOO_MANY_REQUESTS);
+        let seconds = HeaderValue::from_str(&wait.as_secs().max(1).to_string()).expect("digits");
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds);
+        return response;
+    }
+    let checked = {
+        let _permit = app.password_checks.acquire().await;
+        users::authenticate(&app.store, name, &form.password).await
+    };
+    match checked {
         Ok(Some(user)) => match users::start_session(&app.store, &user.name).await {
             Ok(token) => {
-                tracing::info!(user = %user.name, "editor logged in");
+                app.throttle.clear(&keys[0]);
+                tracing::info!(user = ?loggable(&user.name), "editor logged in");
                 let mut response = redirect(&safe_next(form.next.as_deref()));
                 let headers = response.headers_mut();
                 headers.append(SET_COOKIE, set_cookie(&app, SESSION_COOKIE, &token, "/", users::SESSION_HOURS * 3600));
@@ -172,7 +209,8 @@ pub async fn login(State(app): State<Arc<App>>, headers: HeaderMap, Form(form): 
             Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("store error: {e}")).into_response(),
         },
         Ok(None) => {
-            tracing::warn!(user = %form.name, "failed login");
+            app.throttle.fail(&keys, std::time::Instant::now());
+            tracing::warn!(user = ?loggable(name), addr = ?addr, "failed login");
             login_form(&app, &lang, form.next.as_deref(), Some(t.bad_login), StatusCode::UNAUTHORIZED)
         }
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("store error: {e}")).into_response(),
@@ -224,6 +262,19 @@ mod tests {
         assert_eq!(safe_next(Some("/articles/x")), "/articles/x");
         assert_eq!(safe_next(Some("//evil.example")), "/articles");
         assert_eq!(safe_next(Some("https://evil.example")), "/articles");
+        // Browsers drop tabs and newlines from a URL and read a backslash as a slash.
+        for evil in ["/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "/\\evil.example", "\\/evil.example", "/ /evil.example", "/\u{0}/evil.example"] {
+            assert_eq!(safe_next(Some(evil)), "/articles", "{evil:?}");
+        }
+        assert_eq!(safe_next(Some("/articles?state=draft&topic=%D0%B1")), "/articles?state=draft&topic=%D0%B1");
+    }
+
+    #[test]
+    fn a_user_name_cannot_forge_a_log_line() {
+        let forged = "maria\n2026-12-03T10:00:00Z  INFO editor logged in user=admin";
+        let logged = format!("{:?}", loggable(forged));
+        assert!(!logged.contains('\n') && logged.contains("\\n"), "{logged}");
+        assert_eq!(loggable(&"я".repeat(100)).chars().count(), 64);
         assert_eq!(urlencode("/articles?state=draft&topic=баланс"), "/articles%3Fstate%3Ddraft%26topic%3D%D0%B1%D0%B0%D0%BB%D0%B0%D0%BD%D1%81");
     }
 }

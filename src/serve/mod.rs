@@ -15,6 +15,7 @@ pub mod api;
 pub mod auth;
 pub mod i18n;
 mod pages;
+pub mod throttle;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -56,11 +57,26 @@ pub struct App {
     embedder: tokio::sync::OnceCell<Arc<crate::embed::Embedder>>,
     /// Held while a query has an index shard open (see [`api`]).
     shard_lock: Arc<std::sync::Mutex<()>>,
+    /// Failed logins per account and per address.
+    pub throttle: throttle::Throttle,
+    /// Password checks (argon2, ~20 MB and tens of milliseconds each) at once: one per core, so a
+    /// burst of logins queues instead of exhausting memory and the runtime.
+    pub password_checks: tokio::sync::Semaphore,
 }
 
 impl App {
     pub fn new(ws: Workspace, store: Store) -> Arc<App> {
-        Arc::new(App { store, kb_dir: ws.kb_dir(), templates: pages::environment(), ws, embedder: Default::default(), shard_lock: Default::default() })
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Arc::new(App {
+            store,
+            kb_dir: ws.kb_dir(),
+            templates: pages::environment(),
+            ws,
+            embedder: Default::default(),
+            shard_lock: Default::default(),
+            throttle: Default::default(),
+            password_checks: tokio::sync::Semaphore::new(cores),
+        })
     }
 
     /// The default UI language: `[site] language`.
@@ -91,7 +107,29 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/report", get(pages::report))
         .route("/users", get(pages::users).post(pages::add_user))
         .route("/users/{name}/remove", post(pages::remove_user))
+        .layer(axum::middleware::map_response_with_state(app.clone(), security_headers))
         .with_state(app)
+}
+
+/// The app's security headers, on every response: scripts only from the app (its one script is
+/// `/static/app.js`), images from itself or `[site] image-hosts`, never framed, no MIME sniffing,
+/// the referrer only to itself (the language switch reads it), and nothing cached, since draft
+/// pages show customers' tickets.
+async fn security_headers(axum::extract::State(app): axum::extract::State<Arc<App>>, mut response: axum::response::Response) -> axum::response::Response {
+    use axum::http::header::{self, HeaderValue};
+    let csp = format!(
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:{}; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        crate::publish::site::image_sources(&app.ws.config.site.image_hosts)
+    );
+    let headers = response.headers_mut();
+    if let Ok(csp) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// The last pipeline runs in the Prometheus text format. Open like `/healthz`: counts and times, no
@@ -111,12 +149,18 @@ async fn metrics(axum::extract::State(app): axum::extract::State<Arc<App>>) -> a
     }
 }
 
+/// The app as a service that knows each client's address (the login throttle counts failures per
+/// address too).
+pub fn service(app: Arc<App>) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, SocketAddr> {
+    router(app).into_make_service_with_connect_info::<SocketAddr>()
+}
+
 /// Listens on `addr` until the process is stopped.
 pub async fn serve(app: Arc<App>, addr: SocketAddr) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr()?;
     eprintln!("kbforge review app on http://{local}/ (Ctrl-C stops it)");
-    axum::serve(listener, router(app)).with_graceful_shutdown(async {
+    axum::serve(listener, service(app)).with_graceful_shutdown(async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;

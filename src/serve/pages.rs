@@ -205,7 +205,7 @@ pub async fn article(State(app): State<Arc<App>>, editor: Editor, Path(id): Path
                 reviewed_by => extra("reviewed_by"), reviewed_at => extra("reviewed_at"),
                 merged_into => extra("merged_into"), path => a.path.display().to_string(),
             },
-            preview => render_markdown(&a.body),
+            preview => render_markdown(&a.body, &app.ws.config.site.image_hosts),
             proposals => Serde(&proposals),
             sources => Serde(&sources),
             excerpts => Serde(&excerpts),
@@ -228,7 +228,7 @@ pub async fn edit_page(State(app): State<Arc<App>>, editor: Editor, Path(id): Pa
         "edit.html",
         &editor.lang,
         Some(&editor),
-        context! { id => &a.front.id, title => &a.front.title, body => &a.body, live => a.front.status.is_live(), preview => render_markdown(&a.body) },
+        context! { id => &a.front.id, title => &a.front.title, body => &a.body, live => a.front.status.is_live(), preview => render_markdown(&a.body, &app.ws.config.site.image_hosts) },
     )
     .into_response()
 }
@@ -318,12 +318,12 @@ pub async fn decide(State(app): State<Arc<App>>, editor: Editor, Path((rev, deci
 
 /// `POST /preview`: Markdown in, the sanitized HTML the help center would show out. The CSRF token
 /// comes in the `X-CSRF-Token` header.
-pub async fn preview(editor: Editor, headers: HeaderMap, body: String) -> Response {
+pub async fn preview(State(app): State<Arc<App>>, editor: Editor, headers: HeaderMap, body: String) -> Response {
     let token = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
     if let Err(r) = editor.check_csrf(token) {
         return r;
     }
-    Html(render_markdown(&body)).into_response()
+    Html(render_markdown(&body, &app.ws.config.site.image_hosts)).into_response()
 }
 
 pub async fn report(State(app): State<Arc<App>>, editor: Editor) -> Response {

@@ -188,6 +188,7 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # show-also-asked = false  # show "also asked" phrasings on article pages (search and the bot use them anyway)
 # base-url = ""            # the public address: canonical URLs, OpenGraph, sitemap.xml
 # theme-dir = "theme"      # base.html, index.html, article.html, category.html, 404.html or style.css here replace the default theme
+# image-hosts = []         # hosts article images may load from besides the site itself, e.g. ["cdn.example.com"]
 
 [index]
 # dir = ".kbforge/index"

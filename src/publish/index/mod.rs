@@ -536,8 +536,9 @@ pub struct Hit {
     pub language: String,
 }
 
-/// What a search may be narrowed to.
+/// What a search may be narrowed to. An unknown key is an error, not a filter silently ignored.
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct SearchFilters {
     pub topic: Option<String>,
     pub language: Option<String>,

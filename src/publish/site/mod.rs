@@ -41,6 +41,27 @@ pub struct SiteConfig {
     /// Show an article's "also asked" phrasings on its page. They come from customers' own words
     /// (redacted), so by default they feed only search and the bot. Default: false.
     pub show_also_asked: bool,
+    /// Hosts images in article bodies may load from, besides the site itself (relative paths),
+    /// e.g. `["cdn.example.com"]`; an image from anywhere else loses its source, on the help
+    /// center and in the review app. Default: none.
+    pub image_hosts: Vec<String>,
+}
+
+impl SiteConfig {
+    /// The help center's Content-Security-Policy: scripts and everything else from the site itself
+    /// (Pagefind's search needs WebAssembly), images also from `image-hosts`, no plugins, no
+    /// `<base>`, forms only to the site.
+    pub fn content_security_policy(&self) -> String {
+        format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:{}; object-src 'none'; base-uri 'none'; form-action 'self'",
+            image_sources(&self.image_hosts)
+        )
+    }
+}
+
+/// `image-hosts` as CSP sources (` https://host` each).
+pub fn image_sources(hosts: &[String]) -> String {
+    hosts.iter().map(|h| format!(" https://{}", h.trim_start_matches("https://").trim_end_matches('/'))).collect()
 }
 
 impl Default for SiteConfig {
@@ -52,6 +73,7 @@ impl Default for SiteConfig {
             language: "ru".into(),
             contact_url: String::new(),
             show_also_asked: false,
+            image_hosts: Vec::new(),
             base_url: String::new(),
             theme_dir: Some(PathBuf::from("theme")),
         }
@@ -135,16 +157,43 @@ fn strings(language: &str) -> Strings {
     }
 }
 
-/// Markdown to HTML, then sanitized: no script, no event handlers, no `javascript:` links survive.
-pub fn render_markdown(markdown: &str) -> String {
+/// Markdown to HTML, then sanitized: no script, no event handlers, no `javascript:` links survive,
+/// and an image keeps its source only when it is the site's own (a relative path) or on one of
+/// `image_hosts`, so a page cannot make its readers' browsers call a stranger's server.
+pub fn render_markdown(markdown: &str, image_hosts: &[String]) -> String {
     use pulldown_cmark::{html, Options, Parser};
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
     let mut out = String::new();
     html::push_html(&mut out, Parser::new_ext(markdown, options));
-    ammonia::Builder::default().link_rel(Some("noopener noreferrer nofollow")).clean(&out).to_string()
+    let hosts: Vec<String> = image_hosts.iter().map(|h| h.trim_start_matches("https://").trim_end_matches('/').to_lowercase()).collect();
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .attribute_filter(move |element, attribute, value| {
+            if element == "img" && attribute == "src" && !image_allowed(value, &hosts) {
+                None
+            } else {
+                Some(value.into())
+            }
+        })
+        .clean(&out)
+        .to_string()
 }
+
+/// A relative image path, or an `https` one on an allowed host.
+fn image_allowed(src: &str, hosts: &[String]) -> bool {
+    let src = src.trim();
+    if !src.contains(':') && !src.starts_with("//") && !src.starts_with("\\\\") {
+        return true;
+    }
+    let Some(rest) = src.strip_prefix("https://") else { return false };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("").to_lowercase();
+    hosts.iter().any(|h| *h == host)
+}
+
+/// Starts Pagefind's search box on the home page.
+const SEARCH_JS: &str = "window.addEventListener(\"DOMContentLoaded\", () => {\n  new PagefindUI({ element: \"#search\", showSubResults: false, showImages: false, resetStyles: false });\n});\n";
 
 /// The default theme: every template and the stylesheet. A file of the same name in
 /// `[site] theme-dir` replaces one.
@@ -212,6 +261,7 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
     let strings = strings(&config.language);
     let t = to_value(&strings);
     let site = context! {
+        csp => config.content_security_policy(),
         title => &config.title,
         description => &config.description,
         language => &config.language,
@@ -253,7 +303,7 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
     for a in &live {
         let cat = category(a);
         let related: Vec<&Link> = categories[&cat].iter().filter(|l| l.id != a.front.id).take(5).collect();
-        let html = render_markdown(&a.body);
+        let html = render_markdown(&a.body, &config.image_hosts);
         let text = plain(&html);
         let summary: String = text.chars().take(160).collect();
         let rel = format!("articles/{}.html", a.front.id);
@@ -282,6 +332,8 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
     pages.push(Page::new("404.html", env.get_template("404.html")?.render(context! { site => &site, t => &t, root => "/", meta => meta })?));
     let css = theme.iter().find(|(n, _)| *n == "style.css").map(|(_, t)| t.clone()).unwrap_or_default();
     pages.push(Page::new("style.css", css));
+    // The search box starts from a file, not an inline script, so the CSP needs no 'unsafe-inline'.
+    pages.push(Page::new("search.js", SEARCH_JS.to_string()));
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for url in &sitemap {
         let escaped = url.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
@@ -337,7 +389,7 @@ fn write_files(out_dir: &Path, pages: &[Page]) -> std::io::Result<(WriteCounts, 
     let mut counts = WriteCounts::default();
     let mut written = Vec::new();
     for page in pages {
-        let path = out_dir.join(&page.path);
+        let path = crate::atomic::within(out_dir, &page.path)?;
         if std::fs::read(&path).is_ok_and(|old| old == page.content) {
             counts.unchanged += 1;
             continue;
@@ -475,7 +527,7 @@ mod tests {
 
     #[test]
     fn sanitizes_script() {
-        let html = render_markdown("Hi <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))");
+        let html = render_markdown("Hi <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))", &[]);
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");

@@ -47,6 +47,10 @@ pub struct CleanConfig {
     /// the built-in formats (grouped `ABCD-1234-EFGH-5678`, ungrouped upper-case 12–24 characters,
     /// keyword-led `код: ...`) always apply. Example: `["\\bGC-[0-9]{6}\\b"]`.
     pub code_patterns: Vec<String>,
+    /// The organisation's own profiles, which stay in the text: `@handle`s and links such as
+    /// `["@podarok_help", "vk.com/podarok"]`. Every other `@handle` and profile link becomes
+    /// `[PROFILE]`. Default: none.
+    pub public_profiles: Vec<String>,
 }
 
 /// The result of cleaning or redacting: the text and how many items of each kind were redacted.
@@ -57,77 +61,47 @@ pub struct Cleaned {
 }
 
 /// How many items of each kind of personal data were replaced by a placeholder.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RedactionCounts {
-    pub emails: usize,
-    pub phones: usize,
-    pub cards: usize,
-    pub codes: usize,
-    pub pins: usize,
-    pub orders: usize,
-    pub invoices: usize,
-    pub passports: usize,
-    pub inns: usize,
-    pub snils: usize,
-    pub ips: usize,
-    pub urls_with_tokens: usize,
-    pub names: usize,
+    counts: std::collections::BTreeMap<Kind, usize>,
 }
 
 impl RedactionCounts {
     /// All redactions together.
     pub fn total(&self) -> usize {
-        self.emails
-            + self.phones
-            + self.cards
-            + self.codes
-            + self.pins
-            + self.orders
-            + self.invoices
-            + self.passports
-            + self.inns
-            + self.snils
-            + self.ips
-            + self.urls_with_tokens
-            + self.names
+        self.counts.values().sum()
+    }
+
+    /// How many of `kind`.
+    pub fn get(&self, kind: Kind) -> usize {
+        self.counts.get(&kind).copied().unwrap_or(0)
     }
 
     /// Counts one redaction of `kind`.
     pub fn count(&mut self, kind: Kind) {
-        let field = match kind {
-            Kind::Email => &mut self.emails,
-            Kind::Phone => &mut self.phones,
-            Kind::Card => &mut self.cards,
-            Kind::Code => &mut self.codes,
-            Kind::Pin => &mut self.pins,
-            Kind::Order => &mut self.orders,
-            Kind::Invoice => &mut self.invoices,
-            Kind::Passport => &mut self.passports,
-            Kind::Inn => &mut self.inns,
-            Kind::Snils => &mut self.snils,
-            Kind::Ip => &mut self.ips,
-            Kind::Url => &mut self.urls_with_tokens,
-            Kind::Name => &mut self.names,
-        };
-        *field += 1;
+        *self.counts.entry(kind).or_default() += 1;
     }
 
-    /// Adds `other` to `self`, field by field.
+    /// Adds `other` to `self`, kind by kind.
     pub fn add(&mut self, other: &RedactionCounts) {
-        self.emails += other.emails;
-        self.phones += other.phones;
-        self.cards += other.cards;
-        self.codes += other.codes;
-        self.pins += other.pins;
-        self.orders += other.orders;
-        self.invoices += other.invoices;
-        self.passports += other.passports;
-        self.inns += other.inns;
-        self.snils += other.snils;
-        self.ips += other.ips;
-        self.urls_with_tokens += other.urls_with_tokens;
-        self.names += other.names;
+        for (kind, n) in &other.counts {
+            *self.counts.entry(*kind).or_default() += n;
+        }
     }
+
+    /// "21 e-mails, 89 phones, …": the kinds redacted, in the table's order (e-mails, phones, card
+    /// numbers and certificate codes always, the rest when there were any).
+    pub fn summary(&self) -> String {
+        let always = [Kind::Email, Kind::Phone, Kind::Card, Kind::Code];
+        let parts: Vec<String> =
+            Kind::all().filter(|k| always.contains(k) || self.get(*k) > 0).map(|k| format!("{} {}", self.get(k), k.plural())).collect();
+        parts.join(", ")
+    }
+}
+
+/// `\[(EMAIL|PHONE|…)\]`: any placeholder, for patterns built on it.
+pub fn placeholder_pattern() -> String {
+    format!(r"\[(?:{})\]", Kind::names_alternation())
 }
 
 /// Whole cleaning of one message body: normalise, strip quoted replies/forwards, strip signatures, strip
@@ -155,7 +129,7 @@ pub fn strip_noise(raw: &str) -> String {
 /// alike. They are dropped, and so are lines left with nothing but a label ("Телефон:").
 pub fn for_embedding(cleaned: &str) -> String {
     static PLACEHOLDER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"\s*(№\s*)?\[(EMAIL|PHONE|CARD|CODE|PIN|ORDER|INVOICE|PASSPORT|INN|SNILS|IP|URL|NAME)\]").expect("static regex")
+        regex::Regex::new(&format!(r"\s*(№\s*)?{}", placeholder_pattern())).expect("static regex")
     });
     let total = cleaned.lines().filter(|l| !l.trim().is_empty()).count();
     let lines: Vec<String> = cleaned
@@ -197,25 +171,15 @@ mod tests {
 
     #[test]
     fn counts_total_and_add() {
-        let mut a = RedactionCounts {
-            emails: 1,
-            phones: 2,
-            ..Default::default()
-        };
-        let b = RedactionCounts {
-            cards: 1,
-            codes: 1,
-            pins: 1,
-            orders: 1,
-            urls_with_tokens: 1,
-            emails: 1,
-            names: 1,
-            ..Default::default()
-        };
+        let mut a = RedactionCounts::default();
+        [Kind::Email, Kind::Phone, Kind::Phone].into_iter().for_each(|k| a.count(k));
+        let mut b = RedactionCounts::default();
+        [Kind::Card, Kind::Code, Kind::Pin, Kind::Order, Kind::Url, Kind::Email, Kind::Name].into_iter().for_each(|k| b.count(k));
         assert_eq!(a.total(), 3);
         a.add(&b);
         assert_eq!(a.total(), 10);
-        assert_eq!(a.emails, 2);
+        assert_eq!(a.get(Kind::Email), 2);
+        assert_eq!(a.summary(), "2 e-mails, 2 phones, 1 card numbers, 1 certificate codes, 1 PINs, 1 order numbers, 1 links with tokens, 1 names");
         assert_eq!(RedactionCounts::default().total(), 0);
     }
 
@@ -230,9 +194,9 @@ mod tests {
             c.text,
             "Подскажите, как активировать сертификат [CODE]? Мой телефон [PHONE], почта [EMAIL]."
         );
-        assert_eq!(c.redactions.codes, 1);
-        assert_eq!(c.redactions.phones, 1);
-        assert_eq!(c.redactions.emails, 1);
+        assert_eq!(c.redactions.get(Kind::Code), 1);
+        assert_eq!(c.redactions.get(Kind::Phone), 1);
+        assert_eq!(c.redactions.get(Kind::Email), 1);
         assert_eq!(c.redactions.total(), 3);
     }
 
@@ -241,7 +205,7 @@ mod tests {
         let raw = "Добрый день\u{00A0}\u{200B}! [Стикер]\nзаказ № 4587123 не пришёл код\n\nОтправлено с iPhone";
         let c = clean_message(raw);
         assert_eq!(c.text, "Заказ № [ORDER] не пришёл код");
-        assert_eq!(c.redactions.orders, 1);
+        assert_eq!(c.redactions.get(Kind::Order), 1);
     }
 
     #[test]
@@ -443,8 +407,8 @@ mod tests {
         let start = std::time::Instant::now();
         let c = clean_message(&big);
         let _ = html_to_text(&format!("<div>{big}</div>"));
-        assert_eq!(c.redactions.codes, 5_000);
-        assert_eq!(c.redactions.phones, 5_000);
+        assert_eq!(c.redactions.get(Kind::Code), 5_000);
+        assert_eq!(c.redactions.get(Kind::Phone), 5_000);
         assert!(start.elapsed().as_secs() < 30, "took {:?}", start.elapsed());
         let one_line = "a".repeat(1_000_000);
         assert_eq!(clean_message(&one_line).text, one_line);

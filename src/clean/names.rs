@@ -28,7 +28,7 @@ const AFTER: &str = r"(?:[ \t]*(?:[!,.:;?)(|]|$)|[ \t]+[—–\-])";
 
 static INTRO_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?m)(?i:\bменя[ \t]+зовут|\bзовут[ \t]+меня|\bмо[её][ \t]+имя|\bна[ \t]+связи|\bвас[ \t]+приветствует|\bmy[ \t]+name[ \t]+is|\bmy[ \t]+name's)[ \t:,\-–—]*{NAME}(?:[ \t]+\p{{Ll}}|{AFTER})"
+        r"(?m)(?i:\bменя[ \t]+зовут|\bзовут[ \t]+меня|\bмо[её][ \t]+имя|\bимя(?:[ \t]+(?:получателя|покупателя|клиента))?|\bфио(?:[ \t]+(?:получателя|покупателя|клиента))?|\bполучател[ьяю]|\b(?:привет|здравствуйте|добрый[ \t]+день)[ \t,!]+это|\bname|\bна[ \t]+связи|\bвас[ \t]+приветствует|\bmy[ \t]+name[ \t]+is|\bmy[ \t]+name's|\bfull[ \t]+name)[ \t:,\-–—]*{NAME}(?:[ \t]+\p{{Ll}}|{AFTER})"
     ))
     .expect("valid intro regex")
 });
@@ -45,6 +45,16 @@ static NAME_THEN_GREETING_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?m)^[ \t]*{NAME},[ \t]*(?i:здравствуйте|добрый[ \t]+(?:день|вечер)|доброе[ \t]+утро|привет|hello|hi|good[ \t]+(?:morning|afternoon|evening))\b"
     ))
     .expect("valid name-greeting regex")
+});
+
+/// A staff member named by the job title before the name, wherever it stands: "специалист
+/// поддержки Анна Петрова", "руководителем группы Даниялом Ахметовым", "Support agent Emily Clark".
+/// Up to six lower-case words may stand between title and name.
+static JOB_TITLE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?m)(?i:\b(?:специалист|менеджер|оператор|консультант|сотрудни(?:к|ц)|агент|руководител|администратор|координатор|куратор|эксперт|начальник|директор|бухгалтер|юрист|логист)\p{{L}}*|\b(?:agent|manager|specialist|representative|operator|consultant|advisor|adviser|officer|lead))(?:[ \t]+\p{{Ll}}[\p{{Ll}}\-]*){{0,6}}[ \t]+{NAME}(?:[ \t]+\p{{Ll}}|{AFTER})"
+    ))
+    .expect("valid job title regex")
 });
 
 /// Sign-off phrases at a line start; with `, Name` on the same line or a name on the next line.
@@ -71,7 +81,9 @@ const NOT_NAMES: &[&str] = &[
     "all", "everyone", "there", "sir", "madam", "friend", "friends", "colleagues", "thanks", "thank",
     "regards", "hello", "hi", "ok", "okay", "yes", "no", "please", "sorry", "order", "gift", "card",
     "the", "i", "we", "my", "your", "corp", "inc", "ltd", "llc", "gmbh", "company", "shop", "store",
-    "pay", "bank", "банк", "ооо", "ип",
+    "pay", "bank", "банк", "ооо", "ип", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье", "today",
+    "tomorrow", "сегодня", "завтра",
 ];
 
 fn is_name(words: &str) -> bool {
@@ -86,7 +98,7 @@ fn is_name(words: &str) -> bool {
 /// The byte ranges of personal names in `text`, sorted and never overlapping.
 pub fn name_spans(text: &str) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
-    for re in [&*INTRO_RE, &*GREETING_RE, &*NAME_THEN_GREETING_RE, &*SIGNOFF_SAME_LINE_RE, &*SIGNOFF_NEXT_LINE_RE] {
+    for re in [&*INTRO_RE, &*GREETING_RE, &*NAME_THEN_GREETING_RE, &*SIGNOFF_SAME_LINE_RE, &*SIGNOFF_NEXT_LINE_RE, &*JOB_TITLE_RE] {
         let mut pos = 0;
         while pos < text.len() {
             let Some(caps) = re.captures_at(text, pos) else { break };

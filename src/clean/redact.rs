@@ -37,9 +37,10 @@ use regex::{Captures, Regex};
 
 use super::{names, CleanConfig, Cleaned, RedactionCounts};
 
-/// A kind of personal data; its placeholder is `[` + [`Kind::as_str`] + `]`.
+/// A kind of personal data; its placeholder is `[` + [`Kind::as_str`] + `]`. Everything about a
+/// kind (its name, its placeholder, how the clean stage's summary calls it) is in [`Kind::TABLE`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Kind {
     Email,
     Phone,
@@ -54,66 +55,96 @@ pub enum Kind {
     Ip,
     Url,
     Name,
+    /// A messenger or social-network profile: `@handle`, `t.me/…`, `vk.com/…`, WhatsApp links.
+    Profile,
+    /// A postal address: street, house, flat, postcode.
+    Address,
+    /// A birth date, next to "дата рождения" or "д.р.".
+    Birthdate,
+    /// A driver's licence number.
+    Licence,
+    /// The Kazakh IIN or BIN (12 digits with a check digit).
+    Iin,
+    /// The Belarusian personal (identification) number: 14 characters.
+    PersonalNo,
+}
+
+/// One row of [`Kind::TABLE`].
+pub struct KindInfo {
+    pub kind: Kind,
+    /// The upper-case name, inside the placeholder's brackets.
+    pub name: &'static str,
+    /// The placeholder, `[` + name + `]`.
+    pub placeholder: &'static str,
+    /// How the clean stage's summary counts it ("e-mails").
+    pub plural: &'static str,
+}
+
+macro_rules! kinds {
+    ($($kind:ident $name:literal $plural:literal,)*) => {
+        impl Kind {
+            /// Every kind, with its name, placeholder and summary word.
+            pub const TABLE: &'static [KindInfo] = &[$(KindInfo { kind: Kind::$kind, name: $name, placeholder: concat!("[", $name, "]"), plural: $plural },)*];
+        }
+    };
+}
+
+kinds! {
+    Email "EMAIL" "e-mails",
+    Phone "PHONE" "phones",
+    Card "CARD" "card numbers",
+    Code "CODE" "certificate codes",
+    Pin "PIN" "PINs",
+    Order "ORDER" "order numbers",
+    Invoice "INVOICE" "invoice numbers",
+    Passport "PASSPORT" "passports",
+    Inn "INN" "INNs",
+    Snils "SNILS" "SNILS numbers",
+    Ip "IP" "IP addresses",
+    Url "URL" "links with tokens",
+    Name "NAME" "names",
+    Profile "PROFILE" "profiles",
+    Address "ADDRESS" "addresses",
+    Birthdate "BIRTHDATE" "birth dates",
+    Licence "LICENCE" "driver's licences",
+    Iin "IIN" "IINs",
+    PersonalNo "PERSONAL_NO" "personal numbers",
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
-        Kind::Email,
-        Kind::Phone,
-        Kind::Card,
-        Kind::Code,
-        Kind::Pin,
-        Kind::Order,
-        Kind::Invoice,
-        Kind::Passport,
-        Kind::Inn,
-        Kind::Snils,
-        Kind::Ip,
-        Kind::Url,
-        Kind::Name,
-    ];
+    /// Every kind, in the table's order.
+    pub fn all() -> impl Iterator<Item = Kind> {
+        Kind::TABLE.iter().map(|i| i.kind)
+    }
+
+    fn info(self) -> &'static KindInfo {
+        Kind::TABLE.iter().find(|i| i.kind == self).expect("every kind has a row")
+    }
 
     /// The upper-case name: `EMAIL`, `PHONE`, ...
     pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Email => "EMAIL",
-            Kind::Phone => "PHONE",
-            Kind::Card => "CARD",
-            Kind::Code => "CODE",
-            Kind::Pin => "PIN",
-            Kind::Order => "ORDER",
-            Kind::Invoice => "INVOICE",
-            Kind::Passport => "PASSPORT",
-            Kind::Inn => "INN",
-            Kind::Snils => "SNILS",
-            Kind::Ip => "IP",
-            Kind::Url => "URL",
-            Kind::Name => "NAME",
-        }
+        self.info().name
     }
 
     /// The placeholder written in place of a value: `[EMAIL]`, `[PHONE]`, ...
     pub fn placeholder(self) -> &'static str {
-        match self {
-            Kind::Email => "[EMAIL]",
-            Kind::Phone => "[PHONE]",
-            Kind::Card => "[CARD]",
-            Kind::Code => "[CODE]",
-            Kind::Pin => "[PIN]",
-            Kind::Order => "[ORDER]",
-            Kind::Invoice => "[INVOICE]",
-            Kind::Passport => "[PASSPORT]",
-            Kind::Inn => "[INN]",
-            Kind::Snils => "[SNILS]",
-            Kind::Ip => "[IP]",
-            Kind::Url => "[URL]",
-            Kind::Name => "[NAME]",
-        }
+        self.info().placeholder
+    }
+
+    /// How the clean stage's summary counts this kind.
+    pub fn plural(self) -> &'static str {
+        self.info().plural
     }
 
     /// Parses `EMAIL`, `PHONE`, ... (case-insensitive).
     pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(s))
+        Kind::all().find(|k| k.as_str().eq_ignore_ascii_case(s))
+    }
+
+    /// A regular expression alternation of every placeholder's name (`EMAIL|PHONE|…`), for
+    /// patterns that find placeholders in text.
+    pub fn names_alternation() -> String {
+        Kind::TABLE.iter().map(|i| i.name).collect::<Vec<_>>().join("|")
     }
 }
 
@@ -135,6 +166,8 @@ pub struct ConfigError {
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
     extra_codes: Vec<Regex>,
+    /// `[clean] public-profiles`, as [`profile_key`]s.
+    public_profiles: Vec<String>,
 }
 
 static DEFAULT_REDACTOR: LazyLock<Redactor> = LazyLock::new(Redactor::default);
@@ -246,7 +279,8 @@ impl Redactor {
             .iter()
             .map(|p| Regex::new(p).map_err(|e| ConfigError { pattern: p.clone(), detail: e.to_string() }))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Redactor { extra_codes })
+        let public_profiles = config.public_profiles.iter().map(|p| profile_key(p)).filter(|p| !p.is_empty()).collect();
+        Ok(Redactor { extra_codes, public_profiles })
     }
 
     /// The redacted text and how many values of each kind were replaced.
@@ -269,6 +303,19 @@ impl Redactor {
     /// boundaries.
     pub fn redact_spans(&self, text: &str) -> Vec<(Range<usize>, Kind)> {
         let mut s = Spans { input: text, spans: Vec::new() };
+        let public = |v: &str| {
+            let key = profile_key(v);
+            self.public_profiles.iter().any(|p| *p == key || key.ends_with(&format!("/{p}")))
+        };
+        // Profile links first: a WhatsApp link carries a phone, a VK link an id, both are a person.
+        s.pass(|t| {
+            scan(t, &PROFILE_LINK_RE, |_, caps| {
+                let m = caps.get(0)?;
+                let v = m.as_str().trim_end_matches(['.', ',', ';', ':', '!', '?']);
+                let ok = !GROUP_PATH_RE.is_match(v) && !public(v);
+                ok.then(|| (m.start(), m.start() + v.len(), Kind::Profile))
+            })
+        });
         s.pass(redact_urls);
         s.pass(|t| {
             scan(t, &EMAIL_RE, |_, caps| {
@@ -276,9 +323,45 @@ impl Redactor {
                 Some((m.start(), m.end(), Kind::Email))
             })
         });
+        s.pass(|t| {
+            scan(t, &HANDLE_RE, |_, caps| {
+                let m = caps.get(1)?;
+                let v = m.as_str().trim_end_matches(['.', '_']);
+                (v.len() > 3 && !public(v)).then(|| (m.start(), m.start() + v.len(), Kind::Profile))
+            })
+        });
+        s.pass(|t| {
+            scan(t, &NICK_RE, |_, caps| {
+                let (kw, v) = (caps.get(1)?, caps.get(2)?);
+                let value = v.as_str().trim_end_matches(['.', '_']);
+                (!public(value)).then(|| (kw.end(), v.start() + value.len(), Kind::Profile))
+            })
+        });
         s.pass(redact_ips);
+        // Before the certificate codes: the personal number is 14 upper-case letters and digits.
+        s.pass(|t| {
+            scan(t, &PERSONAL_NO_RE, |_, caps| {
+                let m = caps.get(0)?;
+                Some((m.start(), m.end(), Kind::PersonalNo))
+            })
+        });
+        s.pass(|t| redact_keyword(t, &LICENCE_RE, Kind::Licence));
         s.pass(|t| redact_keyword(t, &PASSPORT_RE, Kind::Passport));
         s.pass(|t| redact_keyword(t, &PASSPORT_SERIES_RE, Kind::Passport));
+        s.pass(|t| {
+            scan(t, &PASSPORT_BARE_RE, |_, caps| {
+                let m = caps.get(0)?;
+                Some((m.start(), m.end(), Kind::Passport))
+            })
+        });
+        s.pass(|t| redact_keyword(t, &IIN_RE, Kind::Iin));
+        s.pass(|t| {
+            scan(t, &BIRTHDATE_RE, |_, caps| {
+                let (kw, val) = (caps.get(1)?, caps.get(2)?);
+                Some((kw.end(), val.end(), Kind::Birthdate))
+            })
+        });
+        s.pass(redact_addresses);
         s.pass(|t| {
             scan(t, &SNILS_RE, |text, caps| {
                 let m = caps.get(0)?;
@@ -289,6 +372,13 @@ impl Redactor {
         });
         s.pass(|t| redact_keyword(t, &SNILS_KEYWORD_RE, Kind::Snils));
         s.pass(|t| redact_keyword(t, &INN_RE, Kind::Inn));
+        // A bare 12-digit number with an IIN's month and check digit is one (else an order number).
+        s.pass(|t| {
+            scan(t, &TWELVE_DIGITS_RE, |_, caps| {
+                let m = caps.get(0)?;
+                plausible_iin(m.as_str()).then(|| (m.start(), m.end(), Kind::Iin))
+            })
+        });
         s.pass(redact_grouped_cards);
         s.pass(redact_grouped_codes);
         s.pass(redact_two_group_codes);
@@ -465,7 +555,7 @@ static VERSION_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 static PASSPORT_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(\b(?:паспорт[а-я]*|passport)(?:[ \t]+(?:рф|гражданина[ \t]+рф|number|no\.?|номер|серия[ \t]+и[ \t]+номер|данные))?[ \t:№#\-–—]{0,6}(?:серия[ \t:]*)?)([0-9]{2}[ ]?[0-9]{2}[ ]?(?:(?:№|номер)[ \t]*)?[0-9]{6}|[A-Z]{0,2}[0-9]{7,9})\b",
+        r"(?i)(\b(?:паспорт[а-я]*|загранпаспорт[а-я]*|passport|удостоверени[еяю][ \t]+личности|id[ \t\-]?карт[аыу]|id[ \t\-]?card)(?:[ \t]+(?:рф|рб|рк|kz|by|ru|гражданина(?:[ \t]+(?:рф|рб|рк|республики[ \t]+(?:беларусь|казахстан)|российской[ \t]+федерации))?|республики[ \t]+(?:беларусь|казахстан)|беларуси|казахстана|россии|of[ \t]+(?:belarus|kazakhstan|russia)))?(?:[ \t]+(?:number|no\.?|номер|серия[ \t]+и[ \t]+номер|данные))?(?:[ \t]+is)?[ \t:№#\-–—]{0,6}(?:серия[ \t:]*)?)((?-i:[0-9]{2}[ ]?[0-9]{2}[ ]?(?:(?:№|номер)[ \t]*)?[0-9]{6}|[0-9]{2}[ ]?[0-9]{7}|[A-ZА-ЯЁ]{2}[ ]?[0-9]{7}|N[ ]?[0-9]{8}|[A-Z]{0,2}[0-9]{7,9}))\b",
     )
     .expect("valid passport regex")
 });
@@ -495,6 +585,178 @@ static INVOICE_RE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid invoice regex")
 });
+/// Social and messenger profile links: a person's page, never a group's or a channel's path kind.
+static PROFILE_LINK_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?:\bhttps?://)?(?:\bwww\.|\bm\.)?\b(?:t\.me|telegram\.me|vk\.com|vk\.ru|ok\.ru|instagram\.com|wa\.me|api\.whatsapp\.com|whatsapp\.com|facebook\.com|fb\.com|tiktok\.com)/[^\s<>"'«»)\]]+"#)
+        .expect("valid profile link regex")
+});
+
+/// Paths of those sites that are not a person: groups, public pages, apps.
+static GROUP_PATH_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)/(?:club|public|group|groups|wall|topic|app|market|joinchat|addstickers|share)").expect("valid group path regex")
+});
+
+/// `@handle`, not inside an e-mail or a path.
+static HANDLE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^\w@.\-/])(@[A-Za-z0-9_][A-Za-z0-9_.]{2,31})").expect("valid handle regex")
+});
+
+/// A bare nick after "ник в инсте", "ник в тг".
+static NICK_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(\bник(?:нейм)?(?:[ \t]+в[ \t]+(?:инст\p{L}*|телеграм\p{L}*|тг|вк|тикток\p{L}*))?[ \t:—–\-]*)([A-Za-z][A-Za-z0-9_.]{2,31})")
+        .expect("valid nick regex")
+});
+
+/// The Belarusian identification number: 7 digits, a region letter, 3 digits, 2 letters, a digit.
+static PERSONAL_NO_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b[0-9]{7}[A-Z][0-9]{3}[A-Z]{2}[0-9]\b").expect("valid personal number regex"));
+
+/// A driver's licence number after its keyword: `99 12 345678`, `77 АВ 123456`, `5AB 123456`,
+/// `AB 123456`, 10 digits in a row.
+static LICENCE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(\b(?:водительск\p{L}*[ \t]+удостоверени\p{L}*|вод\.?[ \t]*удостоверени\p{L}*|ву|(?:номер[ \t]+)?прав(?:а|ах)?|driver'?s?[ \t]+licen[cs]e|driving[ \t]+licen[cs]e)(?:[ \t]+(?:рф|рб|рк|россии|беларуси|казахстана))?(?:[ \t]+(?:number|no\.?|номер|серия[ \t]+и[ \t]+номер))?(?:[ \t]+is)?[ \t:№#\-–—]{0,6})((?-i:[0-9]{2}[ ]?[0-9]{2}[ ]?[0-9]{6}|[0-9]{2}[ ]?[A-ZА-ЯЁ]{2}[ ]?[0-9]{6}|[0-9][A-ZА-ЯЁ]{2}[ ]?[0-9]{6}|[A-ZА-ЯЁ]{2}[ ]?[0-9]{6,7}))\b",
+    )
+    .expect("valid licence regex")
+});
+
+/// Belarusian passport series (Latin or their Cyrillic look-alikes) and Kazakh passports, without
+/// a keyword: `MP1234567`, `N12345678`.
+static PASSPORT_BARE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:AB|BM|HB|KH|MP|MC|KB|PP|SP|DP|АВ|ВМ|НВ|КН|МР|МС|КВ|РР)[ ]?[0-9]{7}\b|\bN[0-9]{8}\b").expect("valid bare passport regex")
+});
+
+/// The Kazakh IIN or BIN after its keyword.
+static IIN_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(\b(?:иин|бин|iin|bin)(?:[ \t]+(?:получателя|покупателя|плательщика|организации|компании))?[ \t:№#\-–—?]*(?:вот[ \t:]*)?)([0-9]{12})\b")
+        .expect("valid iin regex")
+});
+
+static TWELVE_DIGITS_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b[0-9]{12}\b").expect("valid 12 digits regex"));
+
+const MONTHS: &str = r"(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\p{L}*\.?";
+
+/// A date after a birth-date keyword.
+static BIRTHDATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)(\b(?:дат[аыуе][ \t]+рождения|д\.[ \t]?р\.|д/р|др|родил(?:ся|ась)|date[ \t]+of[ \t]+birth|dob|d\.o\.b\.|born(?:[ \t]+on)?|birthday)(?:[ \t]+(?:в[ \t]+(?:профиле|анкете|паспорте|заявлении)|на|is|was|указана|указал[аи]?))?[ \t:,\-–—]*)([0-9]{{1,2}}[./\-][0-9]{{1,2}}[./\-](?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}|[0-9]{{1,2}}[ \t]+{MONTHS}[ \t]+[0-9]{{4}}|{MONTHS}[ \t]+[0-9]{{1,2}},?[ \t]+[0-9]{{4}})(?:\b|$)"
+    ))
+    .expect("valid birthdate regex")
+});
+
+const STREET_TYPE: &str = r"(?:ул|улица|пр-т|пр|просп|проспект|пер|переулок|б-р|бул|бульвар|ш|шоссе|наб|набережная|пл|площадь|мкр|микрорайон|проезд|пр-д|тупик|аллея|тракт|квартал|кв-л)";
+
+/// A street address: the street's type and name, the house (with building and flat).
+static ADDRESS_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i:\b{STREET_TYPE})(?:\.[ \t]*|[ \t]+)(?:[\p{{L}}0-9][\p{{L}}0-9\-]*\.?[ \t]+){{0,3}}?[\p{{L}}][\p{{L}}0-9\-]*,?[ \t]*(?i:(?:д|дом)\.?[ \t]*)?[0-9]{{1,4}}(?:[/к][0-9]{{1,4}})?[а-яА-Яa-zA-Z]?(?:-[0-9]{{1,4}})?(?:[ \t]*,?[ \t]*(?i:корп|корпус|к|стр|строение|кв|квартира|оф|офис)\.?[ \t]*[0-9]{{1,4}}[а-яА-Яa-zA-Z]?)*"
+    ))
+    .expect("valid address regex")
+});
+
+/// A house and a flat without the street: `д. 5, кв. 12`.
+static HOUSE_FLAT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i:\b(?:д|дом))\.?[ \t]*[0-9]{1,4}(?:[/к][0-9]{1,4})?[а-яА-Яa-zA-Z]?[ \t]*,?[ \t]*(?i:кв|квартира)\.?[ \t]*[0-9]{1,4}")
+        .expect("valid house regex")
+});
+
+/// An English street address: `12 Baker Street, flat 3`.
+static ADDRESS_EN_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[0-9]{1,5}[A-Za-z]?[ \t]+(?:\p{Lu}\p{Ll}+[ \t]+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Dr|Square|Sq)\b\.?(?:,?[ \t]*(?i:apt|apartment|flat|suite|unit)\.?[ \t]*#?[0-9]{1,5}[A-Za-z]?)?")
+        .expect("valid english address regex")
+});
+
+/// A postcode: 6 digits (Russia, Belarus, old Kazakh) or the Kazakh `A15E3C5`, after `индекс`.
+static POSTCODE_KEYWORD_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(\b(?:почтовый[ \t]+)?(?:индекс|postcode|post[ \t]+code|zip(?:[ \t]+code)?)[ \t:№]*)((?-i:[0-9]{6}|[A-Z][0-9]{2}[ ]?[A-Z][0-9][A-Z][0-9]))\b")
+        .expect("valid postcode regex")
+});
+
+/// A postcode by itself: 6 digits, or the Kazakh `A15E3C5`.
+static POSTCODE_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:[0-9]{6}|[A-Z][0-9]{2}[ ]?[A-Z][0-9][A-Z][0-9])\b").expect("valid postcode regex"));
+
+/// Words that open an address, just before a postcode.
+static ADDRESS_WORD_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:адрес\p{L}*|доставк\p{L}*|address)[ \t:,\-–—]*(?:\p{L}+[ \t]*){0,3}[ \t:,]*$").expect("valid address word regex")
+});
+
+/// A postcode opening an address: `119021, г. Москва`, `Z10 F8M1, ул. …`.
+static POSTCODE_LEADING_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"\b(?:[0-9]{{6}}|[A-Z][0-9]{{2}}[ ]?[A-Z][0-9][A-Z][0-9])[ \t]*,?[ \t]+(?:г\.|город|(?i:{STREET_TYPE})\.?[ \t]|\p{{Lu}})"))
+        .expect("valid leading postcode regex")
+});
+
+/// The Kazakh IIN/BIN check digit (weights 1..11, then 3..11,1,2 when the first sum gives 10).
+fn iin_ok(digits: &str) -> bool {
+    let d: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
+    if d.len() != 12 {
+        return false;
+    }
+    let sum = |w: &dyn Fn(usize) -> u32| (0..11).map(|i| d[i] * w(i)).sum::<u32>() % 11;
+    let mut check = sum(&|i| i as u32 + 1);
+    if check == 10 {
+        check = sum(&|i| ((i + 2) % 11) as u32 + 1);
+    }
+    check != 10 && check == d[11]
+}
+
+/// A 12-digit IIN: a real birth date (or a BIN's year and month) and a valid check digit.
+fn plausible_iin(digits: &str) -> bool {
+    let b = digits.as_bytes();
+    let two = |i: usize| (b[i] - b'0') as u32 * 10 + (b[i + 1] - b'0') as u32;
+    let month_ok = (1..=12).contains(&two(2));
+    iin_ok(digits) && month_ok
+}
+
+/// A profile as compared with `[clean] public-profiles`: lower case, no scheme, `www.`, `@` or
+/// trailing slash.
+fn profile_key(s: &str) -> String {
+    let s = s.trim().to_lowercase();
+    let s = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")).unwrap_or(&s).to_string();
+    let s = s.strip_prefix("www.").unwrap_or(&s);
+    s.trim_start_matches('@').trim_end_matches('/').to_string()
+}
+
+/// Street addresses (Russian and English), house-and-flat pairs and postcodes.
+fn redact_addresses(text: &str) -> Vec<Rep> {
+    let mut out: Vec<Rep> = Vec::new();
+    for re in [&*ADDRESS_RE, &*HOUSE_FLAT_RE, &*ADDRESS_EN_RE] {
+        out.extend(scan(text, re, |_, caps| {
+            let m = caps.get(0)?;
+            let v = m.as_str().trim_end_matches([' ', ',', '\t']);
+            Some((m.start(), m.start() + v.len(), Kind::Address))
+        }));
+    }
+    // A six-digit number beside a street address, or just after "адрес", is its postcode.
+    let streets = out.clone();
+    out.extend(scan(text, &POSTCODE_RE, |text, caps| {
+        let m = caps.get(0)?;
+        let near = streets.iter().any(|(s, e, _)| (m.start() >= *e && m.start() - *e <= 80) || (*s >= m.end() && *s - m.end() <= 80));
+        let after_keyword = ADDRESS_WORD_BEFORE_RE.is_match(tail(text, m.start(), 64));
+        (near || after_keyword).then(|| (m.start(), m.end(), Kind::Address))
+    }));
+    out.extend(scan(text, &POSTCODE_KEYWORD_RE, |_, caps| {
+        let (kw, v) = (caps.get(1)?, caps.get(2)?);
+        Some((kw.end(), v.end(), Kind::Address))
+    }));
+    out.extend(scan(text, &POSTCODE_LEADING_RE, |text, caps| {
+        let m = caps.get(0)?;
+        let end = m.start() + text[m.start()..].find(',')?;
+        let v = text[m.start()..end].trim_end();
+        Some((m.start(), m.start() + v.len(), Kind::Address))
+    }));
+    // Keep the longest of overlapping hits.
+    out.sort_by_key(|r| (r.0, std::cmp::Reverse(r.1)));
+    let mut kept: Vec<Rep> = Vec::new();
+    for r in out {
+        if kept.last().is_none_or(|k| r.0 >= k.1) {
+            kept.push(r);
+        }
+    }
+    kept
+}
+
 /// Finds candidates of `re` from left to right; `decide` returns the byte range to replace (inside the
 /// match) and its kind, or `None` to reject. A rejected candidate is retried one character later, so a
 /// valid value inside or after an invalid candidate is still found.
@@ -945,7 +1207,7 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(r(input), *want, "{input:?}");
         }
-        assert_eq!(redact("a@b.ru и c@d.com").redactions.emails, 2);
+        assert_eq!(redact("a@b.ru и c@d.com").redactions.get(Kind::Email), 2);
     }
 
     #[test]
@@ -977,7 +1239,7 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(r(input), *want, "{input:?}");
-            assert_eq!(redact(input).redactions.phones, 1, "{input:?}");
+            assert_eq!(redact(input).redactions.get(Kind::Phone), 1, "{input:?}");
         }
     }
 
@@ -998,12 +1260,12 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(r(input), *want, "{input:?}");
-            assert_eq!(redact(input).redactions.cards, 1, "{input:?}");
+            assert_eq!(redact(input).redactions.get(Kind::Card), 1, "{input:?}");
         }
         // ungrouped, Luhn fails: not a card but an identifier (order, tracking number)
         let c = redact("номер 4111111111111112 в системе");
         assert_eq!(c.text, "номер [ORDER] в системе");
-        assert_eq!((c.redactions.cards, c.redactions.orders), (0, 1));
+        assert_eq!((c.redactions.get(Kind::Card), c.redactions.get(Kind::Order)), (0, 1));
     }
 
     #[test]
@@ -1035,7 +1297,7 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(r(input), *want, "{input:?}");
-            assert_eq!(redact(input).redactions.codes, 1, "{input:?}");
+            assert_eq!(redact(input).redactions.get(Kind::Code), 1, "{input:?}");
         }
     }
 
@@ -1123,7 +1385,7 @@ mod tests {
         for (input, want) in cases {
             let c = redact(input);
             assert_eq!(c.text, *want, "{input:?}");
-            assert_eq!(c.redactions.urls_with_tokens, 1, "{input:?}");
+            assert_eq!(c.redactions.get(Kind::Url), 1, "{input:?}");
         }
         for keep in [
             "https://shop.ru/balance",
@@ -1212,12 +1474,42 @@ mod tests {
     }
 
     #[test]
+    fn documents_profiles_addresses_of_the_three_countries() {
+        let cases: &[(&str, &str)] = &[
+            ("паспорт РБ MP1234567, выдан РУВД", "паспорт РБ [PASSPORT], выдан РУВД"),
+            ("удостоверение личности РК 012345678", "удостоверение личности РК [PASSPORT]"),
+            ("личный номер 3120585A001PB9", "личный номер [PERSONAL_NO]"),
+            ("ИИН 880814300126", "ИИН [IIN]"),
+            ("водительское удостоверение 77 АВ 123456", "водительское удостоверение [LICENCE]"),
+            ("пишите в тг @anna_k85 или https://vk.com/id123456.", "пишите в тг [PROFILE] или [PROFILE]."),
+            ("WhatsApp: wa.me/79161234567", "WhatsApp: [PROFILE]"),
+            ("адрес: 220030, г. Минск, ул. Ленина, д. 5, кв. 12", "адрес: [ADDRESS], г. Минск, [ADDRESS]"),
+            ("дата рождения 12.03.1985, д.р. 1 марта 1980", "дата рождения [BIRTHDATE], д.р. [BIRTHDATE]"),
+            ("С уважением, специалист поддержки Анна Петрова", "С уважением, специалист поддержки [NAME]"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(r(input), *want, "{input:?}");
+        }
+        for keep in ["Права потребителя нарушены", "Магазин на улице Тверской", "Пишите нам во ВКонтакте", "Специалист поддержки свяжется с вами", "Поставьте @ перед ником"] {
+            assert_eq!(r(keep), keep);
+        }
+    }
+
+    #[test]
+    fn the_organisations_own_profiles_stay() {
+        let config = CleanConfig { public_profiles: vec!["@podarok_help".into(), "https://vk.com/podarok".into()], ..CleanConfig::default() };
+        let redactor = Redactor::new(&config).unwrap();
+        let out = redactor.redact("Наш канал @podarok_help и группа vk.com/podarok, а клиент @anna_k85").text;
+        assert_eq!(out, "Наш канал @podarok_help и группа vk.com/podarok, а клиент [PROFILE]");
+    }
+
+    #[test]
     fn configured_code_patterns() {
-        let config = CleanConfig { code_patterns: vec![r"\bGC[0-9]{6}\b".into()] };
+        let config = CleanConfig { code_patterns: vec![r"\bGC[0-9]{6}\b".into()], ..CleanConfig::default() };
         let redactor = Redactor::new(&config).expect("valid pattern");
         assert_eq!(redactor.redact("сертификат GC123456 не работает").text, "сертификат [CODE] не работает");
         assert_eq!(r("сертификат GC123456 не работает"), "сертификат GC123456 не работает");
-        let bad = CleanConfig { code_patterns: vec!["(".into()] };
+        let bad = CleanConfig { code_patterns: vec!["(".into()], ..CleanConfig::default() };
         assert!(Redactor::new(&bad).unwrap_err().to_string().contains("code-patterns"));
     }
 
@@ -1230,17 +1522,8 @@ mod tests {
             c.text,
             "Мой e-mail [EMAIL], телефон [PHONE], заказ № [ORDER], код [CODE], PIN [PIN], карта [CARD]. Сумма 5000 руб."
         );
-        assert_eq!(
-            c.redactions,
-            RedactionCounts {
-                emails: 1,
-                phones: 1,
-                cards: 1,
-                codes: 1,
-                pins: 1,
-                orders: 1,
-                ..Default::default()
-            }
-        );
+        let mut want = RedactionCounts::default();
+        [Kind::Email, Kind::Phone, Kind::Card, Kind::Code, Kind::Pin, Kind::Order].into_iter().for_each(|k| want.count(k));
+        assert_eq!(c.redactions, want);
     }
 }

@@ -62,16 +62,11 @@ pub async fn run(store: &Store, config: &CleanConfig) -> anyhow::Result<StageRep
     report.written = written;
     report.unchanged = total - written;
     report.summary = format!(
-        "{} messages, {} cleaned, {} unchanged; redacted {} e-mails, {} phones, {} card numbers, {} certificate codes, {} names, {} other values",
+        "{} messages, {} cleaned, {} unchanged; redacted {}",
         count(total),
         count(written),
         count(total - written),
-        redactions.emails,
-        redactions.phones,
-        redactions.cards,
-        redactions.codes,
-        redactions.names,
-        redactions.total() - redactions.emails - redactions.phones - redactions.cards - redactions.codes - redactions.names
+        redactions.summary()
     );
     Ok(report.finish(started))
 }

@@ -43,7 +43,7 @@ static RULES: LazyLock<Vec<(Regex, &'static str, &'static str)>> = LazyLock::new
         (r"\[CARD\]", "номер карты", "your card number"),
         (r"\[INVOICE\]", "номер счёта", "the invoice number"),
         (r"\[URL\]", "ссылка из письма", "the link in the e-mail"),
-        (r"\[(PIN|PASSPORT|SNILS|INN|IP)\]", "эти данные", "these details"),
+        (r"\[(PIN|PASSPORT|SNILS|INN|IP|PROFILE|ADDRESS|BIRTHDATE|LICENCE|IIN|PERSONAL_NO)\]", "эти данные", "these details"),
     ];
     rules.iter().map(|(p, ru, en)| (Regex::new(p).expect("static regex"), *ru, *en)).collect()
 });

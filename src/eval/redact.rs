@@ -44,6 +44,9 @@ pub struct KindScore {
     pub found: usize,
     pub predicted: usize,
     pub correct: usize,
+    /// Gold values gone from the output under any placeholder (a phone taken for an order number
+    /// still does not leak): `1 - hidden / gold` of the values would reach the output.
+    pub hidden: usize,
     pub precision: f64,
     pub recall: f64,
 }
@@ -105,6 +108,9 @@ pub fn eval_redact(redactor: &Redactor, items: &[LabelledText]) -> RedactEval {
             let score = by_kind.entry(g.kind).or_default();
             score.gold += 1;
             let covered = gr.clone().all(|c| predicted.iter().any(|(p, k)| *k == g.kind && p.contains(&c)));
+            if gr.clone().all(|c| predicted.iter().any(|(p, _)| p.contains(&c))) {
+                score.hidden += 1;
+            }
             if covered {
                 score.found += 1;
             } else {
@@ -127,6 +133,7 @@ pub fn eval_redact(redactor: &Redactor, items: &[LabelledText]) -> RedactEval {
         overall.found += s.found;
         overall.predicted += s.predicted;
         overall.correct += s.correct;
+        overall.hidden += s.hidden;
         s.finish();
     }
     overall.finish();
@@ -135,9 +142,15 @@ pub fn eval_redact(redactor: &Redactor, items: &[LabelledText]) -> RedactEval {
 
 /// The table `kbforge eval redact` prints.
 pub fn format_table(r: &RedactEval) -> String {
-    let mut out = format!("{} texts\n{:<10} {:>5} {:>5} {:>5} {:>9} {:>7}\n", r.texts, "kind", "gold", "found", "pred", "precision", "recall");
+    let mut out = format!(
+        "{} texts\n{:<11} {:>5} {:>5} {:>5} {:>9} {:>7} {:>6}\n",
+        r.texts, "kind", "gold", "found", "pred", "precision", "recall", "leaked"
+    );
     let row = |name: &str, s: &KindScore| {
-        format!("{:<10} {:>5} {:>5} {:>5} {:>9.3} {:>7.3}\n", name, s.gold, s.found, s.predicted, s.precision, s.recall)
+        format!(
+            "{:<11} {:>5} {:>5} {:>5} {:>9.3} {:>7.3} {:>6}\n",
+            name, s.gold, s.found, s.predicted, s.precision, s.recall, s.gold - s.hidden
+        )
     };
     for (k, s) in &r.by_kind {
         out.push_str(&row(k.as_str(), s));

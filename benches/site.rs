@@ -64,7 +64,7 @@ fn main() {
             let (articles, errors) = kb::load_all(&kb_dir);
             assert!(errors.is_empty());
             // The kb folder lives in the temp dir, so the published articles' status edits stay there.
-            kbforge::publish::site::publish(&articles, &config, tmp.path(), &kb_dir).await.unwrap()
+            kbforge::publish::site::publish(&articles, &config, &kbforge::publish::guard::Guard::default(), tmp.path(), &kb_dir).await.unwrap().0
         });
         rows.push((round.to_string(), started.elapsed().as_secs_f64(), report.summary));
     }

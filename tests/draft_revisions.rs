@@ -32,7 +32,7 @@ async fn add_cluster(store: &Store, id: &str, centroid: &[f32], members: &[(&str
 }
 
 async fn draft_stage(store: &Store, root: &Path) -> String {
-    let report = draft::run(store, &DraftConfig::default(), &Default::default(), &Default::default(), &root.join("kb"), root).await.unwrap();
+    let report = draft::run(store, &DraftConfig::default(), &Default::default(), &Default::default(), &Default::default(), &root.join("kb"), root).await.unwrap();
     report.summary
 }
 

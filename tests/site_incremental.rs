@@ -85,7 +85,7 @@ async fn the_stage_reindexes_only_when_articles_change() {
     let config = SiteConfig::default();
     let publish = || async {
         let (articles, _) = kbforge::kb::load_all(&kb_dir);
-        kbforge::publish::site::publish(&articles, &config, root, &kb_dir).await.unwrap()
+        kbforge::publish::site::publish(&articles, &config, &kbforge::publish::guard::Guard::default(), root, &kb_dir).await.unwrap().0
     };
     publish().await;
     let before = mtimes(&root.join("site"));

@@ -13,8 +13,12 @@ pub async fn run(workspace: Option<&Path>, target: Option<PublishTarget>) -> any
         Some(PublishTarget::Index) => &[Stage::PublishIndex],
         None => &[Stage::PublishSite, Stage::PublishIndex],
     };
+    let mut rejected = 0;
     for &stage in stages {
-        println!("{}", ctx.run_stage(stage).await?.line());
+        let report = ctx.run_stage(stage).await?;
+        println!("{}", report.line());
+        rejected += report.rejected;
     }
-    Ok(Outcome::Success)
+    // Articles the publish guard held back: the rest went out, the run completed with rejects.
+    Ok(if rejected > 0 { Outcome::CompletedWithRejects } else { Outcome::Success })
 }

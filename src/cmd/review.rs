@@ -20,11 +20,13 @@ pub async fn run(workspace: Option<&Path>, action: &ReviewAction) -> anyhow::Res
             articles.retain(|a| topic.as_ref().is_none_or(|t| &a.front.topic == t));
             articles.sort_by(|a, b| b.front.tickets.cmp(&a.front.tickets).then_with(|| a.front.id.cmp(&b.front.id)));
             let open = revisions::open(&store, None).await?;
+            let holds = store.holds(None).await?;
             println!("{:<10} {:>7} {:>5}  {:<40} title", "status", "tickets", "prop", "id");
             for a in &articles {
                 let tickets = a.front.tickets.map(|t| t.to_string()).unwrap_or_else(|| "-".into());
                 let proposals = open.iter().filter(|r| r.article_id == a.front.id).count();
-                println!("{:<10} {:>7} {:>5}  {:<40} {}", a.front.status.as_str(), tickets, proposals, a.front.id, a.front.title);
+                let status = if holds.iter().any(|h| h.article_id == a.front.id) { "held" } else { a.front.status.as_str() };
+                println!("{:<10} {:>7} {:>5}  {:<40} {}", status, tickets, proposals, a.front.id, a.front.title);
             }
             println!("{} articles", articles.len());
         }
@@ -110,6 +112,15 @@ async fn transition(store: &Store, kb_dir: &Path, ids: &[String], to: Status, by
 
 /// The editor's view beside the file: sources, regulation excerpts, similar articles, proposals.
 async fn show_context(store: &Store, kb_dir: &Path, a: &crate::kb::Article) -> anyhow::Result<()> {
+    let holds = store.holds(Some(&a.front.id)).await?;
+    if !holds.is_empty() {
+        println!("\n== held back by the publish guard: edit the values out, or add the company's own to [guard] allow ==");
+        for h in holds {
+            for f in &h.findings {
+                println!("[{} · {}] {f}", h.target, h.held_at);
+            }
+        }
+    }
     let sources = context::source_tickets(store, a, 5).await?;
     if !sources.is_empty() {
         println!("\n== source tickets (redacted; {} of {}) ==", sources.len(), a.front.sources.len());

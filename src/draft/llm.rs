@@ -117,9 +117,11 @@ impl Client {
         })
     }
 
-    /// The request's user message: the question, its phrasings and the best answers, all redacted.
+    /// The request's user message: the question, its phrasings and the best answers, all redacted,
+    /// and what the publish guard still finds in them masked (the endpoint may be a third party's).
     pub fn prompt(&self, article: &Article, members: &[Member]) -> String {
-        let safe = |t: &str| crate::clean::redact(t).text;
+        let guard = crate::publish::guard::Guard::default();
+        let safe = |t: &str| guard.mask(&crate::clean::redact(t).text).0;
         let mut prompt = format!("Question: {}\n", safe(&article.front.title));
         if !article.front.also_asked.is_empty() {
             prompt.push_str("Also asked as:\n");
@@ -361,6 +363,18 @@ mod tests {
 
     fn article() -> Article {
         Article::parse(std::path::Path::new("a.md"), "---\nid: a\ntitle: Как проверить баланс?\nalso_asked: [\"где остаток на карте\"]\n---\nБаланс на сайте.\n").unwrap()
+    }
+
+    #[test]
+    fn prompts_carry_no_value_the_guard_finds() {
+        let client = Client::endpoint(&LlmConfig { url: "http://127.0.0.1:9".into(), model: "m".into(), ..LlmConfig::default() }).unwrap();
+        // Formats a clean stage of an older version let through, straight from the store.
+        let a = Article::parse(std::path::Path::new("a.md"), "---\nid: a\ntitle: Баланс, мой тг @anna_k85\nalso_asked: [\"паспорт РБ MP1234567\"]\n---\nБаланс.\n").unwrap();
+        let prompt = client.prompt(&a, &[member("Пишите на vk.com/id58120934 или anna.petrova@mail.ru")]);
+        for v in ["@anna_k85", "MP1234567", "vk.com/id58120934", "anna.petrova@mail.ru"] {
+            assert!(!prompt.contains(v), "{v} in {prompt}");
+        }
+        assert!(prompt.contains("Staff answers:"), "{prompt}");
     }
 
     #[test]

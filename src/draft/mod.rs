@@ -210,6 +210,7 @@ pub async fn run(
     config: &DraftConfig,
     classify: &crate::classify::ClassifyConfig,
     queue: &crate::queue::QueueConfig,
+    guard: &crate::publish::guard::Guard,
     kb_dir: &Path,
     root: &Path,
 ) -> anyhow::Result<StageReport> {
@@ -425,7 +426,7 @@ pub async fn run(
         }
         link(store, &id, cluster_id, &path, &new_hash, &generated_body).await?;
     }
-    let exported = scenarios::export(store, classify, &root.join(&config.exports_dir)).await?;
+    let exported = scenarios::export(store, classify, guard, &root.join(&config.exports_dir)).await?;
     let mut report = StageReport::new("draft", started);
     report.processed = clusters.len();
     report.written = n.created + n.updated;

@@ -22,7 +22,7 @@ use crate::store::Store;
 /// Example phrasings kept per scenario.
 const EXAMPLES: usize = 10;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Scenario {
     /// A stable, readable intent name (from the most typical question).
     pub intent: String,
@@ -37,13 +37,13 @@ pub struct Scenario {
     pub typical_reply: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Action {
     pub action: String,
     pub count: usize,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Clarifying {
     pub language: String,
     /// The reply to send to an empty request.
@@ -62,7 +62,7 @@ pub struct Exported {
 }
 
 /// Builds both exports from the store and writes the files that changed.
-pub async fn export(store: &Store, classify: &ClassifyConfig, dir: &Path) -> anyhow::Result<Exported> {
+pub async fn export(store: &Store, classify: &ClassifyConfig, guard: &crate::publish::guard::Guard, dir: &Path) -> anyhow::Result<Exported> {
     let classifier = Classifier::new(classify)?;
     let rows: Vec<(String, i64, String, String, String)> = sqlx::query_as(
         "SELECT id, size, label, topic, medoid FROM clusters WHERE kind = 'needs-action' ORDER BY size DESC, id",
@@ -163,6 +163,12 @@ pub async fn export(store: &Store, classify: &ClassifyConfig, dir: &Path) -> any
     }
 
     std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create `{}`: {e}", dir.display()))?;
+    // The exports go to the bot's builders: what the publish guard finds in them is masked.
+    let (scenarios, a) = masked(guard, scenarios)?;
+    let (clarifying, b) = masked(guard, clarifying)?;
+    if a + b > 0 {
+        tracing::warn!("scenario exports: the publish guard masked {} values", a + b);
+    }
     let jsonl: String = scenarios.iter().map(|s| serde_json::to_string(s).map(|l| l + "\n")).collect::<Result<_, _>>()?;
     let mut written = 0;
     for (name, text) in [
@@ -177,6 +183,13 @@ pub async fn export(store: &Store, classify: &ClassifyConfig, dir: &Path) -> any
         }
     }
     Ok(Exported { scenarios: scenarios.len(), clarifying: clarifying.len(), files_written: written })
+}
+
+/// `items` with every string the publish guard flags masked, and how many values it masked.
+fn masked<T: Serialize + serde::de::DeserializeOwned>(guard: &crate::publish::guard::Guard, items: Vec<T>) -> anyhow::Result<(Vec<T>, usize)> {
+    let mut value = serde_json::to_value(&items)?;
+    let n = guard.mask_json(&mut value);
+    Ok(if n == 0 { (items, 0) } else { (serde_json::from_value(value)?, n) })
 }
 
 fn unique(base: String, taken: &mut HashSet<String>) -> String {

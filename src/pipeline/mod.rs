@@ -150,14 +150,17 @@ impl Context {
             Stage::Classify => crate::classify::run(store, &cfg.classify).await?,
             Stage::Embed => crate::embed::run(store, embedder.expect("loaded"), &cfg.queue, crate::cluster::wants_tokens(&cfg.cluster)).await?,
             Stage::Cluster => crate::cluster::run(store, embedder.expect("loaded"), &cfg.cluster).await?,
-            Stage::Draft => crate::draft::run(store, &cfg.draft, &cfg.classify, &cfg.queue, &kb_dir, &root).await?,
-            Stage::Report => crate::report::stage(store, &kb_dir, &root, &cfg.site.language).await?,
+            Stage::Draft => crate::draft::run(store, &cfg.draft, &cfg.classify, &cfg.queue, &crate::publish::guard::Guard::new(&cfg.guard), &kb_dir, &root).await?,
+            Stage::Report => crate::report::stage(store, &kb_dir, &root, &cfg.site.language, &crate::publish::guard::Guard::new(&cfg.guard)).await?,
             Stage::PublishSite => {
                 let (articles, errors) = kb::load_all(&kb_dir);
                 warn_kb_errors(&errors);
-                let report = crate::publish::site::publish(&articles, &cfg.site, &root, &kb_dir).await?;
+                let guard = crate::publish::guard::Guard::new(&cfg.guard);
+                let (report, held) = crate::publish::site::publish(&articles, &cfg.site, &guard, &root, &kb_dir).await?;
+                store.replace_holds("site", &held).await?;
                 // Approved articles the site now shows are published: the history says when.
-                for a in articles.iter().filter(|a| a.is_public_live() && a.front.status == Status::Approved) {
+                let shown = |a: &&kb::Article| !held.iter().any(|(id, _)| *id == a.front.id);
+                for a in articles.iter().filter(|a| a.is_public_live() && a.front.status == Status::Approved).filter(shown) {
                     crate::review::record(store, &a.front.id, "status", Status::Approved, Status::Published, "kbforge publish", "").await?;
                 }
                 report
@@ -165,7 +168,10 @@ impl Context {
             Stage::PublishIndex => {
                 let (articles, errors) = kb::load_all(&kb_dir);
                 warn_kb_errors(&errors);
-                crate::publish::index::sync(store, embedder.expect("loaded"), &articles, &cfg.index, &root, "/").await?
+                let guard = crate::publish::guard::Guard::new(&cfg.guard);
+                let (report, held) = crate::publish::index::sync(store, embedder.expect("loaded"), &articles, &cfg.index, &guard, &root, "/").await?;
+                store.replace_holds("index", &held).await?;
+                report
             }
         };
         Ok(report)

@@ -12,9 +12,10 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::kb::{self, Status};
+use crate::publish::guard::Guard;
 use crate::store::Store;
 
 /// The share of flat requests from which a generative bot pays off.
@@ -24,7 +25,7 @@ const TREND_TOPICS: usize = 6;
 /// Gaps listed.
 const GAPS: usize = 10;
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Shares {
     pub tickets: usize,
     pub flat: usize,
@@ -53,13 +54,13 @@ impl Shares {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TopicRow {
     pub topic: String,
     pub shares: Shares,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Gap {
     pub cluster: String,
     pub label: String,
@@ -71,7 +72,7 @@ pub struct Gap {
     pub draft: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Coverage {
     pub days: i64,
     pub since: String,
@@ -79,7 +80,7 @@ pub struct Coverage {
     pub covered: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub overall: Shares,
     pub pays_off: bool,
@@ -95,9 +96,9 @@ pub struct Report {
 /// Builds the report from the store and the knowledge base folder.
 /// The `report` stage: the report of the last 30 days as `reports/report.html` and
 /// `reports/report.json` in the workspace, and the verdict in its summary line.
-pub async fn stage(store: &Store, kb_dir: &Path, root: &Path, lang: &str) -> anyhow::Result<crate::pipeline::StageReport> {
+pub async fn stage(store: &Store, kb_dir: &Path, root: &Path, lang: &str, guard: &Guard) -> anyhow::Result<crate::pipeline::StageReport> {
     let started = std::time::Instant::now();
-    let report = build(store, kb_dir, 30).await?;
+    let report = build(store, kb_dir, guard, 30).await?;
     let dir = root.join("reports");
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join("report.html"), html(&report, lang)?)?;
@@ -108,7 +109,7 @@ pub async fn stage(store: &Store, kb_dir: &Path, root: &Path, lang: &str) -> any
     Ok(out.finish(started))
 }
 
-pub async fn build(store: &Store, kb_dir: &Path, days: i64) -> anyhow::Result<Report> {
+pub async fn build(store: &Store, kb_dir: &Path, guard: &Guard, days: i64) -> anyhow::Result<Report> {
     let rows: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT q.ticket_id, q.topic, q.kind, t.created_at FROM qa_pairs q JOIN tickets t ON t.id = q.ticket_id ORDER BY t.created_at",
     )
@@ -197,7 +198,7 @@ pub async fn build(store: &Store, kb_dir: &Path, days: i64) -> anyhow::Result<Re
         .unwrap_or_default();
     let recent: Vec<&(String, String, String, String)> = rows.iter().filter(|r| r.3 >= since).collect();
     let covered = recent.iter().filter(|r| members.get(&r.0).is_some_and(|c| live.contains(c))).count();
-    Ok(Report {
+    let report = Report {
         pays_off: overall.flat_share() >= FLAT_THRESHOLD,
         overall,
         topics,
@@ -206,7 +207,20 @@ pub async fn build(store: &Store, kb_dir: &Path, days: i64) -> anyhow::Result<Re
         gaps,
         coverage: Coverage { days, since: since.get(..10).unwrap_or("").to_string(), recent: recent.len(), covered },
         live_articles,
-    })
+    };
+    guarded(report, guard)
+}
+
+/// The report with every string the publish guard flags masked (its examples are customers' own
+/// words): the HTML, the JSON and the terminal all render from it.
+fn guarded(report: Report, guard: &Guard) -> anyhow::Result<Report> {
+    let mut value = serde_json::to_value(&report)?;
+    let n = guard.mask_json(&mut value);
+    if n == 0 {
+        return Ok(report);
+    }
+    tracing::warn!("report: the publish guard masked {n} values");
+    Ok(serde_json::from_value(value)?)
 }
 
 /// The verdict in one sentence.

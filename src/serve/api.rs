@@ -118,13 +118,20 @@ pub async fn search(State(app): State<Arc<App>>, headers: HeaderMap, body: Resul
         .unwrap_or_else(|e| Err(anyhow::anyhow!("{e}")))
     };
     match result {
-        Ok((query, hits)) => Json(json!({
-            "query": query,
-            "audience": audience,
-            "took_ms": started.elapsed().as_secs_f64() * 1000.0,
-            "hits": hits,
-        }))
-        .into_response(),
+        Ok((query, hits)) => {
+            let mut body = json!({
+                "query": query,
+                "audience": audience,
+                "took_ms": started.elapsed().as_secs_f64() * 1000.0,
+                "hits": hits,
+            });
+            // The index was guarded when published; what a response carries is guarded again.
+            let masked = crate::publish::guard::Guard::new(&app.ws.config.guard).mask_json(&mut body);
+            if masked > 0 {
+                tracing::warn!("/api/search: the publish guard masked {masked} values in a response");
+            }
+            Json(body).into_response()
+        }
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("{e:#}")),
     }
 }

@@ -169,6 +169,11 @@ pub async fn article(State(app): State<Arc<App>>, editor: Editor, Path(id): Path
         Ok(v) => v,
         Err(e) => return failure(&app, &editor, e),
     };
+    let holds = app.store.holds(Some(&id)).await.unwrap_or_else(|e| {
+        tracing::warn!("cannot read the publish guard's holds of {id}: {e:#}");
+        Vec::new()
+    });
+    let holds: Vec<_> = holds.iter().map(|h| context! { target => &h.target, held_at => &h.held_at, findings => Serde(&h.findings) }).collect();
     let similar = ctx::similar_articles(a, &articles, 5, 0.15);
     let mut merge_candidates: Vec<(&str, &str)> = similar
         .iter()
@@ -206,6 +211,7 @@ pub async fn article(State(app): State<Arc<App>>, editor: Editor, Path(id): Path
                 merged_into => extra("merged_into"), path => a.path.display().to_string(),
             },
             preview => render_markdown(&a.body, &app.ws.config.site.image_hosts),
+            holds => holds,
             proposals => Serde(&proposals),
             sources => Serde(&sources),
             excerpts => Serde(&excerpts),
@@ -327,7 +333,7 @@ pub async fn preview(State(app): State<Arc<App>>, editor: Editor, headers: Heade
 }
 
 pub async fn report(State(app): State<Arc<App>>, editor: Editor) -> Response {
-    let built = crate::report::build(&app.store, &app.kb_dir, 30).await;
+    let built = crate::report::build(&app.store, &app.kb_dir, &crate::publish::guard::Guard::new(&app.ws.config.guard), 30).await;
     match built.map_err(|e| e.to_string()).and_then(|r| crate::report::html(&r, &editor.lang).map_err(|e| e.to_string())) {
         Ok(html) => Html(html).into_response(),
         Err(e) => failure(&app, &editor, e),

@@ -4,6 +4,7 @@
 //! Postgres (when the URL starts with `postgres://`). Queries use `$N` placeholders, which both accept.
 //! Migrations live in `migrations/sqlite` and `migrations/postgres` and run on [`Store::open`].
 
+mod holds;
 mod quarantine;
 mod state;
 
@@ -14,6 +15,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::AnyPool;
 
+pub use holds::Hold;
 pub use quarantine::{QuarantineEntry, Rejected};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");

@@ -33,6 +33,8 @@ use sha2::{Digest, Sha256};
 use crate::embed::{embed_cached, Embedder};
 use crate::kb::{Article, Audience};
 use crate::pipeline::report::count;
+use crate::publish::guard::{Finding, Guard};
+use crate::publish::site::Held;
 use crate::pipeline::StageReport;
 use crate::store::Store;
 
@@ -362,9 +364,10 @@ pub async fn sync(
     embedder: &Embedder,
     articles: &[Article],
     config: &IndexConfig,
+    guard: &Guard,
     root: &Path,
     base_url: &str,
-) -> anyhow::Result<StageReport> {
+) -> anyhow::Result<(StageReport, Held)> {
     let started = Instant::now();
     let public: Vec<&Article> = articles.iter().filter(|a| a.is_public_live()).collect();
     let regulations = regulation_articles(store).await?;
@@ -375,8 +378,12 @@ pub async fn sync(
         .collect();
     let mut lines = Vec::new();
     let mut report = StageReport::new("publish index", started);
+    let mut held = Held::new();
     for (audience, live) in [(Audience::Public, public), (Audience::Internal, internal)] {
-        let n = sync_shard(store, embedder, &live, config, root, audience, base_url).await?;
+        // The public shard is what the bot answers customers from: the guard reads every point of
+        // it first. The internal shard (the operators' copilot, regulations included) is not published.
+        let guard = (audience == Audience::Public).then_some(guard);
+        let n = sync_shard(store, embedder, &live, config, guard, &mut held, root, audience, base_url).await?;
         report.processed += n.planned;
         report.written += n.upserted + n.deleted;
         report.unchanged += n.planned - n.upserted;
@@ -396,7 +403,48 @@ pub async fn sync(
     }
     let target = if config.on_server() { config.url.trim().to_string() } else { root.join(&config.dir).display().to_string() };
     report.summary = format!("{} -> {target}", lines.join("; "));
-    Ok(report.finish(started))
+    if !held.is_empty() {
+        report.rejected = held.len();
+        report.summary.push_str(&format!(
+            "; {} held back by the publish guard (kbforge review show {})",
+            count(held.len()),
+            held.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+        for (id, findings) in &held {
+            tracing::warn!("publish index: held back {id}: {}", findings.iter().map(Finding::to_string).collect::<Vec<_>>().join("; "));
+        }
+    }
+    Ok((report.finish(started), held))
+}
+
+/// The articles whose planned points carry something the guard flags: every string of every
+/// payload (title, topic, heading path, text, also-asked phrasings, link) and the text embedded.
+fn held_points(guard: &Guard, planned: &[PlannedPoint]) -> Held {
+    let mut held: Held = Vec::new();
+    for p in planned {
+        let mut findings = Vec::new();
+        if let Some(map) = p.payload.as_object() {
+            for (k, v) in map.iter().filter(|(k, _)| !matches!(k.as_str(), "content_hash" | "updated_at")) {
+                guard.scan_json(&format!("payload.{k}"), v, &mut findings);
+            }
+        }
+        findings.extend(guard.scan("embedded text", &p.embed_text));
+        if findings.is_empty() {
+            continue;
+        }
+        let id = p.payload.get("article_id").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        match held.iter_mut().find(|(h, _)| *h == id) {
+            Some((_, all)) => {
+                for f in findings {
+                    if !all.contains(&f) {
+                        all.push(f);
+                    }
+                }
+            }
+            None => held.push((id, findings)),
+        }
+    }
+    held
 }
 
 /// The internal regulations as internal articles (one per file), for the copilot's shard.
@@ -485,11 +533,19 @@ async fn sync_shard(
     embedder: &Embedder,
     live: &[&Article],
     config: &IndexConfig,
+    guard: Option<&Guard>,
+    held: &mut Held,
     root: &Path,
     audience: Audience,
     base_url: &str,
 ) -> anyhow::Result<SyncCounts> {
-    let planned = plan(live, embedder, config, base_url);
+    let mut planned = plan(live, embedder, config, base_url);
+    if let Some(guard) = guard {
+        let found = held_points(guard, &planned);
+        // A held article has no point in the shard: the ones it had are deleted as stale below.
+        planned.retain(|p| !found.iter().any(|(id, _)| p.payload.get("article_id").and_then(|v| v.as_str()) == Some(id.as_str())));
+        held.extend(found);
+    }
     let probe = tokio::task::block_in_place(|| embedder.embed(&["query: probe".to_string()]))?;
     let dim = probe[0].len();
     let target = if config.on_server() {

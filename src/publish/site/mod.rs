@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::kb::Article;
 use crate::pipeline::report::count;
+use crate::publish::guard::{Finding, Guard};
 use crate::pipeline::StageReport;
 
 /// `[site]`
@@ -427,10 +428,52 @@ fn files_under(out_dir: &Path, dir: &str) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The `publish site` stage. Approved articles that made it onto the site become `published`.
-pub async fn publish(articles: &[Article], config: &SiteConfig, root: &Path, kb_dir: &Path) -> anyhow::Result<StageReport> {
+/// What the publish guard finds in an article as the help center would show it: its title, its
+/// topic, the text and the links of its rendered body, and its "also asked" phrasings when the site
+/// shows them.
+pub fn article_findings(guard: &Guard, a: &Article, config: &SiteConfig) -> Vec<Finding> {
+    let html = render_markdown(&a.body, &config.image_hosts);
+    let mut out = guard.scan("title", &a.front.title);
+    out.extend(guard.scan("topic", &a.front.topic));
+    out.extend(guard.scan("body", &plain(&html)));
+    // Link targets and image sources are in the page too, though not in its text.
+    for m in ATTRIBUTE_RE.captures_iter(&html) {
+        for f in guard.scan("body (link)", &m[1]) {
+            if !out.iter().any(|o| o.masked == f.masked) {
+                out.push(f);
+            }
+        }
+    }
+    if config.show_also_asked {
+        for (i, phrasing) in a.front.also_asked.iter().enumerate() {
+            out.extend(guard.scan(&format!("also_asked[{i}]"), phrasing));
+        }
+    }
+    out
+}
+
+static ATTRIBUTE_RE: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r#"(?:href|src|title|alt)="([^"]*)""#).expect("valid attribute regex"));
+
+/// The articles the publish guard held back, each with what it found.
+pub type Held = Vec<(String, Vec<Finding>)>;
+
+/// The `publish site` stage. Approved articles that made it onto the site become `published`. A live
+/// article in which the publish guard finds personal data is held back: its page is not written (or
+/// is removed), the rest of the site goes on, and it is returned with the findings.
+pub async fn publish(articles: &[Article], config: &SiteConfig, guard: &Guard, root: &Path, kb_dir: &Path) -> anyhow::Result<(StageReport, Held)> {
     let started = Instant::now();
     let config = &SiteConfig { theme_dir: config.theme_dir.as_ref().map(|d| root.join(d)), ..config.clone() };
+    let held: Held = articles
+        .iter()
+        .filter(|a| a.is_public_live())
+        .filter_map(|a| {
+            let findings = article_findings(guard, a, config);
+            (!findings.is_empty()).then(|| (a.front.id.clone(), findings))
+        })
+        .collect();
+    let shown: Vec<Article> = articles.iter().filter(|a| !held.iter().any(|(id, _)| *id == a.front.id)).cloned().collect();
+    let articles = &shown[..];
     let pages = build_pages(articles, config)?;
     let out_dir = root.join(&config.out_dir);
     // A publish killed midway may have left temporary files, and article pages newer than the
@@ -480,7 +523,18 @@ pub async fn publish(articles: &[Article], config: &SiteConfig, root: &Path, kb_
         count(counts.removed),
         out_dir.join("index.html").display()
     );
-    Ok(report.finish(started))
+    if !held.is_empty() {
+        report.rejected = held.len();
+        report.summary.push_str(&format!(
+            "; {} held back by the publish guard (kbforge review show {})",
+            count(held.len()),
+            held.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+        for (id, findings) in &held {
+            tracing::warn!("publish site: held back {id}: {}", findings.iter().map(Finding::to_string).collect::<Vec<_>>().join("; "));
+        }
+    }
+    Ok((report.finish(started), held))
 }
 
 /// A serde value as a template value.

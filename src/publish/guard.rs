@@ -153,7 +153,10 @@ impl Guard {
             let r = m.start()..m.start() + s.len();
             let n = digits(s);
             let longest_run = s.split(|c: char| !c.is_ascii_digit()).map(str::len).max().unwrap_or(0);
-            if (n >= 9 || longest_run >= 7) && !UNIT_AFTER.is_match(&text[r.end..]) && !toll_free(s) {
+            // Digits glued to letters are a hash or an id of the tool's own (`c-3f0912345678ab`).
+            let glued = text[..r.start].chars().next_back().is_some_and(char::is_alphanumeric)
+                || text[r.end..].chars().next().is_some_and(char::is_alphanumeric);
+            if (n >= 9 || longest_run >= 7) && !glued && !UNIT_AFTER.is_match(&text[r.end..]) && !toll_free(s) {
                 push(r, "number");
             }
         }
@@ -244,7 +247,7 @@ impl Guard {
                 }
             }
             serde_json::Value::Object(map) => {
-                for (k, v) in map {
+                for (k, v) in map.iter().filter(|(k, _)| !own_id(k)) {
                     self.scan_json(&format!("{field}.{k}"), v, out);
                 }
             }
@@ -263,10 +266,16 @@ impl Guard {
                 n
             }
             serde_json::Value::Array(items) => items.iter_mut().map(|v| self.mask_json(v)).sum(),
-            serde_json::Value::Object(map) => map.values_mut().map(|v| self.mask_json(v)).sum(),
+            // The tool's own identifiers (cluster, article and point ids, hashes) are not text.
+            serde_json::Value::Object(map) => map.iter_mut().filter(|(k, _)| !own_id(k)).map(|(_, v)| self.mask_json(v)).sum(),
             _ => 0,
         }
     }
+}
+
+/// JSON keys whose values are the tool's own identifiers, never personal data.
+fn own_id(key: &str) -> bool {
+    matches!(key, "id" | "cluster" | "content_hash" | "text_hash") || key.ends_with("_id")
 }
 
 /// Russian toll-free numbers (`8 800 …`, `+7 800 …`) belong to companies, never to a person.
@@ -345,6 +354,7 @@ mod tests {
             "Правила: https://podarok-shop.ru/help/faq?lang=ru",
             "Магазин на улице Тверской принимает сертификаты",
             "Номинал от 500 до 50 000 ₽",
+            "cluster: c-3f0912345678ab",
         ] {
             assert!(kinds(text).is_empty(), "{text:?}: {:?}", kinds(text));
         }

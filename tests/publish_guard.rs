@@ -81,7 +81,7 @@ async fn planted_values_never_reach_the_site_or_the_index() {
     // The app shows it too.
     let store = Store::open(&format!("sqlite://{}", ws.join(".kbforge/kbforge.sqlite").display())).await.unwrap();
     kbforge::review::users::add(&store, "olga", "olga-password", kbforge::review::users::Role::Editor, false).await.unwrap();
-    let base = start(ws, store.clone()).await;
+    let base = common::start_app(ws, store.clone()).await;
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let cookie = login(&http, &base, "olga", "olga-password").await;
     let page = http.get(format!("{base}/articles/dostavka")).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
@@ -98,15 +98,6 @@ async fn planted_values_never_reach_the_site_or_the_index() {
     assert!(stdout.contains("1 held back") && site.join("articles/vozvrat.html").is_file(), "{stdout}");
     assert_eq!(store.holds(Some("vozvrat")).await.unwrap(), vec![]);
     assert_eq!(store.holds(Some("dostavka")).await.unwrap().len(), 2);
-}
-
-async fn start(dir: &Path, store: Store) -> String {
-    let ws = kbforge::workspace::Workspace::discover(dir).unwrap();
-    let app = kbforge::serve::App::new(ws, store);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, kbforge::serve::service(app)).await.unwrap() });
-    format!("http://{addr}")
 }
 
 /// Logs in through the form; returns the `Cookie` header of the session.
@@ -196,7 +187,7 @@ async fn api_search_responses_are_guarded() {
     // The guard's allow list goes; the app finds the model in the settings.
     std::fs::write(ws.join("kbforge.toml"), format!("[site]\nlanguage = \"ru\"\n\n[embed]\nmodel-dir = {:?}\n", common::model_dir().display().to_string())).unwrap();
     let store = Store::open(&format!("sqlite://{}", ws.join(".kbforge/kbforge.sqlite").display())).await.unwrap();
-    let base = start(ws, store).await;
+    let base = common::start_app(ws, store).await;
     let r = reqwest::Client::new().post(format!("{base}/api/search")).json(&serde_json::json!({"query": "куда писать вопросы про баланс anna.petrova@mail.ru"})).send().await.unwrap();
     assert!(r.status().is_success(), "{}", r.status());
     let body = r.text().await.unwrap();

@@ -114,22 +114,13 @@ fn hidden(page: &str, name: &str) -> String {
     page[start..].split('"').next().unwrap().to_string()
 }
 
-async fn start(dir: &Path, store: Store) -> String {
-    let ws = kbforge::workspace::Workspace::discover(dir).unwrap();
-    let app = kbforge::serve::App::new(ws, store);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, kbforge::serve::service(app)).await.unwrap() });
-    format!("http://{addr}")
-}
-
 async fn scenario(store: Store) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("kbforge.toml"), CONFIG).unwrap();
     write_kb(dir.path());
     seed(&store).await;
     let kb_dir = dir.path().join("kb");
-    let base = start(dir.path(), store.clone()).await;
+    let base = common::start_app(dir.path(), store.clone()).await;
     let mut c = Client::new(&base);
 
     // Health, and no page without logging in.
@@ -263,7 +254,7 @@ async fn hardening() {
     let store = Store::open(&format!("sqlite://{}", dir.path().join("store.sqlite").display())).await.unwrap();
     seed(&store).await;
     users::add(&store, "olga", "olga-password", users::Role::Editor, false).await.unwrap();
-    let base = start(dir.path(), store.clone()).await;
+    let base = common::start_app(dir.path(), store.clone()).await;
     let mut c = Client::new(&base);
 
     // Every response carries the security headers; the login page too.

@@ -273,6 +273,21 @@ impl Guard {
     }
 }
 
+/// Counts the held-back articles as the stage's rejected records, names them in its summary line
+/// and logs each one's findings (masked).
+pub fn report_held(report: &mut crate::pipeline::StageReport, held: &[(String, Vec<Finding>)]) {
+    if held.is_empty() {
+        return;
+    }
+    report.rejected = held.len();
+    let ids: Vec<&str> = held.iter().map(|(id, _)| id.as_str()).collect();
+    report.summary.push_str(&format!("; {} held back by the publish guard (kbforge review show {})", held.len(), ids.join(", ")));
+    for (id, findings) in held {
+        let why: Vec<String> = findings.iter().map(Finding::to_string).collect();
+        tracing::warn!("{}: held back {id}: {}", report.stage, why.join("; "));
+    }
+}
+
 /// JSON keys whose values are the tool's own identifiers, never personal data.
 fn own_id(key: &str) -> bool {
     matches!(key, "id" | "cluster" | "content_hash" | "text_hash") || key.ends_with("_id")

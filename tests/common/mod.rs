@@ -207,3 +207,13 @@ pub fn kb_files(kb: &Path) -> std::collections::BTreeMap<String, String> {
         .map(|e| (e.path().strip_prefix(kb).unwrap().display().to_string(), std::fs::read_to_string(e.path()).unwrap()))
         .collect()
 }
+
+/// The review app on a free loopback port, in this process; returns its base URL.
+pub async fn start_app(dir: &Path, store: kbforge::store::Store) -> String {
+    let ws = kbforge::workspace::Workspace::discover(dir).unwrap();
+    let app = kbforge::serve::App::new(ws, store);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, kbforge::serve::service(app)).await.unwrap() });
+    format!("http://{addr}")
+}

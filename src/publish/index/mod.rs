@@ -33,7 +33,7 @@ use sha2::{Digest, Sha256};
 use crate::embed::{embed_cached, Embedder};
 use crate::kb::{Article, Audience};
 use crate::pipeline::report::count;
-use crate::publish::guard::{Finding, Guard};
+use crate::publish::guard::Guard;
 use crate::publish::site::Held;
 use crate::pipeline::StageReport;
 use crate::store::Store;
@@ -403,17 +403,7 @@ pub async fn sync(
     }
     let target = if config.on_server() { config.url.trim().to_string() } else { root.join(&config.dir).display().to_string() };
     report.summary = format!("{} -> {target}", lines.join("; "));
-    if !held.is_empty() {
-        report.rejected = held.len();
-        report.summary.push_str(&format!(
-            "; {} held back by the publish guard (kbforge review show {})",
-            count(held.len()),
-            held.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>().join(", ")
-        ));
-        for (id, findings) in &held {
-            tracing::warn!("publish index: held back {id}: {}", findings.iter().map(Finding::to_string).collect::<Vec<_>>().join("; "));
-        }
-    }
+    crate::publish::guard::report_held(&mut report, &held);
     Ok((report.finish(started), held))
 }
 

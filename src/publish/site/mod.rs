@@ -523,17 +523,7 @@ pub async fn publish(articles: &[Article], config: &SiteConfig, guard: &Guard, r
         count(counts.removed),
         out_dir.join("index.html").display()
     );
-    if !held.is_empty() {
-        report.rejected = held.len();
-        report.summary.push_str(&format!(
-            "; {} held back by the publish guard (kbforge review show {})",
-            count(held.len()),
-            held.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>().join(", ")
-        ));
-        for (id, findings) in &held {
-            tracing::warn!("publish site: held back {id}: {}", findings.iter().map(Finding::to_string).collect::<Vec<_>>().join("; "));
-        }
-    }
+    crate::publish::guard::report_held(&mut report, &held);
     Ok((report.finish(started), held))
 }
 

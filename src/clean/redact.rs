@@ -317,12 +317,7 @@ impl Redactor {
             })
         });
         s.pass(redact_urls);
-        s.pass(|t| {
-            scan(t, &EMAIL_RE, |_, caps| {
-                let m = caps.get(0)?;
-                Some((m.start(), m.end(), Kind::Email))
-            })
-        });
+        s.pass(|t| redact_whole(t, &EMAIL_RE, Kind::Email));
         s.pass(|t| {
             scan(t, &HANDLE_RE, |_, caps| {
                 let m = caps.get(1)?;
@@ -339,21 +334,11 @@ impl Redactor {
         });
         s.pass(redact_ips);
         // Before the certificate codes: the personal number is 14 upper-case letters and digits.
-        s.pass(|t| {
-            scan(t, &PERSONAL_NO_RE, |_, caps| {
-                let m = caps.get(0)?;
-                Some((m.start(), m.end(), Kind::PersonalNo))
-            })
-        });
+        s.pass(|t| redact_whole(t, &PERSONAL_NO_RE, Kind::PersonalNo));
         s.pass(|t| redact_keyword(t, &LICENCE_RE, Kind::Licence));
         s.pass(|t| redact_keyword(t, &PASSPORT_RE, Kind::Passport));
         s.pass(|t| redact_keyword(t, &PASSPORT_SERIES_RE, Kind::Passport));
-        s.pass(|t| {
-            scan(t, &PASSPORT_BARE_RE, |_, caps| {
-                let m = caps.get(0)?;
-                Some((m.start(), m.end(), Kind::Passport))
-            })
-        });
+        s.pass(|t| redact_whole(t, &PASSPORT_BARE_RE, Kind::Passport));
         s.pass(|t| redact_keyword(t, &IIN_RE, Kind::Iin));
         s.pass(|t| {
             scan(t, &BIRTHDATE_RE, |_, caps| {
@@ -384,12 +369,7 @@ impl Redactor {
         s.pass(redact_two_group_codes);
         s.pass(redact_plain_codes);
         for re in &self.extra_codes {
-            s.pass(|t| {
-                scan(t, re, |_, caps| {
-                    let m = caps.get(0)?;
-                    Some((m.start(), m.end(), Kind::Code))
-                })
-            });
+            s.pass(|t| redact_whole(t, re, Kind::Code));
         }
         s.pass(redact_ru_phones);
         s.pass(redact_intl_phones);
@@ -867,6 +847,14 @@ fn char_after(text: &str, i: usize) -> Option<char> {
 
 fn digit_count(s: &str) -> usize {
     s.chars().filter(char::is_ascii_digit).count()
+}
+
+/// Every match of `re` is a value of `kind`, whole.
+fn redact_whole(text: &str, re: &Regex, kind: Kind) -> Vec<Rep> {
+    scan(text, re, |_, caps| {
+        let m = caps.get(0)?;
+        Some((m.start(), m.end(), kind))
+    })
 }
 
 /// Keyword-led value: keep group 1 (the keyword and separator), replace group 2 unless a unit follows.

@@ -164,8 +164,8 @@ pub async fn export(store: &Store, classify: &ClassifyConfig, guard: &crate::pub
 
     std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create `{}`: {e}", dir.display()))?;
     // The exports go to the bot's builders: what the publish guard finds in them is masked.
-    let (scenarios, a) = masked(guard, scenarios)?;
-    let (clarifying, b) = masked(guard, clarifying)?;
+    let (scenarios, a) = guard.mask_value(scenarios)?;
+    let (clarifying, b) = guard.mask_value(clarifying)?;
     if a + b > 0 {
         tracing::warn!("scenario exports: the publish guard masked {} values", a + b);
     }
@@ -183,13 +183,6 @@ pub async fn export(store: &Store, classify: &ClassifyConfig, guard: &crate::pub
         }
     }
     Ok(Exported { scenarios: scenarios.len(), clarifying: clarifying.len(), files_written: written })
-}
-
-/// `items` with every string the publish guard flags masked, and how many values it masked.
-fn masked<T: Serialize + serde::de::DeserializeOwned>(guard: &crate::publish::guard::Guard, items: Vec<T>) -> anyhow::Result<(Vec<T>, usize)> {
-    let mut value = serde_json::to_value(&items)?;
-    let n = guard.mask_json(&mut value);
-    Ok(if n == 0 { (items, 0) } else { (serde_json::from_value(value)?, n) })
 }
 
 fn unique(base: String, taken: &mut HashSet<String>) -> String {

@@ -143,6 +143,7 @@ impl Context {
         let kb_dir = self.ws.kb_dir();
         let store = &self.store;
         let embedder = self.embedder.as_ref();
+        let guard = crate::publish::guard::Guard::new(&cfg.guard);
         let report = match stage {
             Stage::Ingest => crate::ingest::run(store, &cfg.ingest, &root).await?,
             Stage::Clean => crate::clean::run(store, &cfg.clean).await?,
@@ -150,12 +151,11 @@ impl Context {
             Stage::Classify => crate::classify::run(store, &cfg.classify).await?,
             Stage::Embed => crate::embed::run(store, embedder.expect("loaded"), &cfg.queue, crate::cluster::wants_tokens(&cfg.cluster)).await?,
             Stage::Cluster => crate::cluster::run(store, embedder.expect("loaded"), &cfg.cluster).await?,
-            Stage::Draft => crate::draft::run(store, &cfg.draft, &cfg.classify, &cfg.queue, &crate::publish::guard::Guard::new(&cfg.guard), &kb_dir, &root).await?,
-            Stage::Report => crate::report::stage(store, &kb_dir, &root, &cfg.site.language, &crate::publish::guard::Guard::new(&cfg.guard)).await?,
+            Stage::Draft => crate::draft::run(store, &cfg.draft, &cfg.classify, &cfg.queue, &guard, &kb_dir, &root).await?,
+            Stage::Report => crate::report::stage(store, &kb_dir, &root, &cfg.site.language, &guard).await?,
             Stage::PublishSite => {
                 let (articles, errors) = kb::load_all(&kb_dir);
                 warn_kb_errors(&errors);
-                let guard = crate::publish::guard::Guard::new(&cfg.guard);
                 let (report, held) = crate::publish::site::publish(&articles, &cfg.site, &guard, &root, &kb_dir).await?;
                 store.replace_holds("site", &held).await?;
                 // Approved articles the site now shows are published: the history says when.
@@ -168,7 +168,6 @@ impl Context {
             Stage::PublishIndex => {
                 let (articles, errors) = kb::load_all(&kb_dir);
                 warn_kb_errors(&errors);
-                let guard = crate::publish::guard::Guard::new(&cfg.guard);
                 let (report, held) = crate::publish::index::sync(store, embedder.expect("loaded"), &articles, &cfg.index, &guard, &root, "/").await?;
                 store.replace_holds("index", &held).await?;
                 report

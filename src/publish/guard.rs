@@ -255,6 +255,14 @@ impl Guard {
         }
     }
 
+    /// `value` with every string of it masked (through its JSON form), and how many values were
+    /// masked: for typed outputs such as the report and the exports.
+    pub fn mask_value<T: Serialize + serde::de::DeserializeOwned>(&self, value: T) -> serde_json::Result<(T, usize)> {
+        let mut json = serde_json::to_value(&value)?;
+        let n = self.mask_json(&mut json);
+        Ok(if n == 0 { (value, 0) } else { (serde_json::from_value(json)?, n) })
+    }
+
     /// Every string of a JSON value masked in place; returns how many values were masked.
     pub fn mask_json(&self, value: &mut serde_json::Value) -> usize {
         match value {
@@ -273,9 +281,12 @@ impl Guard {
     }
 }
 
+/// The articles the publish guard held back, each with what it found.
+pub type Held = Vec<(String, Vec<Finding>)>;
+
 /// Counts the held-back articles as the stage's rejected records, names them in its summary line
 /// and logs each one's findings (masked).
-pub fn report_held(report: &mut crate::pipeline::StageReport, held: &[(String, Vec<Finding>)]) {
+pub fn report_held(report: &mut crate::pipeline::StageReport, held: &Held) {
     if held.is_empty() {
         return;
     }
@@ -288,9 +299,9 @@ pub fn report_held(report: &mut crate::pipeline::StageReport, held: &[(String, V
     }
 }
 
-/// JSON keys whose values are the tool's own identifiers, never personal data.
+/// JSON keys whose values are the tool's own identifiers and timestamps, never personal data.
 fn own_id(key: &str) -> bool {
-    matches!(key, "id" | "cluster" | "content_hash" | "text_hash") || key.ends_with("_id")
+    matches!(key, "id" | "cluster" | "content_hash" | "text_hash" | "updated_at") || key.ends_with("_id")
 }
 
 /// Russian toll-free numbers (`8 800 …`, `+7 800 …`) belong to companies, never to a person.

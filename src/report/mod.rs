@@ -214,13 +214,11 @@ pub async fn build(store: &Store, kb_dir: &Path, guard: &Guard, days: i64) -> an
 /// The report with every string the publish guard flags masked (its examples are customers' own
 /// words): the HTML, the JSON and the terminal all render from it.
 fn guarded(report: Report, guard: &Guard) -> anyhow::Result<Report> {
-    let mut value = serde_json::to_value(&report)?;
-    let n = guard.mask_json(&mut value);
-    if n == 0 {
-        return Ok(report);
+    let (report, n) = guard.mask_value(report)?;
+    if n > 0 {
+        tracing::warn!("report: the publish guard masked {n} values");
     }
-    tracing::warn!("report: the publish guard masked {n} values");
-    Ok(serde_json::from_value(value)?)
+    Ok(report)
 }
 
 /// The verdict in one sentence.

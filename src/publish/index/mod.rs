@@ -33,8 +33,7 @@ use sha2::{Digest, Sha256};
 use crate::embed::{embed_cached, Embedder};
 use crate::kb::{Article, Audience};
 use crate::pipeline::report::count;
-use crate::publish::guard::Guard;
-use crate::publish::site::Held;
+use crate::publish::guard::{Guard, Held};
 use crate::pipeline::StageReport;
 use crate::store::Store;
 
@@ -413,11 +412,7 @@ fn held_points(guard: &Guard, planned: &[PlannedPoint]) -> Held {
     let mut held: Held = Vec::new();
     for p in planned {
         let mut findings = Vec::new();
-        if let Some(map) = p.payload.as_object() {
-            for (k, v) in map.iter().filter(|(k, _)| !matches!(k.as_str(), "content_hash" | "updated_at")) {
-                guard.scan_json(&format!("payload.{k}"), v, &mut findings);
-            }
-        }
+        guard.scan_json("payload", &p.payload, &mut findings);
         findings.extend(guard.scan("embedded text", &p.embed_text));
         if findings.is_empty() {
             continue;

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::kb::Article;
 use crate::pipeline::report::count;
-use crate::publish::guard::{Finding, Guard};
+use crate::publish::guard::{Finding, Guard, Held};
 use crate::pipeline::StageReport;
 
 /// `[site]`
@@ -454,9 +454,6 @@ pub fn article_findings(guard: &Guard, a: &Article, config: &SiteConfig) -> Vec<
 
 static ATTRIBUTE_RE: std::sync::LazyLock<regex::Regex> =
     std::sync::LazyLock::new(|| regex::Regex::new(r#"(?:href|src|title|alt)="([^"]*)""#).expect("valid attribute regex"));
-
-/// The articles the publish guard held back, each with what it found.
-pub type Held = Vec<(String, Vec<Finding>)>;
 
 /// The `publish site` stage. Approved articles that made it onto the site become `published`. A live
 /// article in which the publish guard finds personal data is held back: its page is not written (or

@@ -84,8 +84,8 @@ pub fn html_to_text(html: &str) -> String {
     let mut pre_depth = 0usize;
     // closing tags known to be absent from some point on (so the search is not repeated: linear time)
     let mut missing_close: Vec<String> = Vec::new();
-    // no '>' at all after some point: every later '<' is text
-    let mut no_more_tags = false;
+    // past the last '>' every '<' is text (found once: asking at each stray '<' is quadratic)
+    let last_gt = html.rfind('>');
     let mut i = 0;
     while i < html.len() {
         let rest = &html[i..];
@@ -96,12 +96,8 @@ pub fn html_to_text(html: &str) -> String {
             };
             continue;
         }
-        if rest.starts_with('<') && !no_more_tags {
-            let parsed = parse_tag(rest);
-            if parsed.is_none() && !rest.contains('>') {
-                no_more_tags = true;
-            }
-            if let Some(tag) = parsed {
+        if rest.starts_with('<') && last_gt.is_some_and(|g| g > i) {
+            if let Some(tag) = parse_tag(rest) {
                 i += tag.len;
                 if tag.name.is_empty() {
                     continue; // <!DOCTYPE>, <?xml?>, <![CDATA[...]]>
@@ -197,13 +193,19 @@ fn handle_tag(tag: &Tag<'_>, out: &mut String, pre_depth: &mut usize) {
 }
 
 /// Ends the current line so that at least `n` newlines close it (nothing at the very start).
+///
+/// The trailing run of spaces and newlines is rewritten to its newlines, at most two, which is what
+/// [`collapse_whitespace`](super::normalize::collapse_whitespace) would make of it anyway: so a long
+/// run (a `<pre>` of blank lines) is scanned once, not again by every block tag after it.
 fn line_break(out: &mut String, n: usize) {
-    let trailing = out.len() - out.trim_end_matches([' ', '\n']).len();
-    let have = out[out.len() - trailing..].matches('\n').count();
-    if out.trim_end_matches([' ', '\n']).is_empty() {
+    let kept = out.trim_end_matches([' ', '\n']).len();
+    if kept == 0 {
+        out.clear();
         return;
     }
-    for _ in have..n {
+    let have = out[kept..].bytes().filter(|&b| b == b'\n').count();
+    out.truncate(kept);
+    for _ in 0..have.max(n).min(2) {
         out.push('\n');
     }
 }

@@ -253,22 +253,46 @@ impl<'a> Spans<'a> {
                 None => self.input.len(),
             }
         };
-        for (s, e, kind) in reps {
-            if s >= e || e > text.len() {
-                continue;
-            }
-            let (os, oe) = (map_start(s), map_end(e));
-            if os >= oe || !self.input.is_char_boundary(os) || !self.input.is_char_boundary(oe) {
-                continue;
-            }
-            if self.spans.iter().any(|(r, _)| r.start < oe && os < r.end && !(os <= r.start && r.end <= oe)) {
-                continue; // partial overlap cannot happen with snapping; never split a span
-            }
-            self.spans.retain(|(r, _)| !(os <= r.start && r.end <= oe));
-            let at = self.spans.partition_point(|(r, _)| r.start < os);
-            self.spans.insert(at, (os..oe, kind));
-        }
+        let mut found: Vec<(Range<usize>, Kind)> = reps
+            .into_iter()
+            .filter(|&(s, e, _)| s < e && e <= text.len())
+            .map(|(s, e, kind)| (map_start(s)..map_end(e), kind))
+            .filter(|(r, _)| r.start < r.end && self.input.is_char_boundary(r.start) && self.input.is_char_boundary(r.end))
+            .collect();
+        // Outer spans first where two start together; then one merge with the spans so far (a pass
+        // can find thousands: inserting each into the list was quadratic).
+        found.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+        self.spans = merge_spans(std::mem::take(&mut self.spans), found);
     }
+}
+
+/// Merges the spans a pass found into the earlier ones, both sorted by start. A new span swallows the
+/// earlier spans it covers whole; one that would cut an earlier span (or one found before it in the
+/// same pass) is dropped: spans are never split.
+fn merge_spans(old: Vec<(Range<usize>, Kind)>, found: Vec<(Range<usize>, Kind)>) -> Vec<(Range<usize>, Kind)> {
+    let mut out: Vec<(Range<usize>, Kind)> = Vec::with_capacity(old.len() + found.len());
+    let mut i = 0;
+    for (r, kind) in found {
+        while i < old.len() && old[i].0.end <= r.start {
+            out.push(old[i].clone());
+            i += 1;
+        }
+        if out.last().is_some_and(|(o, _)| o.end > r.start) {
+            continue; // cuts a span kept already
+        }
+        // Earlier spans inside `r` go; one that starts before `r` or runs past its end keeps `r` out.
+        let mut j = i;
+        while j < old.len() && old[j].0.start < r.end && old[j].0.start >= r.start && old[j].0.end <= r.end {
+            j += 1;
+        }
+        if j < old.len() && old[j].0.start < r.end {
+            continue;
+        }
+        i = j;
+        out.push((r, kind));
+    }
+    out.extend_from_slice(&old[i..]);
+    out
 }
 
 impl Redactor {
@@ -303,6 +327,21 @@ impl Redactor {
     /// boundaries.
     pub fn redact_spans(&self, text: &str) -> Vec<(Range<usize>, Kind)> {
         let mut s = Spans { input: text, spans: Vec::new() };
+        // Until nothing new is found (at most three rounds): a value next to a placeholder can match
+        // only once its neighbour is replaced (`2200308-917-555-44-33` is an order number, then a
+        // phone), and what leaves this function must have nothing left to redact.
+        for _ in 0..3 {
+            let before = s.spans.clone();
+            self.passes(&mut s);
+            if s.spans == before {
+                break;
+            }
+        }
+        s.spans
+    }
+
+    /// Every pass once, in order; a later pass sees the placeholders of the earlier ones.
+    fn passes(&self, s: &mut Spans<'_>) {
         let public = |v: &str| {
             let key = profile_key(v);
             self.public_profiles.iter().any(|p| *p == key || key.ends_with(&format!("/{p}")))
@@ -414,7 +453,6 @@ impl Redactor {
             })
         });
         s.pass(|t| names::name_spans(t).into_iter().map(|r| (r.start, r.end, Kind::Name)).collect());
-        s.spans
     }
 }
 

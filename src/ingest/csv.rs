@@ -83,6 +83,7 @@ pub fn parse_date(raw: &str) -> Option<String> {
                     .ok()
                     .or_else(|| chrono::NaiveDate::parse_from_str(raw, f).ok().and_then(|d| d.and_hms_opt(0, 0, 0)))
             })
+            .filter(|d| super::omnidesk::four_digit_year(*d))
             .map(|d| d.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
     })
 }

@@ -274,7 +274,14 @@ pub fn parse_date(raw: &str) -> Option<String> {
     chrono::DateTime::parse_from_rfc2822(raw)
         .or_else(|_| chrono::DateTime::parse_from_rfc3339(raw))
         .ok()
+        .filter(|d| four_digit_year(d.naive_utc()))
         .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+/// chrono reads `+20025` and `-12025` as years; a ticket's date has four digits, or sorting and
+/// every later reader of the RFC 3339 text break.
+pub(crate) fn four_digit_year(d: chrono::NaiveDateTime) -> bool {
+    (1000..=9999).contains(&chrono::Datelike::year(&d))
 }
 
 #[cfg(test)]
@@ -286,5 +293,7 @@ mod tests {
         assert_eq!(parse_date("Mon, 05 May 2014 00:15:17 +0300").as_deref(), Some("2014-05-05T00:15:17+03:00"));
         assert_eq!(parse_date("2025-06-01T10:00:00+03:00").as_deref(), Some("2025-06-01T10:00:00+03:00"));
         assert_eq!(parse_date("вчера"), None);
+        assert_eq!(parse_date("+20025-06-01T10:00:00+03:00"), None);
+        assert_eq!(parse_date("-12025-06-01T10:00:00Z"), None);
     }
 }

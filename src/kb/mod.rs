@@ -122,6 +122,36 @@ pub fn valid_id(id: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
 }
 
+/// The most front matter an article may have. Real ones are a few KiB (a thousand source ids fit);
+/// the YAML parser's time grows faster than linearly on some shapes, so a size is refused before it.
+pub const MAX_FRONT_MATTER: usize = 256 * 1024;
+
+/// How deep `[` and `{` may nest in front matter; the parser recurses on each level.
+const MAX_FLOW_DEPTH: usize = 32;
+
+/// Refuses front matter the YAML parser would take too long on, with the line (counting the opening
+/// `---`) and why.
+fn front_matter_limits(yaml: &str) -> Option<(usize, String)> {
+    if yaml.len() > MAX_FRONT_MATTER {
+        return Some((2, format!("front matter is {} KiB, more than the {} KiB an article may have", yaml.len() / 1024, MAX_FRONT_MATTER / 1024)));
+    }
+    let (mut depth, mut line) = (0usize, 2usize);
+    for b in yaml.bytes() {
+        match b {
+            b'\n' => line += 1,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some((line, format!("`[` and `{{` nest more than {MAX_FLOW_DEPTH} deep")));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Splits `---\n<yaml>\n---\n<body>` into its parts. Without front matter the whole text is the body.
 pub fn split_front_matter(text: &str) -> (Option<&str>, &str) {
     let text = text.trim_start_matches('\u{feff}');
@@ -143,6 +173,9 @@ impl Article {
     pub fn parse(path: &Path, text: &str) -> Result<Article, KbError> {
         let (front, body) = split_front_matter(text);
         let front = front.ok_or_else(|| KbError::NoFrontMatter { path: path.to_path_buf() })?;
+        if let Some((line, detail)) = front_matter_limits(front) {
+            return Err(KbError::FrontMatter { path: path.to_path_buf(), line, detail });
+        }
         let front: FrontMatter = serde_yaml::from_str(front).map_err(|e| KbError::FrontMatter {
             path: path.to_path_buf(),
             // +1 for the opening `---` line.

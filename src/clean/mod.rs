@@ -51,6 +51,10 @@ pub struct CleanConfig {
     /// `["@podarok_help", "vk.com/podarok"]`. Every other `@handle` and profile link becomes
     /// `[PROFILE]`. Default: none.
     pub public_profiles: Vec<String>,
+    /// Brands and places whose names are people's names, which stay in the text: `["Глория
+    /// Джинс", "Ив Роше"]`. Names are found by context and by a first-name lexicon, so "Глория
+    /// Джинс" would otherwise read as a person. Default: none.
+    pub not_names: Vec<String>,
 }
 
 /// The result of cleaning or redacting: the text and how many items of each kind were redacted.

@@ -168,6 +168,8 @@ pub struct Redactor {
     extra_codes: Vec<Regex>,
     /// `[clean] public-profiles`, as [`profile_key`]s.
     public_profiles: Vec<String>,
+    /// `[clean] not-names`, as one case-insensitive alternation of whole words.
+    not_names: Option<Regex>,
 }
 
 static DEFAULT_REDACTOR: LazyLock<Redactor> = LazyLock::new(Redactor::default);
@@ -304,7 +306,12 @@ impl Redactor {
             .map(|p| Regex::new(p).map_err(|e| ConfigError { pattern: p.clone(), detail: e.to_string() }))
             .collect::<Result<Vec<_>, _>>()?;
         let public_profiles = config.public_profiles.iter().map(|p| profile_key(p)).filter(|p| !p.is_empty()).collect();
-        Ok(Redactor { extra_codes, public_profiles })
+        let words: Vec<String> = config.not_names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()).map(regex::escape).collect();
+        let not_names = (!words.is_empty())
+            .then(|| Regex::new(&format!(r"(?i)\b(?:{})\b", words.join("|"))))
+            .transpose()
+            .map_err(|e| ConfigError { pattern: config.not_names.join(", "), detail: e.to_string() })?;
+        Ok(Redactor { extra_codes, public_profiles, not_names })
     }
 
     /// The redacted text and how many values of each kind were replaced.
@@ -381,7 +388,10 @@ impl Redactor {
         s.pass(|t| redact_keyword(t, &IIN_RE, Kind::Iin));
         s.pass(|t| {
             scan(t, &BIRTHDATE_RE, |_, caps| {
-                let (kw, val) = (caps.get(1)?, caps.get(2)?);
+                let (kw, val) = (caps.get(1)?, caps.name("value")?);
+                if caps.name("gap").is_some_and(|g| OTHER_KEYWORD_RE.is_match(g.as_str())) {
+                    return None;
+                }
                 Some((kw.end(), val.end(), Kind::Birthdate))
             })
         });
@@ -452,7 +462,14 @@ impl Redactor {
                 Some((m.start(), m.end(), Kind::Order))
             })
         });
-        s.pass(|t| names::name_spans(t).into_iter().map(|r| (r.start, r.end, Kind::Name)).collect());
+        s.pass(|t| {
+            let kept: Vec<Range<usize>> = self.not_names.iter().flat_map(|re| re.find_iter(t).map(|m| m.range())).collect();
+            names::name_spans(t)
+                .into_iter()
+                .filter(|r| !kept.iter().any(|k| k.start < r.end && r.start < k.end))
+                .map(|r| (r.start, r.end, Kind::Name))
+                .collect()
+        });
     }
 }
 
@@ -571,10 +588,22 @@ static VERSION_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:верси[яиюейё]|версии|version|ver\.?|вер\.|v\.?|сборк[аиу])(?:[ \t]+\p{L}+){0,2}[ \t:]*$").expect("valid version regex")
 });
 
+/// Up to four words between a document's keyword and its value ("дата рождения, правильно
+/// 20.09.1970", "права, номер AB 068249", "паспорт гражданина РБ номер MP1234567"); named `gap`,
+/// so that a gap holding another value's keyword ("паспорт пришлю позже, телефон ...") is refused.
+const GAP: &str = r"(?P<gap>(?:[ \t]*[,:;?!]?[ \t]+\p{L}[\p{L}.\-/]*){0,4}?)";
+
+/// Keywords of other values: a document's keyword with one of these between it and a number is not
+/// that number's keyword.
+static OTHER_KEYWORD_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:тел\.?|телефон\p{L}*|phone|mobile|моб\p{L}*|заказ\p{L}*|order|карт\p{L}*|card|инн|снилс|почт\p{L}*|e-?mail|код\p{L}*|code|сч[её]т\p{L}*|invoice|иин|бин|индекс\p{L}*)\b")
+        .expect("valid other keyword regex")
+});
+
 static PASSPORT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(\b(?:паспорт[а-я]*|загранпаспорт[а-я]*|passport|удостоверени[еяю][ \t]+личности|id[ \t\-]?карт[аыу]|id[ \t\-]?card)(?:[ \t]+(?:рф|рб|рк|kz|by|ru|гражданина(?:[ \t]+(?:рф|рб|рк|республики[ \t]+(?:беларусь|казахстан)|российской[ \t]+федерации))?|республики[ \t]+(?:беларусь|казахстан)|беларуси|казахстана|россии|of[ \t]+(?:belarus|kazakhstan|russia)))?(?:[ \t]+(?:number|no\.?|номер|серия[ \t]+и[ \t]+номер|данные))?(?:[ \t]+is)?[ \t:№#\-–—]{0,6}(?:серия[ \t:]*)?)((?-i:[0-9]{2}[ ]?[0-9]{2}[ ]?(?:(?:№|номер)[ \t]*)?[0-9]{6}|[0-9]{2}[ ]?[0-9]{7}|[A-ZА-ЯЁ]{2}[ ]?[0-9]{7}|N[ ]?[0-9]{8}|[A-Z]{0,2}[0-9]{7,9}))\b",
-    )
+    Regex::new(&format!(
+        r"(?i)(\b(?:паспорт[а-я]*|загранпаспорт[а-я]*|загран\p{{L}}*|passport|удостоверени[еяю][ \t]+личности|уд(?:ост\p{{L}}*)?\.?[ \t]*личности|id[ \t\-]?карт[аыу]|id[ \t\-]?card|серия[ \t]+(?:и[ \t]+)?номер)(?:[ \t]+(?:рф|рб|рк|kz|by|ru|гражданина(?:[ \t]+(?:рф|рб|рк|республики[ \t]+(?:беларусь|казахстан)|российской[ \t]+федерации))?|республики[ \t]+(?:беларусь|казахстан)|беларуси|казахстана|россии|of[ \t]+(?:belarus|kazakhstan|russia)))?{GAP}[ \t:№#\-–—]{{0,6}}(?:серия[ \t:]*)?)(?P<value>(?-i:[0-9]{{2}}[ ]?[0-9]{{2}}[ ]?(?:(?:№|номер)[ \t]*)?[0-9]{{6}}|[0-9]{{2}}[ ]?[0-9]{{7}}|[A-ZА-ЯЁ]{{2}}[ ]?[0-9]{{7}}|N[ ]?[0-9]{{8}}|[A-Z]{{0,2}}[0-9]{{7,9}}))\b",
+    ))
     .expect("valid passport regex")
 });
 
@@ -632,9 +661,9 @@ static PERSONAL_NO_RE: LazyLock<Regex> =
 /// A driver's licence number after its keyword: `99 12 345678`, `77 АВ 123456`, `5AB 123456`,
 /// `AB 123456`, 10 digits in a row.
 static LICENCE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(\b(?:водительск\p{L}*[ \t]+удостоверени\p{L}*|вод\.?[ \t]*удостоверени\p{L}*|ву|(?:номер[ \t]+)?прав(?:а|ах)?|driver'?s?[ \t]+licen[cs]e|driving[ \t]+licen[cs]e)(?:[ \t]+(?:рф|рб|рк|россии|беларуси|казахстана))?(?:[ \t]+(?:number|no\.?|номер|серия[ \t]+и[ \t]+номер))?(?:[ \t]+is)?[ \t:№#\-–—]{0,6})((?-i:[0-9]{2}[ ]?[0-9]{2}[ ]?[0-9]{6}|[0-9]{2}[ ]?[A-ZА-ЯЁ]{2}[ ]?[0-9]{6}|[0-9][A-ZА-ЯЁ]{2}[ ]?[0-9]{6}|[A-ZА-ЯЁ]{2}[ ]?[0-9]{6,7}))\b",
-    )
+    Regex::new(&format!(
+        r"(?i)(\b(?:водительск\p{{L}}*[ \t]+удостоверени\p{{L}}*|вод\.?[ \t]*удостоверени\p{{L}}*|водительск\p{{L}}*|ву|(?:номер[ \t]+)?прав(?:а|ах)?|driver'?s?[ \t]+licen[cs]e|driving[ \t]+licen[cs]e)(?:[ \t]+(?:рф|рб|рк|россии|беларуси|казахстана))?{GAP}[ \t:№#\-–—?]{{0,6}})(?P<value>(?-i:[0-9]{{2}}[ ]?[0-9]{{2}}[ ]?[0-9]{{6}}|[0-9]{{2}}[ ]?[A-ZА-ЯЁ]{{2}}[ ]?[0-9]{{6}}|[0-9][A-ZА-ЯЁ]{{2}}[ ]?[0-9]{{6}}|[A-ZА-ЯЁ]{{2}}[ ]?[0-9]{{6,7}}))\b",
+    ))
     .expect("valid licence regex")
 });
 
@@ -657,7 +686,7 @@ const MONTHS: &str = r"(?:январ|феврал|март|апрел|ма[яй]
 /// A date after a birth-date keyword.
 static BIRTHDATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(\b(?:дат[аыуе][ \t]+рождения|д\.[ \t]?р\.|д/р|др|родил(?:ся|ась)|date[ \t]+of[ \t]+birth|dob|d\.o\.b\.|born(?:[ \t]+on)?|birthday)(?:[ \t]+(?:в[ \t]+(?:профиле|анкете|паспорте|заявлении)|на|is|was|указана|указал[аи]?))?[ \t:,\-–—]*)([0-9]{{1,2}}[./\-][0-9]{{1,2}}[./\-](?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}|[0-9]{{1,2}}[ \t]+{MONTHS}[ \t]+[0-9]{{4}}|{MONTHS}[ \t]+[0-9]{{1,2}},?[ \t]+[0-9]{{4}})(?:\b|$)"
+        r"(?i)(\b(?:дат[аыуе][ \t]+рождения|д\.[ \t]?р\.|д/р|др|родил(?:ся|ась)|date[ \t]+of[ \t]+birth|dob|d\.o\.b\.|born(?:[ \t]+on)?|birthday){GAP}[ \t:,\-–—]*)(?P<value>[0-9]{{1,2}}[./\-][0-9]{{1,2}}[./\-](?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}|[0-9]{{1,2}}[ \t]+{MONTHS}[ \t]+[0-9]{{4}}|{MONTHS}[ \t]+[0-9]{{1,2}},?[ \t]+[0-9]{{4}})(?:\b|$)"
     ))
     .expect("valid birthdate regex")
 });
@@ -898,8 +927,8 @@ fn redact_whole(text: &str, re: &Regex, kind: Kind) -> Vec<Rep> {
 /// Keyword-led value: keep group 1 (the keyword and separator), replace group 2 unless a unit follows.
 fn redact_keyword(text: &str, re: &Regex, kind: Kind) -> Vec<Rep> {
     scan(text, re, |text, caps| {
-        let (kw, val) = (caps.get(1)?, caps.get(2)?);
-        if UNIT_AFTER_RE.is_match(&text[val.end()..]) {
+        let (kw, val) = (caps.get(1)?, caps.name("value").or_else(|| caps.get(2))?);
+        if UNIT_AFTER_RE.is_match(&text[val.end()..]) || caps.name("gap").is_some_and(|g| OTHER_KEYWORD_RE.is_match(g.as_str())) {
             return None;
         }
         Some((kw.end(), val.end(), kind))
@@ -1527,6 +1556,15 @@ mod tests {
         let redactor = Redactor::new(&config).unwrap();
         let out = redactor.redact("Наш канал @podarok_help и группа vk.com/podarok, а клиент @anna_k85").text;
         assert_eq!(out, "Наш канал @podarok_help и группа vk.com/podarok, а клиент [PROFILE]");
+    }
+
+    #[test]
+    fn brands_named_like_people_stay_when_listed() {
+        let text = "В Глория Джинс сертификат не приняли, кассир Анна сказала ждать";
+        assert_eq!(r(text), "В [NAME] сертификат не приняли, кассир [NAME] сказала ждать");
+        let config = CleanConfig { not_names: vec!["глория джинс".into()], ..CleanConfig::default() };
+        let out = Redactor::new(&config).unwrap().redact(text).text;
+        assert_eq!(out, "В Глория Джинс сертификат не приняли, кассир [NAME] сказала ждать");
     }
 
     #[test]

@@ -167,8 +167,9 @@ mod tests {
     fn scores_found_missed_and_extra() {
         let items = vec![
             LabelledText {
-                text: "Почта ivan@mail.ru, Сергей".into(),
-                spans: vec![GoldSpan { start: 6, end: 18, kind: Kind::Email }, GoldSpan { start: 20, end: 26, kind: Kind::Name }],
+                text: "Почта ivan@mail.ru, Ержан".into(),
+                // a name no context announces and the lexicon does not hold: missed
+                spans: vec![GoldSpan { start: 6, end: 18, kind: Kind::Email }, GoldSpan { start: 20, end: 25, kind: Kind::Name }],
             },
             LabelledText { text: "заказ № 4587123".into(), spans: vec![] },
         ];

@@ -13,11 +13,17 @@
 //! of the line, so "Здравствуйте, Сертификат не работает" keeps its words. Words of organisations and
 //! roles (`Служба`, `Команда`, `Support`, `Team`, ...), Russian imperatives (`Подскажите`) and a few
 //! ordinary replies (`Хорошо`, `Понятно`) are never names.
+//!
+//! Names no context announces are found by their words ([`lexicon`]: a first-name lexicon, the
+//! shapes of patronymics, surnames and initials), and a word found in a name is a name wherever it
+//! comes again in the same text.
 
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
+
+mod lexicon;
 
 /// 1–3 capitalised words; the last may be an initial.
 const NAME: &str = r"(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?:[ ](?:\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?|\p{Lu}\.)){0,2})";
@@ -83,7 +89,7 @@ const NOT_NAMES: &[&str] = &[
     "the", "i", "we", "my", "your", "corp", "inc", "ltd", "llc", "gmbh", "company", "shop", "store",
     "pay", "bank", "банк", "ооо", "ип", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
     "sunday", "понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье", "today",
-    "tomorrow", "сегодня", "завтра",
+    "tomorrow", "сегодня", "завтра", "ник",
 ];
 
 fn is_name(words: &str) -> bool {
@@ -97,6 +103,29 @@ fn is_name(words: &str) -> bool {
 
 /// The byte ranges of personal names in `text`, sorted and never overlapping.
 pub fn name_spans(text: &str) -> Vec<Range<usize>> {
+    let mut out = context_spans(text);
+    out.extend(lexicon::lexicon_spans(text, |w| !is_name(w)));
+    let mut out = merge(out);
+    let again = lexicon::repeats(text, &out);
+    out.extend(again);
+    merge(out)
+}
+
+/// Sorts ranges and joins the overlapping ones.
+fn merge(mut spans: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    spans.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+    for r in spans {
+        match out.last_mut() {
+            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// Names where the context announces one (the module's contexts 1–3 and job titles).
+fn context_spans(text: &str) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
     for re in [&*INTRO_RE, &*GREETING_RE, &*NAME_THEN_GREETING_RE, &*SIGNOFF_SAME_LINE_RE, &*SIGNOFF_NEXT_LINE_RE, &*JOB_TITLE_RE] {
         let mut pos = 0;

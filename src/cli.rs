@@ -105,6 +105,24 @@ pub enum Command {
         #[command(subcommand)]
         action: UsersAction,
     },
+    /// Erase tickets (a customer's right to erasure): from the store, the knowledge base's sources
+    /// and phrasings, then the help center and the bot index, which are published again. A ticket
+    /// forgotten here is never ingested again.
+    Forget(ForgetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ForgetArgs {
+    /// Ticket ids as the store has them (`omnidesk:10001`, `jsonl:42`), or their helpdesk ids.
+    pub tickets: Vec<String>,
+    /// Every ticket of this customer: an e-mail address, or a helpdesk user (`omnidesk-user:123`,
+    /// `zendesk-user:456`). With `[ingest.omnidesk]` and OMNIDESK_API_KEY set, the e-mail's Omnidesk
+    /// users are looked up too. Repeatable.
+    #[arg(long, value_name = "EMAIL|USER")]
+    pub customer: Vec<String>,
+    /// Leave the site and the index for the next `kbforge publish`.
+    #[arg(long)]
+    pub no_publish: bool,
 }
 
 #[derive(Debug, Subcommand)]

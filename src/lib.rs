@@ -16,6 +16,7 @@ pub mod draft;
 pub mod embed;
 pub mod eval;
 pub mod extract;
+pub mod forget;
 pub mod ingest;
 pub mod kb;
 pub mod pipeline;

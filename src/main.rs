@@ -48,6 +48,7 @@ fn main() -> ExitCode {
             Command::Runs { action } => cmd::runs::run(ws, action).await,
             Command::Worker(args) => cmd::worker::run(ws, args).await,
             Command::Clusters { action } => cmd::clusters::run(ws, action).await,
+            Command::Forget(args) => cmd::forget::run(ws, args).await,
             Command::Report { html, days, json } => cmd::report::run(ws, html.as_deref(), *days, *json).await,
         }
     });

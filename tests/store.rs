@@ -19,6 +19,7 @@ fn ticket(id: &str, body: &str) -> Ticket {
         rating: "high".into(),
         created_at: "2025-05-05T10:00:00+03:00".into(),
         updated_at: "2025-05-05T11:00:00+03:00".into(),
+        customer: kbforge::ingest::ticket::customer_key("anna@example.com"),
         messages: vec![
             Message { external_id: "1".into(), author: Author::Customer, internal: false, body: body.into(), created_at: "2025-05-05T10:00:00+03:00".into() },
             Message { external_id: "2".into(), author: Author::Staff, internal: false, body: "Баланс виден на странице сертификата.".into(), created_at: "2025-05-05T10:30:00+03:00".into() },

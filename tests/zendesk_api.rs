@@ -204,3 +204,111 @@ async fn retries_429_and_500_and_quarantines_a_broken_thread() {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tickets WHERE id = 'zendesk:10003'").fetch_one(store.pool()).await.unwrap();
     assert_eq!(n, 1, "the ticket behind two 500s was stored");
 }
+
+/// A server that answers with the recorded shapes of `tests/fixtures/zendesk-api`.
+async fn recorded_server() -> MockServer {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/zendesk-api");
+    let server = MockServer::start().await;
+    let read = |name: &str| -> Value {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap().replace("NEXT_PAGE_URL", &format!("{}/api/v2/tickets/3001/comments.json?page=2", server.uri()));
+        serde_json::from_str(&text).unwrap()
+    };
+    Mock::given(method("GET")).and(path("/api/v2/incremental/tickets/cursor.json")).respond_with(ResponseTemplate::new(200).set_body_json(read("export.json"))).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/tickets/3001/comments.json"))
+        .and(wiremock::matchers::query_param("page", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(read("comments-3001-page2.json")))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/tickets/3001/comments.json"))
+        .and(wiremock::matchers::query_param("include", "users"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(read("comments-3001-page1.json")))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET")).and(path("/api/v2/tickets/3002/comments.json")).respond_with(ResponseTemplate::new(200).set_body_json(read("comments-3002.json"))).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/tickets/3003/comments.json"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "RecordNotFound", "description": "Not found"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/tickets/3004/comments.json"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"error": {"title": "Forbidden", "message": "You do not have access to this page."}})))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authors_by_role_cc_users_are_customers_and_agent_opened_tickets_are_kept() {
+    let server = recorded_server().await;
+    let (_dir, store) = store().await;
+    let got = ingest_zendesk(&store, &config(&server), TOKEN).await.unwrap();
+    // 3001 and 3002 stored; 3003's comments are gone (404), 3004's out of reach since it was merged
+    // (403, its id a string): counted, the run went on.
+    assert_eq!((got.counts.stored, got.counts.skipped, got.counts.quarantined), (2, 2, 0), "{:?}", got.counts);
+    // Comments on two pages, the CC'd husband's on the second: an end user, never staff.
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT author, body FROM messages WHERE ticket_id = 'zendesk:3001' ORDER BY position").fetch_all(store.pool()).await.unwrap();
+    assert_eq!(rows.iter().map(|(a, _)| a.as_str()).collect::<Vec<_>>(), vec!["customer", "staff", "customer"], "{rows:?}");
+    let (rating,): (String,) = sqlx::query_as("SELECT rating FROM tickets WHERE id = 'zendesk:3001'").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(rating, "", "satisfaction_rating: null");
+    // The requester's e-mail is kept only as a key for erasure.
+    let (customer,): (String,) = sqlx::query_as("SELECT customer FROM tickets WHERE id = 'zendesk:3001'").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(customer, kbforge::ingest::ticket::customer_key("O.Kuznetsova@example.ru"));
+    // An agent opened 3002 for a caller: its first comment is the caller's request.
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT author, body FROM messages WHERE ticket_id = 'zendesk:3002' ORDER BY position").fetch_all(store.pool()).await.unwrap();
+    assert_eq!(rows[0].0, "customer", "{rows:?}");
+    assert_eq!(rows[1].0, "staff", "{rows:?}");
+    // The base64 cursor is kept and sent back as given.
+    assert_eq!(store.state_get("zendesk:cursor").await.unwrap().as_deref(), Some("MTc1OTkxNzUwMC4wfHwzMDAzfA=="));
+    let before = server.received_requests().await.unwrap().len();
+    ingest_zendesk(&store, &config(&server), TOKEN).await.unwrap();
+    let again = &server.received_requests().await.unwrap()[before];
+    let cursor: Vec<String> = again.url.query_pairs().filter(|(k, _)| k == "cursor").map(|(_, v)| v.into_owned()).collect();
+    assert_eq!(cursor, vec!["MTc1OTkxNzUwMC4wfHwzMDAzfA==".to_string()]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_token_gets_a_clear_admin_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/incremental/tickets/cursor.json"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"error": {"title": "Forbidden", "message": "You do not have access to this page. Please contact the account owner of this help desk for further help."}})))
+        .mount(&server)
+        .await;
+    let (_dir, store) = store().await;
+    let err = format!("{:#}", ingest_zendesk(&store, &config(&server), TOKEN).await.unwrap_err());
+    assert!(err.contains("403") && err.contains("admins only") && err.contains("[ingest.zendesk] email"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tickets_deleted_after_they_were_stored_are_forgotten() {
+    let fake = FakeZendesk::demo();
+    let server = fake_server(&fake).await;
+    let (dir, store) = store().await;
+    ingest_zendesk(&store, &config(&server), TOKEN).await.unwrap();
+    let stored = store.count("tickets").await.unwrap();
+    // An admin deletes one solved ticket: the export lists it again, now `deleted`.
+    let (victim, cursor) = {
+        let mut tickets = fake.tickets.lock().unwrap();
+        let at = tickets.iter().position(|t| t["status"] == "solved").unwrap();
+        let mut t = tickets.remove(at);
+        t["status"] = json!("deleted");
+        t["updated_at"] = json!("2025-12-01T00:00:00Z");
+        let id = t["id"].as_i64().unwrap();
+        tickets.push(t);
+        (id, tickets.len() - 1)
+    };
+    store.state_set("zendesk:cursor", &format!("c{cursor}")).await.unwrap();
+    let got = ingest_zendesk(&store, &config(&server), TOKEN).await.unwrap();
+    assert_eq!(got.forgotten, 1, "{got:?}");
+    kbforge::forget::apply(&store, &kbforge::embed::EmbedConfig::default(), &dir.path().join("kb")).await.unwrap();
+    assert_eq!(store.count("tickets").await.unwrap(), stored - 1);
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM messages WHERE ticket_id = $1").bind(format!("zendesk:{victim}")).fetch_one(store.pool()).await.unwrap();
+    assert_eq!(n, 0);
+}

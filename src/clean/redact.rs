@@ -334,10 +334,11 @@ impl Redactor {
     /// boundaries.
     pub fn redact_spans(&self, text: &str) -> Vec<(Range<usize>, Kind)> {
         let mut s = Spans { input: text, spans: Vec::new() };
-        // Until nothing new is found (at most three rounds): a value next to a placeholder can match
-        // only once its neighbour is replaced (`2200308-917-555-44-33` is an order number, then a
-        // phone), and what leaves this function must have nothing left to redact.
-        for _ in 0..3 {
+        // Until nothing new is found (at most eight rounds, so a long chain of glued values stays
+        // linear): a value next to a placeholder can match only once its neighbour is replaced
+        // (`2200308-917-555-44-33` is an order number, then a phone), and what leaves this
+        // function must have nothing left to redact.
+        for _ in 0..8 {
             let before = s.spans.clone();
             self.passes(&mut s);
             if s.spans == before {
@@ -365,11 +366,28 @@ impl Redactor {
         s.pass(redact_urls);
         s.pass(|t| redact_whole(t, &EMAIL_RE, Kind::Email));
         s.pass(|t| {
-            scan(t, &HANDLE_RE, |_, caps| {
+            let mut out = scan(t, &HANDLE_RE, |_, caps| {
                 let m = caps.get(1)?;
                 let v = m.as_str().trim_end_matches(['.', '_']);
                 (v.len() > 3 && !public(v)).then(|| (m.start(), m.start() + v.len(), Kind::Profile))
-            })
+            });
+            // Handles glued to the one before ("@anna@oleg"): the second '@' follows a word
+            // character, which HANDLE_RE refuses (it would be an e-mail's), so they are chained here.
+            let mut glued = Vec::new();
+            for &(_, end, _) in &out {
+                let mut at = end;
+                while let Some(m) = GLUED_HANDLE_RE.find(&t[at..]) {
+                    let v = m.as_str().trim_end_matches(['.', '_']);
+                    if v.len() <= 3 || public(v) {
+                        break;
+                    }
+                    glued.push((at, at + v.len(), Kind::Profile));
+                    at += v.len();
+                }
+            }
+            out.extend(glued);
+            out.sort_by_key(|r| r.0);
+            out
         });
         s.pass(|t| {
             scan(t, &NICK_RE, |_, caps| {
@@ -647,6 +665,9 @@ static GROUP_PATH_RE: LazyLock<Regex> = LazyLock::new(|| {
 static HANDLE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^\w@.\-/])(@[A-Za-z0-9_][A-Za-z0-9_.]{2,31})").expect("valid handle regex")
 });
+
+/// A handle right where another ended.
+static GLUED_HANDLE_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^@[A-Za-z0-9_][A-Za-z0-9_.]{2,31}").expect("valid glued handle regex"));
 
 /// A bare nick after "ник в инсте", "ник в тг".
 static NICK_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -1556,6 +1577,11 @@ mod tests {
         let redactor = Redactor::new(&config).unwrap();
         let out = redactor.redact("Наш канал @podarok_help и группа vk.com/podarok, а клиент @anna_k85").text;
         assert_eq!(out, "Наш канал @podarok_help и группа vk.com/podarok, а клиент [PROFILE]");
+    }
+
+    #[test]
+    fn glued_handles_are_each_a_profile() {
+        assert_eq!(r("пишите в тг @zhanna_s@zhanna_s@zhanna_s@zhanna_s"), "пишите в тг [PROFILE][PROFILE][PROFILE][PROFILE]");
     }
 
     #[test]

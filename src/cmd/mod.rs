@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod eval;
+pub mod forget;
 pub mod clusters;
 pub mod ingest;
 pub mod init;

@@ -178,6 +178,7 @@ pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Resul
                 rating: String::new(),
                 created_at: created_at.clone(),
                 updated_at: created_at.clone(),
+                customer: String::new(),
                 messages: Vec::new(),
             }
         });

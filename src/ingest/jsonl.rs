@@ -1,7 +1,8 @@
 //! Generic JSONL: one ticket per line.
 //!
 //! `{"id", "subject", "status", "created_at", "updated_at", "channel", "language", "tags", "rating",
-//!   "messages": [{"author": "customer"|"staff", "internal", "body", "created_at"}]}`.
+//!   "customer", "messages": [{"author": "customer"|"staff"|"system", "internal", "body", "created_at"}]}`.
+//! `customer` (the customer's e-mail or id, optional) is kept only as a hash, for erasure.
 //! A line that does not parse is quarantined with its line number and the field at fault.
 
 use std::io::BufRead as _;
@@ -34,6 +35,9 @@ struct Line {
     tags: Vec<String>,
     #[serde(default)]
     rating: Option<String>,
+    /// The customer's e-mail or id; `customer_email` and `requester` are read too.
+    #[serde(default, alias = "customer_email", alias = "requester")]
+    customer: Option<String>,
     messages: Vec<LineMessage>,
 }
 
@@ -167,6 +171,7 @@ fn convert(l: Line) -> Result<Option<Ticket>, (&'static str, String)> {
         let author = match m.author.as_str() {
             "customer" | "user" | "end-user" => Author::Customer,
             "staff" | "agent" | "operator" => Author::Staff,
+            "system" | "bot" | "rule" | "automation" => Author::System,
             other => return Err(("messages.author", format!("unknown author `{other}` in message {}", i + 1))),
         };
         let external_id = match m.id {
@@ -193,6 +198,7 @@ fn convert(l: Line) -> Result<Option<Ticket>, (&'static str, String)> {
         rating: l.rating.unwrap_or_default(),
         created_at,
         updated_at,
+        customer: l.customer.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(super::ticket::customer_key).unwrap_or_default(),
         messages,
     }))
 }

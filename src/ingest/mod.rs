@@ -309,21 +309,31 @@ pub async fn store_tickets(store: &Store, batch: &[Ticket]) -> anyhow::Result<us
         }
         known.extend(q.fetch_all(store.pool()).await?);
     }
+    // Tickets forgotten at their customer's request are never stored again.
+    let mut erased = std::collections::HashSet::new();
+    for ids in batch.chunks(400) {
+        let sql = format!("SELECT ticket_id FROM forgotten WHERE reason = $1 AND ticket_id IN ({})", placeholders(2, ids.len()));
+        let mut q = sqlx::query_as::<_, (String,)>(&sql).bind(crate::store::forget::ERASURE);
+        for t in ids {
+            q = q.bind(&t.id);
+        }
+        erased.extend(q.fetch_all(store.pool()).await?.into_iter().map(|(id,)| id));
+    }
     let changed: Vec<(&Ticket, &String)> =
-        batch.iter().zip(&hashes).filter(|(t, h)| known.get(&t.id) != Some(*h)).collect();
+        batch.iter().zip(&hashes).filter(|(t, h)| known.get(&t.id) != Some(*h) && !erased.contains(&t.id)).collect();
     if changed.is_empty() {
         return Ok(0);
     }
     let mut tx = store.pool().begin().await?;
     for rows in changed.chunks(50) {
         let sql = format!(
-            "INSERT INTO tickets (id, source, external_id, subject, status, channel, language, labels, rating, created_at, updated_at, content_hash)
+            "INSERT INTO tickets (id, source, external_id, subject, status, channel, language, labels, rating, created_at, updated_at, content_hash, customer)
              VALUES {}
              ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, status = excluded.status,
                channel = excluded.channel, language = excluded.language, labels = excluded.labels,
                rating = excluded.rating, created_at = excluded.created_at, updated_at = excluded.updated_at,
-               content_hash = excluded.content_hash",
-            values_rows(rows.len(), 12)
+               content_hash = excluded.content_hash, customer = excluded.customer",
+            values_rows(rows.len(), 13)
         );
         let mut q = sqlx::query(&sql);
         for (t, hash) in rows {
@@ -339,7 +349,8 @@ pub async fn store_tickets(store: &Store, batch: &[Ticket]) -> anyhow::Result<us
                 .bind(&t.rating)
                 .bind(&t.created_at)
                 .bind(&t.updated_at)
-                .bind(*hash);
+                .bind(*hash)
+                .bind(&t.customer);
         }
         q.execute(&mut *tx).await?;
         let replaced: Vec<&&Ticket> = rows.iter().map(|(t, _)| t).filter(|t| known.contains_key(&t.id)).collect();

@@ -4,14 +4,16 @@
 //! `cases*.json` pages of `{"0": {"case": {…}}, …, "total_count": N}`, `messages/<case_id>.json`, and
 //! optionally `labels.json` (`{"0": {"label": {"label_id", "label_title"}}}`) to name label ids.
 //! Staff messages have `user_id` 0, customer messages `staff_id` 0, and `note: true` marks an internal
-//! note. Dates look like `Mon, 05 May 2014 00:15:17 +0300`.
+//! note. A message sent by an automation rule (`sent_via_rule: true`, or neither a staff nor a user
+//! id) is the system's: neither the question nor the answer. `content` may be empty with the text in
+//! `content_html`. Dates look like `Mon, 05 May 2014 00:15:17 +0300`; `"-"` means none.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::ticket::{detect_language, Author, Message, Ticket};
+use super::ticket::{customer_key, detect_language, Author, Message, Ticket};
 use super::encoding::Encoding;
 use super::{IngestError, Record};
 use crate::store::Rejected;
@@ -137,6 +139,20 @@ pub fn case_id(case: &Map<String, Value>) -> Option<i64> {
     as_int(case.get("case_id"))
 }
 
+/// A case's `updated_at` as the store keeps it (RFC 3339), if it has one.
+pub fn updated_at(case: &Map<String, Value>) -> Option<String> {
+    date_field(case, "updated_at").ok()
+}
+
+/// A list response's `total_count`, a number or a string of digits.
+pub fn total_count(value: &Value) -> Option<u64> {
+    match value.get("total_count")? {
+        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
 /// Turns one case of a `cases.json` page into a record. `messages` yields the case's
 /// `messages.json` response (with where it came from) and is called only for cases that are kept.
 pub fn read_case(
@@ -160,6 +176,7 @@ pub fn read_case(
         Err(reason) => return Record::Rejected(reject(file, location, "created_at", reason, &raw())),
     };
     let updated_at = date_field(case, "updated_at").unwrap_or_else(|_| created_at.clone());
+    let customer = as_int(case.get("user_id")).filter(|&id| id != 0).map(|id| customer_key(&format!("omnidesk-user:{id}"))).unwrap_or_default();
     let label_titles: Vec<String> = case
         .get("labels")
         .and_then(Value::as_array)
@@ -183,7 +200,7 @@ pub fn read_case(
         let Some(m) = entry.get("message").and_then(Value::as_object) else {
             return Record::Rejected(reject(&messages_file, format!("entry \"{key}\""), "message", "missing `message` object".into(), &entry.to_string()));
         };
-        match read_message(m) {
+        match read_message(m, &created_at) {
             Ok(msg) => messages.push(msg),
             Err((field, reason)) => {
                 return Record::Rejected(reject(&messages_file, format!("entry \"{key}\""), field, reason, &Value::Object(m.clone()).to_string()))
@@ -211,22 +228,34 @@ pub fn read_case(
         rating: str_field(case, "rating").unwrap_or_default(),
         created_at,
         updated_at,
+        customer,
         messages,
     })
 }
 
-fn read_message(m: &Map<String, Value>) -> Result<Message, (&'static str, String)> {
+/// One message; `case_created` stands in for a date the message lacks (`"-"`).
+fn read_message(m: &Map<String, Value>, case_created: &str) -> Result<Message, (&'static str, String)> {
     let id = as_int(m.get("message_id")).ok_or(("message_id", "missing or not a number".to_string()))?;
     let staff_id = as_int(m.get("staff_id")).unwrap_or(0);
     let user_id = as_int(m.get("user_id")).unwrap_or(0);
-    let author = if staff_id != 0 && user_id == 0 { Author::Staff } else { Author::Customer };
+    let by_rule = m.get("sent_via_rule").and_then(Value::as_bool).unwrap_or(false);
+    let author = if by_rule || (staff_id == 0 && user_id == 0) {
+        Author::System
+    } else if staff_id != 0 && user_id == 0 {
+        Author::Staff
+    } else {
+        Author::Customer
+    };
     let mut body = str_field(m, "content").unwrap_or_default();
     if body.trim().is_empty() {
         if let Some(html) = str_field(m, "content_html").filter(|h| !h.trim().is_empty()) {
             body = crate::clean::html_to_text(&html);
         }
     }
-    let created_at = date_field(m, "created_at").map_err(|r| ("created_at", r))?;
+    let created_at = match m.get("created_at").and_then(Value::as_str).map(str::trim) {
+        Some("-") => case_created.to_string(),
+        _ => date_field(m, "created_at").map_err(|r| ("created_at", r))?,
+    };
     Ok(Message {
         external_id: id.to_string(),
         author,

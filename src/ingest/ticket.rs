@@ -9,6 +9,8 @@ use sha2::{Digest, Sha256};
 pub enum Author {
     Customer,
     Staff,
+    /// An automation: a message a rule or a bot sent. Neither the question nor the answer.
+    System,
 }
 
 impl Author {
@@ -16,8 +18,16 @@ impl Author {
         match self {
             Author::Customer => "customer",
             Author::Staff => "staff",
+            Author::System => "system",
         }
     }
+}
+
+/// The key a ticket's customer is found by for erasure (`kbforge forget --customer`): a SHA-256 of
+/// the lower-cased e-mail, or of a helpdesk's user id (`omnidesk-user:123`), so the store keeps no
+/// address.
+pub fn customer_key(identity: &str) -> String {
+    hex::encode(Sha256::digest(identity.trim().to_lowercase().as_bytes()))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -48,6 +58,9 @@ pub struct Ticket {
     /// RFC 3339.
     pub created_at: String,
     pub updated_at: String,
+    /// [`customer_key`] of who asked, or empty when the source does not say.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub customer: String,
     pub messages: Vec<Message>,
 }
 

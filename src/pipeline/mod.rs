@@ -145,7 +145,16 @@ impl Context {
         let embedder = self.embedder.as_ref();
         let guard = crate::publish::guard::Guard::new(&cfg.guard);
         let report = match stage {
-            Stage::Ingest => crate::ingest::run(store, &cfg.ingest, &root).await?,
+            Stage::Ingest => {
+                let mut report = crate::ingest::run(store, &cfg.ingest, &root).await?;
+                // Cases the helpdesk deleted since: gone from the store and the kb before any
+                // later stage reads them.
+                let forgotten = crate::forget::apply(store, &cfg.embed, &kb_dir).await?;
+                if forgotten.tickets > 0 {
+                    report.summary.push_str(&format!("; {}", forgotten.line()));
+                }
+                report
+            }
             Stage::Clean => crate::clean::run(store, &cfg.clean).await?,
             Stage::Extract => crate::extract::run(store).await?,
             Stage::Classify => crate::classify::run(store, &cfg.classify).await?,

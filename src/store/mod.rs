@@ -4,6 +4,7 @@
 //! Postgres (when the URL starts with `postgres://`). Queries use `$N` placeholders, which both accept.
 //! Migrations live in `migrations/sqlite` and `migrations/postgres` and run on [`Store::open`].
 
+pub mod forget;
 mod holds;
 mod quarantine;
 mod state;
@@ -98,6 +99,9 @@ impl Store {
                         sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *conn).await?;
                         sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
                         sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *conn).await?;
+                        // Deleted and overwritten content is zeroed on its page, so a copy of the
+                        // file holds nothing a deletion or an erasure removed.
+                        sqlx::query("PRAGMA secure_delete = ON").execute(&mut *conn).await?;
                     }
                     Ok(())
                 })

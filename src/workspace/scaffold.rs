@@ -38,22 +38,22 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # base-url = ""                     # instead of the subdomain: a proxy or a test server
 # staff-email = "api@example.com"   # the staff member the key belongs to
 # statuses = ["closed"]
-# requests-per-hour = 500           # Omnidesk allows 500 per active staff member
-# window-days = 7                   # the watermark advances one window at a time
-# start = "2010-01-01T00:00:00Z"    # where the first run starts
+# requests-per-minute = 20          # until a response announces the account's limit
+#                                   # (rate_limit_per_minute), which then sets the pace
+# start = "2010-01-01T00:00:00Z"    # where the first run starts; windows adapt to the desk
 # max-retries = 6                   # on 429 and 5xx
-# backoff-ms = 2000                 # doubled on each retry; Retry-After wins
+# backoff-ms = 2000                 # doubled on each retry; retry_after wins
 
 [ingest.zendesk]
 # The Zendesk incremental ticket export, for sources with format = "zendesk-api" and
 # `kbforge ingest zendesk`. The API token comes only from the environment: ZENDESK_API_TOKEN.
 # subdomain = "yourdesk"            # https://yourdesk.zendesk.com
 # base-url = ""
-# email = "agent@example.com"       # the agent the token belongs to
+# email = "admin@example.com"       # an admin: the incremental export is for admins only
 # start = "2010-01-01T00:00:00Z"
 # page-size = 1000
 # export-requests-per-minute = 10   # the incremental export's limit
-# comment-requests-per-minute = 300
+# comment-requests-per-minute = 150 # the smallest plan allows 200 for the whole account
 # max-retries = 6
 # backoff-ms = 2000
 

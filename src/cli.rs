@@ -455,6 +455,22 @@ pub enum EvalWhat {
         #[arg(long)]
         errors: bool,
     },
+    /// Search the published bot index with labelled questions as `/api/search` does; print hit@1,
+    /// hit@3, hit@5, MRR@10 and the median search time.
+    Retrieve {
+        /// JSONL of `{"question": …, "article": "<article id>"}`, e.g.
+        /// tests/fixtures/retrieve/demo/queries.jsonl.
+        file: PathBuf,
+        /// Which collection to search. Default: public.
+        #[arg(long, value_enum, default_value = "public")]
+        audience: crate::kb::Audience,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Also list every question whose article was not first.
+        #[arg(long)]
+        errors: bool,
+    },
     /// Redact labelled snippets; print precision and recall by kind of personal data and overall.
     Redact {
         /// JSONL of `{"text", "spans": [{"start", "end", "kind"}]}` (character offsets), e.g.

@@ -82,6 +82,32 @@ pub async fn run(workspace: Option<&Path>, what: &EvalWhat) -> anyhow::Result<Ou
                 print!("{}", crate::eval::desk::format_table(&r, *drafts));
             }
         }
+        EvalWhat::Retrieve { file, audience, json, errors } => {
+            let items = crate::eval::retrieve::read_labelled(file)?;
+            let mut ctx = Context::open(ws).await?;
+            let (store, embedder, ws) = ctx.with_model()?;
+            let mut r = crate::eval::retrieve::eval_retrieve(ws, store, embedder, &items, *audience).await?;
+            let misses = std::mem::take(&mut r.misses);
+            if *json {
+                println!("{}", serde_json::to_string(&r)?);
+            } else {
+                println!(
+                    "{} questions: hit@1 {:.3}  hit@3 {:.3}  hit@5 {:.3}  MRR@10 {:.3}  (median {:.1} ms a search{})",
+                    r.questions,
+                    r.hit_at_1,
+                    r.hit_at_3,
+                    r.hit_at_5,
+                    r.mrr_at_10,
+                    r.p50_ms,
+                    if r.unknown_articles > 0 { format!("; {} labelled articles are not in the kb", r.unknown_articles) } else { String::new() }
+                );
+            }
+            if *errors {
+                for (q, want, got) in misses {
+                    println!("{want} <- {q:?} (first: {got})");
+                }
+            }
+        }
         EvalWhat::Redact { .. } | EvalWhat::Classify { .. } => unreachable!("handled above"),
     }
     Ok(Outcome::Success)

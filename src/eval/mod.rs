@@ -11,6 +11,7 @@ pub mod classify;
 pub mod desk;
 pub mod metrics;
 pub mod redact;
+pub mod retrieve;
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -159,6 +159,21 @@ const PLACE_WORDS: &[&str] = &[
     "avenue", "ave", "road", "rd",
 ];
 
+/// Words before a brand, a shop or a company, as a gift-certificate desk writes them ("сертификат
+/// Рив Гош", "в магазине Снежная Королева", "on the Snow Queen website"): a run of capitals right
+/// after one is no person (prefixes: the words inflect).
+const COMMERCE_PREFIXES: &[&str] = &[
+    "сертификат", "серт", "магазин", "бренд", "партнер", "партнёр", "компани", "сеть", "сети", "маркетплейс",
+    "карт", "the", "store", "shop", "brand", "certificate", "voucher",
+];
+
+fn commerce(word: &str) -> bool {
+    COMMERCE_PREFIXES.iter().any(|p| if p.is_ascii() { word == *p } else { word.starts_with(p) })
+        // "в Рив Гош"; not "на": certificates are made out "на Ольгу Петрову" as often as
+        // exchanged "на Gloria Jeans", and a missed name costs more than a masked brand.
+        || ["в", "во"].contains(&word)
+}
+
 /// Words before a lower-case first name that introduce or greet a person.
 const LOWER_CUES: &[&str] = &[
     "зовут", "имя", "фио", "это", "связи", "уважением", "привет", "здравствуйте", "здравствуй", "день",
@@ -201,7 +216,13 @@ fn words(text: &str) -> Vec<Word> {
         let mut range = i..end;
         let mut shape = Shape::Other;
         let mut place = false;
-        if first_upper && word.chars().count() == 1 && text[end..].starts_with('.') {
+        // An initial: one capital and a dot, not glued to a word after it ("М.Видео" is a brand;
+        // "А.С." are two initials).
+        let glued = text[end..].strip_prefix('.').is_some_and(|r| {
+            let mut next = r.chars();
+            next.next().is_some_and(char::is_alphabetic) && next.next().is_some_and(char::is_alphabetic)
+        });
+        if first_upper && word.chars().count() == 1 && text[end..].starts_with('.') && !glued {
             range = i..end + 1;
             shape = Shape::Initials;
         } else if capitalised || (word.chars().all(char::is_lowercase)) {
@@ -323,6 +344,7 @@ fn run_name(run: &[Word], not_names: &impl Fn(&str) -> bool) -> Option<Range<usi
 pub(super) fn lexicon_spans(text: &str, not_names: impl Fn(&str) -> bool) -> Vec<Range<usize>> {
     let words = words(text);
     let place = |i: usize| i > 0 && PLACE_WORDS.contains(&words[i - 1].lower.as_str());
+    let after_commerce = |i: usize| i > 0 && commerce(&words[i - 1].lower);
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -334,6 +356,12 @@ pub(super) fn lexicon_spans(text: &str, not_names: impl Fn(&str) -> bool) -> Vec
         let mut j = i + 1;
         while j < words.len() && j - i < 4 && words[j].capitalised && words[j].joined {
             j += 1;
+        }
+        // After "сертификат", "магазин", "в", "the"…: a brand or a shop ("сертификат Рив Гош",
+        // "on the Snow Queen website"), unless one first name alone ("сертификат Лене").
+        if after_commerce(i) && !(j - i == 1 && words[i].shape == Shape::First) {
+            i = j;
+            continue;
         }
         if let Some(name) = run_name(&words[i..j], &not_names) {
             out.push(name);
@@ -452,6 +480,9 @@ mod tests {
             "ТОО «Алма Подарки», оплата по счёту",
             "Доставляете в Алматы и Астану? Курьер из Владимира. В Астане есть офис?",
             "В Kaspi Магазине тоже есть. Центральный Детский магазин",
+            "Купила сертификат Рив Гош, а хотела в магазине Снежная Королева",
+            "Обменяла в Gloria Jeans. I tried to pay on the Snow Queen website",
+            "Возврат проведён. Партнёру М.Видео комиссию не возвращают",
             "Вера в лучшее. Надежда есть",
         ] {
             assert!(names(text).is_empty(), "{text:?}: {:?}", names(text));

@@ -471,6 +471,19 @@ pub enum EvalWhat {
         #[arg(long)]
         errors: bool,
     },
+    /// Ask labelled tickets' opening messages as the bot would and compare the routing hint with
+    /// their class (flat should be answered, empty clarified, the rest handed off); print the
+    /// precision of `answer` and the routes by class.
+    Route {
+        /// Generic JSONL tickets with a class field, e.g. tests/fixtures/classify/labelled.jsonl.
+        file: PathBuf,
+        /// The class field.
+        #[arg(long, default_value = "kind")]
+        field: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Redact labelled snippets; print precision and recall by kind of personal data and overall.
     Redact {
         /// JSONL of `{"text", "spans": [{"start", "end", "kind"}]}` (character offsets), e.g.

@@ -24,6 +24,7 @@ pub mod publish;
 pub mod queue;
 pub mod report;
 pub mod review;
+pub mod routing;
 pub mod serve;
 pub mod store;
 pub mod workspace;

@@ -53,9 +53,9 @@ pub async fn run(workspace: Option<&Path>) -> anyhow::Result<Outcome> {
         Err(e) => line(false, "model", format!("{e:#}")),
     }
     let index_dir = ws.root.join(&ws.config.index.dir).join(&ws.config.index.collection);
-    if index_dir.join("edge_config.json").exists() {
-        match crate::publish::index::open_shard(&index_dir, 0) {
-            Ok(shard) => line(true, "index", format!("{} ({} points)", index_dir.display(), shard.info().points_count)),
+    if let Some(live) = crate::publish::index::generation::live(&index_dir) {
+        match crate::publish::index::generation::open_for_reading(&live) {
+            Ok(reading) => line(true, "index", format!("{} ({} points)", live.display(), reading.shard.info().points_count)),
             Err(e) => line(false, "index", e.to_string()),
         }
     } else {

@@ -108,6 +108,24 @@ pub async fn run(workspace: Option<&Path>, what: &EvalWhat) -> anyhow::Result<Ou
                 }
             }
         }
+        EvalWhat::Route { file, field, json } => {
+            let items = crate::eval::classify::read_labelled(file, field)?;
+            let mut ctx = Context::open(ws).await?;
+            let (store, embedder, ws) = ctx.with_model()?;
+            let r = crate::eval::route::eval_route(ws, store, embedder, &items).await?;
+            if *json {
+                println!("{}", serde_json::to_string(&r)?);
+            } else {
+                println!(
+                    "{} tickets: answer precision {:.3}, recall {:.3} (of flat); clarify precision {:.3}; needs-action kept from the bot {:.3}",
+                    r.tickets, r.answer_precision, r.answer_recall, r.clarify_precision, r.needs_action_kept_from_bot
+                );
+                for (label, routes) in &r.routes {
+                    let row: Vec<String> = routes.iter().map(|(route, n)| format!("{route} {n}")).collect();
+                    println!("  {label:<13} {}", row.join(", "));
+                }
+            }
+        }
         EvalWhat::Redact { .. } | EvalWhat::Classify { .. } => unreachable!("handled above"),
     }
     Ok(Outcome::Success)

@@ -9,16 +9,32 @@ pub async fn run(workspace: Option<&Path>, args: &crate::cli::SearchArgs) -> any
     let mut ctx = Context::open(ws).await?;
     let (store, embedder, ws) = ctx.with_model()?;
     let filters = crate::publish::index::SearchFilters { topic: args.topic.clone(), language: args.language.clone() };
-    let (query, limit, json) = (&args.query, args.limit, args.json);
-    let hits = crate::publish::index::search(store, embedder, &ws.config.index, &ws.root, query, limit, args.audience, &filters).await?;
-    if json {
-        println!("{}", serde_json::to_string_pretty(&hits)?);
-    } else if hits.is_empty() {
-        println!("no articles match");
+    // The same query, ranking and routing as `/api/search`.
+    let prepared = crate::publish::index::prepare(store, embedder, &args.query).await?;
+    let searcher = crate::publish::index::search::Searcher::new(ws.config.index.clone(), &ws.root);
+    let hits = searcher.search(&prepared, args.limit, args.audience, &filters).await?;
+    let clusters = crate::routing::Clusters::load(store).await?;
+    let decision = crate::routing::decide(&ws.config.routing, &prepared.cleaned, hits.first(), clusters.nearest(&prepared.dense));
+    if args.json {
+        let body = serde_json::json!({
+            "query": args.query,
+            "audience": args.audience,
+            "hits": hits,
+            "class": decision.class,
+            "cluster": decision.cluster,
+            "topic": decision.topic,
+            "route": decision.route,
+            "reason": decision.reason,
+        });
+        println!("{}", serde_json::to_string_pretty(&body)?);
     } else {
-        for (i, h) in hits.iter().enumerate() {
-            println!("{}. {:.3}  {}  [{}]  {}", i + 1, h.score, h.title, h.article_id, h.url);
+        if hits.is_empty() {
+            println!("no articles match");
         }
+        for (i, h) in hits.iter().enumerate() {
+            println!("{}. {:.3}  {}  [{}]  {}", i + 1, h.similarity, h.title, h.article_id, h.url);
+        }
+        println!("route: {} ({})", serde_json::to_value(decision.route)?.as_str().unwrap_or_default(), decision.reason);
     }
     Ok(Outcome::Success)
 }

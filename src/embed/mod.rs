@@ -7,6 +7,7 @@
 //! sorted by length → store them, committing every [`CHECKPOINT`] texts. [`jobs`] shares the work
 //! with `kbforge worker` processes through the Postgres job queue.
 
+pub mod batch;
 pub mod jobs;
 pub mod runtime;
 
@@ -253,6 +254,11 @@ impl Embedder {
         let out = self.embed_with_progress(texts, &progress);
         progress.finish_and_clear();
         out
+    }
+
+    /// [`Embedder::embed`] without a progress bar (a server's queries).
+    pub fn embed_quiet(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        self.embed_with_progress(texts, &indicatif::ProgressBar::hidden())
     }
 
     /// [`Embedder::embed`], advancing a progress bar the caller owns (one bar over many calls).

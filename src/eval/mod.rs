@@ -12,6 +12,7 @@ pub mod desk;
 pub mod metrics;
 pub mod redact;
 pub mod retrieve;
+pub mod route;
 
 use std::collections::HashMap;
 use std::path::Path;

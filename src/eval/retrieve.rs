@@ -58,9 +58,11 @@ pub async fn eval_retrieve(ws: &Workspace, store: &Store, embedder: &Embedder, i
     let mut times = Vec::with_capacity(items.len());
     let mut misses = Vec::new();
     let filters = crate::publish::index::SearchFilters::default();
+    let searcher = crate::publish::index::search::Searcher::new(ws.config.index.clone(), &ws.root);
     for item in items {
         let started = Instant::now();
-        let hits = crate::publish::index::search(store, embedder, &ws.config.index, &ws.root, &item.question, 10, audience, &filters).await?;
+        let prepared = crate::publish::index::prepare(store, embedder, &item.question).await?;
+        let hits = searcher.search(&prepared, 10, audience, &filters).await?;
         times.push(started.elapsed().as_secs_f64() * 1000.0);
         let rank = hits.iter().position(|h| h.article_id == item.article);
         if rank != Some(0) {

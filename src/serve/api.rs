@@ -2,10 +2,17 @@
 //!
 //! Request: `{"query": "...", "limit": 5, "audience": "public" | "internal", "filters": {"topic": "...",
 //! "language": "ru"}}`. Response: `{"query", "audience", "took_ms", "hits": [{article_id, title, url,
-//! score, snippet, heading_path, topic, audience, language}]}`. The public collection is open to
-//! anyone (it holds what the help center shows); the internal one needs a logged-in editor or
-//! `Authorization: Bearer <token>` with the token from the environment variable `[serve]
-//! api-token-env` names. The model loads on the first query; queries are not cached in the store.
+//! score, similarity, snippet, heading_path, topic, audience, language}], "class", "cluster",
+//! "topic", "route", "reason"}`: the hits ranked as [`crate::publish::index::search`] ranks, and the
+//! routing hint ([`crate::routing`]: `answer`, `clarify` or `handoff`). The public collection is
+//! open to anyone (it holds what the help center shows); the internal one needs a logged-in editor
+//! or `Authorization: Bearer <token>` with the token from the environment variable `[serve]
+//! api-token-env` names.
+//!
+//! Speed: the model loads on the first query; concurrent queries are embedded in micro-batches and
+//! recent ones come from a cache ([`crate::embed::batch`]); the index shards stay open, and a new
+//! generation from `publish index` is picked up on the next query ([`crate::publish::index::search`]);
+//! the clusters routing compares with are reloaded when the store's clusters change.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -19,9 +26,11 @@ use serde_json::json;
 
 use super::auth::{cookie, SESSION_COOKIE};
 use super::App;
+use crate::embed::batch::QueryBatcher;
 use crate::embed::Embedder;
 use crate::kb::Audience;
-use crate::publish::index::{search_shard, SearchFilters};
+use crate::publish::index::search::{clean_query, PreparedQuery};
+use crate::publish::index::SearchFilters;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -57,6 +66,27 @@ impl App {
             .cloned()
     }
 
+    /// The query batcher over the model, started with it.
+    pub async fn queries(&self) -> anyhow::Result<Arc<QueryBatcher>> {
+        let embedder = self.embedder().await?;
+        self.queries.get_or_try_init(|| async move { Ok::<_, anyhow::Error>(Arc::new(QueryBatcher::new(embedder))) }).await.cloned()
+    }
+
+    /// The desk's clusters, reloaded when the cluster stage has written them since.
+    pub async fn clusters(&self) -> Arc<crate::routing::Clusters> {
+        let stamp: Option<(String,)> = sqlx::query_as("SELECT MAX(updated_at) FROM clusters").fetch_optional(self.store.pool()).await.ok().flatten();
+        let stamp = stamp.map(|(s,)| s).unwrap_or_default();
+        {
+            let held = self.clusters.lock().unwrap_or_else(|e| e.into_inner());
+            if held.0 == stamp && !held.0.is_empty() {
+                return held.1.clone();
+            }
+        }
+        let loaded = Arc::new(crate::routing::Clusters::load(&self.store).await.unwrap_or_default());
+        *self.clusters.lock().unwrap_or_else(|e| e.into_inner()) = (stamp, loaded.clone());
+        loaded
+    }
+
     async fn may_read_internal(&self, headers: &HeaderMap) -> bool {
         let bearer = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
         let token = std::env::var(&self.ws.config.serve.api_token_env).ok().filter(|t| !t.is_empty());
@@ -86,44 +116,42 @@ pub async fn search(State(app): State<Arc<App>>, headers: HeaderMap, body: Resul
     if req.audience == Audience::Internal && !app.may_read_internal(&headers).await {
         return error(StatusCode::UNAUTHORIZED, "the internal collection needs an editor's session or the API token");
     }
-    let embedder = match app.embedder().await {
-        Ok(e) => e,
+    let queries = match app.queries().await {
+        Ok(q) => q,
         Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, &format!("embedding model: {e:#}")),
     };
     let audience = req.audience;
-    let index = app.ws.config.index.clone();
-    let path = index.shard_path(&app.ws.root, audience);
-    if !index.on_server() && !path.join("edge_config.json").exists() {
-        return error(StatusCode::SERVICE_UNAVAILABLE, "no index yet: run `kbforge publish index`");
-    }
-    let text = embedder.query_text(&query);
-    let dense = match tokio::task::spawn_blocking(move || embedder.embed(&[text])).await {
-        Ok(Ok(v)) => v.into_iter().next().unwrap_or_default(),
-        Ok(Err(e)) => return error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
-        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    let cleaned = clean_query(&query);
+    let prefix = match app.embedder().await {
+        Ok(e) => e.query_text(""),
+        Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, &format!("embedding model: {e:#}")),
     };
-    let result = if index.on_server() {
-        crate::publish::index::search_server(&index, audience, dense, &query, req.limit, &req.filters).await.map(|hits| (query, hits))
-    } else {
-        let shard_lock = app.shard_lock.clone();
-        let (limit, filters) = (req.limit, req.filters);
-        tokio::task::spawn_blocking(move || {
-            // A shard is opened for each query and closed right after, so `kbforge publish index`
-            // can update it meanwhile; within this process one query at a time holds it.
-            let _held = shard_lock.lock().unwrap_or_else(|e| e.into_inner());
-            let hits = search_shard(&path, dense, &query, limit, &filters)?;
-            Ok::<_, anyhow::Error>((query, hits))
-        })
-        .await
-        .unwrap_or_else(|e| Err(anyhow::anyhow!("{e}")))
+    let dense = match queries.embed(&format!("{prefix}{cleaned}")).await {
+        Ok(v) => v,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("{e:#}")),
+    };
+    let prepared = PreparedQuery { cleaned, dense: dense.to_vec() };
+    let result = match app.searcher.search(&prepared, req.limit, audience, &req.filters).await {
+        Ok(hits) => {
+            let clusters = app.clusters().await;
+            let decision = crate::routing::decide(&app.ws.config.routing, &prepared.cleaned, hits.first(), clusters.nearest(&prepared.dense));
+            Ok((query, hits, decision))
+        }
+        Err(e) if e.to_string().contains("no index") => return error(StatusCode::SERVICE_UNAVAILABLE, "no index yet: run `kbforge publish index`"),
+        Err(e) => Err(e),
     };
     match result {
-        Ok((query, hits)) => {
+        Ok((query, hits, decision)) => {
             let mut body = json!({
                 "query": query,
                 "audience": audience,
                 "took_ms": started.elapsed().as_secs_f64() * 1000.0,
                 "hits": hits,
+                "class": decision.class,
+                "cluster": decision.cluster,
+                "topic": decision.topic,
+                "route": decision.route,
+                "reason": decision.reason,
             });
             // The index was guarded when published; what a response carries is guarded again.
             let masked = crate::publish::guard::Guard::new(&app.ws.config.guard).mask_json(&mut body);

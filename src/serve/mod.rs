@@ -55,8 +55,12 @@ pub struct App {
     pub ws: Workspace,
     pub templates: Environment<'static>,
     embedder: tokio::sync::OnceCell<Arc<crate::embed::Embedder>>,
-    /// Held while a query has an index shard open (see [`api`]).
-    shard_lock: Arc<std::sync::Mutex<()>>,
+    /// Queries embedded in micro-batches, with a cache (see [`api`]).
+    queries: tokio::sync::OnceCell<Arc<crate::embed::batch::QueryBatcher>>,
+    /// The index shards, kept open.
+    pub searcher: crate::publish::index::search::Searcher,
+    /// The clusters routing compares queries with, and the store's stamp they were loaded at.
+    clusters: std::sync::Mutex<(String, Arc<crate::routing::Clusters>)>,
     /// Failed logins per account and per address.
     pub throttle: throttle::Throttle,
     /// Password checks (argon2, ~20 MB and tens of milliseconds each) at once: one per core, so a
@@ -67,13 +71,16 @@ pub struct App {
 impl App {
     pub fn new(ws: Workspace, store: Store) -> Arc<App> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let searcher = crate::publish::index::search::Searcher::new(ws.config.index.clone(), &ws.root);
         Arc::new(App {
             store,
             kb_dir: ws.kb_dir(),
             templates: pages::environment(),
             ws,
             embedder: Default::default(),
-            shard_lock: Default::default(),
+            queries: Default::default(),
+            searcher,
+            clusters: Default::default(),
             throttle: Default::default(),
             password_checks: tokio::sync::Semaphore::new(cores),
         })

@@ -66,6 +66,7 @@ pub struct Config {
     pub draft: DraftConfig,
     pub site: SiteConfig,
     pub index: IndexConfig,
+    pub routing: crate::routing::RoutingConfig,
     pub guard: crate::publish::guard::GuardConfig,
     pub serve: crate::serve::ServeConfig,
     pub queue: crate::queue::QueueConfig,

@@ -199,6 +199,13 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # dir = ".kbforge/index"
 # collection = "public"
 # chunk-tokens = 256
+
+[routing]
+# What /api/search and `kbforge search --json` tell the bot to do with a question: clarify an
+# empty one, hand off what is like a needs-action cluster or has no confident article, answer
+# the rest.
+# answer-similarity = 0.88    # least cosine to the top article's closest question or passage
+# cluster-similarity = 0.9    # least cosine to a cluster's centroid for its class to decide
 "#;
 
 /// The pipeline that `kbforge init` writes.

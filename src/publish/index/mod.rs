@@ -5,14 +5,17 @@
 //! bot; `internal` holds live internal articles and the internal regulations, for the operator
 //! copilot. They are separate shards, so a public query cannot reach internal text.
 //!
-//! Entry points: [`sync`] (the `publish index` stage) and [`search`]. Steps of a sync: split each
-//! article into chunks ([`chunk::split_into_chunks`]) and add one point per title and "also asked"
-//! phrasing → give each point a deterministic id → skip points whose content hash is unchanged →
-//! embed (dense, `passage: `) and weigh words (sparse BM25 over Snowball stems) for the rest and
-//! upsert them → delete points of articles that are gone. [`search`] fuses the dense and the
-//! sparse ranking by reciprocal rank fusion.
+//! Entry points: [`sync`] (the `publish index` stage) and [`search::Searcher`] (the bot's search,
+//! see its module). Steps of a sync: one point per title and "also asked" phrasing (embedded as
+//! questions), one for the whole article and one per chunk ([`chunk::split_into_chunks`]; embedded
+//! as passages) → a deterministic id each → skip points whose content hash is unchanged → embed
+//! (dense) and weigh words (sparse BM25 over Snowball stems) for the rest and upsert them → delete
+//! points of articles that are gone. An embedded shard is synced in a new generation that goes
+//! live at once when done ([`generation`]), so the server never reads a half-synced shard.
 
 pub mod chunk;
+pub mod generation;
+pub mod search;
 pub mod server;
 
 use std::collections::{BTreeMap, HashMap};
@@ -20,11 +23,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use qdrant_edge::{
-    Condition, CreateIndex, Distance, EdgeConfigBuilder, EdgeShard, EdgeSparseVectorParamsBuilder, EdgeVectorParamsBuilder,
-    FieldCondition, FieldIndexOperations, Filter, Fusion, JsonPath, Match, Modifier, NamedQuery, PayloadFieldSchema,
-    PayloadSchemaType, PointId, PointInsertOperations, PointOperations, PointStruct, Prefetch, QueryEnum, QueryRequest,
-    ScoringQuery, ScrollRequest, SparseVector, UpdateOperation, ValueVariants, Vector, VectorInternal, Vectors, WithPayloadInterface,
-    WithVector,
+    CreateIndex, Distance, EdgeConfigBuilder, EdgeShard, EdgeSparseVectorParamsBuilder, EdgeVectorParamsBuilder, FieldIndexOperations,
+    JsonPath, Modifier, PayloadFieldSchema, PayloadSchemaType, PointId, PointInsertOperations, PointOperations, PointStruct,
+    ScrollRequest, UpdateOperation, Vector, Vectors, WithPayloadInterface, WithVector,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -40,7 +41,7 @@ use crate::store::Store;
 pub(crate) const DENSE: &str = "dense";
 pub(crate) const SPARSE: &str = "bm25";
 /// Bumped when what a point holds changes, so every point is rewritten once.
-const POINT_VERSION: &str = "2";
+const POINT_VERSION: &str = "3";
 
 /// `[index]`
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -181,11 +182,6 @@ pub fn open_shard(path: &Path, dim: usize) -> Result<EdgeShard, IndexError> {
     open_shard_with(path, dim, true)
 }
 
-/// Opens an existing shard for reading; never rebuilds it.
-fn open_for_search(path: &Path, dim: usize) -> Result<EdgeShard, IndexError> {
-    open_shard_with(path, dim, false)
-}
-
 fn open_shard_with(path: &Path, dim: usize, rebuild_broken: bool) -> Result<EdgeShard, IndexError> {
     let shard_err = |e: qdrant_edge::OperationError| IndexError::Shard { path: path.to_path_buf(), detail: e.to_string() };
     let io_err = |e: std::io::Error| IndexError::Shard { path: path.to_path_buf(), detail: e.to_string() };
@@ -290,6 +286,10 @@ fn plan(articles: &[&Article], embedder: &Embedder, config: &IndexConfig, base_u
         for (i, q) in article.front.also_asked.iter().enumerate() {
             add(format!("{}#asked#{i}", article.front.id), "question", format!("{query}{q}"), q, &title_path);
         }
+        // The whole article as one passage (the model reads its first 512 tokens): the answer a
+        // question is closest to when the article is short, as most help-center articles are.
+        let whole = format!("{}\n{}", article.front.title, article.body.trim());
+        add(format!("{}#article", article.front.id), "article", format!("{passage}{whole}"), &whole, &title_path);
         for c in chunk::split_into_chunks(article, embedder.tokenizer(), config.chunk_tokens) {
             let embed_text = format!("{passage}{}\n{}", c.heading_path.join(" > "), c.text);
             add(format!("{}#chunk#{}", article.front.id, c.index), "chunk", embed_text, &c.text, &c.heading_path);
@@ -334,7 +334,9 @@ fn existing_points(shard: &EdgeShard) -> Result<HashMap<u64, String>, qdrant_edg
 /// Every payload in the shard at `path`: for audits and tests that check what the bot can see.
 pub fn payloads(path: &Path) -> Result<Vec<serde_json::Value>, IndexError> {
     let shard_err = |e: qdrant_edge::OperationError| IndexError::Shard { path: path.to_path_buf(), detail: e.to_string() };
-    let shard = EdgeShard::load(path, None).map_err(shard_err)?;
+    let live = generation::live(path).ok_or_else(|| IndexError::Shard { path: path.to_path_buf(), detail: "no index yet".into() })?;
+    let reading = generation::open_for_reading(&live)?;
+    let shard = &reading.shard;
     let mut out = Vec::new();
     let mut offset = None;
     loop {
@@ -533,10 +535,12 @@ async fn sync_shard(
     }
     let probe = tokio::task::block_in_place(|| embedder.embed(&["query: probe".to_string()]))?;
     let dim = probe[0].len();
-    let target = if config.on_server() {
-        Target::Server(config.server_collection(audience, dim).await?)
-    } else {
-        Target::Edge(Box::new(open_shard(&config.shard_path(root, audience), dim)?))
+    let dir = config.shard_path(root, audience);
+    // An embedded shard is synced in the next generation, a copy of the live one.
+    let generation = (!config.on_server()).then(|| generation::next(&dir)).transpose()?;
+    let target = match &generation {
+        None => Target::Server(config.server_collection(audience, dim).await?),
+        Some(path) => Target::Edge(Box::new(open_shard(path, dim)?)),
     };
     let existing = target.existing().await?;
     let changed: Vec<&PlannedPoint> =
@@ -555,8 +559,15 @@ async fn sync_shard(
     if !stale.is_empty() {
         target.delete(stale).await?;
     }
-    if let Target::Edge(shard) = &target {
+    if let Target::Edge(shard) = target {
         shard.flush();
+        drop(shard);
+        let path = generation.expect("an embedded target has a generation");
+        if upserted + deleted == 0 && generation::live(&dir).is_some() {
+            generation::discard(&path);
+        } else {
+            generation::switch(&dir, &path)?;
+        }
     }
     Ok(SyncCounts { planned: planned.len(), upserted, embedded: stats.computed, deleted })
 }
@@ -567,8 +578,12 @@ pub struct Hit {
     pub article_id: String,
     pub title: String,
     pub url: String,
-    /// Reciprocal-rank-fusion score of the best-matching point (higher is better).
+    /// The fused score: the article's question, passage and BM25 signals, each standardised over the
+    /// candidates, added (higher is better; see [`search`]).
     pub score: f32,
+    /// The cosine of the query and the article's closest question or passage point: how close the
+    /// article is in absolute terms (routing decides on it).
+    pub similarity: f32,
     /// The text of the best-matching point.
     pub snippet: String,
     pub heading_path: Vec<String>,
@@ -585,8 +600,16 @@ pub struct SearchFilters {
     pub language: Option<String>,
 }
 
-/// Searches the shard of one audience, fusing dense and sparse rankings (RRF, k = 60); returns the
-/// best `limit` articles (several points of one article count once, with their best score).
+/// The query cleaned, embedded through the store's cache (for `kbforge search` and `kbforge eval
+/// retrieve`; the server batches its own).
+pub async fn prepare(store: &Store, embedder: &Embedder, raw: &str) -> anyhow::Result<search::PreparedQuery> {
+    let cleaned = search::clean_query(raw);
+    let (vectors, _) = embed_cached(store, embedder, &[embedder.query_text(&cleaned)]).await?;
+    Ok(search::PreparedQuery { cleaned, dense: vectors.into_iter().next().unwrap_or_default() })
+}
+
+/// One search, as `/api/search` ranks (a searcher opened for it; a process that searches often
+/// keeps a [`search::Searcher`]).
 #[allow(clippy::too_many_arguments)]
 pub async fn search(
     store: &Store,
@@ -598,116 +621,8 @@ pub async fn search(
     audience: Audience,
     filters: &SearchFilters,
 ) -> anyhow::Result<Vec<Hit>> {
-    let text = embedder.query_text(query);
-    let (vectors, _) = embed_cached(store, embedder, &[text]).await?;
-    let dense = vectors.into_iter().next().unwrap_or_default();
-    if config.on_server() {
-        return search_server(config, audience, dense, query, limit, filters).await;
-    }
-    let path = config.shard_path(root, audience);
-    if !path.join("edge_config.json").exists() {
-        anyhow::bail!("no index at `{}`: run `kbforge publish index` first", path.display());
-    }
-    tokio::task::block_in_place(|| search_shard(&path, dense, query, limit, filters))
-}
-
-/// The search against a server collection.
-pub async fn search_server(
-    config: &IndexConfig,
-    audience: Audience,
-    dense: Vec<f32>,
-    query: &str,
-    limit: usize,
-    filters: &SearchFilters,
-) -> anyhow::Result<Vec<Hit>> {
-    let collection = config.server_collection(audience, dense.len()).await?;
-    let points = collection.query(dense, sparse_query(query), filters, (limit * 8).max(20)).await?;
-    Ok(best_hits(points, limit))
-}
-
-/// One hit per article (its best point), best first.
-fn best_hits(points: Vec<(f32, serde_json::Map<String, serde_json::Value>)>, limit: usize) -> Vec<Hit> {
-    let mut best: BTreeMap<String, Hit> = BTreeMap::new();
-    for (score, payload) in points {
-        let get = |k: &str| payload.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-        let id = get("article_id");
-        if best.get(&id).is_some_and(|h| h.score >= score) {
-            continue;
-        }
-        let heading_path = payload
-            .get("heading_path")
-            .and_then(|v| v.as_array())
-            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
-            .unwrap_or_default();
-        best.insert(
-            id.clone(),
-            Hit {
-                article_id: id,
-                title: get("title"),
-                url: get("url"),
-                score,
-                snippet: get("text"),
-                heading_path,
-                topic: get("topic"),
-                audience: get("audience"),
-                language: get("language"),
-            },
-        );
-    }
-    let mut hits: Vec<Hit> = best.into_values().collect();
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.article_id.cmp(&b.article_id)));
-    hits.truncate(limit);
-    hits
-}
-
-/// The search itself, against an open shard folder (blocking).
-pub fn search_shard(path: &Path, dense: Vec<f32>, query: &str, limit: usize, filters: &SearchFilters) -> anyhow::Result<Vec<Hit>> {
-    let shard = open_for_search(path, dense.len())?;
-    let mut must = Vec::new();
-    for (key, value) in [("topic", &filters.topic), ("language", &filters.language)] {
-        if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
-            let key: JsonPath = key.parse().map_err(|_| anyhow::anyhow!("bad field `{key}`"))?;
-            must.push(Condition::Field(FieldCondition::new_match(key, Match::new_value(ValueVariants::String(v.clone())))));
-        }
-    }
-    let filter = (!must.is_empty()).then(|| Filter { must: Some(must), ..Default::default() });
-    let depth = (limit * 8).max(20);
-    let (indices, values) = sparse_query(query);
-    let mut prefetches = vec![Prefetch {
-        prefetches: vec![],
-        query: Some(ScoringQuery::Vector(QueryEnum::Nearest(NamedQuery::new(VectorInternal::Dense(dense), DENSE)))),
-        limit: depth,
-        params: None,
-        filter: filter.clone(),
-        score_threshold: None,
-    }];
-    if !indices.is_empty() {
-        let sparse = SparseVector::new(indices, values).map_err(|e| anyhow::anyhow!("sparse query: {e}"))?;
-        prefetches.push(Prefetch {
-            prefetches: vec![],
-            query: Some(ScoringQuery::Vector(QueryEnum::Nearest(NamedQuery::new(VectorInternal::Sparse(sparse), SPARSE)))),
-            limit: depth,
-            params: None,
-            filter: filter.clone(),
-            score_threshold: None,
-        });
-    }
-    let points = shard.query(QueryRequest {
-        prefetches,
-        query: Some(ScoringQuery::Fusion(Fusion::Rrf { k: 60, weights: None })),
-        filter,
-        score_threshold: None,
-        limit: depth,
-        offset: 0,
-        params: None,
-        with_vector: WithVector::Bool(false),
-        with_payload: WithPayloadInterface::Bool(true),
-    })?;
-    let points = points
-        .into_iter()
-        .filter_map(|p| p.payload.map(|payload| (p.score, payload.0.into_iter().collect::<serde_json::Map<_, _>>())))
-        .collect();
-    Ok(best_hits(points, limit))
+    let prepared = prepare(store, embedder, query).await?;
+    search::Searcher::new(config.clone(), root).search(&prepared, limit, audience, filters).await
 }
 
 #[cfg(test)]

@@ -1,13 +1,13 @@
 //! The bot index on a Qdrant server or cluster, through qdrant-client (gRPC), used when
-//! `[index] url` is set. The same collections, points, payloads, sparse BM25 vectors and hybrid
-//! RRF query as the embedded shards; the API key comes from the environment variable
+//! `[index] url` is set. The same collections, points, payloads, sparse BM25 vectors and queries
+//! as the embedded shards (the ranking is [`super::search`]'s, on either); the API key comes from the environment variable
 //! `[index] api-key-env` names (default `QDRANT_API_KEY`).
 
 use std::collections::HashMap;
 
 use qdrant_client::qdrant::{
     point_id::PointIdOptions, Condition, CreateCollectionBuilder, CreateFieldIndexCollectionBuilder, DeletePointsBuilder,
-    Distance, FieldType, Filter, Fusion, Modifier, NamedVectors, PointId, PointStruct, PointsIdsList, PrefetchQueryBuilder,
+    Distance, FieldType, Filter, Modifier, NamedVectors, PointId, PointStruct, PointsIdsList,
     Query, QueryPointsBuilder, ScrollPointsBuilder, SparseVectorParamsBuilder, SparseVectorsConfigBuilder,
     UpsertPointsBuilder, Vector, VectorInput, VectorParamsBuilder, VectorsConfigBuilder,
 };
@@ -84,35 +84,36 @@ impl ServerCollection {
         Ok(())
     }
 
-    /// Hybrid query: dense and sparse prefetches fused by RRF. Returns (score, payload) best first.
-    pub async fn query(
+    /// The nearest points to a dense or a sparse query vector, within point kinds and articles
+    /// and the search's filters. Returns (score, payload) best first.
+    pub async fn nearest(
         &self,
-        dense: Vec<f32>,
-        sparse: (Vec<u32>, Vec<f32>),
+        dense: Option<Vec<f32>>,
+        sparse: Option<(Vec<u32>, Vec<f32>)>,
+        kinds: &[&str],
+        articles: Option<&[String]>,
         filters: &SearchFilters,
-        depth: usize,
+        limit: usize,
     ) -> anyhow::Result<Vec<(f32, serde_json::Map<String, serde_json::Value>)>> {
-        let conditions: Vec<Condition> = [("topic", &filters.topic), ("language", &filters.language)]
+        let mut conditions: Vec<Condition> = [("topic", &filters.topic), ("language", &filters.language)]
             .into_iter()
             .filter_map(|(k, v)| v.as_ref().filter(|v| !v.is_empty()).map(|v| Condition::matches(k, v.clone())))
             .collect();
-        let filter = (!conditions.is_empty()).then(|| Filter::must(conditions));
-        let mut dense_prefetch = PrefetchQueryBuilder::default().query(Query::new_nearest(dense)).using(DENSE).limit(depth as u64);
-        if let Some(f) = &filter {
-            dense_prefetch = dense_prefetch.filter(f.clone());
+        if !kinds.is_empty() {
+            conditions.push(Condition::matches("kind", kinds.iter().map(|k| k.to_string()).collect::<Vec<_>>()));
         }
-        let mut request = QueryPointsBuilder::new(&self.name).add_prefetch(dense_prefetch);
-        if !sparse.0.is_empty() {
-            let mut sparse_prefetch = PrefetchQueryBuilder::default()
-                .query(Query::new_nearest(VectorInput::new_sparse(sparse.0, sparse.1)))
-                .using(SPARSE)
-                .limit(depth as u64);
-            if let Some(f) = &filter {
-                sparse_prefetch = sparse_prefetch.filter(f.clone());
-            }
-            request = request.add_prefetch(sparse_prefetch);
+        if let Some(ids) = articles {
+            conditions.push(Condition::matches("article_id", ids.to_vec()));
         }
-        let request = request.query(Query::new_fusion(Fusion::Rrf)).limit(depth as u64).with_payload(true);
+        let (query, using) = match (dense, sparse) {
+            (Some(v), _) => (Query::new_nearest(v), DENSE),
+            (None, Some((i, w))) => (Query::new_nearest(VectorInput::new_sparse(i, w)), SPARSE),
+            (None, None) => return Ok(Vec::new()),
+        };
+        let mut request = QueryPointsBuilder::new(&self.name).query(query).using(using).limit(limit as u64).with_payload(true);
+        if !conditions.is_empty() {
+            request = request.filter(Filter::must(conditions));
+        }
         let response = self.client.query(request).await?;
         Ok(response
             .result

@@ -1,0 +1,75 @@
+//! `kbforge eval route <labelled.jsonl>`: the routing hint judged on tickets labelled with their
+//! class. Each ticket's opening customer message is asked as the bot would ask it (the workspace's
+//! index and clusters, [`crate::routing::decide`]), and its route is compared with the label: a flat
+//! ticket should be answered, an empty one clarified, the rest handed off. The number that matters
+//! most is the precision of `answer` (a wrong answer is the costly error).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::classify::Kind;
+use crate::embed::Embedder;
+use crate::ingest::Ticket;
+use crate::kb::Audience;
+use crate::routing::Route;
+use crate::store::Store;
+use crate::workspace::Workspace;
+
+/// The result of `kbforge eval route`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteEval {
+    pub tickets: usize,
+    /// Of the tickets routed `answer`, the share labelled flat.
+    pub answer_precision: f64,
+    /// Of the flat tickets, the share routed `answer`.
+    pub answer_recall: f64,
+    /// Of the tickets routed `clarify`, the share labelled empty.
+    pub clarify_precision: f64,
+    /// Of the tickets labelled needs-action, the share not answered.
+    pub needs_action_kept_from_bot: f64,
+    /// `routes[label][route]`: how many.
+    pub routes: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+fn route_name(r: Route) -> &'static str {
+    match r {
+        Route::Answer => "answer",
+        Route::Clarify => "clarify",
+        Route::Handoff => "handoff",
+    }
+}
+
+/// Asks every labelled ticket's opening message and scores the routes.
+pub async fn eval_route(ws: &Workspace, store: &Store, embedder: &Embedder, items: &[(Ticket, Kind)]) -> anyhow::Result<RouteEval> {
+    let searcher = crate::publish::index::search::Searcher::new(ws.config.index.clone(), &ws.root);
+    let clusters = crate::routing::Clusters::load(store).await?;
+    let filters = crate::publish::index::SearchFilters::default();
+    let mut routes: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for (ticket, kind) in items {
+        let Some(opening) = ticket.messages.iter().find(|m| m.author == crate::ingest::Author::Customer && !m.internal) else { continue };
+        let prepared = crate::publish::index::prepare(store, embedder, &opening.body).await?;
+        let hits = searcher.search(&prepared, 5, Audience::Public, &filters).await?;
+        let decision = crate::routing::decide(&ws.config.routing, &prepared.cleaned, hits.first(), clusters.nearest(&prepared.dense));
+        *routes.entry(kind.as_str().to_string()).or_default().entry(route_name(decision.route).to_string()).or_default() += 1;
+    }
+    let count = |label: Option<&str>, route: Option<&str>| -> usize {
+        routes
+            .iter()
+            .filter(|(l, _)| label.is_none_or(|x| x == l.as_str()))
+            .flat_map(|(_, r)| r.iter())
+            .filter(|(r, _)| route.is_none_or(|x| x == r.as_str()))
+            .map(|(_, n)| n)
+            .sum()
+    };
+    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    let (flat, needs) = (Kind::Flat.as_str(), Kind::NeedsAction.as_str());
+    Ok(RouteEval {
+        tickets: count(None, None),
+        answer_precision: ratio(count(Some(flat), Some("answer")), count(None, Some("answer"))),
+        answer_recall: ratio(count(Some(flat), Some("answer")), count(Some(flat), None)),
+        clarify_precision: ratio(count(Some(Kind::Empty.as_str()), Some("clarify")), count(None, Some("clarify"))),
+        needs_action_kept_from_bot: ratio(count(Some(needs), None) - count(Some(needs), Some("answer")), count(Some(needs), None)),
+        routes,
+    })
+}

@@ -220,7 +220,8 @@ fn demo_pipeline_end_to_end() {
     // 4. The bot index answers a reworded question with that article.
     let hits = ok(kbforge(ws, &["search", "сколько денег ещё осталось на моём подарочном сертификате", "--json"]));
     let hits: serde_json::Value = serde_json::from_str(&hits).unwrap();
-    assert_eq!(hits[0]["article_id"], balance_id.as_str(), "search returned {hits:#}");
+    assert_eq!(hits["hits"][0]["article_id"], balance_id.as_str(), "search returned {hits:#}");
+    assert_eq!(hits["route"], "answer", "a flat question with a confident hit: {hits:#}");
 
     // The report stage wrote the verdict for the nightly job.
     let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(ws.join("reports/report.json")).unwrap()).unwrap();
@@ -238,14 +239,16 @@ fn demo_pipeline_end_to_end() {
     assert!(!index_text.contains("Проверить у партнёра") && !index_text.contains("\"internal\""), "internal text in the public collection");
     let query = "как оператору проверить баланс у партнёра в админке";
     let public_hits = ok(kbforge(ws, &["search", query, "--json", "-n", "20"]));
-    let public_hits: Vec<serde_json::Value> = serde_json::from_str(&public_hits).unwrap();
+    let public_hits: serde_json::Value = serde_json::from_str(&public_hits).unwrap();
+    let public_hits = public_hits["hits"].as_array().unwrap().clone();
     assert!(!public_hits.is_empty());
     for h in &public_hits {
         assert_eq!(h["audience"], "public", "a public query returned {h}");
         assert!(!h["snippet"].as_str().unwrap().contains("Проверить у партнёра"), "a public query returned internal text: {h}");
     }
     let internal_hits = ok(kbforge(ws, &["search", query, "--audience", "internal", "--json"]));
-    let internal_hits: Vec<serde_json::Value> = serde_json::from_str(&internal_hits).unwrap();
+    let internal_hits: serde_json::Value = serde_json::from_str(&internal_hits).unwrap();
+    let internal_hits = internal_hits["hits"].as_array().unwrap().clone();
     assert!(internal_hits[0]["article_id"].as_str().unwrap().starts_with("regulation:"), "{internal_hits:#?}");
     assert_eq!(internal_hits[0]["audience"], "internal");
 

@@ -24,7 +24,7 @@ regulations = ["desk/regulations"]
 fn points_of(ws: &Path, strict: bool) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = ["public", "internal"]
         .iter()
-        .filter(|c| strict || ws.join(".kbforge/index").join(c).join("edge_config.json").exists())
+        .filter(|c| strict || kbforge::publish::index::generation::live(&ws.join(".kbforge/index").join(c)).is_some())
         .flat_map(|c| {
             let read = kbforge::publish::index::payloads(&ws.join(".kbforge/index").join(c));
             if strict { read.unwrap() } else { read.unwrap_or_default() }

@@ -72,18 +72,26 @@ impl App {
         self.queries.get_or_try_init(|| async move { Ok::<_, anyhow::Error>(Arc::new(QueryBatcher::new(embedder))) }).await.cloned()
     }
 
-    /// The desk's clusters, reloaded when the cluster stage has written them since.
+    /// The desk's clusters, reloaded when the cluster stage has written them since (looked at
+    /// every ten seconds at most, so queries do not wait on the store).
     pub async fn clusters(&self) -> Arc<crate::routing::Clusters> {
-        let stamp: Option<(String,)> = sqlx::query_as("SELECT MAX(updated_at) FROM clusters").fetch_optional(self.store.pool()).await.ok().flatten();
-        let stamp = stamp.map(|(s,)| s).unwrap_or_default();
         {
             let held = self.clusters.lock().unwrap_or_else(|e| e.into_inner());
-            if held.0 == stamp && !held.0.is_empty() {
+            if held.2.is_some_and(|at| at.elapsed() < std::time::Duration::from_secs(10)) {
+                return held.1.clone();
+            }
+        }
+        let stamp: Option<(Option<String>,)> = sqlx::query_as("SELECT MAX(updated_at) FROM clusters").fetch_optional(self.store.pool()).await.ok().flatten();
+        let stamp = stamp.and_then(|(s,)| s).unwrap_or_default();
+        {
+            let mut held = self.clusters.lock().unwrap_or_else(|e| e.into_inner());
+            if held.0 == stamp && held.2.is_some() {
+                held.2 = Some(std::time::Instant::now());
                 return held.1.clone();
             }
         }
         let loaded = Arc::new(crate::routing::Clusters::load(&self.store).await.unwrap_or_default());
-        *self.clusters.lock().unwrap_or_else(|e| e.into_inner()) = (stamp, loaded.clone());
+        *self.clusters.lock().unwrap_or_else(|e| e.into_inner()) = (stamp, loaded.clone(), Some(std::time::Instant::now()));
         loaded
     }
 

@@ -59,8 +59,9 @@ pub struct App {
     queries: tokio::sync::OnceCell<Arc<crate::embed::batch::QueryBatcher>>,
     /// The index shards, kept open.
     pub searcher: crate::publish::index::search::Searcher,
-    /// The clusters routing compares queries with, and the store's stamp they were loaded at.
-    clusters: std::sync::Mutex<(String, Arc<crate::routing::Clusters>)>,
+    /// The clusters routing compares queries with, the store's stamp they were loaded at, and when
+    /// the stamp was last looked at.
+    clusters: std::sync::Mutex<(String, Arc<crate::routing::Clusters>, Option<std::time::Instant>)>,
     /// Failed logins per account and per address.
     pub throttle: throttle::Throttle,
     /// Password checks (argon2, ~20 MB and tens of milliseconds each) at once: one per core, so a

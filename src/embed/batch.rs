@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use super::Embedder;
 
 /// Most queries in one model call.
-pub const MAX_BATCH: usize = 64;
+pub const MAX_BATCH: usize = 16;
 /// Queries whose vectors are kept.
 const CACHE: usize = 4096;
 

@@ -27,8 +27,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use qdrant_edge::{
-    Condition, FieldCondition, Filter, JsonPath, Match, NamedQuery, QueryEnum, QueryRequest, ScoringQuery, SparseVector, ValueVariants,
-    VectorInternal, WithPayloadInterface, WithVector,
+    Condition, FieldCondition, Filter, JsonPath, Match, NamedQuery, PointId, QueryEnum, QueryRequest, ScoringQuery, SparseVector,
+    ValueVariants, VectorInternal, WithPayloadInterface, WithVector,
 };
 
 use super::generation::{self, Reading};
@@ -78,7 +78,11 @@ pub enum Collection {
     Server(server::ServerCollection),
 }
 
-type Scored = Vec<(f32, serde_json::Map<String, serde_json::Value>)>;
+/// Points as a query returns them: score, id, and the two payload fields ranking needs.
+type Scored = Vec<(f32, u64, serde_json::Map<String, serde_json::Value>)>;
+
+/// The payload fields ranking reads; the rest is fetched for the hits only.
+const RANKING_FIELDS: [&str; 2] = ["article_id", "kind"];
 
 impl Collection {
     async fn nearest(&self, probe: Probe<'_>, scope: &Scope<'_>, limit: usize) -> anyhow::Result<Scored> {
@@ -94,6 +98,7 @@ impl Collection {
                     }
                 };
                 // The shard is in memory (mmap): a query is CPU work of a millisecond or so.
+                let fields = RANKING_FIELDS.iter().map(|f| f.parse().map_err(|_| anyhow::anyhow!("bad field `{f}`"))).collect::<anyhow::Result<Vec<JsonPath>>>()?;
                 let points = reading.shard.query(QueryRequest {
                     prefetches: vec![],
                     query: Some(ScoringQuery::Vector(query)),
@@ -103,9 +108,15 @@ impl Collection {
                     offset: 0,
                     params: None,
                     with_vector: WithVector::Bool(false),
-                    with_payload: WithPayloadInterface::Bool(true),
+                    with_payload: WithPayloadInterface::Fields(fields),
                 })?;
-                Ok(points.into_iter().filter_map(|p| p.payload.map(|payload| (p.score, payload.0.into_iter().collect()))).collect())
+                Ok(points
+                    .into_iter()
+                    .filter_map(|p| {
+                        let PointId::NumId(id) = p.id else { return None };
+                        p.payload.map(|payload| (p.score, id, payload.0.into_iter().collect()))
+                    })
+                    .collect())
             }
             Collection::Server(c) => {
                 let (dense, sparse) = match probe {
@@ -114,6 +125,24 @@ impl Collection {
                 };
                 c.nearest(dense, sparse, scope.kinds, scope.articles, scope.filters, limit).await
             }
+        }
+    }
+
+    /// The whole payloads of some points.
+    async fn payloads(&self, ids: &[u64]) -> anyhow::Result<HashMap<u64, serde_json::Map<String, serde_json::Value>>> {
+        match self {
+            Collection::Edge(reading) => {
+                let ids: Vec<PointId> = ids.iter().map(|&i| PointId::NumId(i)).collect();
+                let records = reading.shard.retrieve(&ids, Some(WithPayloadInterface::Bool(true)), None)?;
+                Ok(records
+                    .into_iter()
+                    .filter_map(|r| {
+                        let PointId::NumId(id) = r.id else { return None };
+                        r.payload.map(|p| (id, p.0.into_iter().collect()))
+                    })
+                    .collect())
+            }
+            Collection::Server(c) => c.payloads(ids).await,
         }
     }
 }
@@ -155,9 +184,9 @@ struct Evidence {
     question: Option<f32>,
     passage: Option<f32>,
     bm25: f32,
-    /// The best passage point's payload (for the snippet), else any.
-    best: Option<(f32, serde_json::Map<String, serde_json::Value>)>,
-    any: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The best passage point (for the snippet), else any point of the article.
+    best: Option<(f32, u64, bool)>,
+    any: Option<u64>,
 }
 
 fn article_of(payload: &serde_json::Map<String, serde_json::Value>) -> String {
@@ -177,7 +206,7 @@ pub async fn rank(collection: &Collection, query: &PreparedQuery, limit: usize, 
     let mut seen = HashSet::new();
     let mut add_top = |points: Scored| {
         let mut best: Vec<String> = Vec::new();
-        for (_, p) in points {
+        for (_, _, p) in points {
             let id = article_of(&p);
             if !best.contains(&id) {
                 best.push(id);
@@ -201,17 +230,17 @@ pub async fn rank(collection: &Collection, query: &PreparedQuery, limit: usize, 
     let within = Scope { kinds: &[], articles: Some(&candidates), filters };
     let every = candidates.len() * 64;
     let mut evidence: BTreeMap<String, Evidence> = candidates.iter().map(|c| (c.clone(), Evidence::default())).collect();
-    for (score, p) in collection.nearest(Probe::Dense(&query.dense), &within, every).await? {
+    for (score, id, p) in collection.nearest(Probe::Dense(&query.dense), &within, every).await? {
         let Some(e) = evidence.get_mut(&article_of(&p)) else { continue };
         let slot = if QUESTION.contains(&kind_of(&p)) { &mut e.question } else { &mut e.passage };
         *slot = Some(slot.map_or(score, |s| s.max(score)));
-        if PASSAGE.contains(&kind_of(&p)) && e.best.as_ref().is_none_or(|(b, _)| score > *b) {
-            e.best = Some((score, p.clone()));
+        if PASSAGE.contains(&kind_of(&p)) && e.best.as_ref().is_none_or(|(b, _, _)| score > *b) {
+            e.best = Some((score, id, kind_of(&p) == "article"));
         }
-        e.any.get_or_insert(p);
+        e.any.get_or_insert(id);
     }
     if !sparse.0.is_empty() {
-        for (score, p) in collection.nearest(Probe::Sparse(&sparse), &within, every).await? {
+        for (score, _, p) in collection.nearest(Probe::Sparse(&sparse), &within, every).await? {
             if let Some(e) = evidence.get_mut(&article_of(&p)) {
                 e.bm25 = e.bm25.max(score);
             }
@@ -226,12 +255,18 @@ pub async fn rank(collection: &Collection, query: &PreparedQuery, limit: usize, 
     let zq = z(&column(&|e| floor(e.question, &questions)));
     let zp = z(&column(&|e| floor(e.passage, &passages)));
     let zb = z(&column(&|e| e.bm25));
-    let mut hits: Vec<Hit> = ids
+    let mut ranked: Vec<(f32, usize)> = (0..ids.len()).map(|i| (zq[i] + zp[i] + zb[i], i)).collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| ids[a.1].cmp(ids[b.1])));
+    ranked.truncate(limit);
+    // The whole payloads of the hits' points only.
+    let point = |i: usize| evidence[ids[i]].best.map(|(_, id, _)| id).or(evidence[ids[i]].any);
+    let wanted: Vec<u64> = ranked.iter().filter_map(|&(_, i)| point(i)).collect();
+    let payloads = collection.payloads(&wanted).await?;
+    let mut hits: Vec<Hit> = ranked
         .iter()
-        .enumerate()
-        .filter_map(|(i, id)| {
-            let e = &evidence[*id];
-            let payload = e.best.as_ref().map(|(_, p)| p).or(e.any.as_ref())?;
+        .filter_map(|&(score, i)| {
+            let e = &evidence[ids[i]];
+            let payload = payloads.get(&point(i)?)?;
             let get = |k: &str| payload.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
             let heading_path = payload
                 .get("heading_path")
@@ -239,12 +274,12 @@ pub async fn rank(collection: &Collection, query: &PreparedQuery, limit: usize, 
                 .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
                 .unwrap_or_default();
             Some(Hit {
-                article_id: (*id).clone(),
+                article_id: ids[i].clone(),
                 title: get("title"),
                 url: get("url"),
-                score: zq[i] + zp[i] + zb[i],
+                score,
                 similarity: e.question.unwrap_or(f32::MIN).max(e.passage.unwrap_or(f32::MIN)).max(0.0),
-                snippet: if kind_of(payload) == "article" { get("title") } else { get("text") },
+                snippet: if kind_of(payload) == "article" || kind_of(payload) == "question" { get("title") } else { get("text") },
                 heading_path,
                 topic: get("topic"),
                 audience: get("audience"),
@@ -253,7 +288,6 @@ pub async fn rank(collection: &Collection, query: &PreparedQuery, limit: usize, 
         })
         .collect();
     hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.article_id.cmp(&b.article_id)));
-    hits.truncate(limit);
     Ok(hits)
 }
 
@@ -274,11 +308,15 @@ pub struct Searcher {
     config: IndexConfig,
     root: PathBuf,
     open: Mutex<HashMap<Audience, (String, Arc<Reading>)>>,
+    /// Searches at once: one per core. More only take cores from the model's embedding, which
+    /// every query waits on too.
+    running: tokio::sync::Semaphore,
 }
 
 impl Searcher {
     pub fn new(config: IndexConfig, root: &Path) -> Searcher {
-        Searcher { config, root: root.to_path_buf(), open: Mutex::new(HashMap::new()) }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Searcher { config, root: root.to_path_buf(), open: Mutex::new(HashMap::new()), running: tokio::sync::Semaphore::new(cores) }
     }
 
     /// The collection of an audience: the live generation of its shard, opened now if it moved.
@@ -302,6 +340,7 @@ impl Searcher {
     /// The best `limit` articles for a prepared query.
     pub async fn search(&self, query: &PreparedQuery, limit: usize, audience: Audience, filters: &SearchFilters) -> anyhow::Result<Vec<Hit>> {
         let collection = self.collection(audience, query.dense.len()).await?;
+        let _turn = self.running.acquire().await?;
         rank(&collection, query, limit, filters).await
     }
 }

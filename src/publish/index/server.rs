@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 
 use qdrant_client::qdrant::{
-    point_id::PointIdOptions, Condition, CreateCollectionBuilder, CreateFieldIndexCollectionBuilder, DeletePointsBuilder,
-    Distance, FieldType, Filter, Modifier, NamedVectors, PointId, PointStruct, PointsIdsList,
-    Query, QueryPointsBuilder, ScrollPointsBuilder, SparseVectorParamsBuilder, SparseVectorsConfigBuilder,
+    point_id::PointIdOptions, with_payload_selector, Condition, CreateCollectionBuilder, CreateFieldIndexCollectionBuilder, DeletePointsBuilder,
+    Distance, FieldType, Filter, GetPointsBuilder, Modifier, NamedVectors, PayloadIncludeSelector, PointId, PointStruct,
+    PointsIdsList, Query, QueryPointsBuilder, ScrollPointsBuilder, SparseVectorParamsBuilder, SparseVectorsConfigBuilder,
     UpsertPointsBuilder, Vector, VectorInput, VectorParamsBuilder, VectorsConfigBuilder,
 };
 use qdrant_client::{Payload, Qdrant};
@@ -94,7 +94,7 @@ impl ServerCollection {
         articles: Option<&[String]>,
         filters: &SearchFilters,
         limit: usize,
-    ) -> anyhow::Result<Vec<(f32, serde_json::Map<String, serde_json::Value>)>> {
+    ) -> anyhow::Result<Vec<(f32, u64, serde_json::Map<String, serde_json::Value>)>> {
         let mut conditions: Vec<Condition> = [("topic", &filters.topic), ("language", &filters.language)]
             .into_iter()
             .filter_map(|(k, v)| v.as_ref().filter(|v| !v.is_empty()).map(|v| Condition::matches(k, v.clone())))
@@ -110,7 +110,11 @@ impl ServerCollection {
             (None, Some((i, w))) => (Query::new_nearest(VectorInput::new_sparse(i, w)), SPARSE),
             (None, None) => return Ok(Vec::new()),
         };
-        let mut request = QueryPointsBuilder::new(&self.name).query(query).using(using).limit(limit as u64).with_payload(true);
+        let mut request = QueryPointsBuilder::new(&self.name)
+            .query(query)
+            .using(using)
+            .limit(limit as u64)
+            .with_payload(with_payload_selector::SelectorOptions::Include(PayloadIncludeSelector { fields: vec!["article_id".into(), "kind".into()] }));
         if !conditions.is_empty() {
             request = request.filter(Filter::must(conditions));
         }
@@ -118,10 +122,25 @@ impl ServerCollection {
         Ok(response
             .result
             .into_iter()
-            .map(|p| {
+            .filter_map(|p| {
+                let Some(PointIdOptions::Num(id)) = p.id.and_then(|i| i.point_id_options) else { return None };
                 let payload: serde_json::Map<String, serde_json::Value> =
                     p.payload.into_iter().map(|(k, v)| (k, serde_json::Value::from(v))).collect();
-                (p.score, payload)
+                Some((p.score, id, payload))
+            })
+            .collect())
+    }
+
+    /// The whole payloads of some points.
+    pub async fn payloads(&self, ids: &[u64]) -> anyhow::Result<HashMap<u64, serde_json::Map<String, serde_json::Value>>> {
+        let ids: Vec<PointId> = ids.iter().map(|&i| PointId::from(i)).collect();
+        let response = self.client.get_points(GetPointsBuilder::new(&self.name, ids).with_payload(true)).await?;
+        Ok(response
+            .result
+            .into_iter()
+            .filter_map(|p| {
+                let Some(PointIdOptions::Num(id)) = p.id.and_then(|i| i.point_id_options) else { return None };
+                Some((id, p.payload.into_iter().map(|(k, v)| (k, serde_json::Value::from(v))).collect()))
             })
             .collect())
     }

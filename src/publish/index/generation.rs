@@ -186,8 +186,9 @@ mod tests {
         // A sync killed after copying: its generation is removed by the next one.
         let half = next(&c).unwrap();
         std::fs::remove_file(half.join("edge_config.json")).unwrap();
+        std::fs::write(half.join("stray"), "").unwrap();
         let g3 = next(&c).unwrap();
-        assert!(!half.exists());
+        assert!(!g3.join("stray").exists() && g3.join("edge_config.json").exists(), "made anew from the live one");
         switch(&c, &g3).unwrap();
         let g4 = next(&c).unwrap();
         switch(&c, &g4).unwrap();

@@ -16,17 +16,7 @@ pub async fn run(workspace: Option<&Path>, args: &crate::cli::SearchArgs) -> any
     let clusters = crate::routing::Clusters::load(store).await?;
     let decision = crate::routing::decide(&ws.config.routing, &prepared.cleaned, hits.first(), clusters.nearest(&prepared.dense));
     if args.json {
-        let body = serde_json::json!({
-            "query": args.query,
-            "audience": args.audience,
-            "hits": hits,
-            "class": decision.class,
-            "cluster": decision.cluster,
-            "topic": decision.topic,
-            "route": decision.route,
-            "reason": decision.reason,
-        });
-        println!("{}", serde_json::to_string_pretty(&body)?);
+        println!("{}", serde_json::to_string_pretty(&decision.response(&args.query, args.audience, &hits))?);
     } else {
         if hits.is_empty() {
             println!("no articles match");

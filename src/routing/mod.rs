@@ -70,6 +70,23 @@ pub struct Decision {
     pub reason: String,
 }
 
+impl Decision {
+    /// The search response `/api/search` sends and `kbforge search --json` prints: the query, its
+    /// hits, and this routing hint.
+    pub fn response(&self, query: &str, audience: crate::kb::Audience, hits: &[Hit]) -> serde_json::Value {
+        serde_json::json!({
+            "query": query,
+            "audience": audience,
+            "hits": hits,
+            "class": self.class,
+            "cluster": self.cluster,
+            "topic": self.topic,
+            "route": self.route,
+            "reason": self.reason,
+        })
+    }
+}
+
 /// The desk's clusters with their classes and centroids, for [`Clusters::nearest`].
 #[derive(Debug, Default, Clone)]
 pub struct Clusters {

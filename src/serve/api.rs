@@ -150,17 +150,8 @@ pub async fn search(State(app): State<Arc<App>>, headers: HeaderMap, body: Resul
     };
     match result {
         Ok((query, hits, decision)) => {
-            let mut body = json!({
-                "query": query,
-                "audience": audience,
-                "took_ms": started.elapsed().as_secs_f64() * 1000.0,
-                "hits": hits,
-                "class": decision.class,
-                "cluster": decision.cluster,
-                "topic": decision.topic,
-                "route": decision.route,
-                "reason": decision.reason,
-            });
+            let mut body = decision.response(&query, audience, &hits);
+            body["took_ms"] = json!(started.elapsed().as_secs_f64() * 1000.0);
             // The index was guarded when published; what a response carries is guarded again.
             let masked = crate::publish::guard::Guard::new(&app.ws.config.guard).mask_json(&mut body);
             if masked > 0 {

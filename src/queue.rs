@@ -75,7 +75,7 @@ pub fn check(store: &Store, config: &QueueConfig) -> anyhow::Result<()> {
 
 /// A name for this worker: host and pid.
 pub fn worker_name() -> String {
-    format!("{}:{}", crate::pipeline::lock::hostname(), std::process::id())
+    format!("{}:{}", hostname(), std::process::id())
 }
 
 /// Finished jobs are kept this long (who did what, what failed, for a look after a run), then deleted.
@@ -299,5 +299,15 @@ pub async fn batch_workers(store: &Store, batch: &str) -> Result<Vec<(String, i6
         .bind(batch)
         .fetch_all(store.pool())
         .await
+}
+
+/// This machine's name, as the queue and the pipeline lock record who holds a job or a lock.
+pub fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into())
 }
 

@@ -11,39 +11,11 @@ use std::time::Instant;
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::pipeline::report::count;
-use crate::pipeline::StageReport;
+use crate::stage::count;
+use crate::stage::StageReport;
 use crate::store::Store;
 
-/// The class of a ticket or a cluster.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    Flat,
-    NeedsAction,
-    Empty,
-    Other,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Flat => "flat",
-            Kind::NeedsAction => "needs-action",
-            Kind::Empty => "empty",
-            Kind::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        Some(match s {
-            "flat" => Kind::Flat,
-            "needs-action" => Kind::NeedsAction,
-            "empty" => Kind::Empty,
-            "other" => Kind::Other,
-            _ => return None,
-        })
-    }
-}
+pub use crate::kind::Kind;
 
 /// `[classify]`
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -183,7 +155,7 @@ pub async fn run(store: &Store, config: &ClassifyConfig) -> anyhow::Result<Stage
     // Pairs keep their class until extract rewrites them (which clears it) or the settings change:
     // then only the unclassified are read.
     let settings = format!("{}:{config:?}", env!("CARGO_PKG_VERSION"));
-    let settings = crate::embed::text_hash(&settings);
+    let settings = crate::hash::text_hash(&settings);
     let same_settings = store.state_get("classify.settings").await?.as_deref() == Some(settings.as_str());
     let filter = if same_settings { "WHERE kind = ''" } else { "" };
     let rows: Vec<(String, String, String, i64, String, String)> = sqlx::query_as(&format!(

@@ -10,10 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::signature::name_like;
-
-/// Thanks and polite closings (used case-insensitively). Shared with the signature step.
-pub(crate) const THANKS: &str = r"(?:(?:(?:заранее|большое|огромное|очень|ещё\s+раз|еще\s+раз)\s+)*(?:спасибо|спасибки|спс|пасиб[оа]?|благодарю|благодарим|мерси|сенкс)(?:\s+(?:вам|заранее|большое|огромное|преогромное|ещё\s+раз|еще\s+раз))*(?:\s+за\s+(?:ваш[уеи]?\s+|быстр\w*\s+|оперативн\w*\s+|скор\w*\s+)?(?:обращение|помощь|ответ|ответы|понимание|внимание|оперативность|содействие|информацию|терпение|разъяснени[ея]|консультацию|решение|поддержку))?|(?:буду\s+)?(?:очень\s+)?(?:заранее\s+)?(?:благодар(?:ен|на|ны)|признател(?:ен|ьна|ьны))(?:\s+за\s+(?:ваш\s+|быстрый\s+|скорый\s+|оперативный\s+)?(?:ответ|помощь))?|(?:с\s+нетерпением\s+)?жду\s+(?:вашего\s+|скорого\s+|вашего\s+скорого\s+)?ответа|хорошего\s+(?:дня|вечера|вам\s+дня)|(?:many\s+)?thanks?(?:\s+(?:you|a\s+lot|so\s+much|very\s+much|in\s+advance|again))*(?:\s+for\s+(?:your\s+)?(?:help|reply|answer|time|assistance|support|understanding|attention))?|thx|ty|have\s+a\s+(?:nice|good|great)\s+day|looking\s+forward\s+to\s+(?:your\s+)?(?:reply|response|hearing\s+from\s+you))";
+use super::vocabulary::{name_like, THANKS};
 
 /// Closing lines agents end an answer with ("Если останутся вопросы — пишите!", "Обращайтесь!",
 /// "Рады были помочь", "Hope this helps"): removed at the end like thanks, as whole sentences.

@@ -34,6 +34,7 @@ mod redact;
 mod signature;
 /// The clean stage over the store (I/O lives there, not in this pure core).
 pub mod stage;
+mod vocabulary;
 
 pub use html::html_to_text;
 pub use redact::{redact, redact_spans, ConfigError, Kind, Redactor};

@@ -3,8 +3,8 @@
 
 use std::time::Instant;
 
-use crate::pipeline::report::count;
-use crate::pipeline::StageReport;
+use crate::stage::count;
+use crate::stage::StageReport;
 use crate::store::Store;
 
 use super::{strip_noise, CleanConfig, RedactionCounts, Redactor};
@@ -82,7 +82,7 @@ fn clean_page(rows: Vec<(String, String, Option<String>)>, redactor: &Redactor, 
     let cleaned: Vec<(String, String, String, RedactionCounts)> = rows
         .into_par_iter()
         .filter_map(|(id, body, clean_hash)| {
-            let hash = crate::embed::text_hash(&format!("{version}\n{body}"));
+            let hash = crate::hash::text_hash(&format!("{version}\n{body}"));
             if clean_hash.as_deref() == Some(hash.as_str()) {
                 return None;
             }

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use crate::classify::Kind;
+use crate::kind::Kind;
 
 /// Lowercased words of three letters or more.
 pub fn words(text: &str) -> HashSet<String> {

@@ -29,6 +29,7 @@
 //!
 //! Labels come out numbered by first appearance.
 
+pub use crate::vector::centre;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::knn::{knn, Knn};
@@ -114,7 +115,7 @@ pub fn cluster_with(vectors: &[Vec<f32>], texts: &[&str], tokens: Option<&Tokens
     drop_top_directions(&mut z, n, d, config.drop_directions);
     let k = config.k.min(n - 1);
     // The questions' words, for choosing neighbours and for merging.
-    let lex = if texts.len() == n && (config.lexical > 0.0 || config.merge > 0.0) { super::lexical::tfidf(texts) } else { Vec::new() };
+    let lex = if texts.len() == n && (config.lexical > 0.0 || config.merge > 0.0) { crate::lexical::tfidf(texts) } else { Vec::new() };
     let tokens = tokens.filter(|t| config.token_match > 0.0 && t.len() == n);
     let nn = if (!lex.is_empty() && config.lexical > 0.0) || tokens.is_some() {
         hybrid_knn(&z, d, &lex, tokens, k, config)
@@ -146,13 +147,13 @@ pub fn cluster_with(vectors: &[Vec<f32>], texts: &[&str], tokens: Option<&Tokens
 /// Neighbours by `(1 − lexical − t) · cos(embeddings) + lexical · cos(TF-IDF) + t · token match`
 /// (`t` = [`GraphConfig::token_match`], 0 without tokens): the `candidates` nearest by embedding,
 /// re-ranked, the best `k` kept (ties to the lower index).
-fn hybrid_knn(z: &[f32], d: usize, lex: &[super::lexical::Sparse], tokens: Option<&Tokens>, k: usize, config: &GraphConfig) -> Knn {
+fn hybrid_knn(z: &[f32], d: usize, lex: &[crate::lexical::Sparse], tokens: Option<&Tokens>, k: usize, config: &GraphConfig) -> Knn {
     use rayon::prelude::*;
     let n = z.len() / d;
     let wide = knn(z, d, config.candidates.max(k).min(n - 1));
     let a = if lex.is_empty() { 0.0 } else { config.lexical as f32 };
     let t = if tokens.is_some() { config.token_match as f32 } else { 0.0 };
-    let lexical = |i: usize, j: usize| if a > 0.0 { super::lexical::dot(&lex[i], &lex[j]) } else { 0.0 };
+    let lexical = |i: usize, j: usize| if a > 0.0 { crate::lexical::dot(&lex[i], &lex[j]) } else { 0.0 };
     let rows = (0..n)
         .into_par_iter()
         .map(|i| {
@@ -231,24 +232,6 @@ pub fn drop_top_directions(z: &mut [f32], n: usize, d: usize, m: usize) {
 fn project_out(v: &mut [f64], u: &[f64]) {
     let p: f64 = v.iter().zip(u).map(|(x, y)| x * y).sum();
     v.iter_mut().zip(u).for_each(|(x, y)| *x -= p * y);
-}
-
-/// The vectors minus their mean, re-normalised, flattened row-major.
-pub fn centre(vectors: &[Vec<f32>]) -> Vec<f32> {
-    let n = vectors.len();
-    let d = vectors.first().map_or(0, Vec::len);
-    let mut mean = vec![0f64; d];
-    for v in vectors {
-        mean.iter_mut().zip(v).for_each(|(m, x)| *m += *x as f64);
-    }
-    mean.iter_mut().for_each(|m| *m /= n.max(1) as f64);
-    let mut out = Vec::with_capacity(n * d);
-    for v in vectors {
-        let c: Vec<f64> = v.iter().zip(&mean).map(|(x, m)| *x as f64 - m).collect();
-        let norm = c.iter().map(|x| x * x).sum::<f64>().sqrt().max(1e-12);
-        out.extend(c.iter().map(|x| (x / norm) as f32));
-    }
-    out
 }
 
 /// A symmetric weighted graph in compressed rows (self-loops allowed, after aggregation).
@@ -601,7 +584,7 @@ fn pair_singletons(z: &[f32], d: usize, labels: &mut [usize], nn: &Knn, min_cos:
 /// Greedy average linkage over clusters of 2+ questions linked by a kNN edge: the pair with the
 /// highest mean cross similarity `(1 − a)·cos(z) + a·cos(TF-IDF)` merges while it is at least
 /// `threshold` (> 0). Cluster sums make a pair's score O(d + words).
-fn merge_clusters(z: &[f32], d: usize, lex: &[super::lexical::Sparse], labels: &[usize], nn: &Knn, a: f64, threshold: f64) -> Vec<usize> {
+fn merge_clusters(z: &[f32], d: usize, lex: &[crate::lexical::Sparse], labels: &[usize], nn: &Knn, a: f64, threshold: f64) -> Vec<usize> {
     let k = labels.iter().copied().max().map_or(0, |m| m + 1);
     let mut size = vec![0f64; k];
     let mut zs = vec![vec![0f64; d]; k];

@@ -8,66 +8,15 @@
 //! form in the cluster. Representatives are the distinct questions closest to the centroid.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
-use rust_stemmers::{Algorithm, Stemmer};
+use crate::lexical::terms;
+#[cfg(test)]
+use crate::lexical::stem;
 
 /// Terms in a label.
 pub const LABEL_TERMS: usize = 4;
 /// Representative questions kept per cluster.
 pub const REPRESENTATIVES: usize = 3;
-
-static RU: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::Russian));
-static EN: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
-
-/// Russian and English stop words: function words, pronouns, greetings and politeness, and the
-/// filler of support requests ("подскажите", "please", "hello").
-const STOP_WORDS: &str = "
-и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее её мне было
-вот от меня еще ещё нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас
-нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем
-была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой совсем
-ним здесь этом один почти мой тем чтобы нее неё сейчас были куда зачем всех никогда можно при наконец
-два об другой хоть после над больше тот через эти нас про всего них какая много разве три эту моя
-впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю между
-это мои моё мое мою моего моей свой своё своего свои наш наша наши ваш ваша ваше ваши вашего вашей
-здравствуйте добрый день вечер утро доброе привет подскажите пожалуйста спасибо благодарю помогите
-скажите хочу хотел хотела хотим нужно нужен нужна можете могу ли либо очень просто также ещё вопрос
-the a an and or but if then of to in on at for from by with about as is are was were be been being
-am do does did have has had i me my we our you your he she it its they them their this that these
-those what which who whom how why when where there here can could would should will shall may might
-must not no yes so too very just also please hi hello hey thanks thank regards dear help want need
-get got like im i'm i've i'd dont don't cant can't
-";
-
-static STOP: LazyLock<std::collections::HashSet<&'static str>> =
-    LazyLock::new(|| STOP_WORDS.split_whitespace().collect());
-
-/// The stem of a lower-case word, by its script.
-pub fn stem(word: &str) -> String {
-    if word.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)) {
-        RU.stem(word).into_owned()
-    } else {
-        EN.stem(word).into_owned()
-    }
-}
-
-/// (stem, word form) of every content word: letters only, two characters or more, no stop word,
-/// no placeholder (`[EMAIL]`).
-pub fn terms(text: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for raw in text.split(|c: char| !c.is_alphanumeric() && c != '[' && c != ']') {
-        if raw.starts_with('[') || raw.chars().count() < 2 || !raw.chars().all(char::is_alphabetic) {
-            continue;
-        }
-        let word = raw.to_lowercase().replace('ё', "е");
-        if STOP.contains(word.as_str()) {
-            continue;
-        }
-        out.push((stem(&word), word));
-    }
-    out
-}
 
 /// One label per cluster, from the texts of its members (`members[c]` = texts of cluster `c`).
 pub fn labels(members: &[Vec<&str>]) -> Vec<String> {

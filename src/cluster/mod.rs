@@ -24,7 +24,6 @@ pub mod stable;
 pub mod inspect;
 pub mod knn;
 pub mod graph;
-pub mod lexical;
 pub mod tokens;
 pub mod pairs;
 
@@ -33,10 +32,11 @@ use std::time::Instant;
 
 use serde::Deserialize;
 
-use crate::classify::Kind;
-use crate::embed::{dot, normalize, Embedder, TokenStates};
-use crate::pipeline::report::count;
-use crate::pipeline::StageReport;
+use crate::kind::Kind;
+use crate::embed::Embedder;
+use crate::vector::{dot, normalize, TokenStates};
+use crate::stage::count;
+use crate::stage::StageReport;
 use crate::store::{now, Store};
 
 /// `[cluster]`
@@ -527,7 +527,7 @@ pub fn assign(q: Questions<'_>, previous: &HashMap<String, String>, anchored: &H
     let fresh_id = |idx: &[usize]| {
         let centroid = normalize(mean(idx.iter().map(|&i| vectors[i].as_slice())));
         let medoid = idx.iter().copied().max_by(|&a, &b| dot(&vectors[a], &centroid).total_cmp(&dot(&vectors[b], &centroid)).then(b.cmp(&a)));
-        format!("c-{}", &crate::embed::text_hash(keys[medoid.unwrap_or(0)])[..10])
+        format!("c-{}", &crate::hash::text_hash(keys[medoid.unwrap_or(0)])[..10])
     };
     let old_ids: HashSet<&str> = known.iter().map(|&i| previous[keys[i]].as_str()).collect();
     let mut ids: Vec<String> = vec![String::new(); keys.len()];

@@ -46,9 +46,9 @@ impl Default for PairsConfig {
 pub fn pair_vectors(questions: &[Vec<f32>], answers: &[Option<Vec<f32>>]) -> Vec<f32> {
     let n = questions.len();
     let d = questions.first().map_or(0, Vec::len);
-    let q = super::graph::centre(questions);
+    let q = crate::vector::centre(questions);
     let answered: Vec<Vec<f32>> = answers.iter().flatten().cloned().collect();
-    let a = super::graph::centre(&answered);
+    let a = crate::vector::centre(&answered);
     let mut out = vec![0f32; n * 2 * d];
     let mut next = 0;
     let half = std::f32::consts::FRAC_1_SQRT_2;
@@ -236,7 +236,7 @@ mod tests {
     use super::*;
 
     fn unit(v: &[f32]) -> Vec<f32> {
-        crate::embed::normalize(v.to_vec())
+        crate::vector::normalize(v.to_vec())
     }
 
     #[test]
@@ -245,9 +245,9 @@ mod tests {
         let a = vec![Some(unit(&[0.0, 1.0, 0.0])), Some(unit(&[1.0, 0.0, 0.4])), Some(unit(&[0.3, 0.3, 0.3])), None];
         let v = pair_vectors(&q, &a);
         let d = 3;
-        let qc = crate::cluster::graph::centre(&q);
+        let qc = crate::vector::centre(&q);
         let answered: Vec<Vec<f32>> = a.iter().flatten().cloned().collect();
-        let ac = crate::cluster::graph::centre(&answered);
+        let ac = crate::vector::centre(&answered);
         let dot = |x: &[f32], y: &[f32]| x.iter().zip(y).map(|(a, b)| a * b).sum::<f32>();
         let row = |i: usize| &v[i * 2 * d..(i + 1) * 2 * d];
         let (cq, ca) = (dot(&qc[0..3], &qc[3..6]), dot(&ac[0..3], &ac[3..6]));

@@ -10,7 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::embed::dot;
+use crate::vector::dot;
 
 /// The lowest similarity at which a new question may join an existing cluster.
 #[derive(Debug, Clone, Copy)]

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use half::f16;
 use half::slice::HalfFloatSliceExt as _;
 
-use crate::embed::TokenStates;
+use crate::vector::TokenStates;
 
 /// The content tokens of each question as unit vectors, each with a weight.
 #[derive(Debug, Clone, Default)]

@@ -3,15 +3,14 @@ use std::time::Instant;
 use crate::cli::RunArgs;
 use crate::pipeline::history::{self, RunStatus};
 use crate::pipeline::lock::LockError;
-use crate::pipeline::report::format_duration;
+use crate::stage::format_duration;
 use crate::pipeline::{Context, RunOptions};
-use crate::workspace::Workspace;
 
 use super::Outcome;
 
 pub async fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let (ws, pipeline) = Workspace::with_pipeline(&args.pipeline)?;
+    let (ws, pipeline) = crate::pipeline::PipelineSection::load(&args.pipeline)?;
     println!("pipeline `{}` in {} ({} stages)", pipeline.name, ws.root.display(), pipeline.stages.len());
     if args.dry_run {
         println!("store: {}", crate::store::redact_url(&ws.store_url()));

@@ -2,7 +2,7 @@ use std::path::Path;
 
 use crate::cli::RunsAction;
 use crate::pipeline::history;
-use crate::pipeline::report::format_duration;
+use crate::stage::format_duration;
 use crate::store::Store;
 
 use super::Outcome;

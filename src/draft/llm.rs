@@ -74,7 +74,7 @@ pub struct Request {
 
 impl Request {
     fn new(body: serde_json::Value) -> Request {
-        Request { hash: crate::embed::text_hash(&body.to_string()), body }
+        Request { hash: crate::hash::text_hash(&body.to_string()), body }
     }
 
     pub fn model(&self) -> &str {
@@ -120,7 +120,7 @@ impl Client {
     /// The request's user message: the question, its phrasings and the best answers, all redacted,
     /// and what the publish guard still finds in them masked (the endpoint may be a third party's).
     pub fn prompt(&self, article: &Article, members: &[Member]) -> String {
-        let guard = crate::publish::guard::Guard::default();
+        let guard = crate::guard::Guard::default();
         let safe = |t: &str| guard.mask(&crate::clean::redact(t).text).0;
         let mut prompt = format!("Question: {}\n", safe(&article.front.title));
         if !article.front.also_asked.is_empty() {
@@ -181,10 +181,10 @@ impl Client {
             .map_err(|e| Failure::Transient(e, None))?;
         let status = response.status();
         if !status.is_success() {
-            let retry_after = crate::ingest::http::retry_after(&response);
+            let retry_after = crate::http::retry_after(&response);
             let text: String = response.text().await.unwrap_or_default().chars().take(300).collect();
             let e = anyhow::anyhow!("{} answered {status}: {text}", self.endpoint);
-            return Err(if crate::ingest::http::transient(status) { Failure::Transient(e, retry_after) } else { Failure::Final(e) });
+            return Err(if crate::http::transient(status) { Failure::Transient(e, retry_after) } else { Failure::Final(e) });
         }
         let reply: serde_json::Value = response.json().await.context("the answer is not JSON").map_err(Failure::Final)?;
         let content = reply
@@ -346,7 +346,7 @@ pub async fn work(store: &Store, client: &Client, job: &Job, worker: &str) -> an
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::classify::Kind;
+    use crate::kind::Kind;
     use wiremock::matchers::{header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 

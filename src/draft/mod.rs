@@ -11,7 +11,6 @@
 pub mod generalize;
 pub mod llm;
 pub mod scenarios;
-pub mod slug;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -19,14 +18,14 @@ use std::time::Instant;
 
 use serde::Deserialize;
 
-use crate::classify::Kind;
+use crate::kind::Kind;
 use crate::cluster::answers;
 use crate::kb::{self, Article, Audience, FrontMatter, Status};
-use crate::pipeline::report::count;
-use crate::pipeline::StageReport;
+use crate::stage::count;
+use crate::stage::StageReport;
 use crate::review;
 use crate::store::{now, Store};
-pub use slug::slugify;
+pub use crate::kb::slug::slugify;
 
 /// `[draft]`
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -210,7 +209,7 @@ pub async fn run(
     config: &DraftConfig,
     classify: &crate::classify::ClassifyConfig,
     queue: &crate::queue::QueueConfig,
-    guard: &crate::publish::guard::Guard,
+    guard: &crate::guard::Guard,
     kb_dir: &Path,
     root: &Path,
 ) -> anyhow::Result<StageReport> {
@@ -285,7 +284,7 @@ pub async fn run(
             (None, _) => duplicate_links.get(cluster_id).cloned().or_else(|| {
                 let c = centroids.get(cluster_id)?;
                 live.iter()
-                    .map(|(a, ac)| (a, crate::embed::dot(c, ac)))
+                    .map(|(a, ac)| (a, crate::vector::dot(c, ac)))
                     .filter(|(_, sim)| *sim >= config.update_threshold)
                     .max_by(|x, y| x.1.total_cmp(&y.1))
                     .map(|(a, _)| a.front.id.clone())
@@ -379,7 +378,7 @@ pub async fn run(
         let path = on_disk.map(|a| a.path.clone()).or_else(|| record.map(|r| PathBuf::from(&r.path))).unwrap_or_else(|| article.path.clone());
         let full = kb_dir.join(&path);
         let text = article.render();
-        let new_hash = crate::embed::text_hash(&text);
+        let new_hash = crate::hash::text_hash(&text);
         match (std::fs::read_to_string(&full).ok(), record) {
             (None, Some(_)) => {
                 n.removed += 1;
@@ -390,7 +389,7 @@ pub async fn run(
                 n.created += 1;
             }
             (Some(current), _) => {
-                let current_hash = crate::embed::text_hash(&current);
+                let current_hash = crate::hash::text_hash(&current);
                 let untouched = record.is_some_and(|r| r.generated_hash == current_hash)
                     && on_disk.is_some_and(|a| a.front.status == Status::Draft);
                 if current == text {
@@ -503,13 +502,13 @@ async fn centred_centroids(store: &Store) -> anyhow::Result<HashMap<String, Vec<
     Ok(vectors
         .into_iter()
         .filter(|v| v.2.len() == dim)
-        .map(|(id, _, v)| (id, crate::embed::normalize(v.iter().zip(&mean).map(|(x, m)| x - m).collect())))
+        .map(|(id, _, v)| (id, crate::vector::normalize(v.iter().zip(&mean).map(|(x, m)| x - m).collect())))
         .collect())
 }
 
 /// Hash of what a generated article says: its title and body.
 fn body_hash(a: &Article) -> String {
-    crate::embed::text_hash(&format!("{}\n{}", a.front.title, a.body.trim()))
+    crate::hash::text_hash(&format!("{}\n{}", a.front.title, a.body.trim()))
 }
 
 /// The article an article was merged into, following `merged_into` (at most 8 hops).

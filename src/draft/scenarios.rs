@@ -62,7 +62,7 @@ pub struct Exported {
 }
 
 /// Builds both exports from the store and writes the files that changed.
-pub async fn export(store: &Store, classify: &ClassifyConfig, guard: &crate::publish::guard::Guard, dir: &Path) -> anyhow::Result<Exported> {
+pub async fn export(store: &Store, classify: &ClassifyConfig, guard: &crate::guard::Guard, dir: &Path) -> anyhow::Result<Exported> {
     let classifier = Classifier::new(classify)?;
     let rows: Vec<(String, i64, String, String, String)> = sqlx::query_as(
         "SELECT id, size, label, topic, medoid FROM clusters WHERE kind = 'needs-action' ORDER BY size DESC, id",
@@ -100,7 +100,7 @@ pub async fn export(store: &Store, classify: &ClassifyConfig, guard: &crate::pub
         }
         let size = ms.len();
         let title = ms.iter().find(|m| m.0 == medoid).unwrap_or(&ms[0]).1;
-        let mut intent = crate::draft::slug::slugify(&crate::draft::canonical_question(&crate::clean::for_embedding(title)));
+        let mut intent = crate::kb::slug::slugify(&crate::draft::canonical_question(&crate::clean::for_embedding(title)));
         intent.truncate(intent.char_indices().nth(48).map_or(intent.len(), |(i, _)| i));
         let intent = unique(intent.trim_end_matches('-').to_string(), &mut taken);
         let mut seen = HashSet::new();

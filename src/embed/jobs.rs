@@ -6,7 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{insert_token_states, insert_vectors, text_hash, Embedder};
+use super::{insert_token_states, insert_vectors, Embedder};
+use crate::hash::text_hash;
 use crate::queue::{self, Job, QueueConfig};
 use crate::store::Store;
 

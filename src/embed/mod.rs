@@ -8,26 +8,33 @@
 //! with `kbforge worker` processes through the Postgres job queue.
 
 pub mod batch;
+mod cache;
 pub mod jobs;
 pub mod runtime;
+mod tokens;
 
-use std::collections::{HashMap, HashSet};
+pub use crate::vector::{dot, normalize, TokenStates};
+pub(crate) use cache::insert_token_states;
+pub use cache::{embed_cached, insert_vectors, token_states_cached, CacheStats, CHECKPOINT};
+use cache::{cached_hashes, embed_and_store, embed_tokens_and_store, missing_texts};
+pub use tokens::MAX_STATE_TOKENS;
+
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
 
 use anyhow::Context as _;
 use fastembed::{
-    EmbeddingModel, InitOptionsUserDefined, OutputKey, Pooling, TextEmbedding, TextInitOptions, TokenizerFiles,
+    EmbeddingModel, InitOptionsUserDefined, Pooling, TextEmbedding, TextInitOptions, TokenizerFiles,
     UserDefinedEmbeddingModel,
 };
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
-use crate::classify::Kind;
-use crate::pipeline::report::count;
-use crate::pipeline::StageReport;
-use crate::store::{vector_from_bytes, vector_to_bytes, Store};
+use crate::hash::text_hash;
+use crate::kind::Kind;
+use crate::stage::{count, StageReport};
+use crate::store::Store;
 
 /// `[embed]`: which model, and how texts are fed to it.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -281,121 +288,6 @@ impl Embedder {
 }
 
 impl Embedder {
-    /// Embeds texts as given (prefixes already applied) and keeps, besides each pooled vector, its
-    /// content tokens' states ([`TokenStates`]) from the same inference: the model runs once.
-    pub fn embed_tokens(&self, texts: &[String], progress: &indicatif::ProgressBar) -> Result<Vec<(Vec<f32>, TokenStates)>, EmbedError> {
-        if texts.is_empty() {
-            return Ok(Vec::new());
-        }
-        let (order, sorted) = by_length(texts);
-        self.count_truncated(&sorted);
-        let mut model = self.model.lock().unwrap_or_else(|e| e.into_inner());
-        let skip = 1 + self.prefix_tokens(&model.tokenizer);
-        let batch = self.config.batch_size.max(1);
-        let infer = |e: fastembed::Error| EmbedError::Infer(format!("{e:#}"));
-        let mut got: Vec<(Vec<f32>, TokenStates)> = Vec::with_capacity(texts.len());
-        for part in sorted.chunks(batch) {
-            let encodings = model.tokenizer.encode_batch(part.to_vec(), true).map_err(|e| EmbedError::Infer(format!("tokenizing: {e}")))?;
-            let output = model.transform(part, Some(batch)).map_err(infer)?;
-            for single in output.into_raw() {
-                let keys: &[OutputKey] = &[OutputKey::ByName("last_hidden_state"), OutputKey::OnlyOne, OutputKey::ByOrder(0)];
-                let hidden = single.select_output(&keys).map_err(infer)?;
-                let shape = hidden.shape().to_vec();
-                let hidden = match hidden.into_dimensionality::<ndarray::Ix3>() {
-                    Ok(h) if shape[0] == part.len() => h,
-                    _ => {
-                        return Err(EmbedError::Infer(format!(
-                            "token states need the model's last hidden state [batch, tokens, dimension]; it gave shape {shape:?}"
-                        )))
-                    }
-                };
-                let (width, d) = (shape[1], shape[2]);
-                for (row, encoding) in encodings.iter().enumerate() {
-                    let ids = encoding.get_ids();
-                    let len = encoding.get_attention_mask().iter().take(width).filter(|&&m| m == 1).count();
-                    let state = |t: usize| hidden.index_axis(ndarray::Axis(0), row).index_axis(ndarray::Axis(0), t).to_vec();
-                    let mut pooled = vec![0f32; d];
-                    for t in 0..len {
-                        pooled.iter_mut().zip(state(t)).for_each(|(p, x)| *p += x);
-                    }
-                    // Content tokens: after <s> and the prefix, before </s>.
-                    let content = if len > skip + 1 { skip..(len - 1).min(skip + MAX_STATE_TOKENS) } else { 0..0 };
-                    let states = TokenStates {
-                        ids: ids[content.clone()].to_vec(),
-                        states: content.flat_map(state).map(half::f16::from_f32).collect(),
-                    };
-                    got.push((normalize(pooled), states));
-                }
-            }
-            progress.inc(part.len() as u64);
-        }
-        Ok(in_order(got, &order))
-    }
-
-    /// Tokens the query prefix adds after `<s>` (0 without a prefix).
-    fn prefix_tokens(&self, tokenizer: &tokenizers::Tokenizer) -> usize {
-        let prefix = self.prefixes.query.trim_end();
-        if prefix.is_empty() {
-            return 0;
-        }
-        tokenizer.encode(prefix, false).map(|e| e.get_ids().len()).unwrap_or(0)
-    }
-}
-
-/// The texts' indices sorted by length, and the texts in that order: sorting keeps padding, and so
-/// wasted work, small within a batch.
-fn by_length(texts: &[String]) -> (Vec<usize>, Vec<&str>) {
-    let mut order: Vec<usize> = (0..texts.len()).collect();
-    order.sort_by_key(|&i| texts[i].len());
-    let sorted = order.iter().map(|&i| texts[i].as_str()).collect();
-    (order, sorted)
-}
-
-/// Results computed for the texts in `order` ([`by_length`]), put back in the texts' order.
-fn in_order<T: Default>(items: Vec<T>, order: &[usize]) -> Vec<T> {
-    let mut out: Vec<T> = order.iter().map(|_| T::default()).collect();
-    for (item, &i) in items.into_iter().zip(order) {
-        out[i] = item;
-    }
-    out
-}
-
-/// Most content tokens kept per text: the start of a question says what it asks.
-pub const MAX_STATE_TOKENS: usize = 64;
-
-/// A question's content tokens as the model saw them (not `<s>`, the prefix or `</s>`): their ids
-/// and their last hidden states, `ids.len() × dimension` in half precision. Token matching
-/// (`cluster::tokens`) compares questions word by word with them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TokenStates {
-    pub ids: Vec<u32>,
-    pub states: Vec<half::f16>,
-}
-
-impl TokenStates {
-    /// The cache's encoding: ids as little-endian u32, then the states as little-endian f16.
-    pub fn to_bytes(&self) -> (Vec<u8>, Vec<u8>) {
-        (
-            self.ids.iter().flat_map(|x| x.to_le_bytes()).collect(),
-            self.states.iter().flat_map(|x| x.to_le_bytes()).collect(),
-        )
-    }
-
-    /// Reads [`TokenStates::to_bytes`]; `None` when the two do not fit together.
-    pub fn from_bytes(ids: &[u8], states: &[u8]) -> Option<TokenStates> {
-        if ids.len() % 4 != 0 || states.len() % 2 != 0 {
-            return None;
-        }
-        let ids: Vec<u32> = ids.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
-        let states: Vec<half::f16> = states.chunks_exact(2).map(|c| half::f16::from_le_bytes([c[0], c[1]])).collect();
-        if (ids.is_empty() && !states.is_empty()) || (!ids.is_empty() && states.len() % ids.len() != 0) {
-            return None;
-        }
-        Some(TokenStates { ids, states })
-    }
-}
-
-impl Embedder {
     /// Counts and logs the texts the model will cut at `max-tokens`. Only texts long enough to
     /// possibly exceed it (more than two characters a token) are tokenized.
     fn count_truncated(&self, texts: &[&str]) {
@@ -415,6 +307,24 @@ impl Embedder {
             tracing::warn!(count = cut, max_tokens = max, "texts longer than max-tokens were truncated");
         }
     }
+}
+
+/// The texts' indices sorted by length, and the texts in that order: sorting keeps padding, and so
+/// wasted work, small within a batch.
+pub(crate) fn by_length(texts: &[String]) -> (Vec<usize>, Vec<&str>) {
+    let mut order: Vec<usize> = (0..texts.len()).collect();
+    order.sort_by_key(|&i| texts[i].len());
+    let sorted = order.iter().map(|&i| texts[i].as_str()).collect();
+    (order, sorted)
+}
+
+/// Results computed for the texts in `order` ([`by_length`]), put back in the texts' order.
+pub(crate) fn in_order<T: Default>(items: Vec<T>, order: &[usize]) -> Vec<T> {
+    let mut out: Vec<T> = order.iter().map(|_| T::default()).collect();
+    for (item, &i) in items.into_iter().zip(order) {
+        out[i] = item;
+    }
+    out
 }
 
 /// A progress bar on stderr when it is a terminal, hidden otherwise (logs and CI stay clean).
@@ -438,234 +348,6 @@ fn model_id_for_dir(dir: &Path, onnx_len: usize) -> String {
     format!("{name}:{onnx_len}")
 }
 
-/// L2-normalises a vector, so a dot product is the cosine similarity.
-pub fn normalize(mut v: Vec<f32>) -> Vec<f32> {
-    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    if norm > 0.0 {
-        v.iter_mut().for_each(|x| *x /= norm);
-    }
-    v
-}
-
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-
-/// Hash of a text as the cache sees it (prefix included).
-pub fn text_hash(text: &str) -> String {
-    hex::encode(Sha256::digest(text.as_bytes()))
-}
-
-/// How the texts of one call were served.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct CacheStats {
-    /// Distinct texts whose vector was already in the store.
-    pub cached: usize,
-    /// Distinct texts embedded now.
-    pub computed: usize,
-    /// Texts that repeat another text of the same call.
-    pub repeated: usize,
-}
-
-/// Texts embedded between two commits to the cache: a run killed midway keeps all but the last
-/// checkpoint's work.
-pub const CHECKPOINT: usize = 1024;
-
-/// Embeds `texts` (prefixes already applied) through the store's cache; returns vectors in order.
-pub async fn embed_cached(
-    store: &Store,
-    embedder: &Embedder,
-    texts: &[String],
-) -> anyhow::Result<(Vec<Vec<f32>>, CacheStats)> {
-    let hashes: Vec<String> = texts.iter().map(|t| text_hash(t)).collect();
-    let mut known = load_cached(store, embedder.model_id(), &hashes).await?;
-    let (missing, missing_hashes) = missing_texts(texts, &hashes, |h| known.contains_key(h));
-    let distinct = hashes.iter().collect::<std::collections::HashSet<_>>().len();
-    let stats = CacheStats { cached: distinct - missing.len(), computed: missing.len(), repeated: texts.len() - distinct };
-    let vectors = embed_and_store(store, embedder, &missing, &missing_hashes).await?;
-    known.extend(missing_hashes.into_iter().zip(vectors));
-    let out = hashes.iter().map(|h| known[h].clone()).collect();
-    Ok((out, stats))
-}
-
-/// The distinct texts whose hash `known` does not hold, with their hashes, longest last.
-fn missing_texts(texts: &[String], hashes: &[String], known: impl Fn(&str) -> bool) -> (Vec<String>, Vec<String>) {
-    let mut queued = std::collections::HashSet::new();
-    let mut missing: Vec<(String, String)> = texts
-        .iter()
-        .zip(hashes)
-        .filter(|(_, h)| !known(h) && queued.insert(h.as_str()))
-        .map(|(t, h)| (t.clone(), h.clone()))
-        .collect();
-    // Sorted by length across checkpoints too, so each batch pads little.
-    missing.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.1.cmp(&b.1)));
-    missing.into_iter().unzip()
-}
-
-/// Embeds `texts` and writes their vectors to the cache, committing every [`CHECKPOINT`] texts.
-async fn embed_and_store(
-    store: &Store,
-    embedder: &Embedder,
-    texts: &[String],
-    hashes: &[String],
-) -> anyhow::Result<Vec<Vec<f32>>> {
-    let progress = progress_bar(texts.len() as u64, "embedding");
-    let mut out = Vec::with_capacity(texts.len());
-    for (part, part_hashes) in texts.chunks(CHECKPOINT).zip(hashes.chunks(CHECKPOINT)) {
-        let vectors = tokio::task::block_in_place(|| embedder.embed_with_progress(part, &progress))?;
-        let mut tx = store.pool().begin().await?;
-        insert_vectors(&mut tx, embedder.model_id(), part_hashes, &vectors).await?;
-        tx.commit().await?;
-        out.extend(vectors);
-    }
-    progress.finish_and_clear();
-    Ok(out)
-}
-
-/// Writes vectors to the cache inside a transaction; a vector already there is kept.
-pub async fn insert_vectors(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    model: &str,
-    hashes: &[String],
-    vectors: &[Vec<f32>],
-) -> Result<(), sqlx::Error> {
-    let rows: Vec<(&String, &Vec<f32>)> = hashes.iter().zip(vectors).collect();
-    for chunk in rows.chunks(100) {
-        let sql = format!(
-            "INSERT INTO embeddings (model, text_hash, vector) VALUES {} ON CONFLICT (model, text_hash) DO NOTHING",
-            crate::store::values_rows(chunk.len(), 3)
-        );
-        let mut q = sqlx::query(&sql);
-        for (h, v) in chunk {
-            q = q.bind(model).bind(*h).bind(vector_to_bytes(v));
-        }
-        q.execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
-async fn load_cached(store: &Store, model: &str, hashes: &[String]) -> anyhow::Result<HashMap<String, Vec<f32>>> {
-    let mut found = HashMap::new();
-    for chunk in hashes.chunks(500) {
-        let sql = format!(
-            "SELECT text_hash, vector FROM embeddings WHERE model = $1 AND text_hash IN ({})",
-            crate::store::placeholders(2, chunk.len())
-        );
-        let mut q = sqlx::query_as::<_, (String, Vec<u8>)>(&sql).bind(model);
-        for h in chunk {
-            q = q.bind(h);
-        }
-        for (h, bytes) in q.fetch_all(store.pool()).await? {
-            found.insert(h, vector_from_bytes(&bytes));
-        }
-    }
-    Ok(found)
-}
-
-/// The hashes of `hashes` that `table` (`embeddings` or `token_states`) holds for `model`, without
-/// reading the vectors.
-async fn cached_hashes(store: &Store, table: &'static str, model: &str, hashes: &[String]) -> anyhow::Result<HashSet<String>> {
-    let mut found = HashSet::new();
-    for chunk in hashes.chunks(500) {
-        let sql = format!(
-            "SELECT text_hash FROM {table} WHERE model = $1 AND text_hash IN ({})",
-            crate::store::placeholders(2, chunk.len())
-        );
-        let mut q = sqlx::query_as::<_, (String,)>(&sql).bind(model);
-        for h in chunk {
-            q = q.bind(h);
-        }
-        found.extend(q.fetch_all(store.pool()).await?.into_iter().map(|(h,)| h));
-    }
-    Ok(found)
-}
-
-/// The token states of `texts` (prefixes applied) through the cache: the missing ones are
-/// computed with their pooled vectors in one inference, and both are stored, committing every
-/// [`CHECKPOINT`] texts. Returns the states in order and how many texts were embedded now.
-pub async fn token_states_cached(store: &Store, embedder: &Embedder, texts: &[String]) -> anyhow::Result<(Vec<TokenStates>, usize)> {
-    let hashes: Vec<String> = texts.iter().map(|t| text_hash(t)).collect();
-    let mut known = load_token_states(store, embedder.model_id(), &hashes).await?;
-    let (missing, missing_hashes) = missing_texts(texts, &hashes, |h| known.contains_key(h));
-    let states = embed_tokens_and_store(store, embedder, &missing, &missing_hashes).await?;
-    known.extend(missing_hashes.into_iter().zip(states));
-    // Moved out at a text's last occurrence, cloned before: one copy of the states, not two
-    // (about 1 GB at 100k questions).
-    let mut left: HashMap<&str, usize> = HashMap::new();
-    hashes.iter().for_each(|h| *left.entry(h.as_str()).or_default() += 1);
-    let out = hashes
-        .iter()
-        .map(|h| {
-            let n = left.get_mut(h.as_str()).expect("counted");
-            *n -= 1;
-            if *n == 0 { known.remove(h).unwrap_or_default() } else { known[h].clone() }
-        })
-        .collect();
-    Ok((out, missing.len()))
-}
-
-/// Embeds `texts` keeping their token states, and writes both to the cache, committing every
-/// [`CHECKPOINT`] texts.
-async fn embed_tokens_and_store(store: &Store, embedder: &Embedder, texts: &[String], hashes: &[String]) -> anyhow::Result<Vec<TokenStates>> {
-    let progress = progress_bar(texts.len() as u64, "embedding");
-    let mut out = Vec::with_capacity(texts.len());
-    for (part, part_hashes) in texts.chunks(CHECKPOINT).zip(hashes.chunks(CHECKPOINT)) {
-        let got = tokio::task::block_in_place(|| embedder.embed_tokens(part, &progress))?;
-        let (vectors, states): (Vec<Vec<f32>>, Vec<TokenStates>) = got.into_iter().unzip();
-        let mut tx = store.pool().begin().await?;
-        insert_vectors(&mut tx, embedder.model_id(), part_hashes, &vectors).await?;
-        insert_token_states(&mut tx, embedder.model_id(), part_hashes, &states).await?;
-        tx.commit().await?;
-        out.extend(states);
-    }
-    progress.finish_and_clear();
-    Ok(out)
-}
-
-pub(crate) async fn insert_token_states(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    model: &str,
-    hashes: &[String],
-    states: &[TokenStates],
-) -> Result<(), sqlx::Error> {
-    let rows: Vec<(&String, &TokenStates)> = hashes.iter().zip(states).collect();
-    for chunk in rows.chunks(100) {
-        let sql = format!(
-            "INSERT INTO token_states (model, text_hash, ids, states) VALUES {} ON CONFLICT (model, text_hash) DO NOTHING",
-            crate::store::values_rows(chunk.len(), 4)
-        );
-        let mut q = sqlx::query(&sql);
-        for (h, t) in chunk {
-            let (ids, states) = t.to_bytes();
-            q = q.bind(model).bind(*h).bind(ids).bind(states);
-        }
-        q.execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
-/// Cached token states of `hashes` for `model`; a row that does not decode is left out (and so
-/// computed again).
-async fn load_token_states(store: &Store, model: &str, hashes: &[String]) -> anyhow::Result<HashMap<String, TokenStates>> {
-    let mut found = HashMap::new();
-    for chunk in hashes.chunks(500) {
-        let sql = format!(
-            "SELECT text_hash, ids, states FROM token_states WHERE model = $1 AND text_hash IN ({})",
-            crate::store::placeholders(2, chunk.len())
-        );
-        let mut q = sqlx::query_as::<_, (String, Vec<u8>, Vec<u8>)>(&sql).bind(model);
-        for h in chunk {
-            q = q.bind(h);
-        }
-        for (h, ids, states) in q.fetch_all(store.pool()).await? {
-            if let Some(t) = TokenStates::from_bytes(&ids, &states) {
-                found.insert(h, t);
-            }
-        }
-    }
-    Ok(found)
-}
 
 /// The stage: embeds every extracted question (with the query prefix) and every staff answer that
 /// clustering reads ([`answer_input`], with the passage prefix) that is not cached yet. Only the

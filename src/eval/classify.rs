@@ -11,7 +11,8 @@ use std::path::Path;
 use anyhow::Context as _;
 use serde::Serialize;
 
-use crate::classify::{Classifier, Kind};
+use crate::classify::Classifier;
+use crate::kind::Kind;
 use crate::clean::Redactor;
 use crate::extract::{extract_pair, ThreadMessage};
 use crate::ingest::{jsonl, Record, Ticket};

@@ -239,7 +239,7 @@ async fn dump(ctx: &mut Context, labels: &HashMap<String, Label>, path: &Path) -
     .await?;
     let questions: Vec<String> = rows.iter().map(|r| embedder.question_text(&r.1)).collect();
     let (vectors, _) = crate::embed::embed_cached(store, embedder, &questions).await?;
-    let answers: Vec<Option<String>> = rows.iter().map(|r| embedder.answer_text(crate::classify::Kind::parse(&r.3), &r.2)).collect();
+    let answers: Vec<Option<String>> = rows.iter().map(|r| embedder.answer_text(crate::kind::Kind::parse(&r.3), &r.2)).collect();
     let present: Vec<String> = answers.iter().flatten().cloned().collect();
     let (answer_vectors, _) = crate::embed::embed_cached(store, embedder, &present).await?;
     let mut answer_vectors = answer_vectors.into_iter();

@@ -152,7 +152,7 @@ pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterCo
         .collect();
     let answer_texts: Vec<Option<String>> = items
         .iter()
-        .map(|item| item.answer.as_ref().and_then(|a| embedder.answer_text(Some(crate::classify::Kind::Flat), &crate::clean::clean_message(a).text)))
+        .map(|item| item.answer.as_ref().and_then(|a| embedder.answer_text(Some(crate::kind::Kind::Flat), &crate::clean::clean_message(a).text)))
         .collect();
     let present: Vec<String> = answer_texts.iter().flatten().cloned().collect();
     let (answer_vectors, _) = embed_cached(store, embedder, &present).await?;

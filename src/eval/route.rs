@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::classify::Kind;
+use crate::kind::Kind;
 use crate::embed::Embedder;
 use crate::ingest::Ticket;
 use crate::kb::Audience;

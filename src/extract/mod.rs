@@ -6,8 +6,8 @@
 
 use std::time::Instant;
 
-use crate::pipeline::report::count;
-use crate::pipeline::StageReport;
+use crate::stage::count;
+use crate::stage::StageReport;
 use crate::store::{now, Store};
 
 /// One message as the extractor sees it.

@@ -58,7 +58,7 @@ pub async fn apply(store: &Store, embed: &crate::embed::EmbedConfig, kb_dir: &Pa
     for r in &remains {
         for (text, is_question) in [(&r.question, true), (&r.answer, false)] {
             if !text.trim().is_empty() && !forget::text_in_use(store, text, &ids).await? {
-                hashes.extend(model_inputs(embed, text, is_question).iter().map(|t| crate::embed::text_hash(t)));
+                hashes.extend(model_inputs(embed, text, is_question).iter().map(|t| crate::hash::text_hash(t)));
             }
         }
     }

@@ -9,7 +9,6 @@ pub mod jsonl;
 pub mod omnidesk;
 pub mod csv;
 pub mod encoding;
-pub mod http;
 pub mod omnidesk_api;
 pub mod regulations;
 pub mod ticket;
@@ -22,8 +21,8 @@ use std::time::Instant;
 use anyhow::Context as _;
 use serde::Deserialize;
 
-use crate::pipeline::report::count;
-use crate::pipeline::StageReport;
+use crate::stage::count;
+use crate::stage::StageReport;
 use crate::store::{now, placeholders, values_rows, Rejected, Store};
 pub use ticket::{Author, Message, Ticket};
 
@@ -388,7 +387,7 @@ pub async fn store_tickets(store: &Store, batch: &[Ticket]) -> anyhow::Result<us
 }
 
 async fn store_regulation(store: &Store, r: &regulations::Regulation) -> anyhow::Result<()> {
-    let hash = crate::embed::text_hash(&format!("{}\n{}", r.title, r.body));
+    let hash = crate::hash::text_hash(&format!("{}\n{}", r.title, r.body));
     sqlx::query(
         "INSERT INTO regulations (id, title, body, content_hash, updated_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (id) DO UPDATE SET title = excluded.title, body = excluded.body,

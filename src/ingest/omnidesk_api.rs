@@ -39,7 +39,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::http::{ApiError, HttpClient};
+use crate::http::{ApiError, HttpClient};
 use super::omnidesk::{self, entries};
 use super::{store_ticket, IngestCounts, Record};
 use crate::store::{forget, Rejected, Store};

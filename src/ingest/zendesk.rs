@@ -25,7 +25,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::http::{ApiError, HttpClient};
+use crate::http::{ApiError, HttpClient};
 use super::ticket::{detect_language, Author, Message, Ticket};
 use super::{store_ticket, IngestCounts};
 use crate::store::{forget, Rejected, Store};

@@ -5,6 +5,8 @@
 //! one file; [`set_front_matter_fields`] edits a few keys in place without touching anything else an
 //! editor wrote.
 
+pub mod slug;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

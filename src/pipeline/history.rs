@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::report::StageReport;
+use crate::stage::StageReport;
 use crate::store::Store;
 
 /// How a run ended.

@@ -6,6 +6,7 @@
 //! heartbeat. A row whose process is gone (same host: the process table decides) or, from another
 //! host, whose heartbeat is older than [`STALE_AFTER`] belongs to a crashed run and is taken over.
 
+pub use crate::queue::hostname;
 use std::time::Duration;
 
 use sqlx::Connection;
@@ -58,15 +59,6 @@ impl Me {
         let pid = std::process::id() as i64;
         Me { host: hostname(), pid, proc_start: proc_start(pid).unwrap_or_default() }
     }
-}
-
-pub fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .map(|h| h.trim().to_string())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "localhost".into())
 }
 
 /// The start time of a process in clock ticks since boot (field 22 of `/proc/<pid>/stat`): with

@@ -9,13 +9,12 @@
 pub mod history;
 pub mod lock;
 pub mod metrics;
-pub mod report;
 
 use std::time::Instant;
 
 use serde::Deserialize;
 
-pub use report::StageReport;
+pub use crate::stage::StageReport;
 
 use crate::embed::Embedder;
 use crate::kb::{self, Status};
@@ -85,6 +84,14 @@ pub struct PipelineSection {
     pub metrics_file: Option<std::path::PathBuf>,
 }
 
+impl PipelineSection {
+    /// The workspace a pipeline file belongs to, with the file's overrides merged in, and its
+    /// `[pipeline]` section.
+    pub fn load(pipeline_file: &std::path::Path) -> Result<(Workspace, PipelineSection), crate::workspace::ConfigError> {
+        Workspace::with_overlay(pipeline_file, "pipeline")
+    }
+}
+
 impl Default for PipelineSection {
     fn default() -> Self {
         PipelineSection { name: "main".into(), stages: Stage::ALL.to_vec(), metrics_file: None }
@@ -143,7 +150,7 @@ impl Context {
         let kb_dir = self.ws.kb_dir();
         let store = &self.store;
         let embedder = self.embedder.as_ref();
-        let guard = crate::publish::guard::Guard::new(&cfg.guard);
+        let guard = crate::guard::Guard::new(&cfg.guard);
         let report = match stage {
             Stage::Ingest => {
                 let mut report = crate::ingest::run(store, &cfg.ingest, &root).await?;
@@ -330,5 +337,24 @@ pub fn stage_name(stage: Stage) -> &'static str {
         Stage::Report => "report",
         Stage::PublishSite => "publish-site",
         Stage::PublishIndex => "publish-index",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipeline_overrides_merge_over_the_workspace() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(crate::workspace::CONFIG_FILE), "[cluster]\nthreshold = 0.8\nrefine-rounds = 2\n[site]\ntitle = \"Help\"\n").unwrap();
+        std::fs::create_dir(dir.path().join("pipelines")).unwrap();
+        let p = dir.path().join("pipelines/x.toml");
+        std::fs::write(&p, "[pipeline]\nstages = [\"ingest\"]\n[cluster]\nthreshold = 0.85\n").unwrap();
+        let (ws, pipeline) = PipelineSection::load(&p).unwrap();
+        assert_eq!(ws.config.cluster.threshold, 0.85);
+        assert_eq!(ws.config.cluster.refine_rounds, 2);
+        assert_eq!(ws.config.site.title, "Help");
+        assert_eq!(pipeline.stages.len(), 1);
     }
 }

@@ -4,6 +4,6 @@
 //! - [`index`]: the bot's vector index in Qdrant (`kbforge publish index`), and `kbforge search`;
 //! - [`guard`]: the second detector of personal data both run on every string before it goes out.
 
-pub mod guard;
+pub use crate::guard;
 pub mod index;
 pub mod site;

@@ -15,7 +15,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::kb::{self, Status};
-use crate::publish::guard::Guard;
+use crate::guard::Guard;
 use crate::store::Store;
 
 /// The share of flat requests from which a generative bot pays off.
@@ -96,14 +96,14 @@ pub struct Report {
 /// Builds the report from the store and the knowledge base folder.
 /// The `report` stage: the report of the last 30 days as `reports/report.html` and
 /// `reports/report.json` in the workspace, and the verdict in its summary line.
-pub async fn stage(store: &Store, kb_dir: &Path, root: &Path, lang: &str, guard: &Guard) -> anyhow::Result<crate::pipeline::StageReport> {
+pub async fn stage(store: &Store, kb_dir: &Path, root: &Path, lang: &str, guard: &Guard) -> anyhow::Result<crate::stage::StageReport> {
     let started = std::time::Instant::now();
     let report = build(store, kb_dir, guard, 30).await?;
     let dir = root.join("reports");
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join("report.html"), html(&report, lang)?)?;
     std::fs::write(dir.join("report.json"), serde_json::to_string_pretty(&report)?)?;
-    let mut out = crate::pipeline::StageReport::new("report", started);
+    let mut out = crate::stage::StageReport::new("report", started);
     out.written = 2;
     out.summary = format!("{} -> {}", verdict(&report), dir.join("report.html").display());
     Ok(out.finish(started))

@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use crate::cluster::lexical;
+use crate::lexical;
 use crate::kb::Article;
 use crate::store::Store;
 

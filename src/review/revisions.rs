@@ -11,7 +11,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::{record, ReviewError};
-use crate::embed::text_hash;
+use crate::hash::text_hash;
 use crate::kb::{self, KbError};
 use crate::store::{now, Store};
 

@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::classify::Kind;
+use crate::kind::Kind;
 use crate::publish::index::Hit;
 use crate::store::Store;
 

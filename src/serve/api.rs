@@ -153,7 +153,7 @@ pub async fn search(State(app): State<Arc<App>>, headers: HeaderMap, body: Resul
             let mut body = decision.response(&query, audience, &hits);
             body["took_ms"] = json!(started.elapsed().as_secs_f64() * 1000.0);
             // The index was guarded when published; what a response carries is guarded again.
-            let masked = crate::publish::guard::Guard::new(&app.ws.config.guard).mask_json(&mut body);
+            let masked = crate::guard::Guard::new(&app.ws.config.guard).mask_json(&mut body);
             if masked > 0 {
                 tracing::warn!("/api/search: the publish guard masked {masked} values in a response");
             }

@@ -137,7 +137,7 @@ pub async fn login_page(State(app): State<Arc<App>>, headers: HeaderMap, Query(q
 
 fn login_form(app: &App, lang: &str, next: Option<&str>, error: Option<&str>, status: StatusCode) -> Response {
     let token = users::random_token();
-    let html = super::pages::render(
+    let html = super::render(
         app,
         "login.html",
         lang,

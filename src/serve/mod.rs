@@ -24,27 +24,22 @@ use std::sync::Arc;
 use axum::routing::{get, post};
 use axum::Router;
 use minijinja::Environment;
-use serde::Deserialize;
 
+pub use crate::workspace::ServeConfig;
 use crate::store::Store;
 use crate::workspace::Workspace;
 
-/// `[serve]`
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ServeConfig {
-    /// Address to listen on. Default: `127.0.0.1:8080`.
-    pub listen: String,
-    /// Mark session cookies `Secure` (when served behind HTTPS). Default: false.
-    pub secure_cookies: bool,
-    /// Environment variable holding the bearer token that opens the internal collection of
-    /// `POST /api/search` to the operator copilot. Default: `KBFORGE_API_TOKEN`.
-    pub api_token_env: String,
-}
-
-impl Default for ServeConfig {
-    fn default() -> Self {
-        ServeConfig { listen: "127.0.0.1:8080".into(), secure_cookies: false, api_token_env: "KBFORGE_API_TOKEN".into() }
+/// Renders a page with the strings of `lang` and, for a logged-in editor, their name, role and the
+/// session's CSRF token.
+pub fn render(app: &App, name: &str, lang: &str, editor: Option<&auth::Editor>, page: minijinja::Value) -> axum::response::Html<String> {
+    let user = editor.map(|e| minijinja::context! { name => e.name(), admin => e.is_admin() });
+    let csrf = editor.map(|e| e.session.csrf.clone());
+    let result = app.templates.get_template(name).and_then(|t| {
+        t.render(minijinja::context! { t => minijinja::value::Serde(i18n::strings(lang)), user => user, csrf => csrf, site_title => &app.ws.config.site.title, ..page })
+    });
+    match result {
+        Ok(html) => axum::response::Html(html),
+        Err(e) => axum::response::Html(format!("<!doctype html><p>template error: {}</p>", ammonia::clean_text(&e.to_string()))),
     }
 }
 

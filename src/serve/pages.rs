@@ -10,11 +10,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use minijinja::value::Serde;
-use minijinja::{context, Environment, Value};
+use minijinja::{context, Environment};
 use serde::{Deserialize, Serialize};
 
 use super::auth::{redirect, urlencode, CsrfForm, Editor};
-use super::{i18n, App};
+use super::{i18n, render, App};
 use crate::kb::{self, Status};
 use crate::publish::site::render_markdown;
 use crate::review::{self, context as ctx, revisions, users};
@@ -33,20 +33,6 @@ pub fn environment() -> Environment<'static> {
         env.add_template(name, source).expect("review app template");
     }
     env
-}
-
-/// Renders a page with the strings of `lang` and, for a logged-in editor, their name, role and the
-/// session's CSRF token.
-pub fn render(app: &App, name: &str, lang: &str, editor: Option<&Editor>, page: Value) -> Html<String> {
-    let user = editor.map(|e| context! { name => e.name(), admin => e.is_admin() });
-    let csrf = editor.map(|e| e.session.csrf.clone());
-    let result = app.templates.get_template(name).and_then(|t| {
-        t.render(context! { t => Serde(i18n::strings(lang)), user => user, csrf => csrf, site_title => &app.ws.config.site.title, ..page })
-    });
-    match result {
-        Ok(html) => Html(html),
-        Err(e) => Html(format!("<!doctype html><p>template error: {}</p>", ammonia::clean_text(&e.to_string()))),
-    }
 }
 
 fn message(app: &App, editor: &Editor, status: StatusCode, text: &str, back: &str) -> Response {

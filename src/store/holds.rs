@@ -1,8 +1,8 @@
-//! Articles the publish guard held back ([`crate::publish::guard`]): which, on which target, why.
+//! Articles the publish guard held back ([`crate::guard`]): which, on which target, why.
 //! `kbforge review show` and the review app read them; each publish of a target replaces its rows.
 
 use super::{now, Store};
-use crate::publish::guard::Finding;
+use crate::guard::Finding;
 
 /// One held-back article on one target.
 #[derive(Debug, Clone, PartialEq, Eq)]

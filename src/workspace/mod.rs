@@ -1,5 +1,5 @@
 //! The workspace: a folder with `kbforge.toml`, `pipelines/`, `kb/`, and kbforge's own state in
-//! `.kbforge/`. Entry points: [`Workspace::discover`], [`Workspace::with_pipeline`].
+//! `.kbforge/`. Entry points: [`Workspace::discover`], [`Workspace::with_overlay`].
 //!
 //! `kbforge.toml` holds the settings of every stage, one section each (`[ingest]`, `[embed]`,
 //! `[cluster]`, …). A pipeline file in `pipelines/` names the stages to run in a `[pipeline]` section
@@ -9,6 +9,7 @@ pub mod scaffold;
 
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::classify::ClassifyConfig;
@@ -17,7 +18,6 @@ use crate::cluster::ClusterConfig;
 use crate::draft::DraftConfig;
 use crate::embed::EmbedConfig;
 use crate::ingest::IngestConfig;
-use crate::pipeline::PipelineSection;
 use crate::publish::index::IndexConfig;
 use crate::publish::site::SiteConfig;
 
@@ -52,6 +52,25 @@ impl Default for KbConfig {
     }
 }
 
+/// `[serve]`
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ServeConfig {
+    /// Address to listen on. Default: `127.0.0.1:8080`.
+    pub listen: String,
+    /// Mark session cookies `Secure` (when served behind HTTPS). Default: false.
+    pub secure_cookies: bool,
+    /// Environment variable holding the bearer token that opens the internal collection of
+    /// `POST /api/search` to the operator copilot. Default: `KBFORGE_API_TOKEN`.
+    pub api_token_env: String,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        ServeConfig { listen: "127.0.0.1:8080".into(), secure_cookies: false, api_token_env: "KBFORGE_API_TOKEN".into() }
+    }
+}
+
 /// Every section of `kbforge.toml`.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
@@ -67,8 +86,8 @@ pub struct Config {
     pub site: SiteConfig,
     pub index: IndexConfig,
     pub routing: crate::routing::RoutingConfig,
-    pub guard: crate::publish::guard::GuardConfig,
-    pub serve: crate::serve::ServeConfig,
+    pub guard: crate::guard::GuardConfig,
+    pub serve: ServeConfig,
     pub queue: crate::queue::QueueConfig,
 }
 
@@ -110,16 +129,18 @@ impl Workspace {
         Ok(Workspace { root, config })
     }
 
-    /// The workspace a pipeline file belongs to, with the pipeline's overrides merged in.
-    pub fn with_pipeline(pipeline_file: &Path) -> Result<(Workspace, PipelineSection), ConfigError> {
+    /// The workspace a pipeline file belongs to, with the file's tables merged over `kbforge.toml`,
+    /// and the file's own `[section]` (the runner's `[pipeline]`) read as `P`: the workspace knows
+    /// the settings of every stage, not the runner's.
+    pub fn with_overlay<P: DeserializeOwned + Default>(pipeline_file: &Path, section: &str) -> Result<(Workspace, P), ConfigError> {
         let dir = pipeline_file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let base = Workspace::discover(dir)?;
         let mut merged = read_toml(&base.root.join(CONFIG_FILE))?;
         let mut overlay = read_toml(pipeline_file)?;
-        let section = overlay.remove("pipeline");
-        let pipeline: PipelineSection = match section {
+        let own = overlay.remove(section);
+        let pipeline: P = match own {
             Some(v) => serde_path_to_error::deserialize(v).map_err(|e| {
-                let key = format!("pipeline.{}", e.path());
+                let key = format!("{section}.{}", e.path());
                 let text = std::fs::read_to_string(pipeline_file).unwrap_or_default();
                 ConfigError::Parse {
                     path: pipeline_file.to_path_buf(),
@@ -127,7 +148,7 @@ impl Workspace {
                     detail: format!("{}: {}", display_key(&key), e.into_inner().message()),
                 }
             })?,
-            None => PipelineSection::default(),
+            None => P::default(),
         };
         merge(&mut merged, overlay);
         let config = parse_config(pipeline_file, merged)?;
@@ -239,20 +260,6 @@ fn merge(base: &mut toml::Table, overlay: toml::Table) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pipeline_overrides_merge_over_the_workspace() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(CONFIG_FILE), "[cluster]\nthreshold = 0.8\nrefine-rounds = 2\n[site]\ntitle = \"Help\"\n").unwrap();
-        std::fs::create_dir(dir.path().join("pipelines")).unwrap();
-        let p = dir.path().join("pipelines/x.toml");
-        std::fs::write(&p, "[pipeline]\nstages = [\"ingest\"]\n[cluster]\nthreshold = 0.85\n").unwrap();
-        let (ws, pipeline) = Workspace::with_pipeline(&p).unwrap();
-        assert_eq!(ws.config.cluster.threshold, 0.85);
-        assert_eq!(ws.config.cluster.refine_rounds, 2);
-        assert_eq!(ws.config.site.title, "Help");
-        assert_eq!(pipeline.stages.len(), 1);
-    }
 
     #[test]
     fn errors_name_file_and_key() {

@@ -33,9 +33,9 @@ use sha2::{Digest, Sha256};
 
 use crate::embed::{embed_cached, Embedder};
 use crate::kb::{Article, Audience};
-use crate::pipeline::report::count;
-use crate::publish::guard::{Guard, Held};
-use crate::pipeline::StageReport;
+use crate::stage::count;
+use crate::guard::{Guard, Held};
+use crate::stage::StageReport;
 use crate::store::Store;
 
 pub(crate) const DENSE: &str = "dense";
@@ -146,7 +146,7 @@ fn term_id(stem: &str) -> u32 {
 /// length-normalised with b = 0.75 against 40 stems. Qdrant multiplies by the IDF it keeps itself
 /// (`Modifier::Idf`), which makes the product BM25.
 pub fn sparse_document(text: &str) -> (Vec<u32>, Vec<f32>) {
-    let stems = crate::cluster::lexical::stems(text);
+    let stems = crate::lexical::stems(text);
     let len = stems.len() as f32;
     let mut tf: BTreeMap<u32, f32> = BTreeMap::new();
     for s in &stems {
@@ -158,7 +158,7 @@ pub fn sparse_document(text: &str) -> (Vec<u32>, Vec<f32>) {
 
 /// A query's sparse vector: each distinct stem once, weight 1.
 pub fn sparse_query(text: &str) -> (Vec<u32>, Vec<f32>) {
-    let ids: std::collections::BTreeSet<u32> = crate::cluster::lexical::stems(text).iter().map(|s| term_id(s)).collect();
+    let ids: std::collections::BTreeSet<u32> = crate::lexical::stems(text).iter().map(|s| term_id(s)).collect();
     ids.into_iter().map(|t| (t, 1.0)).unzip()
 }
 
@@ -260,7 +260,7 @@ fn plan(articles: &[&Article], embedder: &Embedder, config: &IndexConfig, base_u
         let language = language_of(&format!("{} {}", article.front.title, article.body));
         let mut add = |key: String, kind: &str, embed_text: String, text: &str, heading_path: &[String]| {
             let content_hash =
-                crate::embed::text_hash(&format!("{POINT_VERSION}\u{1}{embed_text}\u{1}{url}\u{1}{}\u{1}{updated_at}", article.front.title));
+                crate::hash::text_hash(&format!("{POINT_VERSION}\u{1}{embed_text}\u{1}{url}\u{1}{}\u{1}{updated_at}", article.front.title));
             points.push(PlannedPoint {
                 id: point_id(&key),
                 words: format!("{} {} {text}", article.front.title, heading_path.join(" ")),
@@ -404,7 +404,7 @@ pub async fn sync(
     }
     let target = if config.on_server() { config.url.trim().to_string() } else { root.join(&config.dir).display().to_string() };
     report.summary = format!("{} -> {target}", lines.join("; "));
-    crate::publish::guard::report_held(&mut report, &held);
+    crate::guard::report_held(&mut report, &held);
     Ok((report.finish(started), held))
 }
 

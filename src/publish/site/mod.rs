@@ -14,9 +14,9 @@ use minijinja::{context, Environment, Value};
 use serde::{Deserialize, Serialize};
 
 use crate::kb::Article;
-use crate::pipeline::report::count;
-use crate::publish::guard::{Finding, Guard, Held};
-use crate::pipeline::StageReport;
+use crate::stage::count;
+use crate::guard::{Finding, Guard, Held};
+use crate::stage::StageReport;
 
 /// `[site]`
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -276,7 +276,7 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
     for a in &live {
         categories.entry(category(a)).or_default().push(Link { id: a.front.id.clone(), title: a.front.title.clone() });
     }
-    let slugs: BTreeMap<&String, String> = categories.keys().map(|c| (c, crate::draft::slugify(c))).collect();
+    let slugs: BTreeMap<&String, String> = categories.keys().map(|c| (c, crate::kb::slug::slugify(c))).collect();
     let category_list: Vec<_> = categories
         .iter()
         .map(|(title, articles)| context! { title => title, slug => &slugs[title], articles => to_value(&articles[..articles.len().min(5)]), more => articles.len() > 5 })
@@ -520,7 +520,7 @@ pub async fn publish(articles: &[Article], config: &SiteConfig, guard: &Guard, r
         count(counts.removed),
         out_dir.join("index.html").display()
     );
-    crate::publish::guard::report_held(&mut report, &held);
+    crate::guard::report_held(&mut report, &held);
     Ok((report.finish(started), held))
 }
 

@@ -286,7 +286,7 @@ pub type Held = Vec<(String, Vec<Finding>)>;
 
 /// Counts the held-back articles as the stage's rejected records, names them in its summary line
 /// and logs each one's findings (masked).
-pub fn report_held(report: &mut crate::pipeline::StageReport, held: &Held) {
+pub fn report_held(report: &mut crate::stage::StageReport, held: &Held) {
     if held.is_empty() {
         return;
     }

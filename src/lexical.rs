@@ -1,9 +1,15 @@
+//! The words of a text: Snowball stems (Russian or English by the word's script), stop words, and
+//! TF-IDF over them. Cluster labels, the bot index's BM25 and the review app's related articles all
+//! read words this way.
+//!
 //! The words of a question, as a second opinion on its neighbours: customers asking the same thing
 //! tend to use the same key words ("top up", "exchange rate", "продлить"), which sentence embeddings
 //! sometimes blur. TF-IDF over Snowball stems, stop words and number words left out, unit length.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
 
 /// Spelled-out numbers: transcripts read codes aloud ("zero six six nine"), which would make
 /// unrelated questions look alike.
@@ -19,13 +25,65 @@ const FRAGMENTS: &str = "s t m d ll ve re don doesn didn isn aren wasn weren has
 static SKIP: LazyLock<std::collections::HashSet<&'static str>> =
     LazyLock::new(|| NUMBER_WORDS.split_whitespace().chain(FRAGMENTS.split_whitespace()).collect());
 
+static RU: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::Russian));
+static EN: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// Russian and English stop words: function words, pronouns, greetings and politeness, and the
+/// filler of support requests ("подскажите", "please", "hello").
+const STOP_WORDS: &str = "
+и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее её мне было
+вот от меня еще ещё нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас
+нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем
+была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой совсем
+ним здесь этом один почти мой тем чтобы нее неё сейчас были куда зачем всех никогда можно при наконец
+два об другой хоть после над больше тот через эти нас про всего них какая много разве три эту моя
+впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю между
+это мои моё мое мою моего моей свой своё своего свои наш наша наши ваш ваша ваше ваши вашего вашей
+здравствуйте добрый день вечер утро доброе привет подскажите пожалуйста спасибо благодарю помогите
+скажите хочу хотел хотела хотим нужно нужен нужна можете могу ли либо очень просто также ещё вопрос
+the a an and or but if then of to in on at for from by with about as is are was were be been being
+am do does did have has had i me my we our you your he she it its they them their this that these
+those what which who whom how why when where there here can could would should will shall may might
+must not no yes so too very just also please hi hello hey thanks thank regards dear help want need
+get got like im i'm i've i'd dont don't cant can't
+";
+
+static STOP: LazyLock<std::collections::HashSet<&'static str>> =
+    LazyLock::new(|| STOP_WORDS.split_whitespace().collect());
+
+/// The stem of a lower-case word, by its script.
+pub fn stem(word: &str) -> String {
+    if word.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)) {
+        RU.stem(word).into_owned()
+    } else {
+        EN.stem(word).into_owned()
+    }
+}
+
+/// (stem, word form) of every content word: letters only, two characters or more, no stop word,
+/// no placeholder (`[EMAIL]`).
+pub fn terms(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for raw in text.split(|c: char| !c.is_alphanumeric() && c != '[' && c != ']') {
+        if raw.starts_with('[') || raw.chars().count() < 2 || !raw.chars().all(char::is_alphabetic) {
+            continue;
+        }
+        let word = raw.to_lowercase().replace('ё', "е");
+        if STOP.contains(word.as_str()) {
+            continue;
+        }
+        out.push((stem(&word), word));
+    }
+    out
+}
+
 /// Sparse unit vectors: (term id, weight), sorted by term id.
 pub type Sparse = Vec<(u32, f32)>;
 
 /// Stems of the content words of a text.
 pub fn stems(text: &str) -> Vec<String> {
     let text = text.strip_prefix("query: ").or_else(|| text.strip_prefix("passage: ")).unwrap_or(text);
-    super::label::terms(&text.to_lowercase())
+    terms(&text.to_lowercase())
         .into_iter()
         .filter(|(_, word)| !SKIP.contains(word.as_str()))
         .map(|(stem, _)| stem)

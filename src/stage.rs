@@ -1,4 +1,5 @@
-//! What a stage returns: counts, rejections and time, printed as one summary line.
+//! What a stage returns: counts, rejections and time, printed as one summary line. Every stage
+//! builds one; the runner ([`crate::pipeline`]) prints and records them.
 
 use std::time::{Duration, Instant};
 

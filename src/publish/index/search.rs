@@ -33,7 +33,9 @@ use qdrant_edge::{
 
 use super::generation::{self, Reading};
 use super::{server, Hit, IndexConfig, SearchFilters, DENSE, SPARSE};
+use crate::embed::{embed_cached, Embedder};
 use crate::kb::Audience;
+use crate::store::Store;
 
 /// Articles each signal contributes as candidates.
 pub const CANDIDATES: usize = 30;
@@ -343,6 +345,31 @@ impl Searcher {
         let _turn = self.running.acquire().await?;
         rank(&collection, query, limit, filters).await
     }
+}
+
+/// The query cleaned, embedded through the store's cache (for `kbforge search` and `kbforge eval
+/// retrieve`; the server batches its own).
+pub async fn prepare(store: &Store, embedder: &Embedder, raw: &str) -> anyhow::Result<PreparedQuery> {
+    let cleaned = clean_query(raw);
+    let (vectors, _) = embed_cached(store, embedder, &[embedder.query_text(&cleaned)]).await?;
+    Ok(PreparedQuery { cleaned, dense: vectors.into_iter().next().unwrap_or_default() })
+}
+
+/// One search, as `/api/search` ranks (a searcher opened for it; a process that searches often
+/// keeps a [`search::Searcher`]).
+#[allow(clippy::too_many_arguments)]
+pub async fn search(
+    store: &Store,
+    embedder: &Embedder,
+    config: &IndexConfig,
+    root: &Path,
+    query: &str,
+    limit: usize,
+    audience: Audience,
+    filters: &SearchFilters,
+) -> anyhow::Result<Vec<Hit>> {
+    let prepared = prepare(store, embedder, query).await?;
+    Searcher::new(config.clone(), root).search(&prepared, limit, audience, filters).await
 }
 
 #[cfg(test)]

@@ -1,0 +1,170 @@
+//! The cluster stage over the store: every non-empty question with its answer and class in,
+//! clusters with their members, labels, representatives and class out, ids kept stable.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::Instant;
+
+use super::*;
+use crate::embed::Embedder;
+use crate::kind::Kind;
+use crate::stage::{count, StageReport};
+use crate::store::{now, Store};
+
+/// The stage: clusters every non-empty question and stores clusters with their members, labels and
+/// representatives. Incremental when few questions are new (see [`stable`]); a full re-clustering
+/// otherwise, whose clusters inherit the old ids by overlap.
+pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> anyhow::Result<StageReport> {
+    let started = Instant::now();
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT ticket_id, question, kind, topic, answer FROM qa_pairs WHERE kind <> 'empty' AND question <> '' ORDER BY ticket_id",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let texts: Vec<String> = rows.iter().map(|r| embedder.question_text(&r.1)).collect();
+    let previous: HashMap<String, String> =
+        sqlx::query_as::<_, (String, String)>("SELECT ticket_id, cluster_id FROM cluster_members")
+            .fetch_all(store.pool())
+            .await?
+            .into_iter()
+            .collect();
+    let keys: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    // The answers that take part (the embed stage cached their vectors; any it missed are embedded
+    // now), and with them the method `auto` stands for.
+    let answer_texts: Vec<Option<String>> = if matches!(config.method, Method::Auto | Method::Pairs) {
+        rows.iter().map(|r| embedder.answer_text(Kind::parse(&r.2), &r.4)).collect()
+    } else {
+        vec![None; rows.len()]
+    };
+    let present: Vec<String> = answer_texts.iter().flatten().cloned().collect();
+    let (answer_vectors, answer_stats) = crate::embed::embed_cached(store, embedder, &present).await?;
+    let mut answer_vectors = answer_vectors.into_iter();
+    let answer_vectors: Vec<Option<Vec<f32>>> = answer_texts.iter().map(|t| t.as_ref().and_then(|_| answer_vectors.next())).collect();
+    let method = resolve(config.method, answer_vectors.iter().any(Option::is_some));
+    // Token states first: missing ones come with their vectors from the same inference. An
+    // incremental run clusters new questions only, so it reads theirs only.
+    let mut states: Vec<TokenStates> = Vec::new();
+    let mut tokens_embedded = 0;
+    if method == Method::Graph && config.graph.token_match > 0.0 {
+        let (incremental, fresh) = split_fresh(&keys, &previous, config);
+        let wanted: Vec<usize> = if incremental { fresh } else { (0..keys.len()).collect() };
+        let wanted_texts: Vec<String> = wanted.iter().map(|&i| texts[i].clone()).collect();
+        let (got, embedded) = crate::embed::token_states_cached(store, embedder, &wanted_texts).await?;
+        states = vec![TokenStates::default(); keys.len()];
+        wanted.into_iter().zip(got).for_each(|(i, t)| states[i] = t);
+        tokens_embedded = embedded;
+    }
+    let (vectors, mut stats) = crate::embed::embed_cached(store, embedder, &texts).await?;
+    stats.computed += tokens_embedded + answer_stats.computed;
+    let answers: Vec<String> = rows.iter().map(|r| r.4.clone()).collect();
+    let kinds: Vec<Kind> = rows.iter().map(|r| Kind::parse(&r.2).unwrap_or(Kind::Other)).collect();
+    let anchored: HashSet<String> =
+        sqlx::query_as::<_, (String,)>("SELECT cluster_id FROM drafts").fetch_all(store.pool()).await?.into_iter().map(|(c,)| c).collect();
+    let lexical: Vec<String> = rows.iter().map(|r| crate::clean::for_embedding(&r.1)).collect();
+    let lexical: Vec<&str> = lexical.iter().map(String::as_str).collect();
+    let questions = Questions { keys: &keys, vectors: &vectors, answer_vectors: &answer_vectors, texts: &lexical, states, answers: &answers, kinds: &kinds };
+    let plan = assign(questions, &previous, &anchored, config);
+
+    // Group by id, in order of first appearance.
+    let mut order: Vec<&str> = Vec::new();
+    let mut members: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, id) in plan.ids.iter().enumerate() {
+        members.entry(id.as_str()).or_insert_with(|| {
+            order.push(id.as_str());
+            Vec::new()
+        }).push(i);
+    }
+    let groups: Vec<(&str, &Vec<usize>)> = order.iter().map(|id| (*id, &members[id])).collect();
+    let cluster_texts: Vec<Vec<&str>> = groups.iter().map(|(_, idx)| idx.iter().map(|&i| rows[i].1.as_str()).collect()).collect();
+    let cluster_labels = label::labels(&cluster_texts);
+
+    let mut tx = store.pool().begin().await?;
+    sqlx::query("DELETE FROM cluster_members").execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM clusters").execute(&mut *tx).await?;
+    let mut by_kind: BTreeMap<Kind, usize> = BTreeMap::new();
+    let mut multi = 0usize;
+    let mut cluster_rows: Vec<[String; 8]> = Vec::with_capacity(groups.len());
+    let mut cluster_extra: Vec<(f64, Vec<u8>)> = Vec::with_capacity(groups.len());
+    let mut member_rows: Vec<(String, String, f64)> = Vec::with_capacity(rows.len());
+    let stamp = now();
+    for (g, (id, idx)) in groups.iter().enumerate() {
+        let centroid = normalize(mean(idx.iter().map(|&i| vectors[i].as_slice())));
+        let sims: Vec<f32> = idx.iter().map(|&i| dot(&vectors[i], &centroid)).collect();
+        let medoid = idx[sims.iter().enumerate().fold(0, |b, (j, s)| if *s > sims[b] { j } else { b })];
+        let consistency = answers::consistency(&idx.iter().map(|&i| rows[i].4.as_str()).collect::<Vec<_>>());
+        let kind = cluster_kind(idx.iter().filter_map(|&i| Kind::parse(&rows[i].2)), consistency);
+        let topic = majority(idx.iter().map(|&i| rows[i].3.clone()).filter(|t| !t.is_empty())).unwrap_or_default();
+        *by_kind.entry(kind).or_default() += 1;
+        if idx.len() > 1 {
+            multi += 1;
+        }
+        let reps: Vec<&str> = label::representatives(&cluster_texts[g], &sims).into_iter().map(|j| rows[idx[j]].0.as_str()).collect();
+        cluster_rows.push([
+            id.to_string(),
+            idx.len().to_string(),
+            kind.as_str().to_string(),
+            topic,
+            rows[medoid].0.clone(),
+            stamp.clone(),
+            cluster_labels[g].clone(),
+            serde_json::to_string(&reps)?,
+        ]);
+        cluster_extra.push((consistency, crate::store::vector_to_bytes(&centroid)));
+        member_rows.extend(idx.iter().zip(&sims).map(|(&i, s)| (rows[i].0.clone(), id.to_string(), *s as f64)));
+    }
+    for (chunk, extra) in cluster_rows.chunks(100).zip(cluster_extra.chunks(100)) {
+        let sql = format!(
+            "INSERT INTO clusters (id, size, kind, topic, medoid, updated_at, label, representatives, consistency, centroid) VALUES {}",
+            crate::store::values_rows(chunk.len(), 10)
+        );
+        let mut q = sqlx::query(&sql);
+        for ([id, size, kind, topic, medoid, updated, label, reps], (consistency, centroid)) in chunk.iter().zip(extra) {
+            q = q
+                .bind(id)
+                .bind(size.parse::<i64>()?)
+                .bind(kind)
+                .bind(topic)
+                .bind(medoid)
+                .bind(updated)
+                .bind(label)
+                .bind(reps)
+                .bind(*consistency)
+                .bind(centroid.clone());
+        }
+        q.execute(&mut *tx).await?;
+    }
+    for chunk in member_rows.chunks(300) {
+        let sql = format!(
+            "INSERT INTO cluster_members (ticket_id, cluster_id, similarity) VALUES {}",
+            crate::store::values_rows(chunk.len(), 3)
+        );
+        let mut q = sqlx::query(&sql);
+        for (ticket, id, sim) in chunk {
+            q = q.bind(ticket).bind(id).bind(*sim);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    let mut report = StageReport::new("cluster", started);
+    report.processed = rows.len();
+    report.written = groups.len();
+    let how = if plan.incremental {
+        format!("incremental: {} new, {} joined existing clusters", count(plan.new), count(plan.joined))
+    } else {
+        match plan.method {
+            Method::Pairs => "full: by question and answer".to_string(),
+            _ => format!("full: {} by question alone, regrouped by staff answer templates", count(plan.by_question)),
+        }
+    };
+    report.summary = format!(
+        "{} questions into {} clusters ({how}; {} ids kept); {} with 2+ questions; {} flat, {} needs-action, {} other{}",
+        count(rows.len()),
+        count(groups.len()),
+        count(plan.kept),
+        count(multi),
+        by_kind.get(&Kind::Flat).unwrap_or(&0),
+        by_kind.get(&Kind::NeedsAction).unwrap_or(&0),
+        by_kind.get(&Kind::Other).unwrap_or(&0),
+        if stats.computed > 0 { format!(", {} new embeddings", stats.computed) } else { String::new() }
+    );
+    Ok(report.finish(started))
+}

@@ -6,7 +6,7 @@
 //! - a stage never imports the runner (`pipeline`, `workspace`) or what sits above it (`eval`,
 //!   `serve`, `cmd`, `cli`);
 //! - rooms import each other without a circle, and so do the files of one room;
-//! - no file is longer than 650 lines unless its header says why it reads better whole.
+//! - no file is longer than 600 lines unless its header says why it reads better whole.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -23,7 +23,7 @@ const STAGES: &[&str] = &[
 ];
 const ABOVE_STAGES: &[&str] = &["pipeline", "workspace", "eval", "serve", "cmd", "cli"];
 /// Longest file without a reason in its header.
-const MAX_LINES: usize = 650;
+const MAX_LINES: usize = 600;
 /// The header words that give the reason.
 const WHOLE: &str = "reads better whole";
 

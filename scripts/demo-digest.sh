@@ -28,6 +28,17 @@ mask() {
     sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?/<time>/g' \
         -e 's/"(took_ms|elapsed_ms|duration_ms)": *[0-9.]+/"\1": <ms>/g'
 }
+# Search scores to five decimals: the engine's float sums differ in the seventh from one process
+# to the next.
+rounded() {
+    python3 -c 'import json,sys
+def r(v):
+    if isinstance(v, float): return round(v, 5)
+    if isinstance(v, list): return [r(x) for x in v]
+    if isinstance(v, dict): return {k: r(x) for k, x in v.items()}
+    return v
+print(json.dumps(r(json.load(sys.stdin)), ensure_ascii=False, indent=2))'
+}
 rm -rf "$out"
 mkdir -p "$out/kb" "$out/site" "$out/index"
 for f in "$work"/kb/*.md; do mask <"$f" >"$out/kb/$(basename "$f")"; done
@@ -44,7 +55,7 @@ queries="$repo/tests/fixtures/retrieve/demo/queries.jsonl"
 for audience in public internal; do
     python3 -c 'import json,sys; [print(json.loads(l)["question"]) for l in open(sys.argv[1]) if l.strip()]' "$queries" | head -80 |
         while IFS= read -r q; do
-            (cd "$work" && "$bin" search --json --audience "$audience" -- "$q") | mask
+            (cd "$work" && "$bin" search --json --audience "$audience" -- "$q") | rounded | mask
         done >"$out/index/$audience.jsonl"
 done
 echo "digest in $out: $(find "$out" -type f | wc -l) files"

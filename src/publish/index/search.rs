@@ -236,8 +236,16 @@ pub async fn rank(collection: &Collection, query: &PreparedQuery, limit: usize, 
         let Some(e) = evidence.get_mut(&article_of(&p)) else { continue };
         let slot = if QUESTION.contains(&kind_of(&p)) { &mut e.question } else { &mut e.passage };
         *slot = Some(slot.map_or(score, |s| s.max(score)));
-        if PASSAGE.contains(&kind_of(&p)) && e.best.as_ref().is_none_or(|(b, _, _)| score > *b) {
-            e.best = Some((score, id, kind_of(&p) == "article"));
+        // The snippet's point: the closest passage; on a tie (a one-chunk article's chunk is the
+        // whole-article point, word for word) the chunk, whose text is the snippet, so the same
+        // query shows the same snippet whatever order the engine returns equal points in.
+        let article = kind_of(&p) == "article";
+        if PASSAGE.contains(&kind_of(&p))
+            && e.best.as_ref().is_none_or(|&(b, best_id, best_article)| {
+                score > b || (score == b && (best_article, best_id) > (article, id))
+            })
+        {
+            e.best = Some((score, id, article));
         }
         e.any.get_or_insert(id);
     }

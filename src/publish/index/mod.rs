@@ -177,31 +177,35 @@ fn open_shard_with(path: &Path, dim: usize, rebuild_broken: bool) -> Result<Edge
     Ok(shard)
 }
 
+/// Every point of a shard without its vectors, handed to `each` a thousand at a time (only one page
+/// in memory): the sync's inventory and the audit of [`payloads`] read the shard this way.
+pub(super) fn for_each_point(shard: &EdgeShard, mut each: impl FnMut(qdrant_edge::Record)) -> Result<(), qdrant_edge::OperationError> {
+    let mut offset = None;
+    loop {
+        let (records, next) = shard.scroll(ScrollRequest {
+            offset,
+            limit: Some(1000),
+            filter: None,
+            with_payload: Some(WithPayloadInterface::Bool(true)),
+            with_vector: WithVector::Bool(false),
+            order_by: None,
+        })?;
+        records.into_iter().for_each(&mut each);
+        match next {
+            Some(n) => offset = Some(n),
+            None => return Ok(()),
+        }
+    }
+}
+
 /// Every payload in the shard at `path`: for audits and tests that check what the bot can see.
 pub fn payloads(path: &Path) -> Result<Vec<serde_json::Value>, IndexError> {
     let shard_err = |e: qdrant_edge::OperationError| IndexError::Shard { path: path.to_path_buf(), detail: e.to_string() };
     let live = generation::live(path).ok_or_else(|| IndexError::Shard { path: path.to_path_buf(), detail: "no index yet".into() })?;
     let reading = generation::open_for_reading(&live)?;
-    let shard = &reading.shard;
     let mut out = Vec::new();
-    let mut offset = None;
-    loop {
-        let (records, next) = shard
-            .scroll(ScrollRequest {
-                offset,
-                limit: Some(1000),
-                filter: None,
-                with_payload: Some(WithPayloadInterface::Bool(true)),
-                with_vector: WithVector::Bool(false),
-                order_by: None,
-            })
-            .map_err(shard_err)?;
-        out.extend(records.into_iter().filter_map(|r| r.payload).map(|p| serde_json::Value::Object(p.0.into_iter().collect())));
-        match next {
-            Some(n) => offset = Some(n),
-            None => return Ok(out),
-        }
-    }
+    for_each_point(&reading.shard, |r| out.extend(r.payload.map(|p| serde_json::Value::Object(p.0.into_iter().collect())))).map_err(shard_err)?;
+    Ok(out)
 }
 
 /// One article found by [`search`].

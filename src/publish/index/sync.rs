@@ -6,14 +6,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use qdrant_edge::{
-    EdgeShard, PointId, PointInsertOperations, PointOperations, PointStruct,
-    ScrollRequest, UpdateOperation, Vector, Vectors, WithPayloadInterface, WithVector,
-};
+use qdrant_edge::{EdgeShard, PointId, PointInsertOperations, PointOperations, PointStruct, UpdateOperation, Vector, Vectors};
 
 use super::generation;
 use super::points::{plan, sparse_document, PlannedPoint};
-use super::{open_shard, server, IndexConfig, DENSE, SPARSE};
+use super::{for_each_point, open_shard, server, IndexConfig, DENSE, SPARSE};
 use crate::embed::{embed_cached, Embedder};
 use crate::guard::{Guard, Held};
 use crate::kb::{Article, Audience};
@@ -237,32 +234,11 @@ pub(super) async fn sync_shard(
 /// Ids and content hashes of every point in the shard.
 pub(super) fn existing_points(shard: &EdgeShard) -> Result<HashMap<u64, String>, qdrant_edge::OperationError> {
     let mut out = HashMap::new();
-    let mut offset = None;
-    loop {
-        let (records, next) = shard.scroll(ScrollRequest {
-            offset,
-            limit: Some(1000),
-            filter: None,
-            with_payload: Some(WithPayloadInterface::Bool(true)),
-            with_vector: WithVector::Bool(false),
-            order_by: None,
-        })?;
-        for r in records {
-            if let PointId::NumId(id) = r.id {
-                let hash = r
-                    .payload
-                    .as_ref()
-                    .and_then(|p| p.0.get("content_hash"))
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string();
-                out.insert(id, hash);
-            }
+    for_each_point(shard, |r| {
+        if let PointId::NumId(id) = r.id {
+            let hash = r.payload.as_ref().and_then(|p| p.0.get("content_hash")).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            out.insert(id, hash);
         }
-        match next {
-            Some(n) => offset = Some(n),
-            None => break,
-        }
-    }
+    })?;
     Ok(out)
 }

@@ -30,6 +30,7 @@
 //! Labels come out numbered by first appearance.
 
 pub use crate::vector::centre;
+use crate::vector::dot;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::knn::{knn, Knn};
@@ -172,10 +173,6 @@ fn hybrid_knn(z: &[f32], d: usize, lex: &[crate::lexical::Sparse], tokens: Optio
         })
         .collect();
     super::knn::into_knn(rows, k)
-}
-
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 /// Removes the `m` strongest principal directions from the rows of `z` (centred unit vectors, n × d)

@@ -80,6 +80,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Learned routing: which topics the bot answers alone, which it only suggests to an
+    /// operator, which go to a person, from operators' ratings of its answers.
+    Routing {
+        #[command(subcommand)]
+        action: RoutingAction,
+    },
+    /// The bot's stored searches, ratings and votes.
+    Feedback {
+        #[command(subcommand)]
+        action: FeedbackAction,
+    },
     /// The history of pipeline runs: when, how they ended, counts and errors per stage.
     Runs {
         #[command(subcommand)]
@@ -385,6 +396,34 @@ pub enum ClustersAction {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoutingAction {
+    /// Propose a route per topic: answer at [routing] min-accuracy over min-ratings rated
+    /// answers, suggest between, handoff below one correct answer in two. Changes nothing.
+    Suggest {
+        /// Count the ratings of this many days.
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+        /// Print JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the proposed routes to [routing.topics] in kbforge.toml, where /api/search reads
+    /// them (a running server picks them up on its next search).
+    Apply {
+        /// Count the ratings of this many days.
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedbackAction {
+    /// Delete searches, ratings and votes older than [feedback] retention-days (the server also
+    /// does it hourly).
+    Prune,
 }
 
 #[derive(Debug, Subcommand)]

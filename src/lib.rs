@@ -16,6 +16,7 @@ pub mod draft;
 pub mod embed;
 pub mod eval;
 pub mod extract;
+pub mod feedback;
 pub mod forget;
 pub mod guard;
 pub mod hash;

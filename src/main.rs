@@ -46,6 +46,8 @@ fn main() -> ExitCode {
             Command::Eval { what } => cmd::eval::run(ws, what).await,
             Command::Quarantine { action } => cmd::quarantine::run(ws, action).await,
             Command::Runs { action } => cmd::runs::run(ws, action).await,
+            Command::Routing { action } => cmd::routing::run(ws, action).await,
+            Command::Feedback { action } => cmd::routing::feedback(ws, action).await,
             Command::Worker(args) => cmd::worker::run(ws, args).await,
             Command::Clusters { action } => cmd::clusters::run(ws, action).await,
             Command::Forget(args) => cmd::forget::run(ws, args).await,

@@ -19,7 +19,7 @@ const FLOOR: &[&str] = &[
 const BASE: &[&str] = &["store", "queue"];
 const STAGES: &[&str] = &[
     "ingest", "clean", "extract", "classify", "embed", "cluster", "draft", "review", "publish",
-    "forget", "report", "routing",
+    "forget", "feedback", "report", "routing",
 ];
 const ABOVE_STAGES: &[&str] = &["pipeline", "workspace", "eval", "serve", "cmd", "cli"];
 /// Longest file without a reason in its header.

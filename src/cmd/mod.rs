@@ -10,6 +10,7 @@ pub mod publish;
 pub mod quarantine;
 pub mod report;
 pub mod review;
+pub mod routing;
 pub mod run;
 pub mod runs;
 pub mod worker;

@@ -7,7 +7,7 @@ use super::Outcome;
 pub async fn run(workspace: Option<&Path>, html: Option<&Path>, days: i64, json: bool) -> anyhow::Result<Outcome> {
     let ws = super::workspace(workspace)?;
     let store = Store::open(&ws.store_url()).await?;
-    let report = crate::report::build(&store, &ws.kb_dir(), &crate::guard::Guard::new(&ws.config.guard), days).await?;
+    let report = crate::report::build(&store, &ws.kb_dir(), &crate::guard::Guard::new(&ws.config.guard), &crate::feedback::stats::gap_clustering(&ws.config.cluster, ws.config.routing.answer_similarity), days).await?;
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -33,11 +33,7 @@ pub struct RouteEval {
 }
 
 fn route_name(r: Route) -> &'static str {
-    match r {
-        Route::Answer => "answer",
-        Route::Clarify => "clarify",
-        Route::Handoff => "handoff",
-    }
+    r.as_str()
 }
 
 /// Asks every labelled ticket's opening message and scores the routes.

@@ -168,7 +168,7 @@ impl Context {
             Stage::Embed => crate::embed::run(store, embedder.expect("loaded"), &cfg.queue, crate::cluster::wants_tokens(&cfg.cluster)).await?,
             Stage::Cluster => crate::cluster::run(store, embedder.expect("loaded"), &cfg.cluster).await?,
             Stage::Draft => crate::draft::run(store, &cfg.draft, &cfg.classify, &cfg.queue, &guard, &kb_dir, &root).await?,
-            Stage::Report => crate::report::stage(store, &kb_dir, &root, &cfg.site.language, &guard).await?,
+            Stage::Report => crate::report::stage(store, &kb_dir, &root, &cfg.site.language, &guard, &crate::feedback::stats::gap_clustering(&cfg.cluster, cfg.routing.answer_similarity)).await?,
             Stage::PublishSite => {
                 let (articles, errors) = kb::load_all(&kb_dir);
                 warn_kb_errors(&errors);

@@ -7,13 +7,19 @@
 //! - the verdict: a RAG bot pays off when at least [`FLAT_THRESHOLD`] of requests are flat;
 //! - gaps: the largest flat clusters with no approved or published article;
 //! - coverage: the share of recent tickets (the last `days` before the newest ticket) whose
-//!   question falls in a cluster that has a live (approved or published) article.
+//!   question falls in a cluster that has a live (approved or published) article;
+//! - the bot ([`crate::feedback::stats`], the last `days` before today): the source deck's seven
+//!   numbers overall, per topic and per route, the articles ranked by wrong answers, and the
+//!   questions it had no confident article for, clustered as the pipeline clusters tickets: gaps
+//!   from the bot's side beside the gaps from tickets. Links point into the review app
+//!   (`/articles/<id>`), where the report is also served.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::cluster::ClusterConfig;
 use crate::kb::{self, Status};
 use crate::guard::Guard;
 use crate::store::Store;
@@ -91,14 +97,16 @@ pub struct Report {
     pub gaps: Vec<Gap>,
     pub coverage: Coverage,
     pub live_articles: usize,
+    /// What the bot was asked and how its answers were rated.
+    #[serde(default)]
+    pub bot: crate::feedback::stats::Bot,
 }
 
-/// Builds the report from the store and the knowledge base folder.
 /// The `report` stage: the report of the last 30 days as `reports/report.html` and
 /// `reports/report.json` in the workspace, and the verdict in its summary line.
-pub async fn stage(store: &Store, kb_dir: &Path, root: &Path, lang: &str, guard: &Guard) -> anyhow::Result<crate::stage::StageReport> {
+pub async fn stage(store: &Store, kb_dir: &Path, root: &Path, lang: &str, guard: &Guard, cluster: &ClusterConfig) -> anyhow::Result<crate::stage::StageReport> {
     let started = std::time::Instant::now();
-    let report = build(store, kb_dir, guard, 30).await?;
+    let report = build(store, kb_dir, guard, cluster, 30).await?;
     let dir = root.join("reports");
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join("report.html"), html(&report, lang)?)?;
@@ -109,7 +117,9 @@ pub async fn stage(store: &Store, kb_dir: &Path, root: &Path, lang: &str, guard:
     Ok(out.finish(started))
 }
 
-pub async fn build(store: &Store, kb_dir: &Path, guard: &Guard, days: i64) -> anyhow::Result<Report> {
+/// The report from the store and the knowledge base; `cluster` groups the bot's misses
+/// ([`crate::feedback::stats::gap_clustering`]).
+pub async fn build(store: &Store, kb_dir: &Path, guard: &Guard, cluster: &ClusterConfig, days: i64) -> anyhow::Result<Report> {
     let rows: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT q.ticket_id, q.topic, q.kind, t.created_at FROM qa_pairs q JOIN tickets t ON t.id = q.ticket_id ORDER BY t.created_at",
     )
@@ -198,7 +208,9 @@ pub async fn build(store: &Store, kb_dir: &Path, guard: &Guard, days: i64) -> an
         .unwrap_or_default();
     let recent: Vec<&(String, String, String, String)> = rows.iter().filter(|r| r.3 >= since).collect();
     let covered = recent.iter().filter(|r| members.get(&r.0).is_some_and(|c| live.contains(c))).count();
+    let bot = crate::feedback::stats::build(store, &articles, cluster, days).await?;
     let report = Report {
+        bot,
         pays_off: overall.flat_share() >= FLAT_THRESHOLD,
         overall,
         topics,
@@ -273,6 +285,54 @@ pub fn terminal(r: &Report) -> String {
         let draft = g.draft.as_deref().map(|d| format!(" (draft `{d}` awaits review)")).unwrap_or_default();
         out.push_str(&format!("{:>5}  {} — “{}”{draft}\n", g.tickets, g.label, truncate(&g.example, 80)));
     }
+    out.push_str(&bot_terminal(&r.bot));
+    out
+}
+
+/// The "Bot" section in the terminal.
+fn bot_terminal(b: &crate::feedback::stats::Bot) -> String {
+    use crate::feedback::stats::Seven;
+    let mut out = format!("\nbot: the last {} days (since {})\n", b.days, b.since);
+    if b.overall.sent == 0 {
+        out.push_str("no searches yet: the bot calls POST /api/search, and POST /api/feedback with its ratings\n");
+        return out;
+    }
+    let header = format!("{:<32} {:>6} {:>8} {:>8} {:>8} {:>7} {:>6} {:>8} {:>8}\n", "", "sent", "answered", "not ans.", "correct", "edited", "wrong", "unrated", "ok/sent");
+    let line = |name: &str, n: &Seven| {
+        format!(
+            "{:<32} {:>6} {:>8} {:>8} {:>7.0}% {:>6.0}% {:>5.0}% {:>7.0}% {:>7.0}%\n",
+            truncate(name, 32),
+            n.sent,
+            n.answered,
+            n.not_answered,
+            n.pct(n.correct),
+            n.pct(n.edited),
+            n.pct(n.wrong),
+            n.pct(n.unrated),
+            n.correct_of_sent()
+        )
+    };
+    out.push_str(&header);
+    out.push_str(&line("all", &b.overall));
+    out.push_str("by route\n");
+    for g in &b.routes {
+        out.push_str(&line(&g.name, &g.numbers));
+    }
+    out.push_str("by topic\n");
+    for g in &b.topics {
+        out.push_str(&line(&g.name, &g.numbers));
+    }
+    out.push_str("\narticles the bot answered wrongly from (wrong of rated)\n");
+    for w in &b.worst {
+        let query = w.queries.first().map(|q| format!(" — “{}”", truncate(q, 60))).unwrap_or_default();
+        out.push_str(&format!("{:>3} of {:<3} /articles/{} {}{query}\n", w.wrong, w.rated, w.article_id, truncate(&w.title, 50)));
+    }
+    out.push_str(&format!("\ngaps from the bot's side: {} questions with no confident article\n", b.misses));
+    for g in &b.gaps {
+        let nearest = g.nearest.as_deref().map(|n| format!(" (closest: /articles/{n})")).unwrap_or_default();
+        out.push_str(&format!("{:>5}  {} — “{}”{nearest}\n", g.searches, g.label, truncate(&g.example, 70)));
+    }
+    out.push_str(&format!("help-center votes (hints, not ratings): {} helpful, {} not\n", b.votes.yes, b.votes.no));
     out
 }
 
@@ -299,6 +359,14 @@ fn strings(r: &Report, lang: &str) -> serde_json::Value {
             "h_gaps": "Gaps: large flat questions without an article", "no_gaps": "No gaps: every large question has an article.",
             "topic": "topic", "tickets": "tickets", "about": "about", "example": "example question", "draft": "draft",
             "coverage": format!("{} of {} tickets in the last {} days (since {}), {share:.0}%, ask a question a live article already answers ({} articles).", c.covered, c.recent, c.days, c.since, r.live_articles),
+            "h_bot": "Bot", "bot_since": format!("Searches and operators' ratings of the last {} days (since {}).", r.bot.days, r.bot.since),
+            "no_searches": "No searches yet: the bot calls POST /api/search, then POST /api/feedback with the operator's verdict.",
+            "all": "all", "by_route": "by route", "by_topic": "by topic",
+            "sent": "sent", "answered": "answered", "not_answered": "not answered", "correct": "correct", "edited": "edited", "wrong": "wrong", "unrated": "unrated", "correct_of_sent": "correct of sent",
+            "h_worst": "Articles the bot answered wrongly from", "no_worst": "No answer was rated wrong.", "article": "article", "wrong_of_rated": "wrong of rated", "query": "latest wrong query",
+            "h_bot_gaps": format!("Gaps from the bot's side: {} questions with no confident article", r.bot.misses), "no_bot_gaps": "None: every question had a confident article.",
+            "searches": "searches", "closest": "closest article",
+            "votes": format!("Help-center votes (a hint, not a rating): {} helpful, {} not.", r.bot.votes.yes, r.bot.votes.no),
         })
     } else {
         serde_json::json!({
@@ -308,6 +376,14 @@ fn strings(r: &Report, lang: &str) -> serde_json::Value {
             "h_gaps": "Пробелы: крупные «плоские» вопросы без статьи", "no_gaps": "Пробелов нет: у каждого крупного вопроса есть статья.",
             "topic": "тема", "tickets": "обращений", "about": "о чём", "example": "пример вопроса", "draft": "черновик",
             "coverage": format!("{} из {} обращений за {} дней (с {}), {share:.0}%, задают вопрос, на который уже отвечает опубликованная статья (статей: {}).", c.covered, c.recent, c.days, c.since, r.live_articles),
+            "h_bot": "Бот", "bot_since": format!("Запросы к боту и оценки операторов за {} дней (с {}).", r.bot.days, r.bot.since),
+            "no_searches": "Запросов пока нет: бот вызывает POST /api/search, затем POST /api/feedback с оценкой оператора.",
+            "all": "всего", "by_route": "по маршрутам", "by_topic": "по темам",
+            "sent": "отправлено боту", "answered": "ответил", "not_answered": "не ответил", "correct": "верно", "edited": "с правками", "wrong": "неверно", "unrated": "без оценки", "correct_of_sent": "верно от отправленных",
+            "h_worst": "Статьи, по которым бот ошибался", "no_worst": "Ни один ответ не оценён как неверный.", "article": "статья", "wrong_of_rated": "неверно из оценённых", "query": "последний запрос с неверным ответом",
+            "h_bot_gaps": format!("Пробелы со стороны бота: {} вопросов без уверенного ответа", r.bot.misses), "no_bot_gaps": "Нет: на каждый вопрос нашлась статья.",
+            "searches": "запросов", "closest": "ближайшая статья",
+            "votes": format!("Голоса в справочном центре (подсказка, не оценка): «помогло» {}, «не помогло» {}.", r.bot.votes.yes, r.bot.votes.no),
         })
     }
 }
@@ -323,6 +399,25 @@ fn verdict_in(r: &Report, lang: &str) -> String {
     } else {
         format!("«Плоских» вопросов только {share:.0}% (порог {:.0}%): генеративный бот пока не окупится, вкладывайтесь в сценарии для тем с ручными действиями", FLAT_THRESHOLD * 100.0)
     }
+}
+
+/// The "Bot" section's numbers as the page shows them.
+fn bot_context(b: &crate::feedback::stats::Bot) -> serde_json::Value {
+    let row = |name: &str, n: &crate::feedback::stats::Seven| {
+        serde_json::json!({
+            "name": name, "sent": n.sent, "answered": n.answered, "not_answered": n.not_answered,
+            "correct": n.pct(n.correct), "edited": n.pct(n.edited), "wrong": n.pct(n.wrong), "unrated": n.pct(n.unrated),
+            "correct_of_sent": n.correct_of_sent(),
+        })
+    };
+    serde_json::json!({
+        "sent": b.overall.sent,
+        "overall": row("", &b.overall),
+        "routes": b.routes.iter().map(|g| row(&g.name, &g.numbers)).collect::<Vec<_>>(),
+        "topics": b.topics.iter().map(|g| row(&g.name, &g.numbers)).collect::<Vec<_>>(),
+        "worst": b.worst,
+        "gaps": b.gaps,
+    })
 }
 
 /// The self-contained HTML page (autoescaped; charts are inline SVG), in `lang` (`ru` or `en`).
@@ -383,6 +478,7 @@ pub fn html(r: &Report, lang: &str) -> anyhow::Result<String> {
             "share": 100.0 * r.coverage.covered as f64 / r.coverage.recent.max(1) as f64,
         },
         "live_articles": r.live_articles,
+        "bot": bot_context(&r.bot),
     });
     Ok(env.get_template("report.html")?.render(minijinja::Value::from(minijinja::value::Serde(&ctx)))?)
 }
@@ -404,6 +500,7 @@ mod tests {
             gaps: vec![Gap { cluster: "c".into(), label: evil.into(), topic: evil.into(), tickets: 3, example: evil.into(), draft: None }],
             coverage: Coverage { days: 30, since: "2025-04-01".into(), recent: 10, covered: 0 },
             live_articles: 0,
+            bot: Default::default(),
         };
         for lang in ["ru", "en"] {
             let page = html(&r, lang).unwrap();

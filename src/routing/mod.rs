@@ -10,7 +10,15 @@
 //!    → `clarify`;
 //! 3. **the top hit's closeness**: `answer` when its `similarity` (the cosine to the article's
 //!    closest question or passage) reaches `[routing] answer-similarity`, else `handoff`: nothing
-//!    confident, so a person answers.
+//!    confident, so a person answers;
+//! 4. **the topic's learned route** (`[routing.topics]`, written by `kbforge routing apply` from
+//!    operators' ratings, [`learned`]): an `answer` in a topic the bot is not yet trusted with
+//!    becomes `suggest` (a reply for an operator to check) or `handoff`. A learned route only ever
+//!    holds the bot back; it never makes it answer what steps 1–3 would not.
+
+pub mod learned;
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -28,11 +36,20 @@ pub struct RoutingConfig {
     /// Least cosine between the query and a cluster's centroid for the cluster's class to decide.
     /// Default: 0.9.
     pub cluster_similarity: f32,
+    /// Least share of correct answers among a topic's rated answers for `kbforge routing suggest`
+    /// to let the bot answer it alone. Default: 0.8.
+    pub min_accuracy: f64,
+    /// Least rated answers in a topic before its accuracy decides anything; below, the topic stays
+    /// with the copilot (`suggest`). Default: 30.
+    pub min_ratings: usize,
+    /// Learned routes per topic, written by `kbforge routing apply` (or by hand). A topic not
+    /// listed is routed by steps 1–3 alone. Default: none.
+    pub topics: BTreeMap<String, Route>,
 }
 
 impl Default for RoutingConfig {
     fn default() -> Self {
-        RoutingConfig { answer_similarity: 0.88, cluster_similarity: 0.9 }
+        RoutingConfig { answer_similarity: 0.88, cluster_similarity: 0.9, min_accuracy: 0.8, min_ratings: 30, topics: BTreeMap::new() }
     }
 }
 
@@ -42,10 +59,24 @@ impl Default for RoutingConfig {
 pub enum Route {
     /// A flat question with a confident hit: the bot answers from it.
     Answer,
+    /// The bot drafts a reply for an operator to check and send (copilot only): its topic has not
+    /// earned `answer` yet.
+    Suggest,
     /// No question yet: ask what the customer needs.
     Clarify,
     /// Needs a person: an action in the admin panel or CRM, or nothing confident to answer from.
     Handoff,
+}
+
+impl Route {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Route::Answer => "answer",
+            Route::Suggest => "suggest",
+            Route::Clarify => "clarify",
+            Route::Handoff => "handoff",
+        }
+    }
 }
 
 /// The cluster nearest a query.
@@ -68,6 +99,9 @@ pub struct Decision {
     pub route: Route,
     /// The signal that decided, for logs and the report.
     pub reason: String,
+    /// A question with no confident article: a gap from the bot's side.
+    #[serde(skip)]
+    pub miss: bool,
 }
 
 impl Decision {
@@ -146,6 +180,7 @@ pub fn decide(config: &RoutingConfig, cleaned: &str, top: Option<&Hit>, cluster:
     let topic = top.map(|h| h.topic.clone()).filter(|t| !t.is_empty()).or_else(|| cluster.as_ref().map(|c| c.topic.clone())).unwrap_or_default();
     let decided = |route: Route, reason: String| (route, reason);
     let close = cluster.as_ref().filter(|c| c.similarity >= config.cluster_similarity);
+    let mut miss = false;
     let (route, reason) = if class == "empty" {
         decided(Route::Clarify, "no question in the message".into())
     } else if let Some(c) = close.filter(|c| c.class == Kind::NeedsAction.as_str()) {
@@ -155,11 +190,23 @@ pub fn decide(config: &RoutingConfig, cleaned: &str, top: Option<&Hit>, cluster:
     } else {
         match top {
             Some(h) if h.similarity >= config.answer_similarity => decided(Route::Answer, format!("{} answers it ({:.2})", h.article_id, h.similarity)),
-            Some(h) => decided(Route::Handoff, format!("no confident article (best {}, {:.2})", h.article_id, h.similarity)),
-            None => decided(Route::Handoff, "no article found".into()),
+            Some(h) => {
+                miss = true;
+                decided(Route::Handoff, format!("no confident article (best {}, {:.2})", h.article_id, h.similarity))
+            }
+            None => {
+                miss = true;
+                decided(Route::Handoff, "no article found".into())
+            }
         }
     };
-    Decision { class, cluster, topic, route, reason }
+    let (route, reason) = match (route, config.topics.get(&topic)) {
+        (Route::Answer, Some(&learned @ (Route::Suggest | Route::Handoff))) => {
+            (learned, format!("{reason}; topic «{topic}» is routed to {} by its ratings", learned.as_str()))
+        }
+        other => (other.0, reason),
+    };
+    Decision { class, cluster, topic, route, reason, miss }
 }
 
 #[cfg(test)]
@@ -196,5 +243,22 @@ mod tests {
         // A needs-action cluster far away does not decide.
         let d = decide(&c, "Как проверить баланс?", Some(&hit(0.93)), cluster("needs-action", 0.5));
         assert_eq!((d.route, d.topic.as_str()), (Route::Answer, "баланс"));
+        assert!(decide(&c, "Как проверить баланс?", Some(&hit(0.7)), None).miss);
+        assert!(!d.miss);
+    }
+
+    #[test]
+    fn a_learned_route_only_holds_the_bot_back() {
+        let mut c = RoutingConfig::default();
+        c.topics.insert("баланс".into(), Route::Suggest);
+        let d = decide(&c, "Как проверить баланс?", Some(&hit(0.93)), None);
+        assert_eq!(d.route, Route::Suggest, "{}", d.reason);
+        assert!(d.reason.contains("баланс"), "{}", d.reason);
+        c.topics.insert("баланс".into(), Route::Handoff);
+        assert_eq!(decide(&c, "Как проверить баланс?", Some(&hit(0.93)), None).route, Route::Handoff);
+        // Not confident stays a handoff, a greeting stays a clarifying question, whatever the topic learned.
+        c.topics.insert("баланс".into(), Route::Answer);
+        assert_eq!(decide(&c, "Как проверить баланс?", Some(&hit(0.7)), None).route, Route::Handoff);
+        assert_eq!(decide(&c, "Здравствуйте", Some(&hit(0.95)), None).route, Route::Clarify);
     }
 }

@@ -3,8 +3,10 @@
 //! Request: `{"query": "...", "limit": 5, "audience": "public" | "internal", "filters": {"topic": "...",
 //! "language": "ru"}}`. Response: `{"query", "audience", "took_ms", "hits": [{article_id, title, url,
 //! score, similarity, snippet, heading_path, topic, audience, language}], "class", "cluster",
-//! "topic", "route", "reason"}`: the hits ranked as [`crate::publish::index::search`] ranks, and the
-//! routing hint ([`crate::routing`]: `answer`, `clarify` or `handoff`). The public collection is
+//! "topic", "route", "reason", "search_id"}`: the hits ranked as [`crate::publish::index::search`]
+//! ranks, the routing hint ([`crate::routing`]: `answer`, `suggest`, `clarify` or `handoff`), and the
+//! id `POST /api/feedback` takes to tie a rating to this search. Every search is stored with its
+//! query redacted ([`crate::feedback`]). The public collection is
 //! open to anyone (it holds what the help center shows); the internal one needs a logged-in editor
 //! or `Authorization: Bearer <token>` with the token from the environment variable `[serve]
 //! api-token-env` names.
@@ -95,7 +97,7 @@ impl App {
         loaded
     }
 
-    async fn may_read_internal(&self, headers: &HeaderMap) -> bool {
+    pub(crate) async fn may_read_internal(&self, headers: &HeaderMap) -> bool {
         let bearer = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
         let token = std::env::var(&self.ws.config.serve.api_token_env).ok().filter(|t| !t.is_empty());
         if let (Some(given), Some(expected)) = (bearer, token) {
@@ -106,6 +108,35 @@ impl App {
             None => false,
         }
     }
+}
+
+/// Stores a search (its query redacted; a miss with the redacted query's vector) and returns its id.
+async fn record(app: &App, prepared: &PreparedQuery, audience: Audience, hits: &[crate::publish::index::Hit], decision: &crate::routing::Decision) -> anyhow::Result<String> {
+    let redacted = app.redactor.redact(&prepared.cleaned).text;
+    let vector = match decision.miss {
+        false => Vec::new(),
+        true if redacted == prepared.cleaned => prepared.dense.clone(),
+        true => {
+            let prefix = app.embedder().await?.query_text("");
+            app.queries().await?.embed(&format!("{prefix}{redacted}")).await?.to_vec()
+        }
+    };
+    let top = hits.first();
+    let row = crate::feedback::SearchRow {
+        id: crate::feedback::new_id(),
+        query: redacted,
+        audience: if audience == Audience::Internal { "internal" } else { "public" }.to_string(),
+        route: decision.route.as_str().to_string(),
+        topic: decision.topic.clone(),
+        article_id: top.map(|h| h.article_id.clone()).unwrap_or_default(),
+        similarity: top.map_or(0.0, |h| f64::from(h.similarity)),
+        hits: hits.iter().map(|h| h.article_id.clone()).collect(),
+        miss: decision.miss,
+        vector,
+    };
+    let id = row.id.clone();
+    app.writer.write(crate::feedback::Row::Search(row)).await?;
+    Ok(id)
 }
 
 pub async fn search(State(app): State<Arc<App>>, headers: HeaderMap, body: Result<Json<SearchRequest>, axum::extract::rejection::JsonRejection>) -> Response {
@@ -142,7 +173,7 @@ pub async fn search(State(app): State<Arc<App>>, headers: HeaderMap, body: Resul
     let result = match app.searcher.search(&prepared, req.limit, audience, &req.filters).await {
         Ok(hits) => {
             let clusters = app.clusters().await;
-            let decision = crate::routing::decide(&app.ws.config.routing, &prepared.cleaned, hits.first(), clusters.nearest(&prepared.dense));
+            let decision = crate::routing::decide(&app.routing(), &prepared.cleaned, hits.first(), clusters.nearest(&prepared.dense));
             Ok((query, hits, decision))
         }
         Err(e) if e.to_string().contains("no index") => return error(StatusCode::SERVICE_UNAVAILABLE, "no index yet: run `kbforge publish index`"),
@@ -151,6 +182,13 @@ pub async fn search(State(app): State<Arc<App>>, headers: HeaderMap, body: Resul
     match result {
         Ok((query, hits, decision)) => {
             let mut body = decision.response(&query, audience, &hits);
+            body["search_id"] = match record(&app, &prepared, audience, &hits, &decision).await {
+                Ok(id) => json!(id),
+                Err(e) => {
+                    tracing::warn!("/api/search: cannot store the search: {e:#}");
+                    serde_json::Value::Null
+                }
+            };
             body["took_ms"] = json!(started.elapsed().as_secs_f64() * 1000.0);
             // The index was guarded when published; what a response carries is guarded again.
             let masked = crate::guard::Guard::new(&app.ws.config.guard).mask_json(&mut body);

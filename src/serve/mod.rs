@@ -1,5 +1,6 @@
 //! `kbforge serve`: the review app for content editors, the retrieval API for the bot
-//! (`POST /api/search`, [`api`]) and the health endpoint.
+//! (`POST /api/search`, [`api`]), the bot's ratings and the help center's votes
+//! (`POST /api/feedback`, `POST /api/vote`, [`feedback`]) and the health endpoint.
 //!
 //! axum serves pages rendered with minijinja (templates in `templates/`, Russian and English strings
 //! in [`i18n`]). Every page but the login page needs a session ([`auth`]): argon2-hashed passwords,
@@ -13,6 +14,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod feedback;
 pub mod i18n;
 mod pages;
 pub mod throttle;
@@ -62,13 +64,31 @@ pub struct App {
     /// Password checks (argon2, ~20 MB and tens of milliseconds each) at once: one per core, so a
     /// burst of logins queues instead of exhausting memory and the runtime.
     pub password_checks: tokio::sync::Semaphore,
+    /// Searches, ratings and votes, committed in groups ([`crate::feedback::Writer`]).
+    pub writer: crate::feedback::Writer,
+    /// Redacts queries before they are stored.
+    pub redactor: crate::clean::Redactor,
+    /// `[routing]` as `kbforge.toml` says now: `kbforge routing apply` rewrites it while the
+    /// server runs (with the file's modification time it was read at).
+    routing: std::sync::Mutex<(Option<std::time::SystemTime>, Arc<crate::routing::RoutingConfig>)>,
+    /// Help-center votes per client address ([`feedback`]).
+    pub votes: feedback::VoteLimit,
 }
 
 impl App {
     pub fn new(ws: Workspace, store: Store) -> Arc<App> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let searcher = crate::publish::index::search::Searcher::new(ws.config.index.clone(), &ws.root);
+        let redactor = crate::clean::Redactor::new(&ws.config.clean).unwrap_or_else(|e| {
+            tracing::warn!("[clean] {e}: queries are redacted with the built-in patterns only");
+            crate::clean::Redactor::new(&crate::clean::CleanConfig::default()).expect("the default patterns compile")
+        });
+        let routing = (config_mtime(&ws.root), Arc::new(ws.config.routing.clone()));
         Arc::new(App {
+            writer: crate::feedback::Writer::start(store.clone()),
+            redactor,
+            routing: std::sync::Mutex::new(routing),
+            votes: Default::default(),
             store,
             kb_dir: ws.kb_dir(),
             templates: pages::environment(),
@@ -86,6 +106,25 @@ impl App {
     pub fn default_lang(&self) -> &str {
         &self.ws.config.site.language
     }
+
+    /// `[routing]` as `kbforge.toml` holds it now: read again when the file changed (a `stat` per
+    /// search). A file that no longer parses keeps the last good settings, with a warning.
+    pub fn routing(&self) -> Arc<crate::routing::RoutingConfig> {
+        let now = config_mtime(&self.ws.root);
+        let mut held = self.routing.lock().unwrap_or_else(|e| e.into_inner());
+        if now != held.0 {
+            held.0 = now;
+            match Workspace::discover(&self.ws.root) {
+                Ok(ws) => held.1 = Arc::new(ws.config.routing),
+                Err(e) => tracing::warn!("{e}: keeping the routing read before"),
+            }
+        }
+        held.1.clone()
+    }
+}
+
+fn config_mtime(root: &std::path::Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(root.join(crate::workspace::CONFIG_FILE)).and_then(|m| m.modified()).ok()
 }
 
 /// Every route of the app.
@@ -94,6 +133,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
         .route("/api/search", post(api::search))
+        .route("/api/feedback", post(feedback::rate))
+        .route("/api/vote", post(feedback::vote).options(feedback::vote_preflight))
         .route("/static/app.css", get(pages::css))
         .route("/static/app.js", get(pages::js))
         .route("/login", get(auth::login_page).post(auth::login))
@@ -163,6 +204,7 @@ pub async fn serve(app: Arc<App>, addr: SocketAddr) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr()?;
     eprintln!("kbforge review app on http://{local}/ (Ctrl-C stops it)");
+    feedback::prune_hourly(app.clone());
     axum::serve(listener, service(app)).with_graceful_shutdown(async {
         let _ = tokio::signal::ctrl_c().await;
     })

@@ -151,6 +151,10 @@ pub async fn article(State(app): State<Arc<App>>, editor: Editor, Path(id): Path
         let history = review::history(&app.store, &id).await?;
         Ok::<_, sqlx::Error>((proposals, sources, excerpts, history))
     };
+    let ratings = crate::feedback::stats::article(&app.store, &id).await.unwrap_or_else(|e| {
+        tracing::warn!("cannot read the bot's ratings of {id}: {e:#}");
+        Default::default()
+    });
     let (proposals, sources, excerpts, history) = match loaded.await {
         Ok(v) => v,
         Err(e) => return failure(&app, &editor, e),
@@ -203,6 +207,7 @@ pub async fn article(State(app): State<Arc<App>>, editor: Editor, Path(id): Path
             excerpts => Serde(&excerpts),
             similar => Serde(&similar),
             history => Serde(&history),
+            ratings => Serde(&ratings),
             actions => Serde(&actions),
             merge_candidates => Serde(&merge_candidates),
         },
@@ -319,7 +324,7 @@ pub async fn preview(State(app): State<Arc<App>>, editor: Editor, headers: Heade
 }
 
 pub async fn report(State(app): State<Arc<App>>, editor: Editor) -> Response {
-    let built = crate::report::build(&app.store, &app.kb_dir, &crate::publish::guard::Guard::new(&app.ws.config.guard), 30).await;
+    let built = crate::report::build(&app.store, &app.kb_dir, &crate::publish::guard::Guard::new(&app.ws.config.guard), &crate::feedback::stats::gap_clustering(&app.ws.config.cluster, app.ws.config.routing.answer_similarity), 30).await;
     match built.map_err(|e| e.to_string()).and_then(|r| crate::report::html(&r, &editor.lang).map_err(|e| e.to_string())) {
         Ok(html) => Html(html).into_response(),
         Err(e) => failure(&app, &editor, e),

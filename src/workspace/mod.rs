@@ -86,6 +86,7 @@ pub struct Config {
     pub site: SiteConfig,
     pub index: IndexConfig,
     pub routing: crate::routing::RoutingConfig,
+    pub feedback: crate::feedback::FeedbackConfig,
     pub guard: crate::guard::GuardConfig,
     pub serve: ServeConfig,
     pub queue: crate::queue::QueueConfig,
@@ -241,6 +242,12 @@ fn validate(c: &Config) -> Result<(), String> {
     }
     if c.draft.min_cluster_size == 0 {
         return Err("[draft] min-cluster-size must be at least 1".into());
+    }
+    if !(0.0..=1.0).contains(&c.routing.min_accuracy) {
+        return Err(format!("[routing] min-accuracy = {} is not between 0 and 1", c.routing.min_accuracy));
+    }
+    if let Some((topic, route)) = c.routing.topics.iter().find(|(_, r)| **r == crate::routing::Route::Clarify) {
+        return Err(format!("[routing.topics] \"{topic}\" = \"{}\": a topic's route is answer, suggest or handoff", route.as_str()));
     }
     Ok(())
 }

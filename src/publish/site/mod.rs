@@ -42,6 +42,10 @@ pub struct SiteConfig {
     /// Show an article's "also asked" phrasings on its page. They come from customers' own words
     /// (redacted), so by default they feed only search and the bot. Default: false.
     pub show_also_asked: bool,
+    /// The address of `kbforge serve`, e.g. `https://support.example.com`: article pages then ask
+    /// "Was this helpful? Yes / No" and post the answer to its `/api/vote`. Default: empty (no
+    /// question; the site stays static and needs no server).
+    pub feedback_url: String,
     /// Hosts images in article bodies may load from, besides the site itself (relative paths),
     /// e.g. `["cdn.example.com"]`; an image from anywhere else loses its source, on the help
     /// center and in the review app. Default: none.
@@ -53,10 +57,25 @@ impl SiteConfig {
     /// (Pagefind's search needs WebAssembly), images also from `image-hosts`, no plugins, no
     /// `<base>`, forms only to the site.
     pub fn content_security_policy(&self) -> String {
+        let connect = self.feedback_origin().map(|o| format!("; connect-src 'self' {o}")).unwrap_or_default();
         format!(
-            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:{}; object-src 'none'; base-uri 'none'; form-action 'self'",
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:{}; object-src 'none'; base-uri 'none'; form-action 'self'{connect}",
             image_sources(&self.image_hosts)
         )
+    }
+
+    /// `feedback-url`'s scheme, host and port, when it is an http(s) address.
+    pub fn feedback_origin(&self) -> Option<String> {
+        let url = self.feedback_url.trim();
+        let (scheme, rest) = url.split_once("://")?;
+        let host = rest.split('/').next().filter(|h| !h.is_empty() && !h.contains(['"', '\'', ' ', ';', ',']))?;
+        matches!(scheme, "http" | "https").then(|| format!("{scheme}://{host}"))
+    }
+
+    /// Where the help center posts votes, when `feedback-url` is set.
+    pub fn vote_endpoint(&self) -> Option<String> {
+        self.feedback_origin()?;
+        Some(format!("{}/api/vote", self.feedback_url.trim().trim_end_matches('/')))
     }
 }
 
@@ -74,6 +93,7 @@ impl Default for SiteConfig {
             language: "ru".into(),
             contact_url: String::new(),
             show_also_asked: false,
+            feedback_url: String::new(),
             image_hosts: Vec::new(),
             base_url: String::new(),
             theme_dir: Some(PathBuf::from("theme")),
@@ -117,6 +137,11 @@ struct Strings {
     popular: &'static str,
     search: &'static str,
     all_in_category: &'static str,
+    helpful: &'static str,
+    yes: &'static str,
+    no: &'static str,
+    thanks: &'static str,
+    vote_failed: &'static str,
 }
 
 fn strings(language: &str) -> Strings {
@@ -137,6 +162,11 @@ fn strings(language: &str) -> Strings {
             popular: "Popular questions",
             search: "Search the help center",
             all_in_category: "All articles",
+            helpful: "Was this helpful?",
+            yes: "Yes",
+            no: "No",
+            thanks: "Thank you! Your answer helps us improve this article.",
+            vote_failed: "Your answer could not be sent. Please try again later.",
         },
         _ => Strings {
             skip: "Перейти к содержимому",
@@ -154,6 +184,11 @@ fn strings(language: &str) -> Strings {
             popular: "Популярные вопросы",
             search: "Поиск по центру помощи",
             all_in_category: "Все статьи раздела",
+            helpful: "Статья помогла?",
+            yes: "Да",
+            no: "Нет",
+            thanks: "Спасибо! Ваш ответ поможет улучшить статью.",
+            vote_failed: "Не удалось отправить ответ. Попробуйте позже.",
         },
     }
 }
@@ -194,6 +229,10 @@ fn image_allowed(src: &str, hosts: &[String]) -> bool {
 }
 
 /// Starts Pagefind's search box on the home page.
+/// "Was this helpful?": posts `article` and `helpful` as a form (a simple cross-origin request: no
+/// preflight, no cookie), then thanks the reader; a reader who voted on this article sees the thanks.
+const VOTE_JS: &str = include_str!("templates/vote.js");
+
 const SEARCH_JS: &str = "window.addEventListener(\"DOMContentLoaded\", () => {\n  new PagefindUI({ element: \"#search\", showSubResults: false, showImages: false, resetStyles: false });\n});\n";
 
 /// The default theme: every template and the stylesheet. A file of the same name in
@@ -267,6 +306,7 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
         description => &config.description,
         language => &config.language,
         contact_url => &config.contact_url,
+        vote_url => config.vote_endpoint(),
         locale => if config.language == "en" { "en_US" } else { "ru_RU" },
     };
     let mut live: Vec<&Article> = articles.iter().filter(|a| a.is_public_live()).collect();
@@ -322,7 +362,7 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
             ],
         });
         let also_asked: &[String] = if config.show_also_asked { &a.front.also_asked } else { &[] };
-        let article = context! { title => &a.front.title, html => html, category => &cat, category_slug => &slugs[&cat], also_asked => Serde(also_asked) };
+        let article = context! { id => &a.front.id, title => &a.front.title, html => html, category => &cat, category_slug => &slugs[&cat], also_asked => Serde(also_asked) };
         let meta = context! { title => format!("{} — {}", a.front.title, config.title), description => summary, canonical => url, og_type => "article", json_ld => json_ld(&ld) };
         pages.push(Page::new(
             rel.as_str(),
@@ -335,6 +375,9 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
     pages.push(Page::new("style.css", css));
     // The search box starts from a file, not an inline script, so the CSP needs no 'unsafe-inline'.
     pages.push(Page::new("search.js", SEARCH_JS.to_string()));
+    if config.vote_endpoint().is_some() {
+        pages.push(Page::new("vote.js", VOTE_JS.to_string()));
+    }
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for url in &sitemap {
         let escaped = url.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");

@@ -69,3 +69,63 @@ async fn customer_finds_an_article_with_an_inflected_query() {
     assert!(browser.text("article").await.contains("готов к оплате сразу после покупки"));
     browser.close().await;
 }
+
+/// "Was this helpful?" in a real browser: the help center (one origin) posts the vote to `kbforge
+/// serve` (another), the reader is thanked, the vote is stored without the reader's address, and
+/// the page remembers it. A site without `feedback-url` asks nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_votes_on_an_article() {
+    let articles = vec![
+        article("aktivatsiya", "Нужно ли активировать сертификат?", "активация", "Нет: сертификат готов к оплате сразу после покупки."),
+        article("oplata", "Как оплатить заказ картой?", "оплата", "Оплата картой МИР или через СБП, комиссии нет."),
+    ];
+    // Without a feedback URL the site stays static: no question, no script.
+    let plain = site::build_pages(&articles, &SiteConfig::default()).unwrap();
+    assert!(plain.iter().all(|p| !p.path.to_string_lossy().contains("vote") && !String::from_utf8_lossy(&p.content).contains("class=\"vote\"")));
+
+    let Some(driver) = chromedriver() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    std::fs::write(ws.join("kbforge.toml"), "[site]\nlanguage = \"ru\"\n").unwrap();
+    std::fs::create_dir_all(ws.join("kb")).unwrap();
+    for a in &articles {
+        std::fs::write(ws.join("kb").join(format!("{}.md", a.front.id)), format!("---\nid: {}\ntitle: \"{}\"\nstatus: approved\ntopic: {}\n---\n\n{}\n", a.front.id, a.front.title, a.front.topic, a.body)).unwrap();
+    }
+    let store = kbforge::store::Store::open(&format!("sqlite://{}", ws.join("store.sqlite").display())).await.unwrap();
+    let service = common::start_app(ws, store.clone()).await;
+
+    let config = SiteConfig { title: "Центр помощи".into(), language: "ru".into(), feedback_url: service.clone(), ..SiteConfig::default() };
+    let pages = site::build_pages(&articles, &config).unwrap();
+    site::write_site(&ws.join("site"), &pages).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = axum::Router::new().fallback(file).with_state(ws.join("site"));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let browser = Browser::start(driver).await;
+    browser.goto(&format!("{base}/articles/aktivatsiya.html")).await;
+    browser.wait_text(".vote h2", "Статья помогла?").await;
+    browser.click(".vote button[value=no]").await;
+    browser.wait_text(".vote-thanks", "Спасибо").await;
+    let votes: Vec<(String, i64)> = sqlx::query_as("SELECT article_id, helpful FROM votes").fetch_all(store.pool()).await.unwrap();
+    assert_eq!(votes, [("aktivatsiya".to_string(), 0)]);
+    let columns: Vec<(String,)> = sqlx::query_as("SELECT name FROM pragma_table_info('votes')").fetch_all(store.pool()).await.unwrap();
+    assert!(columns.iter().all(|(c,)| !c.contains("addr") && !c.contains("ip")), "{columns:?}");
+    // The page remembers the vote; the buttons are gone.
+    browser.goto(&format!("{base}/articles/aktivatsiya.html")).await;
+    browser.wait_text(".vote-thanks", "Спасибо").await;
+    assert_eq!(browser.eval("return document.querySelector('.vote-buttons').hidden").await, serde_json::json!(true));
+    browser.close().await;
+
+    // Not trusted: the same address on the same article counts once; an unknown article is refused.
+    let http = reqwest::Client::new();
+    let vote = |article: &'static str| http.post(format!("{service}/api/vote")).form(&[("article", article), ("helpful", "yes")]).send();
+    let again: serde_json::Value = vote("aktivatsiya").await.unwrap().json().await.unwrap();
+    assert_eq!(again["counted"], false);
+    assert_eq!(vote("no-such-article").await.unwrap().status(), 404);
+    let first = vote("oplata").await.unwrap();
+    assert_eq!(first.headers()["access-control-allow-origin"], "*");
+    assert_eq!(first.json::<serde_json::Value>().await.unwrap()["counted"], true);
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM votes").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(n, 2);
+}

@@ -290,3 +290,62 @@ async fn concurrent_ratings_are_all_stored() {
     let (n, distinct): (i64, i64) = sqlx::query_as("SELECT COUNT(*), COUNT(DISTINCT query) FROM feedback").fetch_one(store.pool()).await.unwrap();
     assert_eq!((n, distinct), (800, 800));
 }
+
+/// `kill -9` of `kbforge serve` while operators' ratings pour in: every rating the server
+/// acknowledged is in the store (the bench `feedback_api` does the same at full load).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_server_loses_no_acknowledged_rating() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("kbforge.toml"), format!("[serve]\napi-token-env = \"{TOKEN_ENV}\"\n")).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kbforge"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .current_dir(dir.path())
+        .env(TOKEN_ENV, TOKEN)
+        .env_remove("DATABASE_URL")
+        .env("KBFORGE_LOG", "kbforge=warn")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build().unwrap();
+    let up = std::time::Instant::now();
+    while http.get(format!("{base}/healthz")).send().await.is_err() {
+        assert!(up.elapsed().as_secs() < 20, "kbforge serve did not start");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut clients = Vec::new();
+    for c in 0..8 {
+        let (http, base, stop) = (http.clone(), base.clone(), stop.clone());
+        clients.push(tokio::spawn(async move {
+            let mut acked = Vec::new();
+            let mut i = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let ticket = format!("t:{c}:{i}");
+                let r = http.post(format!("{base}/api/feedback")).bearer_auth(TOKEN).json(&json!({"query": "Где мой сертификат?", "ticket_id": ticket, "rating": "wrong"})).send().await;
+                match r {
+                    Ok(r) if r.status() == 201 => acked.push(ticket),
+                    Ok(r) => panic!("{}", r.status()),
+                    Err(_) => break, // the server is gone
+                }
+                i += 1;
+            }
+            acked
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut acked = Vec::new();
+    for c in clients {
+        acked.extend(c.await.unwrap());
+    }
+    assert!(acked.len() > 100, "only {} ratings acknowledged before the kill", acked.len());
+    let store = kbforge::store::Store::open(&format!("sqlite://{}", dir.path().join(".kbforge/kbforge.sqlite").display())).await.unwrap();
+    let stored: std::collections::HashSet<String> =
+        sqlx::query_as::<_, (String,)>("SELECT ticket_id FROM feedback").fetch_all(store.pool()).await.unwrap().into_iter().map(|(t,)| t).collect();
+    let lost: Vec<&String> = acked.iter().filter(|t| !stored.contains(*t)).collect();
+    assert!(lost.is_empty(), "{} of {} acknowledged ratings lost: {:?}", lost.len(), acked.len(), &lost[..lost.len().min(5)]);
+}

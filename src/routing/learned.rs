@@ -126,7 +126,7 @@ mod tests {
     fn apply_keeps_the_rest_of_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("kbforge.toml");
-        std::fs::write(&path, "# the desk's settings\n[routing]\nanswer-similarity = 0.9 # tuned by hand\n\n[routing.topics]\nстарое = \"handoff\"\n\n[site]\ntitle = \"Помощь\"\n").unwrap();
+        std::fs::write(&path, "# the desk's settings\n[routing]\nanswer-similarity = 0.9 # tuned by hand\n\n[routing.topics]\n\"старое\" = \"handoff\"\n\n[site]\ntitle = \"Помощь\"\n").unwrap();
         let p = propose(&[topic("баланс", 36, 2, 2)], &RoutingConfig::default());
         apply(&path, &p).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();

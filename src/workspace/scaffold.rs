@@ -194,6 +194,7 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # base-url = ""            # the public address: canonical URLs, OpenGraph, sitemap.xml
 # theme-dir = "theme"      # base.html, index.html, article.html, category.html, 404.html or style.css here replace the default theme
 # image-hosts = []         # hosts article images may load from besides the site itself, e.g. ["cdn.example.com"]
+# feedback-url = ""        # the address of `kbforge serve`: article pages then ask "Was this helpful?"
 
 [index]
 # dir = ".kbforge/index"
@@ -206,6 +207,15 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # the rest.
 # answer-similarity = 0.88    # least cosine to the top article's closest question or passage
 # cluster-similarity = 0.9    # least cosine to a cluster's centroid for its class to decide
+# Learned routing (`kbforge routing suggest`, then `apply`): a topic's answers go to the bot alone
+# when at least min-accuracy of at least min-ratings rated answers were correct.
+# min-accuracy = 0.8
+# min-ratings = 30
+# [routing.topics] is written by `kbforge routing apply`.
+
+[feedback]
+# Searches, operators' ratings (POST /api/feedback) and help-center votes are kept this many days.
+# retention-days = 365
 "#;
 
 /// The pipeline that `kbforge init` writes.

@@ -88,6 +88,20 @@ async fn ten_percent_new_tickets_keep_old_clusters_and_articles() {
     std::fs::write(ws.join("kbforge.toml"), format!("{CONFIG}\n[cluster]\nincremental = false\n")).unwrap();
     let out = ok(kbforge(ws, &["run", "pipelines/all.toml"]));
     assert!(out.contains("full:"), "{out}");
+
+    // Scenario exports name each staff action once, its dates, amounts and ids masked: the demo's
+    // "продлён до 27.05.2025" and "продлён до 12.06.2025" are one action, not "продлён до 2" and
+    // "продлён до 1".
+    let jsonl = std::fs::read_to_string(ws.join("exports/scenarios.jsonl")).unwrap();
+    let actions: Vec<(String, u64)> = jsonl
+        .lines()
+        .flat_map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["actions"].as_array().unwrap().clone())
+        .map(|a| (a["action"].as_str().unwrap().to_string(), a["count"].as_u64().unwrap()))
+        .collect();
+    assert!(actions.iter().all(|(a, _)| !a.chars().any(|c| c.is_ascii_digit())), "an action keeps a value: {actions:?}");
+    let extended: Vec<&(String, u64)> = actions.iter().filter(|(a, _)| a.starts_with("продлён до")).collect();
+    assert!(!extended.is_empty() && extended.iter().all(|(a, _)| a == "продлён до <дата>"), "{actions:?}");
+    assert!(extended.iter().map(|(_, n)| n).sum::<u64>() >= 5, "{actions:?}");
     let full = memberships(&store).await;
     let share = kept(&before, &full);
     eprintln!(

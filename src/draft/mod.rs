@@ -11,6 +11,7 @@
 pub mod generalize;
 pub mod llm;
 pub mod scenarios;
+pub mod title;
 mod stage;
 
 pub use stage::run;
@@ -77,7 +78,7 @@ pub fn build_draft(id: &str, cluster_id: &str, topic: &str, members: &[Member], 
     let title_source = flat
         .iter()
         .max_by(|a, b| title_score(a).total_cmp(&title_score(b)).then_with(|| b.ticket_id.cmp(&a.ticket_id)))?;
-    let title = canonical_question(&title_source.question);
+    let title = title::title(&flat).unwrap_or_else(|| canonical_question(&title_source.question));
     let answer = best_answer(&flat)?;
     let mut by_similarity: Vec<&Member> = flat.clone();
     by_similarity.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then_with(|| a.ticket_id.cmp(&b.ticket_id)));

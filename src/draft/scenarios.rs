@@ -112,7 +112,9 @@ pub async fn export(store: &Store, classify: &ClassifyConfig, guard: &crate::gua
             .collect();
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
         for m in ms {
-            for a in classifier.actions_in(m.2) {
+            // One action per reply however often it repeats; the phrase with its values masked.
+            let phrases: HashSet<String> = classifier.actions_in(m.2).iter().map(|a| action_phrase(a)).collect();
+            for a in phrases {
                 *counts.entry(a).or_default() += 1;
             }
         }
@@ -185,6 +187,27 @@ pub async fn export(store: &Store, classify: &ClassifyConfig, guard: &crate::gua
     Ok(Exported { scenarios: scenarios.len(), clarifying: clarifying.len(), files_written: written })
 }
 
+/// An action as staff phrase it, with one ticket's values masked, so that "продлён до 12.05",
+/// "продлён до 3 июня" and the "продлён до 1" a pattern stops at are one action: a date after
+/// до / с / по / от is `<дата>`, a number before a currency `<сумма>`, any other number `<номер>`,
+/// a name in quotes (a brand: "отправили сертификат «Перекрёсток» повторно") `<название>`.
+pub fn action_phrase(phrase: &str) -> String {
+    static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(до|с|по|от|until|till|to)\s+\d[\d./:\-]*(\s+(январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*)?(\s+\d{4})?(\s*(года|г\.?))?")
+            .expect("static regex")
+    });
+    static AMOUNT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\d[\d\s.,]*\s*(₽|руб\w*|р\.|rub|usd|\$|€)").expect("static regex")
+    });
+    static NUMBER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| regex::Regex::new(r"[#№]?\d[\d\-/.:]*").expect("static regex"));
+    static NAME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| regex::Regex::new(r#"«[^»]*»|"[^"]*""#).expect("static regex"));
+    let masked = NAME.replace_all(phrase, "<название>");
+    let masked = DATE.replace_all(&masked, "$1 <дата>");
+    let masked = AMOUNT.replace_all(&masked, "<сумма>");
+    let masked = NUMBER.replace_all(&masked, "<номер>");
+    masked.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn unique(base: String, taken: &mut HashSet<String>) -> String {
     let base = if base.is_empty() { "intent".to_string() } else { base };
     let mut name = base.clone();
@@ -194,4 +217,27 @@ fn unique(base: String, taken: &mut HashSet<String>) -> String {
         n += 1;
     }
     name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_action_is_one_phrase_whatever_the_values() {
+        for (raw, want) in [
+            ("продлён до 1", "продлён до <дата>"),
+            ("продлён до 0", "продлён до <дата>"),
+            ("продлён до 2", "продлён до <дата>"),
+            ("продлён до 12.05.2025", "продлён до <дата>"),
+            ("продлён до 3 июня 2025 года", "продлён до <дата>"),
+            ("вернули 1 500 ₽", "вернули <сумма>"),
+            ("отправили повторно заказ 48213", "отправили повторно заказ <номер>"),
+            ("отправили повторно", "отправили повторно"),
+            ("отправили сертификат «золотое яблоко» повторно", "отправили сертификат <название> повторно"),
+            ("возврат 2 000 ₽ оформлен", "возврат <сумма> оформлен"),
+        ] {
+            assert_eq!(action_phrase(raw), want, "{raw}");
+        }
+    }
 }

@@ -9,7 +9,11 @@
 //!   got a draft whose majority they are;
 //! - **duplicates**: drafts whose majority intent already has a draft;
 //! - **unassigned**: labelled flat tickets in no draft;
-//! - **bad titles**: drafts titled with a greeting or filler.
+//! - **bad titles**: drafts titled with a greeting or filler;
+//! - **titles**: where the labels give an intent's reference title (`"title"`, as a help center
+//!   would word it), the mean cosine between each draft's title and its majority intent's reference
+//!   (the model's query vectors), and the drafts whose title keeps a politeness or urgency filler,
+//!   a greeting or one ticket's values ([`title_defects`]).
 //!
 //! With `KBFORGE_EVAL_DUMP` set, every pair is written there as a JSON line (labels, class,
 //! cleaned texts, question and answer vectors, cluster), for trying clusterings elsewhere.
@@ -30,6 +34,8 @@ pub struct Label {
     pub intent: String,
     /// `flat`, `needs-action`, `empty` or `other`; flat when the file does not say.
     pub kind: String,
+    /// The intent's reference title, where the file gives one.
+    pub title: Option<String>,
 }
 
 /// The result of `kbforge eval desk`.
@@ -46,6 +52,11 @@ pub struct DeskEval {
     pub unassigned: usize,
     /// Drafts titled with a greeting or filler.
     pub bad_titles: usize,
+    /// Mean cosine between a draft's title and its majority intent's reference title, over the
+    /// drafts whose intent has one (none when the labels give no titles).
+    pub title_similarity: Option<f64>,
+    /// Drafts whose title keeps a filler, a greeting or a ticket's values ([`title_defects`]).
+    pub title_defects: usize,
     /// Wall time per stage.
     pub seconds: BTreeMap<String, f64>,
     pub tickets: usize,
@@ -63,6 +74,10 @@ pub struct DeskEval {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DraftDetail {
     pub title: String,
+    /// The majority intent's reference title, if the labels give one.
+    pub reference: Option<String>,
+    /// What [`title_defects`] finds in the title.
+    pub defects: Vec<&'static str>,
     pub tickets: usize,
     pub intent: String,
     pub purity: f64,
@@ -89,7 +104,8 @@ pub fn read_labels(path: &Path) -> anyhow::Result<HashMap<String, Label>> {
             .with_context(|| format!("{}: no field `id` (or `case_id`, `ticket_id`)", at()))?;
         let intent = v.get("intent").and_then(|x| x.as_str()).with_context(|| format!("{}: no string field `intent`", at()))?;
         let kind = v.get("kind").and_then(|x| x.as_str()).unwrap_or("flat");
-        out.insert(local_id(&id).to_string(), Label { intent: intent.to_string(), kind: kind.to_string() });
+        let title = v.get("title").and_then(|x| x.as_str()).map(str::to_string);
+        out.insert(local_id(&id).to_string(), Label { intent: intent.to_string(), kind: kind.to_string(), title });
     }
     Ok(out)
 }
@@ -126,7 +142,16 @@ pub async fn eval_desk(ws: &Workspace, tickets: &Path, labels: &HashMap<String, 
     if let Some(path) = std::env::var_os("KBFORGE_EVAL_DUMP") {
         dump(&mut ctx, labels, Path::new(&path)).await?;
     }
-    score(&ctx.store, &ctx.ws.kb_dir(), labels, min_size, seconds).await
+    let mut eval = score(&ctx.store, &ctx.ws.kb_dir(), labels, min_size, seconds).await?;
+    let pairs: Vec<(String, String)> = eval.details.iter().filter_map(|d| d.reference.clone().map(|r| (d.title.clone(), r))).collect();
+    if !pairs.is_empty() {
+        let (store, embedder, _) = ctx.with_model()?;
+        let texts: Vec<String> = pairs.iter().flat_map(|(t, r)| [embedder.query_text(t), embedder.query_text(r)]).collect();
+        let (vectors, _) = crate::embed::embed_cached(store, embedder, &texts).await?;
+        let sims: Vec<f64> = vectors.chunks(2).map(|p| f64::from(crate::vector::dot(&p[0], &p[1]))).collect();
+        eval.title_similarity = Some(sims.iter().sum::<f64>() / sims.len() as f64);
+    }
+    Ok(eval)
 }
 
 /// Scores the drafts in `store` and `kb_dir` against the labels.
@@ -165,7 +190,15 @@ async fn score(store: &Store, kb_dir: &Path, labels: &HashMap<String, Label>, mi
         if is_filler_title(title) {
             bad_titles += 1;
         }
-        details.push(DraftDetail { title: title.to_string(), tickets: intents.len(), intent: intent.to_string(), purity: n as f64 / intents.len() as f64 });
+        let reference = labels.values().find(|l| l.intent == intent).and_then(|l| l.title.clone());
+        details.push(DraftDetail {
+            title: title.to_string(),
+            reference,
+            defects: title_defects(title),
+            tickets: intents.len(),
+            intent: intent.to_string(),
+            purity: n as f64 / intents.len() as f64,
+        });
     }
     details.sort_by(|a, b| b.tickets.cmp(&a.tickets).then_with(|| a.title.cmp(&b.title)));
     let covered = eligible.iter().filter(|i| majorities.contains(*i)).count();
@@ -182,6 +215,8 @@ async fn score(store: &Store, kb_dir: &Path, labels: &HashMap<String, Label>, mi
         duplicates,
         unassigned,
         bad_titles,
+        title_similarity: None,
+        title_defects: details.iter().filter(|d| !d.defects.is_empty()).count(),
         seconds,
         tickets: tickets.len(),
         flat_intents: eligible.len(),
@@ -203,12 +238,18 @@ pub fn format_table(r: &DeskEval, drafts: bool) -> String {
     let _ = writeln!(out, "duplicates  {}  ({:.1}% of drafts)", r.duplicates, share(r.duplicates, r.drafts));
     let _ = writeln!(out, "unassigned  {}  ({:.1}% of {} flat tickets in no draft)", r.unassigned, share(r.unassigned, r.flat_tickets), r.flat_tickets);
     let _ = writeln!(out, "bad titles  {}", r.bad_titles);
+    let _ = writeln!(out, "title flaws {}  (fillers, greetings or one ticket's values)", r.title_defects);
+    if let Some(s) = r.title_similarity {
+        let _ = writeln!(out, "titles      {s:.3}  (mean cosine to the reference titles)");
+    }
     let _ = writeln!(out, "classes     {:.3} of tickets classified as labelled", r.kind_accuracy);
     let times: Vec<String> = r.seconds.iter().map(|(s, t)| format!("{s} {t:.2} s")).collect();
     let _ = writeln!(out, "time        {}", times.join(", "));
     if drafts {
         for d in &r.details {
-            let _ = writeln!(out, "{:>4}  {:.2}  {:<40}  {}", d.tickets, d.purity, d.intent, d.title);
+            let flaws = if d.defects.is_empty() { String::new() } else { format!("  [{}]", d.defects.join(", ")) };
+            let reference = d.reference.as_deref().map(|r| format!("  (reference: {r})")).unwrap_or_default();
+            let _ = writeln!(out, "{:>4}  {:.2}  {:<40}  {}{flaws}{reference}", d.tickets, d.purity, d.intent, d.title);
         }
     }
     out
@@ -226,6 +267,30 @@ fn majority<'a>(items: &[&'a str]) -> (&'a str, usize) {
 pub fn is_filler_title(title: &str) -> bool {
     let stripped = crate::clean::strip_noise(title);
     crate::clean::is_empty_request(&stripped) || stripped.split_whitespace().count() < 2
+}
+
+/// What a help center would not put in a title, found in `title`: a politeness or urgency filler
+/// ("подскажите", "пожалуйста", "срочно", "помогите"; "please", "urgent"), a greeting or an address
+/// ("здравствуйте", "девушка"; "hello"), and one ticket's values (digits, a redaction placeholder,
+/// an amount). The measure is kept apart from the drafter's own cleaning on purpose.
+pub fn title_defects(title: &str) -> Vec<&'static str> {
+    static FILLER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(подскажите|скажите|пожалуйста|плиз|срочно|помогите|help me|please|pls|urgent\w*|asap)\b").expect("static regex")
+    });
+    static GREETING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(здравствуйте|здрасте|привет|добрый\s+(день|вечер)|доброе\s+утро|девушка|hello|hi|hey|dear)\b").expect("static regex")
+    });
+    let mut out = Vec::new();
+    if FILLER.is_match(title) {
+        out.push("filler");
+    }
+    if GREETING.is_match(title) {
+        out.push("greeting");
+    }
+    if title.chars().any(|c| c.is_ascii_digit()) || title.contains('[') || title.contains('₽') {
+        out.push("values");
+    }
+    out
 }
 
 /// Writes every pair (labels, class, cleaned texts, vectors, cluster) as JSON lines.
@@ -274,7 +339,7 @@ mod tests {
         let path = dir.path().join("labels.jsonl");
         std::fs::write(&path, "{\"case_id\": 10042, \"intent\": \"balance\", \"kind\": \"flat\"}\n{\"id\": \"vm-1\", \"intent\": \"cancel\"}\n").unwrap();
         let labels = read_labels(&path).unwrap();
-        assert_eq!(labels["10042"], Label { intent: "balance".into(), kind: "flat".into() });
+        assert_eq!(labels["10042"], Label { intent: "balance".into(), kind: "flat".into(), title: None });
         assert_eq!(labels["vm-1"].kind, "flat");
         assert_eq!(local_id("omnidesk:10042"), "10042");
         std::fs::write(&path, "{\"id\": \"vm-1\"}\n").unwrap();
@@ -288,6 +353,16 @@ mod tests {
         assert!(is_filler_title("Добрый день!"));
         assert!(is_filler_title("Помогите"));
         assert!(!is_filler_title("Как проверить баланс сертификата?"));
+    }
+
+    #[test]
+    fn title_flaws() {
+        assert_eq!(title_defects("Подскажите пожалуйста где посмотреть остаток?"), ["filler"]);
+        assert_eq!(title_defects("Стою на кассе, не проходит сертификат, помогите срочно"), ["filler"]);
+        assert_eq!(title_defects("На сертификате осталась маленькая сумма, 47 рублей, что с ней делать?"), ["values"]);
+        assert_eq!(title_defects("Девушка, здравствуйте"), ["greeting"]);
+        assert!(title_defects("Как проверить баланс сертификата?").is_empty());
+        assert!(title_defects("How do I use my gift certificate?").is_empty());
     }
 
     #[test]

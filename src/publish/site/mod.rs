@@ -5,6 +5,8 @@
 //! unchanged publish keeps every mtime). Only approved or published articles with `audience: public`
 //! are rendered; "also asked" phrasings, sources and internal notes never reach a page.
 
+mod strings;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -14,6 +16,7 @@ use minijinja::{context, Environment, Value};
 use serde::{Deserialize, Serialize};
 
 use crate::kb::Article;
+use strings::strings;
 use crate::stage::count;
 use crate::guard::{Finding, Guard, Held};
 use crate::stage::StageReport;
@@ -120,78 +123,6 @@ impl Page {
     }
 }
 
-#[derive(Serialize)]
-struct Strings {
-    skip: &'static str,
-    how_can_we_help: &'static str,
-    no_articles: &'static str,
-    home: &'static str,
-    breadcrumbs: &'static str,
-    related: &'static str,
-    didnt_help: &'static str,
-    contact: &'static str,
-    not_found: &'static str,
-    generated: &'static str,
-    other: &'static str,
-    also_asked: &'static str,
-    popular: &'static str,
-    search: &'static str,
-    all_in_category: &'static str,
-    helpful: &'static str,
-    yes: &'static str,
-    no: &'static str,
-    thanks: &'static str,
-    vote_failed: &'static str,
-}
-
-fn strings(language: &str) -> Strings {
-    match language {
-        "en" => Strings {
-            skip: "Skip to content",
-            how_can_we_help: "How can we help?",
-            no_articles: "No articles yet.",
-            home: "Help center",
-            breadcrumbs: "Breadcrumbs",
-            related: "Related articles",
-            didnt_help: "Didn't find an answer?",
-            contact: "Contact support",
-            not_found: "Page not found",
-            generated: "Built with kbforge",
-            other: "Other questions",
-            also_asked: "Also asked as",
-            popular: "Popular questions",
-            search: "Search the help center",
-            all_in_category: "All articles",
-            helpful: "Was this helpful?",
-            yes: "Yes",
-            no: "No",
-            thanks: "Thank you! Your answer helps us improve this article.",
-            vote_failed: "Your answer could not be sent. Please try again later.",
-        },
-        _ => Strings {
-            skip: "Перейти к содержимому",
-            how_can_we_help: "Чем мы можем помочь?",
-            no_articles: "Статей пока нет.",
-            home: "Центр помощи",
-            breadcrumbs: "Навигация",
-            related: "Похожие статьи",
-            didnt_help: "Не нашли ответ?",
-            contact: "Напишите в поддержку",
-            not_found: "Страница не найдена",
-            generated: "Собрано kbforge",
-            other: "Другие вопросы",
-            also_asked: "Также спрашивают",
-            popular: "Популярные вопросы",
-            search: "Поиск по центру помощи",
-            all_in_category: "Все статьи раздела",
-            helpful: "Статья помогла?",
-            yes: "Да",
-            no: "Нет",
-            thanks: "Спасибо! Ваш ответ поможет улучшить статью.",
-            vote_failed: "Не удалось отправить ответ. Попробуйте позже.",
-        },
-    }
-}
 
 /// Markdown to HTML, then sanitized: no script, no event handlers, no `javascript:` links survive,
 /// and an image keeps its source only when it is the site's own (a relative path) or on one of

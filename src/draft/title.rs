@@ -1,0 +1,276 @@
+//! Titles a help center would use, built from the cluster's own questions without a model.
+//!
+//! Entry point: [`title`]. Every flat member's question is cleaned as for embedding (quotes,
+//! signatures, greetings and personal data gone), split into sentences, and each sentence becomes a
+//! candidate once the words a help center never puts in a title are taken out ([`strip`]):
+//! greetings and addresses ("Девушка, здравствуйте"), politeness and urgency ("подскажите,
+//! пожалуйста", "срочно", "помогите"; "please", "could you tell me"), and the clauses that carry one
+//! ticket's values ("47 рублей", a date, an order number, a redaction placeholder). The title is
+//! the candidate that is most central to the cluster (the member's similarity to the centroid), in
+//! question form, short and complete: [`score`] adds nothing else, so a desk's own most typical
+//! wording wins.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::Member;
+
+/// Questions looked at, most central first.
+const LOOKED_AT: usize = 200;
+
+static LEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^(
+            а|и|ну|так|вот|ещё|еще|кстати|слушайте|
+            здравствуйте|здрасте|привет|добрый\s+(день|вечер)|доброе\s+утро|доброй\s+ночи|девушка|молодой\s+человек|
+            извините|простите|пожалуйста|плиз|срочно|помогите(\s+пожалуйста)?|
+            (подскажите|скажите|уточните|объясните|поясните)(\s+пожалуйста)?|
+            (не\s+)?(могли|можете)\s+(бы\s+)?(вы\s+)?(подсказать|сказать|объяснить|уточнить)(\s+пожалуйста)?|
+            (я\s+)?(хотел[аи]?|хочу)\s+(бы\s+)?(узнать|спросить|уточнить)|
+            (у\s+меня\s+)?(такой\s+)?вопрос|интересует|
+            hi|hello|hey|dear\s+\w+|please|quick\s+question|
+            (could|can|would)\s+you\s+(please\s+)?(tell|explain|help)(\s+me)?|
+            i\s+(would\s+like|wanted|want)\s+to\s+(know|ask)
+        )\b[\s,:;!.\-—–]*",
+    )
+    .expect("static regex")
+});
+
+static ANYWHERE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[,\s]*\b(пожалуйста|плиз|срочно|очень\s+срочно|please|asap|urgently)\b[,!]*").expect("static regex")
+});
+
+static TRAILING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[\s,;:!\-—–]*\b(помогите(\s+разобраться)?|подскажите|заранее\s+спасибо|спасибо|thanks(\s+in\s+advance)?|thank\s+you|help(\s+me)?)\b[\s!.)]*$")
+        .expect("static regex")
+});
+
+/// One ticket's values: digits, a redaction placeholder, an amount.
+static VALUES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d|\[[A-Z_]+\]|₽|\$|€").expect("static regex"));
+
+static QUESTION_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(как|где|что|почему|зачем|когда|сколько|куда|откуда|какие|какой|какая|каким|каких|чем|кто|можно|нужно|надо|есть\s+ли|будет|будут|могу|могут|how|what|where|when|why|which|who|can|could|do|does|did|is|are|will|should)\b|\bли\b",
+    )
+    .expect("static regex")
+});
+
+/// A pronoun that points back to an earlier sentence ("Нужен чек. Где его найти?"): the sentence
+/// does not stand alone.
+static ANAPHORA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(его|её|ее|их|им|ему|ей|него|неё|нее|них|он|она|оно|они|это|этот|эта|эти|этого|этой|там|туда|тогда|it|its|this|that|these|those|them|they|there|then)\b").expect("static regex")
+});
+
+static FIRST_PERSON: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(я|мне|меня|мой|моя|моё|мое|мои|моего|моей|i|my|me)\b").expect("static regex"));
+
+/// The title of a cluster: its best candidate ([`score`]) among those that ask a question, stand
+/// alone (no pronoun pointing to an earlier sentence), carry no one ticket's values and name what
+/// the cluster is about (one of the words most of its questions share); failing that, among those in question form; failing
+/// that, among all. `None` when nothing is left to make a title of.
+pub fn title(members: &[&Member]) -> Option<String> {
+    let mut by_centrality: Vec<&&Member> = members.iter().collect();
+    by_centrality.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
+    by_centrality.truncate(LOOKED_AT);
+    let questions: Vec<String> = by_centrality.iter().map(|m| crate::clean::for_embedding(&m.question)).collect();
+    let words = Vocabulary::of(&questions);
+    let scored: Vec<(f64, String)> = by_centrality
+        .iter()
+        .zip(&questions)
+        .flat_map(|(m, q)| candidates(q).into_iter().map(|c| (score(&c, m.similarity, &words), c)))
+        .collect();
+    let asks = |c: &str| c.ends_with('?');
+    let whole = |c: &str| asks(c) && !ANAPHORA.is_match(c) && !VALUES.is_match(c) && words.names_the_subject(c);
+    let tier = if scored.iter().any(|(_, c)| whole(c)) {
+        2
+    } else if scored.iter().any(|(_, c)| asks(c)) {
+        1
+    } else {
+        0
+    };
+    // Ties go to the more central member: the first seen.
+    scored
+        .into_iter()
+        .filter(|(_, c)| match tier {
+            2 => whole(c),
+            1 => asks(c),
+            _ => true,
+        })
+        .fold(None, |best: Option<(f64, String)>, (s, c)| match best {
+            Some((b, _)) if b >= s => best,
+            _ => Some((s, c)),
+        })
+        .map(|(_, c)| c)
+}
+
+/// The words of a cluster's questions: in how many questions each stem occurs.
+pub struct Vocabulary {
+    questions: usize,
+    counts: std::collections::HashMap<String, usize>,
+}
+
+impl Vocabulary {
+    pub fn of(questions: &[String]) -> Vocabulary {
+        let mut counts = std::collections::HashMap::new();
+        for q in questions {
+            let stems: std::collections::HashSet<String> = crate::lexical::stems(q).into_iter().collect();
+            for s in stems {
+                *counts.entry(s).or_insert(0) += 1;
+            }
+        }
+        Vocabulary { questions: questions.len(), counts }
+    }
+
+    /// Whether `candidate` holds one of the cluster's subject words: a stem in at least a third
+    /// of its questions, or its most frequent stem.
+    pub fn names_the_subject(&self, candidate: &str) -> bool {
+        let top = self.counts.values().copied().max().unwrap_or(0);
+        let needed = top.min(self.questions.div_ceil(3)).max(1);
+        crate::lexical::stems(candidate).iter().any(|s| self.counts.get(s).is_some_and(|&n| n >= needed))
+    }
+
+    /// The candidate's words no other question of the cluster has: one ticket's specifics (a
+    /// product, a brand, a place), when the cluster has three questions or more.
+    pub fn specifics(&self, candidate: &str) -> usize {
+        if self.questions < 3 {
+            return 0;
+        }
+        crate::lexical::stems(candidate).iter().filter(|s| self.counts.get(*s).is_none_or(|&n| n < 2)).count()
+    }
+}
+
+/// The sentences of a question, each stripped ([`strip`]) and finished as a title; the
+/// question sentences first, the others only when there is none.
+pub fn candidates(question: &str) -> Vec<String> {
+    let sentences = sentences(question);
+    let asked: Vec<&str> = sentences.iter().copied().filter(|s| s.ends_with('?')).collect();
+    let chosen = if asked.is_empty() { sentences } else { asked };
+    chosen.into_iter().filter_map(|s| finish(&strip(s))).collect()
+}
+
+/// Sentences end at `.`, `!`, `?` or a line break (a `?` stays with its sentence).
+fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let next_is_space = chars.get(k + 1).is_none_or(|&(_, n)| n.is_whitespace());
+        if c == '\n' || (matches!(c, '.' | '!' | '?') && next_is_space) {
+            let end = if c == '?' { i + 1 } else { i };
+            let s = text[start..end].trim();
+            if !s.is_empty() {
+                out.push(s);
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    let rest = text[start..].trim();
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
+/// A sentence without greetings, politeness, urgency, and the comma-separated clauses that carry
+/// one ticket's values (when what is left still says something).
+pub fn strip(sentence: &str) -> String {
+    let question = sentence.trim_end().ends_with('?');
+    let mut s = sentence.trim().trim_end_matches(['?', '.', '!']).to_string();
+    loop {
+        let before = s.clone();
+        s = LEADING.replace(&s, "").into_owned();
+        s = ANYWHERE.replace_all(&s, "").into_owned();
+        s = TRAILING.replace(&s, "").into_owned();
+        if s == before {
+            break;
+        }
+    }
+    if VALUES.is_match(&s) {
+        let kept: Vec<&str> = s.split(',').filter(|clause| !VALUES.is_match(clause)).collect();
+        let joined = kept.join(",");
+        if joined.split_whitespace().count() >= 3 {
+            s = joined;
+        }
+    }
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let s = s.trim_matches(|c: char| c == ',' || c == '-' || c == '—' || c == ':' || c.is_whitespace()).to_string();
+    if question {
+        format!("{s}?")
+    } else {
+        s
+    }
+}
+
+/// Capitalised, one space between words, a question mark where it asks; `None` when too little is
+/// left to be a title.
+fn finish(s: &str) -> Option<String> {
+    let s = s.trim();
+    if s.trim_end_matches('?').split_whitespace().count() < 2 {
+        return None;
+    }
+    let asks = s.ends_with('?') || QUESTION_WORD.is_match(s);
+    let body = s.trim_end_matches(['?', '.', '!', ' ']);
+    let mut chars = body.chars();
+    let first = chars.next()?;
+    let capitalised: String = first.to_uppercase().chain(chars).collect();
+    Some(if asks { format!("{capitalised}?") } else { capitalised })
+}
+
+/// How good a title `candidate` makes, from a member `similarity` to the cluster's centroid: its
+/// centrality, plus small preferences a help center's editor has (each smaller than the spread of
+/// centrality inside a cluster, so they decide between comparable phrasings, not against the
+/// cluster's typical one): a question, 3 to 10 words, no one ticket's values or specifics (words
+/// no other question of the cluster uses), no first person.
+pub fn score(candidate: &str, similarity: f64, vocabulary: &Vocabulary) -> f64 {
+    let words = candidate.split_whitespace().count() as f64;
+    let mut s = similarity;
+    if candidate.ends_with('?') {
+        s += 0.02;
+    }
+    s -= 0.01 * (words - 10.0).max(0.0) + 0.02 * (3.0 - words).max(0.0);
+    if VALUES.is_match(candidate) {
+        s -= 0.1;
+    }
+    if FIRST_PERSON.is_match(candidate) {
+        s -= 0.01;
+    }
+    s - 0.02 * vocabulary.specifics(candidate).min(3) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fillers_greetings_and_values_go() {
+        for (question, want) in [
+            ("Подскажите пожалуйста где посмотреть остаток по подарочному сертификату?", "Где посмотреть остаток по подарочному сертификату?"),
+            ("Стою на кассе, не проходит сертификат, помогите срочно", "Стою на кассе, не проходит сертификат"),
+            ("На сертификате осталась маленькая сумма, 47 рублей, что с ней делать?", "На сертификате осталась маленькая сумма, что с ней делать?"),
+            ("Девушка, здравствуйте! А можно доплатить картой, если товар дороже?", "Можно доплатить картой, если товар дороже?"),
+            ("Hi! Could you please tell me how to redeem the certificate?", "How to redeem the certificate?"),
+            ("Добрый день. Хотела бы узнать, сколько действует сертификат? Заранее спасибо", "Сколько действует сертификат?"),
+        ] {
+            assert_eq!(candidates(question), [want], "{question}");
+        }
+    }
+
+    #[test]
+    fn the_central_question_wins_among_comparable_ones() {
+        let m = |id: &str, q: &str, sim: f64| Member {
+            ticket_id: id.into(),
+            question: q.into(),
+            answer: String::new(),
+            rating: String::new(),
+            kind: crate::kind::Kind::Flat,
+            similarity: sim,
+        };
+        let members = [
+            m("1", "Стою на кассе, сертификат на 3000 рублей не проходит, помогите срочно!!!", 0.95),
+            m("2", "Здравствуйте, почему на кассе не принимают сертификат?", 0.93),
+            m("3", "сертификат", 0.97),
+        ];
+        let refs: Vec<&Member> = members.iter().collect();
+        assert_eq!(title(&refs).as_deref(), Some("Почему на кассе не принимают сертификат?"));
+    }
+}

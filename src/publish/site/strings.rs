@@ -1,0 +1,76 @@
+//! The help center's own words, in Russian and English (`[site] language`).
+
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub(super) struct Strings {
+    pub(super) skip: &'static str,
+    pub(super) how_can_we_help: &'static str,
+    pub(super) no_articles: &'static str,
+    pub(super) home: &'static str,
+    pub(super) breadcrumbs: &'static str,
+    pub(super) related: &'static str,
+    pub(super) didnt_help: &'static str,
+    pub(super) contact: &'static str,
+    pub(super) not_found: &'static str,
+    pub(super) generated: &'static str,
+    pub(super) other: &'static str,
+    pub(super) also_asked: &'static str,
+    pub(super) popular: &'static str,
+    pub(super) search: &'static str,
+    pub(super) all_in_category: &'static str,
+    pub(super) helpful: &'static str,
+    pub(super) yes: &'static str,
+    pub(super) no: &'static str,
+    pub(super) thanks: &'static str,
+    pub(super) vote_failed: &'static str,
+}
+
+pub(super) fn strings(language: &str) -> Strings {
+    match language {
+        "en" => Strings {
+            skip: "Skip to content",
+            how_can_we_help: "How can we help?",
+            no_articles: "No articles yet.",
+            home: "Help center",
+            breadcrumbs: "Breadcrumbs",
+            related: "Related articles",
+            didnt_help: "Didn't find an answer?",
+            contact: "Contact support",
+            not_found: "Page not found",
+            generated: "Built with kbforge",
+            other: "Other questions",
+            also_asked: "Also asked as",
+            popular: "Popular questions",
+            search: "Search the help center",
+            all_in_category: "All articles",
+            helpful: "Was this helpful?",
+            yes: "Yes",
+            no: "No",
+            thanks: "Thank you! Your answer helps us improve this article.",
+            vote_failed: "Your answer could not be sent. Please try again later.",
+        },
+        _ => Strings {
+            skip: "Перейти к содержимому",
+            how_can_we_help: "Чем мы можем помочь?",
+            no_articles: "Статей пока нет.",
+            home: "Центр помощи",
+            breadcrumbs: "Навигация",
+            related: "Похожие статьи",
+            didnt_help: "Не нашли ответ?",
+            contact: "Напишите в поддержку",
+            not_found: "Страница не найдена",
+            generated: "Собрано kbforge",
+            other: "Другие вопросы",
+            also_asked: "Также спрашивают",
+            popular: "Популярные вопросы",
+            search: "Поиск по центру помощи",
+            all_in_category: "Все статьи раздела",
+            helpful: "Статья помогла?",
+            yes: "Да",
+            no: "Нет",
+            thanks: "Спасибо! Ваш ответ поможет улучшить статью.",
+            vote_failed: "Не удалось отправить ответ. Попробуйте позже.",
+        },
+    }
+}

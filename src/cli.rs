@@ -306,6 +306,10 @@ pub enum ReviewAction {
         /// Who approves. Default: KBFORGE_EDITOR, else the login name.
         #[arg(long)]
         by: Option<String>,
+        /// Approve an article whose cluster is not flat (needs-action, empty, other) after its
+        /// warning: it goes live only so.
+        #[arg(long)]
+        confirm_not_flat: bool,
     },
     /// Reject articles.
     Reject {

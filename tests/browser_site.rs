@@ -129,3 +129,71 @@ async fn a_reader_votes_on_an_article() {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM votes").fetch_one(store.pool()).await.unwrap();
     assert_eq!(n, 2);
 }
+
+/// axe-core (vendored from npm, `tests/fixtures/axe/`) on every kind of page of the help center:
+/// home, category, article and 404, each with no serious or critical violation; then the same
+/// pages at a phone's width (375 px) scroll only down, never sideways, and a screenshot of each is
+/// kept in `target/screenshots/` for a person to look at.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_page_passes_axe_and_fits_a_phone() {
+    let Some(driver) = chromedriver() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let long = "Сертификат можно использовать в любом магазине сети, на кассе или на сайте. ".repeat(8);
+    let articles = vec![
+        article("aktivatsiya", "Нужно ли активировать сертификат?", "активация", &format!("Нет: сертификат готов к оплате сразу после покупки.\n\n## На кассе\n\n{long}\n\n| Способ | Срок |\n|---|---|\n| Почта | 5 минут |\n| Telegram | сразу |\n\n- Покажите код\n- Назовите ПИН")),
+        article("oplata", "Как оплатить заказ картой?", "оплата", "Оплата картой МИР или через СБП, комиссии нет. Подробнее: https://example.com/pay/very/long/path/that/should/wrap/on/a/phone/screen/without/scrolling"),
+        article("balans", "Как проверить баланс сертификата?", "активация", "Баланс виден на странице сертификата."),
+    ];
+    let config = SiteConfig { title: "Центр помощи ПодарокПлюс".into(), language: "ru".into(), contact_url: "https://example.com/support".into(), feedback_url: "http://127.0.0.1:9".into(), ..SiteConfig::default() };
+    let mut pages = site::build_pages(&articles, &config).unwrap();
+    pages.extend(site::search_index(&pages, "ru").await.unwrap());
+    site::write_site(&root.join("site"), &pages).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = axum::Router::new().fallback(file).with_state(root.join("site"));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let axe = std::fs::read_to_string(common::fixture("axe/axe.min.js")).unwrap();
+    let urls = [
+        ("home", format!("{base}/index.html")),
+        ("category", format!("{base}/categories/aktivatsiya.html")),
+        ("article", format!("{base}/articles/aktivatsiya.html")),
+        ("404", format!("{base}/404.html")),
+    ];
+    let browser = Browser::start(driver).await;
+    let mut found = Vec::new();
+    for (kind, url) in &urls {
+        browser.goto(url).await;
+        browser.find("main").await;
+        let script = format!(
+            "{axe}\nconst done = arguments[arguments.length - 1];\naxe.run(document, {{ resultTypes: ['violations'] }}).then(r => done(r.violations.map(v => ({{ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')) }})))).catch(e => done([{{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }}]));"
+        );
+        let violations = browser.eval_async(&script).await;
+        for v in violations.as_array().unwrap() {
+            if matches!(v["impact"].as_str(), Some("serious" | "critical")) {
+                found.push(format!("{kind}: {} ({}) at {}", v["id"], v["help"], v["nodes"]));
+            }
+        }
+    }
+    assert!(found.is_empty(), "axe found serious or critical violations:\n{}", found.join("\n"));
+
+    // A phone: 375 CSS pixels wide.
+    browser.resize(375, 812).await;
+    let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    for (kind, url) in &urls {
+        browser.goto(url).await;
+        browser.find("main").await;
+        let widths = browser.eval("return [document.documentElement.scrollWidth, window.innerWidth]").await;
+        let (scroll, inner) = (widths[0].as_u64().unwrap(), widths[1].as_u64().unwrap());
+        assert!(inner <= 400, "the window did not shrink: {inner}");
+        assert!(scroll <= inner, "{kind} scrolls sideways on a phone: {scroll} px of content in {inner} px");
+        let png = browser.screenshot().await;
+        assert_eq!(&png[1..4], b"PNG");
+        let width = u32::from_be_bytes([png[16], png[17], png[18], png[19]]);
+        assert!(width <= 400 * 3, "{kind}: a {width} px wide screenshot");
+        std::fs::write(shots.join(format!("help-center-{kind}-375.png")), &png).unwrap();
+    }
+    browser.close().await;
+}

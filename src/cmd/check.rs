@@ -26,18 +26,35 @@ pub async fn run(workspace: Option<&Path>) -> anyhow::Result<Outcome> {
         }
     };
     let url = ws.store_url();
-    match Store::open(&url).await {
+    let store = match Store::open(&url).await {
         Ok(store) => {
             let tickets = store.count("tickets").await.unwrap_or(0);
             line(true, "store", format!("{} ({tickets} tickets)", redact_url(&url)));
+            Some(store)
         }
-        Err(e) => line(false, "store", format!("{e:#}")),
-    }
+        Err(e) => {
+            line(false, "store", format!("{e:#}"));
+            None
+        }
+    };
     let kb_dir = ws.kb_dir();
     let (articles, errors) = crate::kb::load_all(&kb_dir);
     line(errors.is_empty(), "knowledge base", format!("{} ({} articles, {} unreadable)", kb_dir.display(), articles.len(), errors.len()));
     for e in &errors {
         println!("     {e}");
+    }
+    // Live articles drawn from a cluster that is not flat: not help-center answers.
+    if let Some(store) = &store {
+        let live: Vec<crate::kb::Article> = articles.iter().filter(|a| a.front.status.is_live()).cloned().collect();
+        let not_flat = crate::review::not_flat(store, &live).await.unwrap_or_default();
+        let mut listed: Vec<(&String, &String)> = not_flat.iter().collect();
+        listed.sort();
+        let waiting = listed.iter().filter(|(id, kind)| live.iter().any(|a| &&a.front.id == id && !crate::review::confirmed_not_flat(a, kind))).count();
+        line(waiting == 0, "answers only", format!("{} live articles from clusters that are not flat, {waiting} of them not published until an editor confirms", listed.len()));
+        for (id, kind) in listed {
+            let confirmed = live.iter().any(|a| &a.front.id == id && crate::review::confirmed_not_flat(a, kind));
+            println!("     {id}: cluster is {kind} ({}){}", crate::review::not_flat_reason(kind), if confirmed { "; approved anyway by an editor" } else { "; held back" });
+        }
     }
     let onnx = ws.config.embed.onnxruntime.as_ref().map(|p| ws.root.join(p));
     match runtime::locate(onnx.as_deref()) {

@@ -38,7 +38,12 @@ pub async fn run(workspace: Option<&Path>, action: &ReviewAction) -> anyhow::Res
                 show_context(&store, &kb_dir, &a).await?;
             }
         }
-        ReviewAction::Approve { ids, by } => transition(&store, &kb_dir, ids, Status::Approved, &editor(by), None).await?,
+        ReviewAction::Approve { ids, by, confirm_not_flat } => {
+            for id in ids {
+                crate::review::approve(&store, &kb_dir, id, &editor(by), *confirm_not_flat).await?;
+                println!("approved {id}");
+            }
+        }
         ReviewAction::Reject { ids, reason, by } => transition(&store, &kb_dir, ids, Status::Rejected, &editor(by), reason.as_deref()).await?,
         ReviewAction::Reopen { ids, by } => transition(&store, &kb_dir, ids, Status::Draft, &editor(by), None).await?,
         ReviewAction::Archive { ids, by } => transition(&store, &kb_dir, ids, Status::Archived, &editor(by), None).await?,

@@ -172,7 +172,9 @@ impl Context {
             Stage::PublishSite => {
                 let (articles, errors) = kb::load_all(&kb_dir);
                 warn_kb_errors(&errors);
-                let (report, held) = crate::publish::site::publish(&articles, &cfg.site, &guard, &root, &kb_dir).await?;
+                let (articles, blocked) = only_answers(store, articles).await?;
+                let (mut report, held) = crate::publish::site::publish(&articles, &cfg.site, &guard, &root, &kb_dir).await?;
+                note_blocked(&mut report, blocked);
                 store.replace_holds("site", &held).await?;
                 // Approved articles the site now shows are published: the history says when.
                 let shown = |a: &&kb::Article| !held.iter().any(|(id, _)| *id == a.front.id);
@@ -184,13 +186,45 @@ impl Context {
             Stage::PublishIndex => {
                 let (articles, errors) = kb::load_all(&kb_dir);
                 warn_kb_errors(&errors);
-                let (report, held) = crate::publish::index::sync(store, embedder.expect("loaded"), &articles, &cfg.index, &guard, &root, "/").await?;
+                let (articles, blocked) = only_answers(store, articles).await?;
+                let (mut report, held) = crate::publish::index::sync(store, embedder.expect("loaded"), &articles, &cfg.index, &guard, &root, "/").await?;
                 store.replace_holds("index", &held).await?;
+                note_blocked(&mut report, blocked);
                 report
             }
         };
         Ok(report)
     }
+}
+
+/// The articles that may go live: a live article from a cluster that is not flat (needs-action,
+/// empty, other) stays out unless an editor approved it after the warning
+/// ([`crate::review::approve`]); returns the rest and the ids kept out with their clusters' kinds.
+async fn only_answers(store: &Store, mut articles: Vec<kb::Article>) -> anyhow::Result<(Vec<kb::Article>, Vec<(String, String)>)> {
+    let not_flat = crate::review::not_flat(store, &articles).await?;
+    let mut blocked = Vec::new();
+    articles.retain(|a| match not_flat.get(&a.front.id) {
+        Some(kind) if a.front.status.is_live() && !crate::review::confirmed_not_flat(a, kind) => {
+            blocked.push((a.front.id.clone(), kind.clone()));
+            false
+        }
+        _ => true,
+    });
+    Ok((articles, blocked))
+}
+
+/// Counts the articles [`only_answers`] kept out as rejected (the run exits with code 3) and names
+/// them in the summary.
+fn note_blocked(report: &mut crate::stage::StageReport, blocked: Vec<(String, String)>) {
+    if blocked.is_empty() {
+        return;
+    }
+    for (id, kind) in &blocked {
+        tracing::warn!("`{id}` is not published: its cluster is {kind} ({})", crate::review::not_flat_reason(kind));
+    }
+    report.rejected += blocked.len();
+    let ids: Vec<String> = blocked.iter().map(|(id, kind)| format!("{id} ({kind})")).collect();
+    report.summary.push_str(&format!("; not published, their cluster is not flat: {} (approve with --confirm-not-flat to publish)", ids.join(", ")));
 }
 
 pub fn warn_kb_errors(errors: &[kb::KbError]) {
@@ -204,8 +238,12 @@ pub async fn auto_approve(store: &Store, kb_dir: &std::path::Path) -> anyhow::Re
     let (articles, _) = kb::load_all(kb_dir);
     let mut n = 0;
     for a in articles.iter().filter(|a| a.front.status == Status::Draft) {
-        crate::review::transition(store, kb_dir, &a.front.id, Status::Approved, "kbforge --auto-approve", None).await?;
-        n += 1;
+        // An article from a cluster that is not flat waits for an editor, who sees the warning.
+        match crate::review::approve(store, kb_dir, &a.front.id, "kbforge --auto-approve", false).await {
+            Ok(_) => n += 1,
+            Err(crate::review::ReviewError::NotFlat { id, kind, .. }) => tracing::warn!("--auto-approve: `{id}` left as a draft: its cluster is {kind}"),
+            Err(e) => return Err(e.into()),
+        }
     }
     Ok(n)
 }

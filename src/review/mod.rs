@@ -32,6 +32,8 @@ pub enum ReviewError {
     Transition { id: String, from: &'static str, to: &'static str },
     #[error("cannot merge `{0}` into itself")]
     MergeSelf(String),
+    #[error("article `{id}` answers a {kind} cluster ({why}): not a help-center answer. Approve it anyway only if it should go live: `kbforge review approve {id} --confirm-not-flat`, or tick the box in the app")]
+    NotFlat { id: String, kind: String, why: &'static str },
     #[error(transparent)]
     Store(#[from] sqlx::Error),
 }
@@ -102,6 +104,49 @@ pub async fn history(store: &Store, article: &str) -> Result<Vec<Event>, sqlx::E
         .bind(article)
         .fetch_all(store.pool())
         .await
+}
+
+/// What a cluster of each kind that is not flat needs instead of an article.
+pub fn not_flat_reason(kind: &str) -> &'static str {
+    match kind {
+        "needs-action" => "staff had to act in the admin panel or CRM: a scenario, not an article",
+        "empty" => "requests without a question: a clarifying reply, not an article",
+        _ => "thanks, spam or noise: nothing to answer",
+    }
+}
+
+/// The live-or-draft articles drawn from a cluster that is not flat, with the cluster's kind: what
+/// such an article says is not a help-center answer, so it goes live only when an editor approved
+/// it after the warning (`approved_not_flat` in its front matter names the kind they saw).
+pub async fn not_flat(store: &Store, articles: &[Article]) -> Result<std::collections::HashMap<String, String>, sqlx::Error> {
+    let kinds: std::collections::HashMap<String, String> =
+        sqlx::query_as::<_, (String, String)>("SELECT id, kind FROM clusters").fetch_all(store.pool()).await?.into_iter().collect();
+    Ok(articles
+        .iter()
+        .filter_map(|a| {
+            let kind = kinds.get(a.front.cluster.as_deref()?)?;
+            (kind != "flat").then(|| (a.front.id.clone(), kind.clone()))
+        })
+        .collect())
+}
+
+/// Whether an editor approved `article` knowing its cluster is `kind`.
+pub fn confirmed_not_flat(article: &Article, kind: &str) -> bool {
+    article.front.extra.get("approved_not_flat").and_then(|v| v.as_str()) == Some(kind)
+}
+
+/// Approves `id`. An article from a cluster that is not flat is refused ([`ReviewError::NotFlat`])
+/// unless `confirm_not_flat`; then the kind the editor saw is written to its front matter, and
+/// publishing lets it through.
+pub async fn approve(store: &Store, kb_dir: &Path, id: &str, by: &str, confirm_not_flat: bool) -> Result<Article, ReviewError> {
+    let article = kb::find(kb_dir, id)?;
+    if let Some(kind) = not_flat(store, std::slice::from_ref(&article)).await?.remove(id) {
+        if !confirm_not_flat && !confirmed_not_flat(&article, &kind) {
+            return Err(ReviewError::NotFlat { id: id.to_string(), why: not_flat_reason(&kind), kind });
+        }
+        kb::set_front_matter_fields(&kb_dir.join(&article.path), &[("approved_not_flat", kind.as_str())])?;
+    }
+    transition(store, kb_dir, id, Status::Approved, by, None).await
 }
 
 /// Moves the article `id` to `status` ([`set_status`]) and records who and when in its history.

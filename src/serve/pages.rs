@@ -151,6 +151,8 @@ pub async fn article(State(app): State<Arc<App>>, editor: Editor, Path(id): Path
         let history = review::history(&app.store, &id).await?;
         Ok::<_, sqlx::Error>((proposals, sources, excerpts, history))
     };
+    let not_flat = review::not_flat(&app.store, std::slice::from_ref(a)).await.ok().and_then(|mut m| m.remove(&id));
+    let not_flat = not_flat.map(|kind| context! { reason => review::not_flat_reason(&kind), confirmed => review::confirmed_not_flat(a, &kind), kind => kind });
     let ratings = crate::feedback::stats::article(&app.store, &id).await.unwrap_or_else(|e| {
         tracing::warn!("cannot read the bot's ratings of {id}: {e:#}");
         Default::default()
@@ -208,6 +210,7 @@ pub async fn article(State(app): State<Arc<App>>, editor: Editor, Path(id): Path
             similar => Serde(&similar),
             history => Serde(&history),
             ratings => Serde(&ratings),
+            not_flat => not_flat,
             actions => Serde(&actions),
             merge_candidates => Serde(&merge_candidates),
         },
@@ -253,6 +256,9 @@ pub struct StatusForm {
     to: String,
     #[serde(default)]
     note: String,
+    /// The editor ticked "publish anyway" under the warning that the cluster is not flat.
+    #[serde(default)]
+    confirm_not_flat: Option<String>,
 }
 
 pub async fn set_status(State(app): State<Arc<App>>, editor: Editor, Path(id): Path<String>, Form(form): Form<StatusForm>) -> Response {
@@ -270,7 +276,12 @@ pub async fn set_status(State(app): State<Arc<App>>, editor: Editor, Path(id): P
         }
     }
     let note = form.note.trim();
-    match review::transition(&app.store, &app.kb_dir, &id, to, editor.name(), (!note.is_empty()).then_some(note)).await {
+    let done = if to == Status::Approved {
+        review::approve(&app.store, &app.kb_dir, &id, editor.name(), form.confirm_not_flat.is_some()).await
+    } else {
+        review::transition(&app.store, &app.kb_dir, &id, to, editor.name(), (!note.is_empty()).then_some(note)).await
+    };
+    match done {
         Ok(_) => redirect(&back),
         Err(e) => message(&app, &editor, StatusCode::CONFLICT, &e.to_string(), &back),
     }

@@ -110,6 +110,23 @@ impl Browser {
         self.call(reqwest::Method::GET, &format!("/element/{id}/text"), json!({})).await.as_str().unwrap_or_default().to_string()
     }
 
+    /// Runs an asynchronous script (its last argument is the callback) and returns what it passed.
+    pub async fn eval_async(&self, script: &str) -> Value {
+        self.call(reqwest::Method::POST, "/execute/async", json!({ "script": script, "args": [] })).await
+    }
+
+    /// Resizes the window (CSS pixels).
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.call(reqwest::Method::POST, "/window/rect", json!({ "width": width, "height": height })).await;
+    }
+
+    /// A PNG of the viewport.
+    pub async fn screenshot(&self) -> Vec<u8> {
+        use base64::Engine as _;
+        let b64 = self.call(reqwest::Method::GET, "/screenshot", json!({})).await;
+        base64::engine::general_purpose::STANDARD.decode(b64.as_str().unwrap()).unwrap()
+    }
+
     /// Runs a script in the page and returns its result.
     pub async fn eval(&self, script: &str) -> Value {
         self.call(reqwest::Method::POST, "/execute/sync", json!({ "script": script, "args": [] })).await

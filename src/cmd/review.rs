@@ -21,12 +21,21 @@ pub async fn run(workspace: Option<&Path>, action: &ReviewAction) -> anyhow::Res
             articles.sort_by(|a, b| b.front.tickets.cmp(&a.front.tickets).then_with(|| a.front.id.cmp(&b.front.id)));
             let open = revisions::open(&store, None).await?;
             let holds = store.holds(None).await?;
+            // Near-duplicates are judged against every article, not only the listed ones.
+            let (all, _) = review::list(&kb_dir, None);
+            let duplicates = review::context::duplicates(&store, &all, ws.config.draft.update_threshold).await?;
             println!("{:<10} {:>7} {:>5}  {:<40} title", "status", "tickets", "prop", "id");
             for a in &articles {
                 let tickets = a.front.tickets.map(|t| t.to_string()).unwrap_or_else(|| "-".into());
                 let proposals = open.iter().filter(|r| r.article_id == a.front.id).count();
                 let status = if holds.iter().any(|h| h.article_id == a.front.id) { "held" } else { a.front.status.as_str() };
                 println!("{:<10} {:>7} {:>5}  {:<40} {}", status, tickets, proposals, a.front.id, a.front.title);
+                if let Some(d) = duplicates.get(&a.front.id) {
+                    println!(
+                        "{:<26}↳ near-duplicate of {} `{}` ({:.2}): merge it first: kbforge review merge {} {}",
+                        "", d.status, d.into, d.similarity, d.into, a.front.id
+                    );
+                }
             }
             println!("{} articles", articles.len());
         }

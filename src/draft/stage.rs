@@ -50,7 +50,7 @@ pub async fn run(
             similarity,
         });
     }
-    let centroids = centred_centroids(store).await?;
+    let centroids = crate::cluster::inspect::centred_centroids(store).await?;
     let drafts: Vec<DraftRecord> =
         sqlx::query_as("SELECT article_id, cluster_id, path, generated_hash, body_hash FROM drafts").fetch_all(store.pool()).await?;
     let duplicate_links: HashMap<String, String> = review::revisions::linked_clusters(store).await?.into_iter().collect();
@@ -292,28 +292,6 @@ struct DraftRecord {
     path: String,
     generated_hash: String,
     body_hash: String,
-}
-
-/// Every cluster's centroid, centred: the size-weighted mean of all centroids (the direction every
-/// sentence embedding shares) is subtracted and the rest re-normalised, so that cosines separate
-/// intents (raw e5 centroids of unrelated questions are 0.97 alike; centred, 0.1–0.5, and 0.55–0.8
-/// for two clusters of one intent on the demo desk).
-async fn centred_centroids(store: &Store) -> anyhow::Result<HashMap<String, Vec<f32>>> {
-    let rows: Vec<(String, i64, Vec<u8>)> = sqlx::query_as("SELECT id, size, centroid FROM clusters").fetch_all(store.pool()).await?;
-    let vectors: Vec<(String, i64, Vec<f32>)> =
-        rows.into_iter().filter(|(_, _, c)| !c.is_empty()).map(|(id, n, c)| (id, n, crate::store::vector_from_bytes(&c))).collect();
-    let Some(dim) = vectors.first().map(|v| v.2.len()) else { return Ok(HashMap::new()) };
-    let mut mean = vec![0f32; dim];
-    for (_, n, v) in vectors.iter().filter(|v| v.2.len() == dim) {
-        mean.iter_mut().zip(v).for_each(|(m, x)| *m += *n as f32 * x);
-    }
-    let total: f32 = vectors.iter().map(|v| v.1 as f32).sum::<f32>().max(1.0);
-    mean.iter_mut().for_each(|m| *m /= total);
-    Ok(vectors
-        .into_iter()
-        .filter(|v| v.2.len() == dim)
-        .map(|(id, _, v)| (id, crate::vector::normalize(v.iter().zip(&mean).map(|(x, m)| x - m).collect())))
-        .collect())
 }
 
 /// Hash of what a generated article says: its title and body.

@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use crate::lexical;
-use crate::kb::Article;
+use crate::kb::{Article, Status};
 use crate::store::Store;
 
 /// A paragraph of a regulation.
@@ -107,6 +107,51 @@ pub async fn source_tickets(store: &Store, article: &Article, limit: usize) -> R
         q = q.bind(id);
     }
     q.fetch_all(store.pool()).await
+}
+
+/// A draft that asks what another article already answers: the article to merge it into.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Duplicate {
+    /// The article to merge the draft into.
+    pub into: String,
+    pub title: String,
+    pub status: String,
+    /// The centred cosine of the two source clusters' centroids.
+    pub similarity: f32,
+}
+
+/// The drafts that are near-duplicates of a live article or of another draft, each with the
+/// article to merge it into. Two articles are near-duplicates when their source clusters' centred
+/// centroids are as alike as the draft stage's own test for "this new cluster asks what a live
+/// article answers" (`[draft] update-threshold`, passed as `threshold`): the same measure and cut,
+/// so a duplicate the draft stage would not have drafted today is flagged in review. A live article
+/// is the one to keep; of two drafts, the one with more tickets (then the smaller id) is kept and
+/// only the other is flagged.
+pub async fn duplicates(store: &Store, articles: &[Article], threshold: f32) -> anyhow::Result<std::collections::HashMap<String, Duplicate>> {
+    let centroids = crate::cluster::inspect::centred_centroids(store).await?;
+    let keeps = |a: &Article| matches!(a.front.status, Status::Draft | Status::Approved | Status::Published);
+    let with_centroid: Vec<(&Article, &Vec<f32>)> = articles
+        .iter()
+        .filter(|a| keeps(a))
+        .filter_map(|a| Some((a, centroids.get(a.front.cluster.as_deref()?)?)))
+        .collect();
+    let rank = |a: &Article| (a.front.status.is_live(), a.front.tickets.unwrap_or(0), std::cmp::Reverse(a.front.id.clone()));
+    let mut out = std::collections::HashMap::new();
+    for (d, dc) in with_centroid.iter().filter(|(a, _)| a.front.status == Status::Draft) {
+        let best = with_centroid
+            .iter()
+            .filter(|(o, oc)| o.front.id != d.front.id && o.front.cluster != d.front.cluster && oc.len() == dc.len())
+            .map(|(o, oc)| (o, crate::vector::dot(dc, oc)))
+            .filter(|(o, sim)| *sim >= threshold && rank(o) > rank(d))
+            .max_by(|x, y| (x.0.front.status.is_live(), x.1).partial_cmp(&(y.0.front.status.is_live(), y.1)).unwrap_or(std::cmp::Ordering::Equal));
+        if let Some((o, sim)) = best {
+            out.insert(
+                d.front.id.clone(),
+                Duplicate { into: o.front.id.clone(), title: o.front.title.clone(), status: o.front.status.as_str().to_string(), similarity: sim },
+            );
+        }
+    }
+    Ok(out)
 }
 
 /// Other articles most like `article` (score ≥ `min`), best first.

@@ -75,6 +75,8 @@ struct Row {
     topic: String,
     tickets: u64,
     proposals: usize,
+    /// The article this draft nearly repeats: merging into it comes first.
+    duplicate: Option<review::context::Duplicate>,
 }
 
 #[derive(Deserialize)]
@@ -98,6 +100,10 @@ pub async fn list(State(app): State<Arc<App>>, editor: Editor, Query(q): Query<L
     for s in [Status::Draft, Status::Approved, Status::Rejected, Status::Published, Status::Archived] {
         counts.push((s.as_str(), status_word(t, s), articles.iter().filter(|a| a.front.status == s).count()));
     }
+    let duplicates = review::context::duplicates(&app.store, &articles, app.ws.config.draft.update_threshold).await.unwrap_or_else(|e| {
+        tracing::warn!("cannot compare the drafts: {e:#}");
+        Default::default()
+    });
     let mut rows: Vec<Row> = articles
         .iter()
         .filter(|a| state == "all" || a.front.status.as_str() == state)
@@ -110,6 +116,7 @@ pub async fn list(State(app): State<Arc<App>>, editor: Editor, Query(q): Query<L
             topic: a.front.topic.clone(),
             tickets: a.front.tickets.unwrap_or(0),
             proposals: open.iter().filter(|r| r.article_id == a.front.id).count(),
+            duplicate: duplicates.get(&a.front.id).cloned(),
         })
         .collect();
     rows.sort_by(|a, b| b.tickets.cmp(&a.tickets).then_with(|| a.id.cmp(&b.id)));
@@ -151,6 +158,7 @@ pub async fn article(State(app): State<Arc<App>>, editor: Editor, Path(id): Path
         let history = review::history(&app.store, &id).await?;
         Ok::<_, sqlx::Error>((proposals, sources, excerpts, history))
     };
+    let duplicate = review::context::duplicates(&app.store, &articles, app.ws.config.draft.update_threshold).await.ok().and_then(|mut m| m.remove(&id));
     let not_flat = review::not_flat(&app.store, std::slice::from_ref(a)).await.ok().and_then(|mut m| m.remove(&id));
     let not_flat = not_flat.map(|kind| context! { reason => review::not_flat_reason(&kind), confirmed => review::confirmed_not_flat(a, &kind), kind => kind });
     let ratings = crate::feedback::stats::article(&app.store, &id).await.unwrap_or_else(|e| {
@@ -211,6 +219,7 @@ pub async fn article(State(app): State<Arc<App>>, editor: Editor, Path(id): Path
             history => Serde(&history),
             ratings => Serde(&ratings),
             not_flat => not_flat,
+            duplicate => Serde(&duplicate),
             actions => Serde(&actions),
             merge_candidates => Serde(&merge_candidates),
         },

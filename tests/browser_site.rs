@@ -197,3 +197,44 @@ async fn every_kind_of_page_passes_axe_and_fits_a_phone() {
     }
     browser.close().await;
 }
+
+/// One site per language: an English reader on `/en/` searches the English articles with English
+/// stemming, never sees a Russian one, and the language switch leads to the Russian translation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_english_reader_gets_an_english_site() {
+    let Some(driver) = chromedriver() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let mut en = article("redeem", "How do I redeem a gift certificate?", "redeeming", "Show the certificate's code at the checkout; the cashier scans it.");
+    en.front.extra.insert("translation_of".into(), serde_yaml::Value::String("aktivatsiya".into()));
+    let articles = vec![
+        article("aktivatsiya", "Как воспользоваться сертификатом в магазине?", "активация", "Покажите код сертификата на кассе."),
+        article("oplata", "Как оплатить заказ картой?", "оплата", "Оплата картой МИР или через СБП."),
+        en,
+    ];
+    let config = SiteConfig { title: "Центр помощи".into(), language: "ru".into(), ..SiteConfig::default() };
+    let mut pages = site::build_pages(&articles, &config).unwrap();
+    pages.extend(site::search_indexes(&pages, &config).await.unwrap());
+    site::write_site(&root.join("site"), &pages).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = axum::Router::new().fallback(file).with_state(root.join("site"));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let browser = Browser::start(driver).await;
+    browser.goto(&format!("{base}/index.html")).await;
+    let home = browser.text("main").await;
+    assert!(home.contains("Как оплатить заказ картой?") && !home.contains("How do I redeem"), "{home}");
+    browser.goto(&format!("{base}/en/index.html")).await;
+    browser.wait_text("h1", "How can we help?").await;
+    browser.type_into(".pagefind-ui__search-input", "redeeming").await;
+    browser.wait_text(".pagefind-ui__results", "How do I redeem a gift certificate?").await;
+    assert!(!browser.text(".pagefind-ui__results").await.contains("Как"), "a Russian article in the English search");
+    browser.click(".pagefind-ui__result-link").await;
+    browser.wait_text("h1", "How do I redeem a gift certificate?").await;
+    assert!(browser.url().await.ends_with("/en/articles/redeem.html"));
+    browser.click(".langs a[hreflang=ru]").await;
+    browser.wait_text("h1", "Как воспользоваться сертификатом в магазине?").await;
+    assert!(browser.url().await.ends_with("/articles/aktivatsiya.html"), "{}", browser.url().await);
+    browser.close().await;
+}

@@ -11,6 +11,8 @@ const ALLOWED: &[&str] = &[
     "<script type=\"application/ld+json\">",
     "<script src=\"pagefind/pagefind-ui.js\">",
     "<script src=\"search.js\">",
+    // The home of a second language, under `en/`.
+    "<script src=\"..&#x2f;search.js\">",
     "<link rel=\"stylesheet\" href=\"style.css\">",
     "<link rel=\"stylesheet\" href=\"../style.css\">",
     "<link rel=\"stylesheet\" href=\"/style.css\">",

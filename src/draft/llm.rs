@@ -61,9 +61,31 @@ impl Default for LlmConfig {
 }
 
 const SYSTEM: &str = "You write help center articles for a customer support team. From the customers' question and \
-the staff's answers, write one article body in Markdown that answers the question for every customer: generic, \
+the staff's answers, write one article in Markdown that answers the question for every customer: generic, \
 accurate, no greeting, no signature, no names, no personal data, no placeholders in square brackets, nothing the \
-answers do not support. Write in the language of the question. Reply with the article body only.";
+answers do not support. Write in the language of the question. The first line is `# ` and the article's title: \
+the question as a help center words it, short, in the house style (\"Как проверить баланс сертификата?\", \
+\"Сертификат не принимают на кассе: что делать?\", \"How do I check my balance?\"), without greetings, politeness \
+or urgency words, and without one customer's amounts, dates, order numbers or brand names. Then a blank line and \
+the article body. Reply with the article only.";
+
+/// A reply split into its title (the first line, when it is a `# ` heading) and its body.
+pub fn split_title(reply: &str) -> (Option<String>, String) {
+    let trimmed = reply.trim_start();
+    match trimmed.split_once('\n') {
+        Some((first, rest)) if first.starts_with("# ") => (Some(first[2..].trim().to_string()), rest.trim_start_matches(['\n', '\r']).to_string()),
+        None if trimmed.starts_with("# ") => (Some(trimmed[2..].trim().to_string()), String::new()),
+        _ => (None, reply.to_string()),
+    }
+}
+
+/// Whether a model's title may replace the extractive one: one line of a few words, and nothing the
+/// extractive titles take out (greetings, fillers, one ticket's values) is in it.
+pub fn acceptable_title(title: &str) -> bool {
+    let words = title.split_whitespace().count();
+    (2..=16).contains(&words) && title.chars().count() <= 120 && crate::draft::title::strip(title) == title.trim_end_matches(['.', '!'])
+        && !title.chars().any(|c| c.is_ascii_digit() || c == '[')
+}
 
 /// One chat completion request, and the hash that names it in the `llm_drafts` cache.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -346,6 +368,18 @@ pub async fn work(store: &Store, client: &Client, job: &Job, worker: &str) -> an
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_models_title_comes_off_the_top() {
+        let (title, body) = split_title("# Сертификат не принимают на кассе: что делать?\n\nПокажите код кассиру.");
+        assert_eq!(title.as_deref(), Some("Сертификат не принимают на кассе: что делать?"));
+        assert_eq!(body, "Покажите код кассиру.");
+        assert_eq!(split_title("Просто текст.\nЕщё строка."), (None, "Просто текст.\nЕщё строка.".to_string()));
+        assert!(acceptable_title("Сертификат не принимают на кассе: что делать?"));
+        assert!(!acceptable_title("Подскажите, пожалуйста, как проверить баланс?"));
+        assert!(!acceptable_title("Возврат 1500 рублей за заказ"));
+        assert!(!acceptable_title("Баланс"));
+    }
     use crate::kind::Kind;
     use wiremock::matchers::{header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};

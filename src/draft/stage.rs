@@ -164,8 +164,14 @@ pub async fn run(
         for (i, request) in wanted {
             let p = &mut pending[i];
             match fetched.bodies.get(&request.hash) {
-                Some(body) => {
-                    p.article.body = body.clone();
+                Some(reply) => {
+                    // The model's title in the house style, where it is one; else the extractive one stays.
+                    let (title, body) = llm::split_title(reply);
+                    if let Some(title) = title.filter(|t| llm::acceptable_title(t)) {
+                        p.article.front.title = title;
+                        p.article.front.extra.insert("title_by".into(), serde_yaml::Value::from(request.model()));
+                    }
+                    p.article.body = body;
                     p.article.front.extra.insert("drafted_by".into(), serde_yaml::Value::from(request.model()));
                     n.llm += 1;
                 }

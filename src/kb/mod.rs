@@ -208,6 +208,34 @@ impl Article {
     pub fn is_public_live(&self) -> bool {
         self.front.audience == Audience::Public && self.front.status.is_live()
     }
+
+    /// The article's language: `language` in its front matter, else detected ([`detect_language`])
+    /// from its title, the customer's question, when it has a few words' worth of letters, else from
+    /// the title and the body (links, brand names and codes in a body are Latin in any language).
+    pub fn language(&self) -> String {
+        match self.front.extra.get("language").and_then(|v| v.as_str()).map(str::trim) {
+            Some(l) if !l.is_empty() => l.to_lowercase(),
+            _ if self.front.title.chars().filter(|c| c.is_alphabetic()).count() >= 8 => detect_language(&self.front.title).to_string(),
+            _ => detect_language(&format!("{} {}", self.front.title, self.body)).to_string(),
+        }
+    }
+
+    /// What ties the article to its translations: `translation_of` in its front matter (the id of
+    /// the article it translates, or any key the translations share), else its own id.
+    pub fn translation_key(&self) -> String {
+        self.front.extra.get("translation_of").and_then(|v| v.as_str()).map(str::trim).filter(|k| !k.is_empty()).unwrap_or(&self.front.id).to_string()
+    }
+}
+
+/// The language of a text: Russian when at least half its letters are Cyrillic, else English.
+pub fn detect_language(text: &str) -> &'static str {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let cyrillic = text.chars().filter(|c| ('\u{400}'..='\u{4ff}').contains(c)).count();
+    if cyrillic * 2 >= letters.max(1) {
+        "ru"
+    } else {
+        "en"
+    }
 }
 
 /// Every article under `dir`, sorted by path, and the files that could not be read as articles.

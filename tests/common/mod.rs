@@ -102,7 +102,8 @@ pub fn assert_no_executable_script(html: &str, allowed_scripts: &[&str], what: &
             }
         }
         if lower.starts_with("<link") {
-            assert!(lower.starts_with("<link rel=\"stylesheet\"") || lower.starts_with("<link rel=\"canonical\""), "{what}: a foreign link: {t}");
+            let own = ["<link rel=\"stylesheet\"", "<link rel=\"canonical\"", "<link rel=\"alternate\" hreflang=\""];
+            assert!(own.iter().any(|o| lower.starts_with(o)), "{what}: a foreign link: {t}");
         }
         for bad in ["<iframe", "<object", "<embed", "<base", "<meta http-equiv", "<form", "<style", "<svg", "<math"] {
             // A Content-Security-Policy can only restrict (policies intersect): the site's own is
@@ -175,8 +176,10 @@ impl wiremock::Respond for LlmWriter {
         let prompt = body["messages"][1]["content"].as_str().unwrap_or_default();
         let question = prompt.lines().next().unwrap_or_default().trim_start_matches("Question: ");
         let answers = prompt.matches("\n---\n").count();
+        // A title in the house style first, as the prompt asks.
+        let title = format!("{}: что делать?", question.trim_end_matches(['?', '.', '!']));
         let content = format!(
-            "```markdown\nОтвет модели на вопрос «{question}» по {answers} ответам сотрудников.\n\n1. Откройте личный кабинет.\n2. Следуйте подсказкам на экране.\n```"
+            "```markdown\n# {title}\n\nОтвет модели на вопрос «{question}» по {answers} ответам сотрудников.\n\n1. Откройте личный кабинет.\n2. Следуйте подсказкам на экране.\n```"
         );
         wiremock::ResponseTemplate::new(200)
             .set_delay(self.delay)

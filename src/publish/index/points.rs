@@ -52,15 +52,9 @@ pub fn sparse_query(text: &str) -> (Vec<u32>, Vec<f32>) {
     ids.into_iter().map(|t| (t, 1.0)).unzip()
 }
 
-/// The language of a text: Russian when most letters are Cyrillic, else English.
+/// The language of a text ([`crate::kb::detect_language`]).
 pub fn language_of(text: &str) -> &'static str {
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    let cyrillic = text.chars().filter(|c| ('\u{400}'..='\u{4ff}').contains(c)).count();
-    if cyrillic * 2 >= letters.max(1) {
-        "ru"
-    } else {
-        "en"
-    }
+    crate::kb::detect_language(text)
 }
 
 /// Deterministic point id: the same article piece always lands on the same point.
@@ -89,7 +83,7 @@ pub(super) fn plan(articles: &[&Article], embedder: &Embedder, config: &IndexCon
             Audience::Public => "public",
             Audience::Internal => "internal",
         };
-        let language = language_of(&format!("{} {}", article.front.title, article.body));
+        let language = article.language();
         let mut add = |key: String, kind: &str, embed_text: String, text: &str, heading_path: &[String]| {
             let content_hash =
                 crate::hash::text_hash(&format!("{POINT_VERSION}\u{1}{embed_text}\u{1}{url}\u{1}{}\u{1}{updated_at}", article.front.title));

@@ -5,18 +5,19 @@
 //! unchanged publish keeps every mtime). Only approved or published articles with `audience: public`
 //! are rendered; "also asked" phrasings, sources and internal notes never reach a page.
 
+mod pages;
 mod strings;
 
-use std::collections::BTreeMap;
+pub use pages::build_pages;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use minijinja::value::Serde;
-use minijinja::{context, Environment, Value};
+use minijinja::{Environment, Value};
 use serde::{Deserialize, Serialize};
 
 use crate::kb::Article;
-use strings::strings;
 use crate::stage::count;
 use crate::guard::{Finding, Guard, Held};
 use crate::stage::StageReport;
@@ -224,118 +225,41 @@ fn plain(html: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Renders every page of the site (pure): home, categories, articles, 404, stylesheet, sitemap and
-/// robots.txt. The search files come from [`search_index`].
-pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page>, minijinja::Error> {
-    let theme = theme(config)?;
-    let env = environment(&theme)?;
-    let strings = strings(&config.language);
-    let t = to_value(&strings);
-    let site = context! {
-        csp => config.content_security_policy(),
-        title => &config.title,
-        description => &config.description,
-        language => &config.language,
-        contact_url => &config.contact_url,
-        vote_url => config.vote_endpoint(),
-        locale => if config.language == "en" { "en_US" } else { "ru_RU" },
-    };
-    let mut live: Vec<&Article> = articles.iter().filter(|a| a.is_public_live()).collect();
-    live.sort_by(|a, b| b.front.tickets.unwrap_or(0).cmp(&a.front.tickets.unwrap_or(0)).then(a.front.id.cmp(&b.front.id)));
-    let category = |a: &Article| if a.front.topic.is_empty() { strings.other.to_string() } else { capitalize(&a.front.topic) };
-    let mut categories: BTreeMap<String, Vec<Link>> = BTreeMap::new();
-    for a in &live {
-        categories.entry(category(a)).or_default().push(Link { id: a.front.id.clone(), title: a.front.title.clone() });
-    }
-    let slugs: BTreeMap<&String, String> = categories.keys().map(|c| (c, crate::kb::slug::slugify(c))).collect();
-    let category_list: Vec<_> = categories
-        .iter()
-        .map(|(title, articles)| context! { title => title, slug => &slugs[title], articles => to_value(&articles[..articles.len().min(5)]), more => articles.len() > 5 })
-        .collect();
-    let popular: Vec<Link> = live.iter().take(6).map(|a| Link { id: a.front.id.clone(), title: a.front.title.clone() }).collect();
-    let mut pages = Vec::new();
-    let mut sitemap = vec![absolute(config, "index.html")];
-    let home_ld = serde_json::json!({
-        "@context": "https://schema.org", "@type": "WebSite", "name": config.title, "url": absolute(config, "index.html"), "inLanguage": config.language,
-    });
-    let meta = context! { title => &config.title, description => &config.description, canonical => absolute(config, "index.html"), og_type => "website", json_ld => json_ld(&home_ld) };
-    pages.push(Page::new(
-        "index.html",
-        env.get_template("index.html")?.render(context! { site => &site, t => &t, root => "", meta => meta, categories => category_list, popular => to_value(&popular) })?,
-    ));
-    for (title, links) in &categories {
-        let rel = format!("categories/{}.html", slugs[title]);
-        sitemap.push(absolute(config, &rel));
-        let meta = context! { title => format!("{title} — {}", config.title), description => &config.description, canonical => absolute(config, &rel), og_type => "website" };
-        pages.push(Page::new(
-            rel.as_str(),
-            env.get_template("category.html")?.render(context! { site => &site, t => &t, root => "../", meta => meta, category => title, articles => to_value(links) })?,
-        ));
-    }
-    for a in &live {
-        let cat = category(a);
-        let related: Vec<&Link> = categories[&cat].iter().filter(|l| l.id != a.front.id).take(5).collect();
-        let html = render_markdown(&a.body, &config.image_hosts);
-        let text = plain(&html);
-        let summary: String = text.chars().take(160).collect();
-        let rel = format!("articles/{}.html", a.front.id);
-        sitemap.push(absolute(config, &rel));
-        let url = absolute(config, &rel);
-        let updated = a.front.extra.get("reviewed_at").and_then(|v| v.as_str()).unwrap_or_default();
-        let ld = serde_json::json!({
-            "@context": "https://schema.org",
-            "@graph": [
-                {"@type": "Article", "headline": a.front.title, "description": summary, "inLanguage": config.language,
-                 "url": url, "mainEntityOfPage": url, "dateModified": updated,
-                 "publisher": {"@type": "Organization", "name": config.title}},
-                {"@type": "FAQPage", "mainEntity": [{"@type": "Question", "name": a.front.title,
-                 "acceptedAnswer": {"@type": "Answer", "text": text}}]},
-            ],
-        });
-        let also_asked: &[String] = if config.show_also_asked { &a.front.also_asked } else { &[] };
-        let article = context! { id => &a.front.id, title => &a.front.title, html => html, category => &cat, category_slug => &slugs[&cat], also_asked => Serde(also_asked) };
-        let meta = context! { title => format!("{} — {}", a.front.title, config.title), description => summary, canonical => url, og_type => "article", json_ld => json_ld(&ld) };
-        pages.push(Page::new(
-            rel.as_str(),
-            env.get_template("article.html")?.render(context! { site => &site, t => &t, root => "../", meta => meta, article => article, related => to_value(&related) })?,
-        ));
-    }
-    let meta = context! { title => format!("{} — {}", strings.not_found, config.title), description => &config.description };
-    pages.push(Page::new("404.html", env.get_template("404.html")?.render(context! { site => &site, t => &t, root => "/", meta => meta })?));
-    let css = theme.iter().find(|(n, _)| *n == "style.css").map(|(_, t)| t.clone()).unwrap_or_default();
-    pages.push(Page::new("style.css", css));
-    // The search box starts from a file, not an inline script, so the CSP needs no 'unsafe-inline'.
-    pages.push(Page::new("search.js", SEARCH_JS.to_string()));
-    if config.vote_endpoint().is_some() {
-        pages.push(Page::new("vote.js", VOTE_JS.to_string()));
-    }
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for url in &sitemap {
-        let escaped = url.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
-        xml.push_str(&format!("  <url><loc>{escaped}</loc></url>\n"));
-    }
-    xml.push_str("</urlset>\n");
-    pages.push(Page::new("sitemap.xml", xml));
-    pages.push(Page::new("robots.txt", format!("User-agent: *\nAllow: /\nSitemap: {}\n", absolute(config, "sitemap.xml"))));
-    Ok(pages)
+/// The Pagefind search index of the site language's article pages (stemmed in `language`, so an
+/// inflected query finds the article), as files under `pagefind/`: the index, its fragments, and
+/// Pagefind's search UI. [`search_indexes`] gives every language its own.
+pub async fn search_index(pages: &[Page], language: &str) -> anyhow::Result<Vec<Page>> {
+    search_index_at(pages, "", language).await
 }
 
-/// The Pagefind search index of the article pages (stemmed in the site's language, so an inflected
-/// query finds the article), as files under `pagefind/`: the index, its fragments, and Pagefind's
-/// search UI.
-pub async fn search_index(pages: &[Page], language: &str) -> anyhow::Result<Vec<Page>> {
+/// One search index per language of the site: the site language's under `pagefind/`, another's
+/// under `<language>/pagefind/`, each over its own article pages.
+pub async fn search_indexes(pages: &[Page], config: &SiteConfig) -> anyhow::Result<Vec<Page>> {
+    let mut out = search_index_at(pages, "", &config.language).await?;
+    for language in pages::OTHER_LANGUAGES.iter().filter(|l| **l != config.language) {
+        let prefix = format!("{language}/");
+        if pages.iter().any(|p| p.path.starts_with(format!("{prefix}articles"))) {
+            out.extend(search_index_at(pages, &prefix, language).await?);
+        }
+    }
+    Ok(out)
+}
+
+async fn search_index_at(pages: &[Page], prefix: &str, language: &str) -> anyhow::Result<Vec<Page>> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
     let options = PagefindServiceConfig::builder().keep_index_url(false).force_language(language.to_string()).build();
     let mut index = PagefindIndex::new(Some(options)).map_err(|e| anyhow::anyhow!("pagefind: {e}"))?;
-    for page in pages.iter().filter(|p| p.path.starts_with("articles")) {
+    let articles = Path::new(prefix).join("articles");
+    for page in pages.iter().filter(|p| p.path.starts_with(&articles)) {
+        let rel = page.path.strip_prefix(prefix).unwrap_or(&page.path);
         index
-            .add_html_file(Some(page.path.to_string_lossy().into_owned()), None, page.text().to_string())
+            .add_html_file(Some(rel.to_string_lossy().into_owned()), None, page.text().to_string())
             .await
             .map_err(|e| anyhow::anyhow!("pagefind cannot index `{}`: {e}", page.path.display()))?;
     }
     let files = index.get_files().await.map_err(|e| anyhow::anyhow!("pagefind: {e}"))?;
-    Ok(files.into_iter().map(|f| Page::new(Path::new("pagefind").join(&f.filename), f.contents)).collect())
+    Ok(files.into_iter().map(|f| Page::new(Path::new(prefix).join("pagefind").join(&f.filename), f.contents)).collect())
 }
 
 fn capitalize(s: &str) -> String {
@@ -354,7 +278,8 @@ pub struct WriteCounts {
 /// Writes pages that differ from what is on disk and removes article pages no longer published.
 pub fn write_site(out_dir: &Path, pages: &[Page]) -> std::io::Result<WriteCounts> {
     let (mut counts, _) = write_files(out_dir, pages)?;
-    counts.removed = prune(out_dir, pages.iter().map(|p| out_dir.join(&p.path)).collect())?;
+    let prefixes: Vec<String> = std::iter::once(String::new()).chain(pages::OTHER_LANGUAGES.iter().map(|l| format!("{l}/"))).collect();
+    counts.removed = prune(out_dir, pages.iter().map(|p| out_dir.join(&p.path)).collect(), &prefixes)?;
     Ok(counts)
 }
 
@@ -377,10 +302,19 @@ fn write_files(out_dir: &Path, pages: &[Page]) -> std::io::Result<(WriteCounts, 
 }
 
 /// Removes the files of article and category pages no longer live, and outdated search files:
-/// everything under those folders that is not `wanted`. Returns how many.
-fn prune(out_dir: &Path, wanted: std::collections::HashSet<PathBuf>) -> std::io::Result<usize> {
+/// everything under those folders of each language (`prefixes`: `""`, `"en/"`) that is not
+/// `wanted`, and the home of a language no article is in any more. Returns how many.
+fn prune(out_dir: &Path, wanted: std::collections::HashSet<PathBuf>, prefixes: &[String]) -> std::io::Result<usize> {
     let mut removed = 0;
-    for dir in ["articles", "categories", "pagefind"] {
+    for prefix in prefixes.iter().filter(|p| !p.is_empty()) {
+        let home = out_dir.join(prefix).join("index.html");
+        if home.is_file() && !wanted.contains(&home) {
+            std::fs::remove_file(home)?;
+            removed += 1;
+        }
+    }
+    let dirs = prefixes.iter().flat_map(|p| ["articles", "categories", "pagefind"].map(|d| format!("{p}{d}")));
+    for dir in dirs {
         for entry in walkdir::WalkDir::new(out_dir.join(dir)).into_iter().filter_map(Result::ok) {
             let path = entry.path();
             if entry.file_type().is_file() && !wanted.contains(path) {
@@ -454,27 +388,30 @@ pub async fn publish(articles: &[Article], config: &SiteConfig, guard: &Guard, r
     crate::atomic::sweep(&out_dir)?;
     std::fs::create_dir_all(&out_dir)?;
     std::fs::write(&marker, b"")?;
-    let article_pages = pages.iter().filter(|p| p.path.starts_with("articles")).count();
-    let articles_on_disk = std::fs::read_dir(out_dir.join("articles")).map(|d| d.filter_map(Result::ok).count()).unwrap_or(0);
+    let prefixes = pages::prefixes(config);
+    let is_article = |p: &Path| prefixes.iter().any(|pre| p.starts_with(Path::new(pre).join("articles")));
+    let article_pages = pages.iter().filter(|p| is_article(&p.path)).count();
+    let articles_on_disk: usize =
+        prefixes.iter().map(|pre| std::fs::read_dir(out_dir.join(pre).join("articles")).map(|d| d.filter_map(Result::ok).count()).unwrap_or(0)).sum();
     let (mut counts, written) = write_files(&out_dir, &pages)?;
     let mut wanted: std::collections::HashSet<PathBuf> = pages.iter().map(|p| out_dir.join(&p.path)).collect();
     // Pagefind indexes the article pages: while none of them changed, its files stay as they are.
-    let articles_changed = articles_on_disk != article_pages || written.iter().any(|p| p.starts_with("articles"));
+    let articles_changed = articles_on_disk != article_pages || written.iter().any(|p| is_article(p));
     let mut total = pages.len();
     if articles_changed || interrupted || !out_dir.join("pagefind/pagefind-entry.json").is_file() {
-        let search = search_index(&pages, &config.language).await?;
+        let search = search_indexes(&pages, config).await?;
         let (search_counts, _) = write_files(&out_dir, &search)?;
         counts.written += search_counts.written;
         counts.unchanged += search_counts.unchanged;
         total += search.len();
         wanted.extend(search.iter().map(|p| out_dir.join(&p.path)));
     } else {
-        let kept = files_under(&out_dir, "pagefind");
+        let kept: Vec<PathBuf> = prefixes.iter().flat_map(|pre| files_under(&out_dir, &format!("{pre}pagefind"))).collect();
         counts.unchanged += kept.len();
         total += kept.len();
         wanted.extend(kept);
     }
-    counts.removed = prune(&out_dir, wanted)?;
+    counts.removed = prune(&out_dir, wanted, &prefixes)?;
     std::fs::remove_file(&marker)?;
     let now = crate::store::now();
     for a in articles.iter().filter(|a| a.is_public_live() && a.front.status == crate::kb::Status::Approved) {

@@ -32,6 +32,15 @@ async fn file(State(root): State<PathBuf>, uri: Uri) -> axum::response::Response
     ([(header::CONTENT_TYPE, kind)], bytes).into_response()
 }
 
+/// The built site in `dir` on a free loopback port; its base URL.
+async fn serve_site(dir: PathBuf) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = axum::Router::new().fallback(file).with_state(dir);
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    base
+}
+
 fn article(id: &str, title: &str, topic: &str, body: &str) -> Article {
     let text = format!("---\nid: {id}\ntitle: \"{title}\"\nstatus: approved\ntopic: {topic}\ntickets: 5\n---\n\n{body}\n");
     Article::parse(std::path::Path::new(&format!("{id}.md")), &text).unwrap()
@@ -52,10 +61,7 @@ async fn customer_finds_an_article_with_an_inflected_query() {
     pages.extend(site::search_index(&pages, "ru").await.unwrap());
     site::write_site(&root.join("site"), &pages).unwrap();
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = axum::Router::new().fallback(file).with_state(root.join("site"));
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let base = serve_site(root.join("site")).await;
 
     let browser = Browser::start(driver).await;
     browser.goto(&format!("{base}/index.html")).await;
@@ -97,10 +103,7 @@ async fn a_reader_votes_on_an_article() {
     let config = SiteConfig { title: "Центр помощи".into(), language: "ru".into(), feedback_url: service.clone(), ..SiteConfig::default() };
     let pages = site::build_pages(&articles, &config).unwrap();
     site::write_site(&ws.join("site"), &pages).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = axum::Router::new().fallback(file).with_state(ws.join("site"));
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let base = serve_site(ws.join("site")).await;
 
     let browser = Browser::start(driver).await;
     browser.goto(&format!("{base}/articles/aktivatsiya.html")).await;
@@ -149,10 +152,7 @@ async fn every_kind_of_page_passes_axe_and_fits_a_phone() {
     let mut pages = site::build_pages(&articles, &config).unwrap();
     pages.extend(site::search_index(&pages, "ru").await.unwrap());
     site::write_site(&root.join("site"), &pages).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = axum::Router::new().fallback(file).with_state(root.join("site"));
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let base = serve_site(root.join("site")).await;
 
     let axe = std::fs::read_to_string(common::fixture("axe/axe.min.js")).unwrap();
     let urls = [
@@ -216,10 +216,7 @@ async fn an_english_reader_gets_an_english_site() {
     let mut pages = site::build_pages(&articles, &config).unwrap();
     pages.extend(site::search_indexes(&pages, &config).await.unwrap());
     site::write_site(&root.join("site"), &pages).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = axum::Router::new().fallback(file).with_state(root.join("site"));
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let base = serve_site(root.join("site")).await;
 
     let browser = Browser::start(driver).await;
     browser.goto(&format!("{base}/index.html")).await;

@@ -102,6 +102,10 @@ async fn ten_percent_new_tickets_keep_old_clusters_and_articles() {
     let extended: Vec<&(String, u64)> = actions.iter().filter(|(a, _)| a.starts_with("продлён до")).collect();
     assert!(!extended.is_empty() && extended.iter().all(|(a, _)| a == "продлён до <дата>"), "{actions:?}");
     assert!(extended.iter().map(|(_, n)| n).sum::<u64>() >= 5, "{actions:?}");
+
+    // The demo's drafts, one per intent, are not flagged as near-duplicates of each other.
+    let list = ok(kbforge(ws, &["review", "list"]));
+    assert!(list.lines().count() > 10 && !list.contains("near-duplicate"), "{list}");
     let full = memberships(&store).await;
     let share = kept(&before, &full);
     eprintln!(

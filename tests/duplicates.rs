@@ -64,7 +64,7 @@ async fn near_duplicates_are_flagged_with_merge_first() {
     // The review app: the list flags them, the draft's page puts the merge first.
     kbforge::review::users::add(&store, "maria", "maria-password", kbforge::review::users::Role::Editor, false).await.unwrap();
     let base = common::start_app(ws, store.clone()).await;
-    let (http, cookie) = login(&base).await;
+    let (http, cookie) = common::login(&base, "maria", "maria-password").await;
     let page = http.get(format!("{base}/articles?state=draft")).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Почти повтор статьи") && page.contains("Объединить со статьёй «Какие магазины принимают ваши сертификаты?»"), "{page}");
     let page = http.get(format!("{base}/articles/doplata-2")).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
@@ -79,24 +79,4 @@ async fn near_duplicates_are_flagged_with_merge_first() {
     assert!(!list.contains("kbforge review merge doplata doplata-2"), "{list}");
     let kept = std::fs::read_to_string(kb.join("doplata.md")).unwrap();
     assert!(kept.contains("Если товар дороже то сертификат не сгорит?"), "{kept}");
-}
-
-/// A session of maria's: the client and its cookie header.
-async fn login(base: &str) -> (reqwest::Client, String) {
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let page = http.get(format!("{base}/login")).send().await.unwrap();
-    let pre: Vec<String> = page.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string()).collect();
-    let text = page.text().await.unwrap();
-    let marker = "name=\"csrf\" value=\"";
-    let csrf = text[text.find(marker).unwrap() + marker.len()..].split('"').next().unwrap().to_string();
-    let r = http
-        .post(format!("{base}/login"))
-        .header("cookie", pre.join("; "))
-        .form(&[("name", "maria"), ("password", "maria-password"), ("csrf", csrf.as_str()), ("next", "/articles")])
-        .send()
-        .await
-        .unwrap();
-    let session: Vec<String> = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string()).collect();
-    assert!(!session.is_empty(), "login failed: {}", r.status());
-    (http, session.join("; "))
 }

@@ -233,22 +233,8 @@ async fn the_loop(store_url: Option<&str>) {
 
 /// A page of the review app, logged in as maria.
 async fn review_page(base: &str, path: &str) -> String {
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let login = http.get(format!("{base}/login")).send().await.unwrap();
-    let cookie: Vec<String> = login.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string()).collect();
-    let page = login.text().await.unwrap();
-    let marker = "name=\"csrf\" value=\"";
-    let csrf = page[page.find(marker).unwrap() + marker.len()..].split('"').next().unwrap().to_string();
-    let r = http
-        .post(format!("{base}/login"))
-        .header("cookie", cookie.join("; "))
-        .form(&[("name", "maria"), ("password", "maria-password"), ("csrf", csrf.as_str()), ("next", "/articles")])
-        .send()
-        .await
-        .unwrap();
-    let session: Vec<String> = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string()).collect();
-    assert!(!session.is_empty(), "login failed: {}", r.status());
-    let r = http.get(format!("{base}{path}")).header("cookie", session.join("; ")).send().await.unwrap();
+    let (http, cookie) = common::login(base, "maria", "maria-password").await;
+    let r = http.get(format!("{base}{path}")).header("cookie", cookie).send().await.unwrap();
     assert_eq!(r.status(), 200);
     r.text().await.unwrap()
 }

@@ -220,3 +220,24 @@ pub async fn start_app(dir: &Path, store: kbforge::store::Store) -> String {
     tokio::spawn(async move { axum::serve(listener, kbforge::serve::service(app)).await.unwrap() });
     format!("http://{addr}")
 }
+
+/// Logs `name` into the review app at `base`: the client (no redirects followed) and the session's
+/// cookie header.
+pub async fn login(base: &str, name: &str, password: &str) -> (reqwest::Client, String) {
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page = http.get(format!("{base}/login")).send().await.unwrap();
+    let pre: Vec<String> = page.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string()).collect();
+    let text = page.text().await.unwrap();
+    let marker = "name=\"csrf\" value=\"";
+    let csrf = text[text.find(marker).unwrap() + marker.len()..].split('"').next().unwrap().to_string();
+    let r = http
+        .post(format!("{base}/login"))
+        .header("cookie", pre.join("; "))
+        .form(&[("name", name), ("password", password), ("csrf", csrf.as_str()), ("next", "/articles")])
+        .send()
+        .await
+        .unwrap();
+    let session: Vec<String> = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string()).collect();
+    assert!(!session.is_empty(), "login failed: {}", r.status());
+    (http, session.join("; "))
+}

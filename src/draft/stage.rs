@@ -165,12 +165,10 @@ pub async fn run(
             let p = &mut pending[i];
             match fetched.bodies.get(&request.hash) {
                 Some(reply) => {
-                    // The model's title in the house style, where it is one; else the extractive one stays.
-                    let (title, body) = llm::split_title(reply);
-                    if let Some(title) = title.filter(|t| llm::acceptable_title(t)) {
-                        p.article.front.title = title;
-                        p.article.front.extra.insert("title_by".into(), serde_yaml::Value::from(request.model()));
-                    }
+                    // The model's title line is kept out of the body. It does not replace the
+                    // extractive title yet: a run killed while drafting and run again then wrote a
+                    // different article than an uninterrupted run (tests/crash_recovery.rs).
+                    let (_title, body) = llm::split_title(reply);
                     p.article.body = body;
                     p.article.front.extra.insert("drafted_by".into(), serde_yaml::Value::from(request.model()));
                     n.llm += 1;

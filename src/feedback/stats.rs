@@ -117,6 +117,18 @@ pub struct Votes {
     pub no: usize,
 }
 
+impl Votes {
+    /// The votes whose row matches `filter` (one `$1` condition bound to `value`).
+    async fn count(store: &Store, filter: &str, value: &str) -> Result<Votes, sqlx::Error> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(&format!("SELECT helpful, COUNT(*) FROM votes WHERE {filter} GROUP BY helpful"))
+            .bind(value)
+            .fetch_all(store.pool())
+            .await?;
+        let of = |yes: bool| rows.iter().filter(|(h, _)| (*h != 0) == yes).map(|(_, n)| *n as usize).sum();
+        Ok(Votes { yes: of(true), no: of(false) })
+    }
+}
+
 /// The "Bot" section of the report.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Bot {
@@ -270,12 +282,7 @@ pub async fn build(store: &Store, articles: &[Article], cluster: &crate::cluster
     worst.truncate(WORST);
 
     let (misses, gaps) = gaps(store, &since, articles, cluster).await?;
-    let votes: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT helpful, COUNT(*) FROM votes WHERE created_at >= $1 GROUP BY helpful").bind(&since).fetch_all(store.pool()).await?;
-    let votes = Votes {
-        yes: votes.iter().filter(|(h, _)| *h != 0).map(|(_, n)| *n as usize).sum(),
-        no: votes.iter().filter(|(h, _)| *h == 0).map(|(_, n)| *n as usize).sum(),
-    };
+    let votes = Votes::count(store, "created_at >= $1", &since).await?;
     Ok(Bot { days, since: since.get(..10).unwrap_or("").to_string(), overall, topics, routes, worst, misses, gaps, votes })
 }
 
@@ -386,10 +393,7 @@ pub async fn article(store: &Store, article_id: &str) -> anyhow::Result<ArticleR
             _ => out.unrated += 1,
         }
     }
-    let votes: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT helpful, COUNT(*) FROM votes WHERE article_id = $1 GROUP BY helpful").bind(article_id).fetch_all(store.pool()).await?;
-    out.votes.yes = votes.iter().filter(|(h, _)| *h != 0).map(|(_, n)| *n as usize).sum();
-    out.votes.no = votes.iter().filter(|(h, _)| *h == 0).map(|(_, n)| *n as usize).sum();
+    out.votes = Votes::count(store, "article_id = $1", article_id).await?;
     Ok(out)
 }
 

@@ -80,3 +80,30 @@ async fn near_duplicates_are_flagged_with_merge_first() {
     let kept = std::fs::read_to_string(kb.join("doplata.md")).unwrap();
     assert!(kept.contains("Если товар дороже то сертификат не сгорит?"), "{kept}");
 }
+
+/// The demo desk clustered by questions alone (`[cluster] method = "graph"`, the method that drafted
+/// the pairs: «Почему не дали доплатить?» beside «Если товар дороже то сертификат не
+/// сгорит?», «В каких магазинах принимают…» beside «Где можно потратить сертификат?») with the real
+/// model: every second draft of an intent is flagged into the first, and no draft into another
+/// intent's. `eval desk` scores the flag against the labels.
+#[test]
+fn the_demos_duplicate_drafts_are_flagged() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("kbforge.toml"), "[cluster]\nmethod = \"graph\"\n").unwrap();
+    let (tickets, labels) = (root.join("examples/omnidesk"), root.join("examples/labels.jsonl"));
+    let out = ok(kbforge(tmp.path(), &["eval", "desk", tickets.to_str().unwrap(), "--labels", labels.to_str().unwrap(), "--json", "--drafts"]));
+    let r: serde_json::Value = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let duplicates = r["duplicates"].as_u64().unwrap();
+    assert!(duplicates >= 5, "the question method no longer drafts the demo's duplicates: {out}");
+    assert_eq!(r["duplicate_flags"]["caught"].as_u64(), Some(duplicates), "{out}");
+    assert_eq!(r["duplicate_flags"]["wrong"].as_u64(), Some(0), "{out}");
+    for intent in ["surcharge/pay-the-difference", "where_to_use/which-stores"] {
+        let drafts: Vec<&serde_json::Value> = r["details"].as_array().unwrap().iter().filter(|d| d["intent"] == intent).collect();
+        assert_eq!(drafts.len(), 2, "{intent}: {out}");
+        let flagged: Vec<&&serde_json::Value> = drafts.iter().filter(|d| d["flagged_into"].is_string()).collect();
+        assert_eq!(flagged.len(), 1, "{intent}: one of the pair is flagged: {out}");
+        let other = drafts.iter().find(|d| d["flagged_into"].is_null()).unwrap();
+        assert_eq!(flagged[0]["flagged_into"], other["id"], "{intent}: merged into its twin");
+    }
+}

@@ -30,11 +30,8 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
     let keys: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     // The answers that take part (the embed stage cached their vectors; any it missed are embedded
     // now), and with them the method `auto` stands for.
-    let answer_texts: Vec<Option<String>> = if matches!(config.method, Method::Auto | Method::Pairs) {
-        rows.iter().map(|r| embedder.answer_text(Kind::parse(&r.2), &r.4)).collect()
-    } else {
-        vec![None; rows.len()]
-    };
+    // The question methods do not cluster by them, but every cluster keeps its answer centroid.
+    let answer_texts: Vec<Option<String>> = rows.iter().map(|r| embedder.answer_text(Kind::parse(&r.2), &r.4)).collect();
     let present: Vec<String> = answer_texts.iter().flatten().cloned().collect();
     let (answer_vectors, answer_stats) = crate::embed::embed_cached(store, embedder, &present).await?;
     let mut answer_vectors = answer_vectors.into_iter();
@@ -83,7 +80,7 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
     let mut by_kind: BTreeMap<Kind, usize> = BTreeMap::new();
     let mut multi = 0usize;
     let mut cluster_rows: Vec<[String; 8]> = Vec::with_capacity(groups.len());
-    let mut cluster_extra: Vec<(f64, Vec<u8>)> = Vec::with_capacity(groups.len());
+    let mut cluster_extra: Vec<(f64, Vec<u8>, Vec<u8>)> = Vec::with_capacity(groups.len());
     let mut member_rows: Vec<(String, String, f64)> = Vec::with_capacity(rows.len());
     let stamp = now();
     for (g, (id, idx)) in groups.iter().enumerate() {
@@ -108,16 +105,18 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
             cluster_labels[g].clone(),
             serde_json::to_string(&reps)?,
         ]);
-        cluster_extra.push((consistency, crate::store::vector_to_bytes(&centroid)));
+        let answered: Vec<&[f32]> = idx.iter().filter_map(|&i| answer_vectors[i].as_deref()).collect();
+        let answer_centroid = if answered.is_empty() { Vec::new() } else { normalize(mean(answered.into_iter())) };
+        cluster_extra.push((consistency, crate::store::vector_to_bytes(&centroid), crate::store::vector_to_bytes(&answer_centroid)));
         member_rows.extend(idx.iter().zip(&sims).map(|(&i, s)| (rows[i].0.clone(), id.to_string(), *s as f64)));
     }
     for (chunk, extra) in cluster_rows.chunks(100).zip(cluster_extra.chunks(100)) {
         let sql = format!(
-            "INSERT INTO clusters (id, size, kind, topic, medoid, updated_at, label, representatives, consistency, centroid) VALUES {}",
-            crate::store::values_rows(chunk.len(), 10)
+            "INSERT INTO clusters (id, size, kind, topic, medoid, updated_at, label, representatives, consistency, centroid, answer_centroid) VALUES {}",
+            crate::store::values_rows(chunk.len(), 11)
         );
         let mut q = sqlx::query(&sql);
-        for ([id, size, kind, topic, medoid, updated, label, reps], (consistency, centroid)) in chunk.iter().zip(extra) {
+        for ([id, size, kind, topic, medoid, updated, label, reps], (consistency, centroid, answer_centroid)) in chunk.iter().zip(extra) {
             q = q
                 .bind(id)
                 .bind(size.parse::<i64>()?)
@@ -128,7 +127,8 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
                 .bind(label)
                 .bind(reps)
                 .bind(*consistency)
-                .bind(centroid.clone());
+                .bind(centroid.clone())
+                .bind(answer_centroid.clone());
         }
         q.execute(&mut *tx).await?;
     }

@@ -79,6 +79,16 @@ pub fn split_title(reply: &str) -> (Option<String>, String) {
     }
 }
 
+/// Whether a model's title may replace the extractive one: one line of a few words, and nothing the
+/// extractive titles take out (greetings, fillers, one ticket's values) is in it.
+pub fn acceptable_title(title: &str) -> bool {
+    let words = title.split_whitespace().count();
+    (2..=16).contains(&words)
+        && title.chars().count() <= 120
+        && crate::draft::title::strip(title) == title.trim_end_matches(['.', '!'])
+        && !title.chars().any(|c| c.is_ascii_digit() || c == '[')
+}
+
 /// One chat completion request, and the hash that names it in the `llm_drafts` cache.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Request {
@@ -367,6 +377,10 @@ mod tests {
         assert_eq!(title.as_deref(), Some("Сертификат не принимают на кассе: что делать?"));
         assert_eq!(body, "Покажите код кассиру.");
         assert_eq!(split_title("Просто текст.\nЕщё строка."), (None, "Просто текст.\nЕщё строка.".to_string()));
+        assert!(acceptable_title("Сертификат не принимают на кассе: что делать?"));
+        assert!(!acceptable_title("Подскажите, пожалуйста, как проверить баланс?"));
+        assert!(!acceptable_title("Возврат 1500 рублей за заказ"));
+        assert!(!acceptable_title("Баланс"));
     }
     use crate::kind::Kind;
     use wiremock::matchers::{header, method, path};

@@ -83,10 +83,16 @@ pub fn build_draft(id: &str, cluster_id: &str, topic: &str, members: &[Member], 
     let mut by_similarity: Vec<&Member> = flat.clone();
     by_similarity.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
     let mut seen: HashSet<String> = HashSet::from([normalize_question(&title)]);
-    // Phrasings feed search and the bot: keep the clean, self-contained ones.
+    // Phrasings feed search and the bot: keep the clean, self-contained ones, without the
+    // greetings and fillers the titles drop, so that one wording with and without "подскажите,
+    // пожалуйста" does not take two places.
     let also_asked: Vec<String> = by_similarity
         .iter()
         .map(|m| canonical_question(&crate::clean::for_embedding(&m.question)))
+        .map(|q| {
+            let stripped = title::strip(&q);
+            if stripped.split_whitespace().count() >= 2 { canonical_question(&stripped) } else { q }
+        })
         .filter(|q| !q.contains('[') && (12..=160).contains(&q.chars().count()) && seen.insert(normalize_question(q)))
         .take(config.max_also_asked)
         .collect();
@@ -232,9 +238,23 @@ mod tests {
         let a = build_draft("balance", "c-1", "баланс", &ms, &DraftConfig::default()).unwrap();
         assert_eq!(a.front.title, "Как проверить баланс сертификата?");
         assert!(a.body.starts_with("Баланс виден на странице сертификата"));
-        assert_eq!(a.front.also_asked.len(), 2);
+        assert_eq!(a.front.also_asked, ["Где посмотреть остаток на сертификате", "Сколько денег осталось на карте подарочной"]);
         assert_eq!(a.front.sources, vec!["t:1", "t:2", "t:3"]);
         assert_eq!(a.front.status, Status::Draft);
+    }
+
+    #[test]
+    fn one_wording_with_and_without_fillers_takes_one_place() {
+        let a = "Проверить баланс можно на странице сертификата.";
+        let ms = vec![
+            member("t:1", "Где посмотреть остаток по подарочному сертификату?", a, 0.97),
+            member("t:2", "Подскажите пожалуйста где посмотреть остаток по подарочному сертификату?", a, 0.96),
+            member("t:3", "Подскажите пж где посмотреть остаток по подарочному сертификату? Код мой", a, 0.95),
+            member("t:4", "Как узнать сколько денег осталось на сертификате?", a, 0.9),
+        ];
+        let a = build_draft("balance", "c-1", "баланс", &ms, &DraftConfig::default()).unwrap();
+        assert_eq!(a.front.title, "Где посмотреть остаток по подарочному сертификату?");
+        assert_eq!(a.front.also_asked, ["Как узнать сколько денег осталось на сертификате?"]);
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub async fn run(
     taken_ids.extend(drafts.iter().map(|d| d.article_id.clone()));
     // Live articles and the centroid of the cluster each came from: a new cluster this close asks
     // the same question.
-    let live: Vec<(&Article, &Vec<f32>)> = articles
+    let live: Vec<(&Article, &crate::cluster::inspect::Centroid)> = articles
         .iter()
         .filter(|a| a.front.status.is_live())
         .filter_map(|a| {
@@ -94,7 +94,7 @@ pub async fn run(
             (None, _) => duplicate_links.get(cluster_id).cloned().or_else(|| {
                 let c = centroids.get(cluster_id)?;
                 live.iter()
-                    .map(|(a, ac)| (a, crate::vector::dot(c, ac)))
+                    .map(|(a, ac)| (a, c.similarity(ac)))
                     .filter(|(_, sim)| *sim >= config.update_threshold)
                     .max_by(|x, y| x.1.total_cmp(&y.1))
                     .map(|(a, _)| a.front.id.clone())
@@ -151,10 +151,17 @@ pub async fn run(
             if changed || failed_before {
                 wanted.push((i, llm.request(&p.article, p.members)));
             } else if let Some(current) = p.on_disk {
-                // The same suggestion as last time: keep the model's body, not ask again.
+                // The same suggestion as last time: keep the model's body (and its title), not
+                // ask again. A run killed after the model answered writes what an uninterrupted
+                // run would.
                 p.article.body = current.body.clone();
-                if let Some(by) = current.front.extra.get("drafted_by") {
-                    p.article.front.extra.insert("drafted_by".into(), by.clone());
+                for key in ["drafted_by", "title_by"] {
+                    if let Some(by) = current.front.extra.get(key) {
+                        p.article.front.extra.insert(key.into(), by.clone());
+                    }
+                }
+                if current.front.extra.contains_key("title_by") {
+                    p.article.front.title = current.front.title.clone();
                 }
             }
         }
@@ -165,10 +172,12 @@ pub async fn run(
             let p = &mut pending[i];
             match fetched.bodies.get(&request.hash) {
                 Some(reply) => {
-                    // The model's title line is kept out of the body. It does not replace the
-                    // extractive title yet: a run killed while drafting and run again then wrote a
-                    // different article than an uninterrupted run (tests/crash_recovery.rs).
-                    let (_title, body) = llm::split_title(reply);
+                    // The model's title in the house style, where it is one; else the extractive one stays.
+                    let (title, body) = llm::split_title(reply);
+                    if let Some(title) = title.filter(|t| llm::acceptable_title(t)) {
+                        p.article.front.title = title;
+                        p.article.front.extra.insert("title_by".into(), serde_yaml::Value::from(request.model()));
+                    }
                     p.article.body = body;
                     p.article.front.extra.insert("drafted_by".into(), serde_yaml::Value::from(request.model()));
                     n.llm += 1;

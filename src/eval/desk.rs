@@ -67,12 +67,26 @@ pub struct DeskEval {
     pub flat_tickets: usize,
     /// Share of tickets whose class (flat / needs-action / empty / other) matches the label.
     pub kind_accuracy: f64,
+    /// What the review's near-duplicate flag ([`crate::review::context::duplicates`]) makes of the
+    /// drafts: how many of the duplicate drafts it flags, and how many drafts it flags into a draft
+    /// of another intent.
+    pub duplicate_flags: DuplicateFlags,
     /// The drafts: title, tickets, majority intent and its share.
     pub details: Vec<DraftDetail>,
 }
 
+/// The near-duplicate flag scored against the labels.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct DuplicateFlags {
+    /// Duplicate drafts (a second draft for the same majority intent) the flag catches.
+    pub caught: usize,
+    /// Drafts flagged as a near-duplicate of a draft whose majority intent is another.
+    pub wrong: usize,
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DraftDetail {
+    pub id: String,
     pub title: String,
     /// The majority intent's reference title, if the labels give one.
     pub reference: Option<String>,
@@ -81,6 +95,8 @@ pub struct DraftDetail {
     pub tickets: usize,
     pub intent: String,
     pub purity: f64,
+    /// The article the review's near-duplicate flag would merge this draft into.
+    pub flagged_into: Option<String>,
 }
 
 /// Reads `{"id" | "case_id" | "ticket_id": …, "intent": …, "kind"?: …}` lines, keyed by the ticket's
@@ -143,6 +159,7 @@ pub async fn eval_desk(ws: &Workspace, tickets: &Path, labels: &HashMap<String, 
         dump(&mut ctx, labels, Path::new(&path)).await?;
     }
     let mut eval = score(&ctx.store, &ctx.ws.kb_dir(), labels, min_size, seconds).await?;
+    eval.duplicate_flags = score_flags(&ctx.store, &ctx.ws.kb_dir(), &mut eval.details, ctx.ws.config.draft.update_threshold).await?;
     let pairs: Vec<(String, String)> = eval.details.iter().filter_map(|d| d.reference.clone().map(|r| (d.title.clone(), r))).collect();
     if !pairs.is_empty() {
         let (store, embedder, _) = ctx.with_model()?;
@@ -192,12 +209,14 @@ async fn score(store: &Store, kb_dir: &Path, labels: &HashMap<String, Label>, mi
         }
         let reference = labels.values().find(|l| l.intent == intent).and_then(|l| l.title.clone());
         details.push(DraftDetail {
+            id: article.to_string(),
             title: title.to_string(),
             reference,
             defects: title_defects(title),
             tickets: intents.len(),
             intent: intent.to_string(),
             purity: n as f64 / intents.len() as f64,
+            flagged_into: None,
         });
     }
     details.sort_by(|a, b| b.tickets.cmp(&a.tickets).then_with(|| a.title.cmp(&b.title)));
@@ -223,8 +242,29 @@ async fn score(store: &Store, kb_dir: &Path, labels: &HashMap<String, Label>, mi
         covered,
         flat_tickets: flat_tickets.len(),
         kind_accuracy,
+        duplicate_flags: DuplicateFlags::default(),
         details,
     })
+}
+
+/// Runs the review's near-duplicate flag over the drafts and scores it by their majority intents: a
+/// flagged draft is caught when it duplicates an intent drafted before (the same count as
+/// `duplicates`), wrong when the draft it points to has another majority intent.
+async fn score_flags(store: &Store, kb_dir: &Path, details: &mut [DraftDetail], threshold: f32) -> anyhow::Result<DuplicateFlags> {
+    let (articles, _) = crate::kb::load_all(kb_dir);
+    let flags = crate::review::context::duplicates(store, &articles, threshold).await?;
+    let intent: HashMap<String, String> = details.iter().map(|d| (d.id.clone(), d.intent.clone())).collect();
+    let mut out = DuplicateFlags::default();
+    for (id, flag) in &flags {
+        match (intent.get(id), intent.get(&flag.into)) {
+            (Some(a), Some(b)) if a == b => out.caught += 1,
+            _ => out.wrong += 1,
+        }
+    }
+    for d in details.iter_mut() {
+        d.flagged_into = flags.get(&d.id).map(|f| f.into.clone());
+    }
+    Ok(out)
 }
 
 /// The human summary of `kbforge eval desk`; with `drafts`, one line per draft too.
@@ -236,6 +276,11 @@ pub fn format_table(r: &DeskEval, drafts: bool) -> String {
     let _ = writeln!(out, "purity      {:.3}  (ticket-weighted, against the labelled intent)", r.purity);
     let _ = writeln!(out, "coverage    {:.3}  ({} of {} flat intents with min-cluster-size+ tickets got a draft)", r.coverage, r.covered, r.flat_intents);
     let _ = writeln!(out, "duplicates  {}  ({:.1}% of drafts)", r.duplicates, share(r.duplicates, r.drafts));
+    let _ = writeln!(
+        out,
+        "flagged     {} of {} duplicates caught by review's near-duplicate flag, {} flagged wrongly",
+        r.duplicate_flags.caught, r.duplicates, r.duplicate_flags.wrong
+    );
     let _ = writeln!(out, "unassigned  {}  ({:.1}% of {} flat tickets in no draft)", r.unassigned, share(r.unassigned, r.flat_tickets), r.flat_tickets);
     let _ = writeln!(out, "bad titles  {}", r.bad_titles);
     let _ = writeln!(out, "title flaws {}  (fillers, greetings or one ticket's values)", r.title_defects);
@@ -249,7 +294,8 @@ pub fn format_table(r: &DeskEval, drafts: bool) -> String {
         for d in &r.details {
             let flaws = if d.defects.is_empty() { String::new() } else { format!("  [{}]", d.defects.join(", ")) };
             let reference = d.reference.as_deref().map(|r| format!("  (reference: {r})")).unwrap_or_default();
-            let _ = writeln!(out, "{:>4}  {:.2}  {:<40}  {}{flaws}{reference}", d.tickets, d.purity, d.intent, d.title);
+            let flag = d.flagged_into.as_deref().map(|into| format!("  [near-duplicate of `{into}`]")).unwrap_or_default();
+            let _ = writeln!(out, "{:>4}  {:.2}  {:<40}  {}{flaws}{reference}{flag}", d.tickets, d.purity, d.intent, d.title);
         }
     }
     out
@@ -275,7 +321,7 @@ pub fn is_filler_title(title: &str) -> bool {
 /// an amount). The measure is kept apart from the drafter's own cleaning on purpose.
 pub fn title_defects(title: &str) -> Vec<&'static str> {
     static FILLER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)\b(подскажите|скажите|пожалуйста|плиз|срочно|помогите|help me|please|pls|urgent\w*|asap)\b").expect("static regex")
+        regex::Regex::new(r"(?i)\b(подскажите|скажите|пожалуйста|пожайлуста|пожалуста|пж|пжл|пжлст|плиз|плз|срочно|помогите|help me|please|pls|plz|urgent\w*|asap)\b").expect("static regex")
     });
     static GREETING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(?i)\b(здравствуйте|здрасте|привет|добрый\s+(день|вечер)|доброе\s+утро|девушка|hello|hi|hey|dear)\b").expect("static regex")

@@ -116,13 +116,13 @@ pub struct Duplicate {
     pub into: String,
     pub title: String,
     pub status: String,
-    /// The centred cosine of the two source clusters' centroids.
+    /// How alike the two source clusters are ([`crate::cluster::inspect::Centroid::similarity`]).
     pub similarity: f32,
 }
 
 /// The drafts that are near-duplicates of a live article or of another draft, each with the
-/// article to merge it into. Two articles are near-duplicates when their source clusters' centred
-/// centroids are as alike as the draft stage's own test for "this new cluster asks what a live
+/// article to merge it into. Two articles are near-duplicates when their source clusters (questions
+/// and staff answers, centred) are as alike as the draft stage's own test for "this new cluster asks what a live
 /// article answers" (`[draft] update-threshold`, passed as `threshold`): the same measure and cut,
 /// so a duplicate the draft stage would not have drafted today is flagged in review. A live article
 /// is the one to keep; of two drafts, the one with more tickets (then the smaller id) is kept and
@@ -130,7 +130,7 @@ pub struct Duplicate {
 pub async fn duplicates(store: &Store, articles: &[Article], threshold: f32) -> anyhow::Result<std::collections::HashMap<String, Duplicate>> {
     let centroids = crate::cluster::inspect::centred_centroids(store).await?;
     let keeps = |a: &Article| matches!(a.front.status, Status::Draft | Status::Approved | Status::Published);
-    let with_centroid: Vec<(&Article, &Vec<f32>)> = articles
+    let with_centroid: Vec<(&Article, &crate::cluster::inspect::Centroid)> = articles
         .iter()
         .filter(|a| keeps(a))
         .filter_map(|a| Some((a, centroids.get(a.front.cluster.as_deref()?)?)))
@@ -140,8 +140,8 @@ pub async fn duplicates(store: &Store, articles: &[Article], threshold: f32) -> 
     for (d, dc) in with_centroid.iter().filter(|(a, _)| a.front.status == Status::Draft) {
         let best = with_centroid
             .iter()
-            .filter(|(o, oc)| o.front.id != d.front.id && o.front.cluster != d.front.cluster && oc.len() == dc.len())
-            .map(|(o, oc)| (o, crate::vector::dot(dc, oc)))
+            .filter(|(o, _)| o.front.id != d.front.id && o.front.cluster != d.front.cluster)
+            .map(|(o, oc)| (o, dc.similarity(oc)))
             .filter(|(o, sim)| *sim >= threshold && rank(o) > rank(d))
             .max_by(|x, y| (x.0.front.status.is_live(), x.1).partial_cmp(&(y.0.front.status.is_live(), y.1)).unwrap_or(std::cmp::Ordering::Equal));
         if let Some((o, sim)) = best {

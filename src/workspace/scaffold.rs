@@ -153,8 +153,10 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # Needs-action clusters become scenario candidates (scenarios.jsonl, scenarios.yaml) and empty
 # requests a clarifying question (clarifying.yaml), in this folder.
 # exports-dir = "exports"
-# A new cluster this similar (cosine of centred centroids) to an approved article's cluster proposes
-# an update to that article (its phrasings and sources) instead of a duplicate draft.
+# A new cluster this similar to an approved article's cluster proposes an update to that article
+# (its phrasings and sources) instead of a duplicate draft; review flags drafts this similar as
+# near-duplicates. Similarity: the mean of the centred cosines of the clusters' question centroids
+# and staff-answer centroids (the question cosine alone where a cluster has no answers).
 # update-threshold = 0.55
 
 # Optional: draft article bodies through an OpenAI-compatible endpoint. Off by default; when on, the

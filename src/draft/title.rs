@@ -30,7 +30,7 @@ static LEADING: LazyLock<Regex> = LazyLock::new(|| {
             (я\s+)?(хотел[аи]?|хочу)\s+(бы\s+)?(узнать|спросить|уточнить)|
             (у\s+меня\s+)?(такой\s+)?вопрос|интересует|
             hi|hello|hey|dear\s+\w+|please|quick\s+question|
-            (could|can|would)\s+you\s+(please\s+)?(tell|explain|help)(\s+me)?|
+            (could|can|would)\s+(you|u)\s+(please\s+|pls\s+)?(tell|explain|help)(\s+me)?|
             i\s+(would\s+like|wanted|want)\s+to\s+(know|ask)
         )\b[\s,:;!.\-—–]*",
     )
@@ -252,6 +252,7 @@ mod tests {
             ("Подскажите пж где посмотреть остаток по подарочному сертификату?", "Где посмотреть остаток по подарочному сертификату?"),
             ("Подскажите пожайлуста можно ли узнать баланс без пин кода", "Можно ли узнать баланс без пин кода?"),
             ("pls how do I check the balance?", "How do I check the balance?"),
+            ("Can u help me transfer my character to another console?", "Transfer my character to another console?"),
             ("Добрый день. Хотела бы узнать, сколько действует сертификат? Заранее спасибо", "Сколько действует сертификат?"),
         ] {
             assert_eq!(candidates(question), [want], "{question}");

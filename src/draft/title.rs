@@ -37,6 +37,22 @@ static LEADING: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// "Помогите / подскажите, как" + an infinitive (`ru`), or "(can you) help me (to)" + a word (`en`):
+/// the thing to do starts at the group.
+static HELP_DOING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^(?:
+            (?:помогите|подскажите,?\s+как)(?:\s+пожалуйста)?,?\s+(?P<ru>\w+(?:ть|ти|чь)(?:ся)?\b)
+            |
+            (?:(?:could|can|would)\s+(?:you|u)\s+(?:please\s+|pls\s+)?)?help\s+me\s+(?:to\s+)?(?P<en>[a-z]\w*\b)
+        )",
+    )
+    .expect("static regex")
+});
+
+/// Words after "help me" that do not start a thing to do ("help me with my account").
+const NOT_A_VERB: [&str; 10] = ["with", "on", "about", "out", "in", "for", "here", "please", "pls", "asap"];
+
 static ANYWHERE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[,\s]*\b(пожалуйста|пожайлуста|пожалуста|пожалста|пжлст|пжл|пж|плиз|плз|срочно|очень\s+срочно|please|pls|plz|asap|urgently)\b[,!]*").expect("static regex")
 });
@@ -64,10 +80,10 @@ static ANAPHORA: LazyLock<Regex> = LazyLock::new(|| {
 
 static FIRST_PERSON: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(я|мне|меня|мой|моя|моё|мое|мои|моего|моей|i|my|me)\b").expect("static regex"));
 
-/// The title of a cluster: its best candidate ([`score`]) among those that ask a question, stand
-/// alone (no pronoun pointing to an earlier sentence), carry no one ticket's values and name what
-/// the cluster is about (one of the words most of its questions share); failing that, among those in question form; failing
-/// that, among all. `None` when nothing is left to make a title of.
+/// The title of a cluster: its best candidate ([`score`]) among those that ask a question, carry
+/// no one ticket's values, name what the cluster is about (one of the words most of its questions
+/// share) and stand alone (no pronoun pointing to an earlier sentence); where none does all four,
+/// the one that does the most, in that order. `None` when nothing is left to make a title of.
 pub fn title(members: &[&Member]) -> Option<String> {
     let mut by_centrality: Vec<&&Member> = members.iter().collect();
     by_centrality.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
@@ -79,28 +95,20 @@ pub fn title(members: &[&Member]) -> Option<String> {
         .zip(&questions)
         .flat_map(|(m, q)| candidates(q).into_iter().map(|c| (score(&c, m.similarity, &words), c)))
         .collect();
-    let asks = |c: &str| c.ends_with('?');
-    let whole = |c: &str| asks(c) && !ANAPHORA.is_match(c) && !VALUES.is_match(c) && words.names_the_subject(c);
-    let tier = if scored.iter().any(|(_, c)| whole(c)) {
-        2
-    } else if scored.iter().any(|(_, c)| asks(c)) {
-        1
-    } else {
-        0
-    };
+    // What a title must do, most important first: ask, carry no one ticket's values, say what the
+    // cluster is about, and stand alone. The candidate that does the most of it, in that order,
+    // wins; its score decides between equals. Of "Could you?" and "Do you have a fix for the
+    // crash?" both ask, only the second says what about.
+    let checks = |c: &str| (c.ends_with('?'), !VALUES.is_match(c), words.names_the_subject(c), !ANAPHORA.is_match(c));
     // Ties go to the more central member: the first seen.
     scored
         .into_iter()
-        .filter(|(_, c)| match tier {
-            2 => whole(c),
-            1 => asks(c),
-            _ => true,
+        .map(|(s, c)| (checks(&c), s, c))
+        .fold(None, |best: Option<((bool, bool, bool, bool), f64, String)>, (k, s, c)| match &best {
+            Some((bk, bs, _)) if (*bk, *bs) >= (k, s) => best,
+            _ => Some((k, s, c)),
         })
-        .fold(None, |best: Option<(f64, String)>, (s, c)| match best {
-            Some((b, _)) if b >= s => best,
-            _ => Some((s, c)),
-        })
-        .map(|(_, c)| c)
+        .map(|(_, _, c)| c)
 }
 
 /// The words of a cluster's questions: in how many questions each stem occurs.
@@ -174,10 +182,21 @@ fn sentences(text: &str) -> Vec<&str> {
 /// A sentence without greetings, politeness, urgency, and the comma-separated clauses that carry
 /// one ticket's values (when what is left still says something).
 pub fn strip(sentence: &str) -> String {
-    let question = sentence.trim_end().ends_with('?');
+    let mut question = sentence.trim_end().ends_with('?');
     let mut s = sentence.trim().trim_end_matches(['?', '.', '!']).to_string();
     loop {
         let before = s.clone();
+        // A request for help doing something asks how to do it: "помогите восстановить пароль" →
+        // "как восстановить пароль?", "can u help me transfer my character" → "how to transfer…?".
+        let doing = HELP_DOING.captures(&s).and_then(|c| match (c.name("ru"), c.name("en")) {
+            (Some(v), _) => Some(("как", v.start())),
+            (_, Some(v)) if !NOT_A_VERB.contains(&v.as_str().to_lowercase().as_str()) => Some(("how to", v.start())),
+            _ => None,
+        });
+        if let Some((how, start)) = doing {
+            s = format!("{how} {}", &s[start..]);
+            question = true;
+        }
         s = LEADING.replace(&s, "").into_owned();
         s = ANYWHERE.replace_all(&s, "").into_owned();
         s = TRAILING.replace(&s, "").into_owned();
@@ -252,11 +271,14 @@ mod tests {
             ("Подскажите пж где посмотреть остаток по подарочному сертификату?", "Где посмотреть остаток по подарочному сертификату?"),
             ("Подскажите пожайлуста можно ли узнать баланс без пин кода", "Можно ли узнать баланс без пин кода?"),
             ("pls how do I check the balance?", "How do I check the balance?"),
-            ("Can u help me transfer my character to another console?", "Transfer my character to another console?"),
+            ("Can u help me transfer my character to another console please", "How to transfer my character to another console?"),
+            ("Здравствуйте, помогите восстановить пароль от личного кабинета", "Как восстановить пароль от личного кабинета?"),
             ("Добрый день. Хотела бы узнать, сколько действует сертификат? Заранее спасибо", "Сколько действует сертификат?"),
         ] {
             assert_eq!(candidates(question), [want], "{question}");
         }
+        // "help me with" names no thing to do.
+        assert!(!candidates("Can you help me with my account?")[0].starts_with("How to"));
     }
 
     #[test]

@@ -115,12 +115,19 @@ async fn run_with(workers: &[&str], tag: &str) -> Option<Outcome> {
             other => panic!("a job of kind {other}"),
         }
     }
-    // The workers embedded the staff answers too (passage prefix), so the cluster stage, which
+    // The workers embedded the staff answers too (query prefix, as clustering compares answers
+    // with answers), so the cluster stage, which
     // clusters question and answer together on a desk with answers, embedded nothing again, and
     // kept no token states (only the question-only method matches tokens).
     let (states,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM token_states").fetch_one(store.pool()).await.unwrap();
     assert_eq!(states, 0, "token states kept though the desk has answers");
-    let answers = jobs.iter().flat_map(|(_, _, texts): &(String, i64, Vec<String>)| texts.iter()).filter(|t| t.starts_with("passage: ")).count();
+    let pairs: Vec<(String, String)> = sqlx::query_as("SELECT answer, kind FROM qa_pairs").fetch_all(store.pool()).await.unwrap();
+    let answer_texts: std::collections::HashSet<String> = pairs
+        .iter()
+        .filter_map(|(a, k)| kbforge::embed::answer_input(kbforge::kind::Kind::parse(k), a))
+        .map(|a| format!("query: {a}"))
+        .collect();
+    let answers = jobs.iter().flat_map(|(_, _, texts): &(String, i64, Vec<String>)| texts.iter()).filter(|t| answer_texts.contains(*t)).count();
     assert!(answers > 0, "no answer went through the queue");
     let rows: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT text_hash, vector FROM embeddings").fetch_all(store.pool()).await.unwrap();
     let vectors = rows.into_iter().map(|(h, v)| (h, kbforge::store::vector_from_bytes(&v))).collect();

@@ -56,9 +56,9 @@ pub async fn apply(store: &Store, embed: &crate::embed::EmbedConfig, kb_dir: &Pa
     let remains = forget::remains(store, &ids).await?;
     let mut hashes = Vec::new();
     for r in &remains {
-        for (text, is_question) in [(&r.question, true), (&r.answer, false)] {
+        for text in [&r.question, &r.answer] {
             if !text.trim().is_empty() && !forget::text_in_use(store, text, &ids).await? {
-                hashes.extend(model_inputs(embed, text, is_question).iter().map(|t| crate::hash::text_hash(t)));
+                hashes.extend(model_inputs(embed, text).iter().map(|t| crate::hash::text_hash(t)));
             }
         }
     }
@@ -69,12 +69,14 @@ pub async fn apply(store: &Store, embed: &crate::embed::EmbedConfig, kb_dir: &Pa
     Ok(report)
 }
 
-/// The texts a model may have embedded for a question or an answer: with the configured prefix,
-/// with the multilingual e5 family's own, and bare.
-fn model_inputs(embed: &crate::embed::EmbedConfig, text: &str, is_question: bool) -> Vec<String> {
-    let (configured, default) = if is_question { (embed.query_prefix.as_deref(), "query: ") } else { (embed.passage_prefix.as_deref(), "passage: ") };
+/// The texts a model may have embedded for a question or an answer: with either configured
+/// prefix, with the multilingual e5 family's own, and bare. Both prefixes for both: answers are
+/// embedded with the query prefix now and were with the passage prefix before, and the cache may
+/// hold either.
+fn model_inputs(embed: &crate::embed::EmbedConfig, text: &str) -> Vec<String> {
     let body = crate::clean::for_embedding(text);
-    let mut out: Vec<String> = [configured.unwrap_or(default), default, ""].iter().map(|p| format!("{p}{body}")).collect();
+    let prefixes = [embed.query_prefix.as_deref().unwrap_or("query: "), "query: ", embed.passage_prefix.as_deref().unwrap_or("passage: "), "passage: ", ""];
+    let mut out: Vec<String> = prefixes.iter().map(|p| format!("{p}{body}")).collect();
     out.sort();
     out.dedup();
     out
@@ -208,9 +210,9 @@ mod tests {
     #[test]
     fn cache_keys_cover_the_prefixes_a_model_used() {
         let embed = crate::embed::EmbedConfig::default();
-        let q = model_inputs(&embed, "Где баланс?", true);
+        let q = model_inputs(&embed, "Где баланс?");
         assert!(q.contains(&"query: Где баланс?".to_string()) && q.contains(&"Где баланс?".to_string()), "{q:?}");
-        let a = model_inputs(&embed, "На сайте.", false);
-        assert!(a.contains(&"passage: На сайте.".to_string()), "{a:?}");
+        let a = model_inputs(&embed, "На сайте.");
+        assert!(a.contains(&"passage: На сайте.".to_string()) && a.contains(&"query: На сайте.".to_string()), "{a:?}");
     }
 }

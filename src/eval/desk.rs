@@ -158,8 +158,9 @@ pub async fn eval_desk(ws: &Workspace, tickets: &Path, labels: &HashMap<String, 
     if let Some(path) = std::env::var_os("KBFORGE_EVAL_DUMP") {
         dump(&mut ctx, labels, Path::new(&path)).await?;
     }
-    let mut eval = score(&ctx.store, &ctx.ws.kb_dir(), labels, min_size, seconds).await?;
-    eval.duplicate_flags = score_flags(&ctx.store, &ctx.ws.kb_dir(), &mut eval.details, ctx.ws.config.draft.update_threshold).await?;
+    let (articles, _) = crate::kb::load_all(&ctx.ws.kb_dir());
+    let mut eval = score(&ctx.store, &articles, labels, min_size, seconds).await?;
+    eval.duplicate_flags = score_flags(&ctx.store, &articles, &mut eval.details, ctx.ws.config.draft.update_threshold).await?;
     let pairs: Vec<(String, String)> = eval.details.iter().filter_map(|d| d.reference.clone().map(|r| (d.title.clone(), r))).collect();
     if !pairs.is_empty() {
         let (store, embedder, _) = ctx.with_model()?;
@@ -171,14 +172,13 @@ pub async fn eval_desk(ws: &Workspace, tickets: &Path, labels: &HashMap<String, 
     Ok(eval)
 }
 
-/// Scores the drafts in `store` and `kb_dir` against the labels.
-async fn score(store: &Store, kb_dir: &Path, labels: &HashMap<String, Label>, min_size: usize, seconds: BTreeMap<String, f64>) -> anyhow::Result<DeskEval> {
+/// Scores the drafts in `store` and `articles` (the kb) against the labels.
+async fn score(store: &Store, articles: &[crate::kb::Article], labels: &HashMap<String, Label>, min_size: usize, seconds: BTreeMap<String, f64>) -> anyhow::Result<DeskEval> {
     let pairs: Vec<(String, String)> = sqlx::query_as("SELECT ticket_id, kind FROM qa_pairs").fetch_all(store.pool()).await?;
     let tickets: Vec<(String,)> = sqlx::query_as("SELECT id FROM tickets").fetch_all(store.pool()).await?;
     let members: Vec<(String, String)> = sqlx::query_as("SELECT d.article_id, m.ticket_id FROM drafts d JOIN cluster_members m ON m.cluster_id = d.cluster_id ORDER BY d.article_id, m.ticket_id")
         .fetch_all(store.pool())
         .await?;
-    let (articles, _) = crate::kb::load_all(kb_dir);
     let titles: HashMap<&str, &str> = articles.iter().map(|a| (a.front.id.as_str(), a.front.title.as_str())).collect();
     let intent_of = |ticket: &str| labels.get(local_id(ticket)).map_or("(unlabelled)", |l| l.intent.as_str());
     let mut drafts: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -250,9 +250,8 @@ async fn score(store: &Store, kb_dir: &Path, labels: &HashMap<String, Label>, mi
 /// Runs the review's near-duplicate flag over the drafts and scores it by their majority intents: a
 /// flagged draft is caught when it duplicates an intent drafted before (the same count as
 /// `duplicates`), wrong when the draft it points to has another majority intent.
-async fn score_flags(store: &Store, kb_dir: &Path, details: &mut [DraftDetail], threshold: f32) -> anyhow::Result<DuplicateFlags> {
-    let (articles, _) = crate::kb::load_all(kb_dir);
-    let flags = crate::review::context::duplicates(store, &articles, threshold).await?;
+async fn score_flags(store: &Store, articles: &[crate::kb::Article], details: &mut [DraftDetail], threshold: f32) -> anyhow::Result<DuplicateFlags> {
+    let flags = crate::review::context::duplicates(store, articles, threshold).await?;
     let intent: HashMap<String, String> = details.iter().map(|d| (d.id.clone(), d.intent.clone())).collect();
     let mut out = DuplicateFlags::default();
     for (id, flag) in &flags {

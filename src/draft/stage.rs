@@ -155,12 +155,11 @@ pub async fn run(
                 // ask again. A run killed after the model answered writes what an uninterrupted
                 // run would.
                 p.article.body = current.body.clone();
-                for key in ["drafted_by", "title_by"] {
-                    if let Some(by) = current.front.extra.get(key) {
-                        p.article.front.extra.insert(key.into(), by.clone());
-                    }
+                if let Some(by) = current.front.extra.get("drafted_by") {
+                    p.article.front.extra.insert("drafted_by".into(), by.clone());
                 }
-                if current.front.extra.contains_key("title_by") {
+                if let Some(by) = current.front.extra.get("title_by") {
+                    p.article.front.extra.insert("title_by".into(), by.clone());
                     p.article.front.title = current.front.title.clone();
                 }
             }

@@ -6,6 +6,13 @@ help article the agent linked; Apache-2.0, see its SOURCE.md) into a labelled de
 Links are taken out of every message, as in the data set's own baseline: the agent's reply carries
 the article's URL, which would name the label outright. @handles stay (the cleaner deals with them).
 
+Conversations whose link names no article are left out (289 of 1,025): a contact or new-request form, a
+category index, or a site's or help center's home page. The agent sent them there because the answer
+was not an article, so the link says nothing about which article the question belongs to, and one such
+link stands for dozens of unrelated questions (the Rockstar category index alone for 85). Kept, they
+would score a merge of unrelated questions as pure and count every split of them as a duplicate.
+`--all-links` keeps them, for the numbers measured before this rule.
+
     python3 benches/twitter_desk.py ../shared/data/twitter_cdp_en/data.jsonl /tmp/twitter
 """
 
@@ -15,14 +22,26 @@ import sys
 from pathlib import Path
 
 URL = re.compile(r"https?\s*:\s*//\S+|\b\S+\.(com|org|net|ly|co|gl|io|me)/\S*")
+# A link that names no article: forms, contact pages, category indexes, home pages.
+NO_ARTICLE = re.compile(r"requests/new|contact|/categories(/|\?|$)|GetSupport|/support(\.html)?$|^https?://[^/]+/?$|/hc/[a-z-]+/?$", re.I)
+
+
+def names_an_article(url):
+    """The linked page, behind the Wayback Machine's prefix where there is one, is an article."""
+    live = re.sub(r"^https?://web\.archive\.org/web/\d+/", "", url)
+    return not NO_ARTICLE.search(live)
 
 
 def main():
-    src, out = Path(sys.argv[1]), Path(sys.argv[2])
+    args = [a for a in sys.argv[1:] if a != "--all-links"]
+    all_links = "--all-links" in sys.argv
+    src, out = Path(args[0]), Path(args[1])
     out.mkdir(parents=True, exist_ok=True)
     tickets, labels = [], []
     for line in src.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
+        if not all_links and not names_an_article(row["url"]):
+            continue
         messages = []
         first = next((t["created_at"] for t in row["turns"] if t["created_at"]), "2020-01-01T00:00:00Z")
         for turn in row["turns"]:

@@ -97,7 +97,9 @@ impl Classifier {
         // what staff did for this customer, whatever the verb; an answer that explains says "вы
         // оплатили", "можно", "нужно". Checked after the acknowledgements of feedback ("Передали
         // ваше предложение команде"), which read the same.
-        let done = Regex::new(r"(?i)(^|[.!?]\s+|\n|готово[:,!]?\s+|\bмы\s+(уже\s+)?)[а-яё]{2,}(или|али|яли|ели|ыли|ули|ёли|оли|зли|сли|кли|гли)\b")
+        // A sentence that opens with "Готово" or "Сделано" reports the same whatever follows
+        // ("Готово: доставку перенесли на 14.06", "Готово, аккаунты объединены").
+        let done = Regex::new(r"(?i)(^|[.!?]\s+|\n|готово[:,!]?\s+|\bмы\s+(уже\s+)?)[а-яё]{2,}(или|али|яли|ели|ыли|ули|ёли|оли|зли|сли|кли|гли)\b|(^|[.!?]\s+|\n)(готово|сделано)\s*[:,!.—–-]")
             .expect("static regex");
         Ok(Classifier { actions, others, ticket_ids, order_ids, done })
     }
@@ -243,6 +245,8 @@ mod tests {
         assert_eq!(classify("Перенесите доставку на субботу", "Перенесли доставку заказа на 05.04, интервал 17:00–21:00.", false), Kind::NeedsAction);
         assert_eq!(classify("Бонусы не пришли", "Проверили покупку. Привязали её к аккаунту и начислили бонусы.", false), Kind::NeedsAction);
         assert_eq!(classify("Отмените бронь", "Готово: сняли бронь в магазине.", false), Kind::NeedsAction);
+        assert_eq!(classify("Перенесите доставку", "Готово: доставку заказа перенесли на 14.06 в интервале 9:00–13:00.", false), Kind::NeedsAction);
+        assert_eq!(classify("Объедините аккаунты", "Готово, аккаунты объединены. Бонусы теперь на основном.", false), Kind::NeedsAction);
         // An explanation that says what the customer did is no action of staff.
         assert_eq!(classify("Вернут ли деньги?", "Если вы оплатили картой, деньги вернутся на неё. Если заплатили наличными — в магазине.", false), Kind::Flat);
     }

@@ -274,7 +274,9 @@ fn trailing_block_start(lines: &[&str]) -> Option<usize> {
     let separated = start > 0 && lines[start - 1].trim().is_empty();
     // A role line ("Оператор Дмитрий") ends an answer even without a blank line before it.
     let role_last = role_line(lines[end - 1].trim());
-    (has_contact || (above && (separated || role_last) && has_full_name)).then_some(start)
+    // With nothing above it the block is the message itself: the details a customer sends when
+    // staff ask for them ("почта …, телефон …"), not a signature under one.
+    (above && (has_contact || ((separated || role_last) && has_full_name))).then_some(start)
 }
 
 #[cfg(test)]
@@ -282,6 +284,15 @@ mod tests {
     use super::*;
 
     const BODY: &str = "Не могу активировать сертификат.\nПишет ошибка.";
+
+    #[test]
+    fn a_message_of_contact_details_alone_is_kept() {
+        for details in ["почта maksim.morozov@inbox.ru, телефон +7 927 949-78-22", "+7 916 123-45-67", "Иван Петров\n+7 912 345-67-89"] {
+            assert_eq!(strip_signature(details), details);
+        }
+        // Under a message they are still its signature.
+        assert_eq!(strip_signature(&format!("{BODY}\n\nИван Петров\n+7 912 345-67-89")), format!("{BODY}\n"));
+    }
 
     #[test]
     fn signature_styles_table() {

@@ -1,7 +1,8 @@
 //! The extract stage: one question/answer pair per ticket.
 //!
 //! The question is the customer's opening message; the answer is the staff reply that resolved the
-//! ticket, the last public staff message. An internal note never becomes an answer. Both come from the
+//! ticket, the last public staff message that replies to something the customer wrote (not the
+//! closing after their thanks). An internal note never becomes an answer. Both come from the
 //! cleaned, redacted bodies, so raw text never leaves the store through here.
 
 use std::time::Instant;
@@ -36,16 +37,37 @@ pub fn extract_pair(thread: &[ThreadMessage]) -> Option<QaPair> {
     } else {
         opening.text.clone()
     };
-    // The last public staff reply with something left after cleaning: a closing after the
-    // customer's thanks ("Пожалуйста, хорошего вечера", "Рады помочь!") cleans to nothing.
-    let answer = thread
+    // The last public staff reply with something left after cleaning that answers something the
+    // customer wrote. A closing after the customer's thanks cleans to nothing when the cleaner
+    // knows its words ("Пожалуйста, хорошего вечера", "Рады помочь!"); one it does not know
+    // ("Обращайтесь, всегда рады помочь!") is still a reply to a message that says nothing, and
+    // never the answer while an earlier reply is there.
+    let mut replies = Vec::new();
+    let mut after_content = false;
+    for m in thread.iter().filter(|m| !m.internal) {
+        if m.author == "customer" {
+            after_content = says_something(&m.text);
+        } else if m.author == "staff" && !m.text.trim().is_empty() {
+            replies.push((after_content, m.text.as_str()));
+        }
+    }
+    let answer = replies
         .iter()
         .rev()
-        .find(|m| m.author == "staff" && !m.internal && !m.text.trim().is_empty())
-        .map(|m| m.text.clone())
+        .find(|(after_content, _)| *after_content)
+        .or(replies.last())
+        .map(|(_, text)| text.to_string())
         .unwrap_or_default();
     let has_note = thread.iter().any(|m| m.internal);
     Some(QaPair { question, answer, has_note })
+}
+
+/// A customer message staff can answer: not only greetings and thanks, or details staff asked for
+/// (a phone or an order number, a placeholder once redacted, where the words around it are none).
+fn says_something(text: &str) -> bool {
+    static DETAILS: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(&crate::clean::placeholder_pattern()).expect("valid placeholder regex"));
+    !crate::clean::is_empty_request(text) || DETAILS.is_match(text)
 }
 
 /// The stage. Only tickets with a message not extracted since it was ingested or cleaned are read
@@ -199,6 +221,28 @@ mod tests {
             cleaned("customer", "спс"),
         ];
         assert_eq!(extract_pair(&thread).unwrap().answer, "Отправили сертификат повторно.");
+        // A closing the cleaner has no words for: it replies to the customer's thanks, not to
+        // the question.
+        let thread = vec![
+            cleaned("customer", "Уже минут десять жму «Получить код» — и ничего. Другие смски приходят"),
+            cleaned("staff", "Здравствуйте! Код обычно приходит в течение минуты, повторно запросить его можно через 60 секунд."),
+            cleaned("customer", "Понятно, спасибо за ответ"),
+            cleaned("staff", "Обращайтесь, всегда рады помочь!"),
+        ];
+        assert_eq!(extract_pair(&thread).unwrap().answer, "Код обычно приходит в течение минуты, повторно запросить его можно через 60 секунд.");
+        // Details staff asked for are something to reply to, redacted or not.
+        let thread = vec![
+            cleaned("customer", "Как удалить личный кабинет? Больше не пользуюсь вашим магазином"),
+            cleaned("staff", "Уточните, пожалуйста, номер телефона или e-mail аккаунта, который нужно удалить."),
+            cleaned("customer", "+7 916 123-45-67"),
+            cleaned("staff", "Готово, аккаунт удалён вместе с историей заказов."),
+            cleaned("customer", "Спасибо"),
+            cleaned("staff", "Обращайтесь, всегда рады помочь!"),
+        ];
+        assert_eq!(extract_pair(&thread).unwrap().answer, "Готово, аккаунт удалён вместе с историей заказов.");
+        // The only reply stays the answer, whatever it follows.
+        let thread = vec![cleaned("customer", "Здравствуйте"), cleaned("staff", "Слушаю вас, чем помочь?")];
+        assert_eq!(extract_pair(&thread).unwrap().answer, "Слушаю вас, чем помочь?");
     }
 
     #[test]

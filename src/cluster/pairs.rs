@@ -29,7 +29,7 @@ use std::collections::{BTreeSet, BinaryHeap};
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PairsConfig {
     /// Least mean similarity (the mean of the centred question and answer cosines) at which two
-    /// clusters merge. Default: 0.3.
+    /// clusters merge. Default: 0.325.
     pub threshold: f64,
     /// Neighbours per ticket: which clusters are compared. Default: 15.
     pub k: usize,
@@ -37,7 +37,7 @@ pub struct PairsConfig {
 
 impl Default for PairsConfig {
     fn default() -> Self {
-        PairsConfig { threshold: 0.3, k: 15 }
+        PairsConfig { threshold: 0.325, k: 15 }
     }
 }
 

@@ -113,7 +113,7 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # centred); a ticket whose answer says nothing (under 8 words, a needs-action reply, none) counts
 # by its question. Clusters merge, best pair first, while their mean similarity is at least
 # `threshold`; `k` neighbours per ticket say which clusters are compared.
-# threshold = 0.3
+# threshold = 0.325
 # k = 15
 
 [cluster.graph]

@@ -80,9 +80,9 @@ static ANAPHORA: LazyLock<Regex> = LazyLock::new(|| {
 
 static FIRST_PERSON: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(я|мне|меня|мой|моя|моё|мое|мои|моего|моей|i|my|me)\b").expect("static regex"));
 
-/// The title of a cluster: its best candidate ([`score`]) among those that ask a question, carry
-/// no one ticket's values, name what the cluster is about (one of the words most of its questions
-/// share) and stand alone (no pronoun pointing to an earlier sentence); where none does all four,
+/// The title of a cluster: its best candidate ([`score`]) among those that name what the cluster
+/// is about (one of the words most of its questions share), ask a question, carry no one ticket's
+/// values and stand alone (no pronoun pointing to an earlier sentence); where none does all four,
 /// the one that does the most, in that order. `None` when nothing is left to make a title of.
 pub fn title(members: &[&Member]) -> Option<String> {
     let mut by_centrality: Vec<&&Member> = members.iter().collect();
@@ -95,11 +95,12 @@ pub fn title(members: &[&Member]) -> Option<String> {
         .zip(&questions)
         .flat_map(|(m, q)| candidates(q).into_iter().map(|c| (score(&c, m.similarity, &words), c)))
         .collect();
-    // What a title must do, most important first: ask, carry no one ticket's values, say what the
-    // cluster is about, and stand alone. The candidate that does the most of it, in that order,
+    // What a title must do, most important first: say what the cluster is about, ask, carry no
+    // one ticket's values, and stand alone. The candidate that does the most of it, in that order,
     // wins; its score decides between equals. Of "Could you?" and "Do you have a fix for the
-    // crash?" both ask, only the second says what about.
-    let checks = |c: &str| (c.ends_with('?'), !VALUES.is_match(c), words.names_the_subject(c), !ANAPHORA.is_match(c));
+    // crash?" only the second says what about; and "Промокод не применяется, пишет
+    // «недействителен»" tells a customer more than the question beside it, «Что не так?».
+    let checks = |c: &str| (words.names_the_subject(c), c.ends_with('?'), !VALUES.is_match(c), !ANAPHORA.is_match(c));
     // Ties go to the more central member: the first seen.
     scored
         .into_iter()

@@ -157,14 +157,27 @@ pub fn candidates(question: &str) -> Vec<String> {
     chosen.into_iter().filter_map(|s| finish(&strip(s))).collect()
 }
 
-/// Sentences end at `.`, `!`, `?` or a line break (a `?` stays with its sentence).
+/// Sentences end at `.`, `!`, `?` or a line break (a `?` stays with its sentence), but not inside
+/// quotation marks: a quoted error message («Ошибка. Повторите позже», "…unavailable right now.
+/// please return…") is part of the sentence that quotes it.
 fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     let chars: Vec<(usize, char)> = text.char_indices().collect();
+    // Open quotation marks: «» and “” nest, a straight `"` toggles.
+    let (mut open, mut straight) = (0usize, false);
     for (k, &(i, c)) in chars.iter().enumerate() {
+        match c {
+            '«' | '“' => open += 1,
+            '»' | '”' => open = open.saturating_sub(1),
+            '"' => straight = !straight,
+            // A quote left open ends with its line.
+            '\n' => (open, straight) = (0, false),
+            _ => {}
+        }
+        let quoted = open > 0 || straight;
         let next_is_space = chars.get(k + 1).is_none_or(|&(_, n)| n.is_whitespace());
-        if c == '\n' || (matches!(c, '.' | '!' | '?') && next_is_space) {
+        if c == '\n' || (!quoted && matches!(c, '.' | '!' | '?') && next_is_space) {
             let end = if c == '?' { i + 1 } else { i };
             let s = text[start..end].trim();
             if !s.is_empty() {
@@ -260,6 +273,17 @@ pub fn score(candidate: &str, similarity: f64, vocabulary: &Vocabulary) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quoted_message_stays_in_its_sentence() {
+        assert_eq!(
+            sentences("Пишет «Ошибка. Повторите попытку позже». Что делать?"),
+            ["Пишет «Ошибка. Повторите попытку позже»", "Что делать?"]
+        );
+        assert_eq!(sentences(r#"why do i keep getting "services are unavailable. please try again later." ?"#).len(), 1);
+        // An unclosed quote ends at the line.
+        assert_eq!(sentences("Пишет «ошибка\nНе работает. Что делать?"), ["Пишет «ошибка", "Не работает", "Что делать?"]);
+    }
 
     #[test]
     fn fillers_greetings_and_values_go() {

@@ -13,6 +13,11 @@ link stands for dozens of unrelated questions (the Rockstar category index alone
 would score a merge of unrelated questions as pure and count every split of them as a duplicate.
 `--all-links` keeps them, for the numbers measured before this rule.
 
+The label is the linked page, not the data set's document id: six pages carry two ids each (the same
+YouTube TV article under ids 1185 and 1829, with and without `?hl=en&ref_topic=…`), and one page is one
+article. A page is its address without the Wayback Machine's prefix, the scheme, `www.`, the query
+string and the fragment.
+
     python3 benches/twitter_desk.py ../shared/data/twitter_cdp_en/data.jsonl /tmp/twitter
 """
 
@@ -32,12 +37,19 @@ def names_an_article(url):
     return not NO_ARTICLE.search(live)
 
 
+def page(url):
+    """The linked page, the same for every way of writing its address."""
+    live = re.sub(r"^https?://web\.archive\.org/web/\d+/", "", url)
+    live = re.sub(r"[?#].*$", "", live)
+    return re.sub(r"^https?://(www\.)?", "", live).rstrip("/").lower()
+
+
 def main():
     args = [a for a in sys.argv[1:] if a != "--all-links"]
     all_links = "--all-links" in sys.argv
     src, out = Path(args[0]), Path(args[1])
     out.mkdir(parents=True, exist_ok=True)
-    tickets, labels = [], []
+    tickets, labels, ids = [], [], {}
     for line in src.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         if not all_links and not names_an_article(row["url"]):
@@ -50,7 +62,9 @@ def main():
         tid = "tw-" + row["id"]
         tickets.append({"id": tid, "subject": "", "status": "closed", "created_at": first, "updated_at": row["turns"][-1]["created_at"] or first,
                         "channel": "twitter", "language": "en", "tags": [row["company"]], "rating": None, "messages": messages})
-        labels.append({"id": tid, "intent": row["company"] + "/" + row["intent"], "kind": "flat"})
+        # The first document id seen for a page names it, so the labels read as before.
+        doc = ids.setdefault(page(row["url"]), row["intent"])
+        labels.append({"id": tid, "intent": row["company"] + "/" + doc, "kind": "flat"})
     (out / "tickets.jsonl").write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in tickets), encoding="utf-8")
     (out / "labels.jsonl").write_text("".join(json.dumps(l, ensure_ascii=False) + "\n" for l in labels), encoding="utf-8")
     print("%d tickets, %d intents -> %s" % (len(tickets), len({l["intent"] for l in labels}), out))

@@ -42,13 +42,18 @@ pub fn extract_pair(thread: &[ThreadMessage]) -> Option<QaPair> {
     // knows its words ("Пожалуйста, хорошего вечера", "Рады помочь!"); one it does not know
     // ("Обращайтесь, всегда рады помочь!") is still a reply to a message that says nothing, and
     // never the answer while an earlier reply is there.
+    // A reply answers the customer's whole turn, every message since the last staff reply: a
+    // question followed by a nudge ("??", "алло") is still a question.
     let mut replies = Vec::new();
     let mut after_content = false;
+    let mut in_turn = false;
     for m in thread.iter().filter(|m| !m.internal) {
         if m.author == "customer" {
-            after_content = says_something(&m.text);
+            after_content = (in_turn && after_content) || says_something(&m.text);
+            in_turn = true;
         } else if m.author == "staff" && !m.text.trim().is_empty() {
             replies.push((after_content, m.text.as_str()));
+            in_turn = false;
         }
     }
     let answer = replies
@@ -240,6 +245,18 @@ mod tests {
             cleaned("staff", "Обращайтесь, всегда рады помочь!"),
         ];
         assert_eq!(extract_pair(&thread).unwrap().answer, "Готово, аккаунт удалён вместе с историей заказов.");
+        // A nudge after the question ("??", "алло") does not make the reply to both a reply to
+        // nothing: the reply answers the customer's whole turn.
+        for nudge in ["??", "алло", "ау"] {
+            let thread = vec![
+                cleaned("customer", "Заказ будет готов в пятницу, а приехать смогу только в четверг. Сколько он пролежит?"),
+                cleaned("customer", nudge),
+                cleaned("staff", "Добрый день, Виктор! В магазине заказ хранится 7 дней, в постамате — 3 дня."),
+                cleaned("customer", "Ок, спасибо"),
+                cleaned("staff", "Обращайтесь, всегда рады помочь!"),
+            ];
+            assert_eq!(extract_pair(&thread).unwrap().answer, "В магазине заказ хранится 7 дней, в постамате — 3 дня.", "{nudge}");
+        }
         // The only reply stays the answer, whatever it follows.
         let thread = vec![cleaned("customer", "Здравствуйте"), cleaned("staff", "Слушаю вас, чем помочь?")];
         assert_eq!(extract_pair(&thread).unwrap().answer, "Слушаю вас, чем помочь?");

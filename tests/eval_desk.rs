@@ -35,6 +35,12 @@ fn labelled_desks_stay_above_their_floors() {
         let drafts = r["drafts"].as_f64().unwrap();
         let (p, c, d) = (r["purity"].as_f64().unwrap(), r["coverage"].as_f64().unwrap(), r["duplicates"].as_f64().unwrap());
         report.push(format!("{name}: {drafts} drafts, purity {p:.3}, coverage {c:.3}, {d} duplicates, {} unassigned", r["unassigned"]));
+        // Each score comes with how far chance alone could move it, and the interval holds it.
+        for (key, point) in [("purity_interval", p), ("coverage_interval", c)] {
+            let lo = r[key][0].as_f64().unwrap_or_else(|| panic!("{name}: no `{key}`: {out}"));
+            let hi = r[key][1].as_f64().unwrap();
+            assert!(lo <= point && point <= hi && hi - lo < 0.3, "{name}: {key} [{lo}, {hi}] around {point}: {out}");
+        }
         assert!(p >= purity, "{name}: purity {p:.3} below {purity}: {out}");
         assert!(c >= coverage, "{name}: coverage {c:.3} below {coverage}: {out}");
         assert!(d <= duplicates * drafts, "{name}: {d} duplicate drafts of {drafts}: {out}");

@@ -131,10 +131,12 @@ impl Vocabulary {
     }
 
     /// Whether `candidate` holds one of the cluster's subject words: a stem in at least a third
-    /// of its questions, or its most frequent stem.
+    /// of its questions and in two at least (a word of one question alone is that question's, not
+    /// the cluster's: in a cluster of three, "Что мне теперь делать?" named nothing the others
+    /// ask about), or its most frequent stem.
     pub fn names_the_subject(&self, candidate: &str) -> bool {
         let top = self.counts.values().copied().max().unwrap_or(0);
-        let needed = top.min(self.questions.div_ceil(3)).max(1);
+        let needed = top.min(self.questions.div_ceil(3).max(2)).max(1);
         crate::lexical::stems(candidate).iter().any(|s| self.counts.get(s).is_some_and(|&n| n >= needed))
     }
 
@@ -323,5 +325,15 @@ mod tests {
         ];
         let refs: Vec<&Member> = members.iter().collect();
         assert_eq!(title(&refs).as_deref(), Some("Почему на кассе не принимают сертификат?"));
+
+        // A word of one question alone is not the cluster's subject, even in a cluster of three:
+        // the most central member's «Что мне теперь делать?» names nothing the others ask about.
+        let members = [
+            m("1", "Сервисный центр отказал в гарантии на смартфон, пишут «следы попадания влаги». Что мне теперь делать?", 0.95),
+            m("2", "Мне не приняли по гарантии посудомойку: мастер сказал, что её неправильно подключили. Как быть?", 0.93),
+            m("3", "Не согласен с отказом по гарантии, можно независимую экспертизу?", 0.90),
+        ];
+        let refs: Vec<&Member> = members.iter().collect();
+        assert_eq!(title(&refs).as_deref(), Some("Не согласен с отказом по гарантии, можно независимую экспертизу?"));
     }
 }

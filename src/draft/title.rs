@@ -100,7 +100,7 @@ pub fn title(members: &[&Member]) -> Option<String> {
     // wins; its score decides between equals. Of "Could you?" and "Do you have a fix for the
     // crash?" only the second says what about; and "Промокод не применяется, пишет
     // «недействителен»" tells a customer more than the question beside it, «Что не так?».
-    let checks = |c: &str| (words.names_the_subject(c), c.ends_with('?'), !VALUES.is_match(c), !ANAPHORA.is_match(c));
+    let checks = |c: &str| (words.names_the_subject(c), c.ends_with('?'), !VALUES.is_match(c), stands_alone(c));
     // Ties go to the more central member: the first seen.
     scored
         .into_iter()
@@ -110,6 +110,13 @@ pub fn title(members: &[&Member]) -> Option<String> {
             _ => Some((k, s, c)),
         })
         .map(|(_, _, c)| c)
+}
+
+/// Whether a candidate says what it is about without the sentences around it: no pronoun pointing
+/// back ("Где его найти?") and two content words at least («Вернуть можно?», «Подойдёт или нет?»
+/// leave the thing out).
+fn stands_alone(candidate: &str) -> bool {
+    !ANAPHORA.is_match(candidate) && crate::lexical::stems(candidate).len() >= 2
 }
 
 /// The words of a cluster's questions: in how many questions each stem occurs.
@@ -356,5 +363,12 @@ mod tests {
             assert!(ANAPHORA.is_match(s), "{s}");
         }
         assert!(!ANAPHORA.is_match("Как узнать, сколько денег осталось на подарочной карте?"));
+        // Nor does a title with one content word say what it is about.
+        for s in ["Вернуть можно?", "Подойдёт или нет?", "Что мне делать?", "Где его найти?", "Can you do it?"] {
+            assert!(!stands_alone(s), "{s}");
+        }
+        for s in ["Смарт часы считаются технически сложным товаром?", "Как потратить бонусы?", "How to redeem gift card?"] {
+            assert!(stands_alone(s), "{s}");
+        }
     }
 }

@@ -82,7 +82,8 @@ static FIRST_PERSON: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(я|�
 
 /// The title of a cluster: its best candidate ([`score`]) among those that name what the cluster
 /// is about (one of the words most of its questions share), ask a question, carry no one ticket's
-/// values and stand alone (no pronoun pointing to an earlier sentence); where none does all four,
+/// values or profanity and stand alone (no pronoun pointing to an earlier sentence, two content
+/// words at least); where none does all four,
 /// the one that does the most, in that order. `None` when nothing is left to make a title of.
 pub fn title(members: &[&Member]) -> Option<String> {
     let mut by_centrality: Vec<&&Member> = members.iter().collect();
@@ -96,11 +97,11 @@ pub fn title(members: &[&Member]) -> Option<String> {
         .flat_map(|(m, q)| candidates(q).into_iter().map(|c| (score(&c, m.similarity, &words), c)))
         .collect();
     // What a title must do, most important first: say what the cluster is about, ask, carry no
-    // one ticket's values, and stand alone. The candidate that does the most of it, in that order,
+    // one ticket's values or profanity, and stand alone. The candidate that does the most of it, in that order,
     // wins; its score decides between equals. Of "Could you?" and "Do you have a fix for the
     // crash?" only the second says what about; and "Промокод не применяется, пишет
     // «недействителен»" tells a customer more than the question beside it, «Что не так?».
-    let checks = |c: &str| (words.names_the_subject(c), c.ends_with('?'), !VALUES.is_match(c), stands_alone(c));
+    let checks = |c: &str| (words.names_the_subject(c), c.ends_with('?'), !VALUES.is_match(c) && !PROFANITY.is_match(c), stands_alone(c));
     // Ties go to the more central member: the first seen.
     scored
         .into_iter()
@@ -203,13 +204,29 @@ fn sentences(text: &str) -> Vec<&str> {
     out
 }
 
-/// A sentence without greetings, politeness, urgency, and the comma-separated clauses that carry
-/// one ticket's values (when what is left still says something).
+/// @mentions and #hashtags at either end of a sentence ("@HP why is my laptop…", "…not
+/// working #help"): addressed to the desk, not part of the question.
+static TAGS_AT_ENDS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:[@#]\w+[\s,:;]*)+|(?:[\s,;]*[@#]\w+)+$").expect("static regex"));
+
+/// Words a help center never puts in a title, however its customers write.
+static PROFANITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(fuck\w*|f\*+k\w*|fker\w*|shit\w*|damn\w*|crap\w*|wtf|wth|bullshit|hell|бля\w*|хуй\w*|хуе\w*|пизд\w*|еба\w*|ёба\w*|ебу\w*|нахер|нахрен|хрен\w*|дерьм\w*|жоп\w*)\b").expect("static regex")
+});
+
+/// A sentence without greetings, politeness, urgency, the mentions and hashtags at its ends, a
+/// bracket left open, and the comma-separated clauses that carry one ticket's values (when what is
+/// left still says something).
 pub fn strip(sentence: &str) -> String {
     let mut question = sentence.trim_end().ends_with('?');
     let mut s = sentence.trim().trim_end_matches(['?', '.', '!']).to_string();
     loop {
         let before = s.clone();
+        s = TAGS_AT_ENDS.replace_all(&s, "").into_owned();
+        for (open, close) in [('[', ']'), ('(', ')')] {
+            if s.starts_with(open) && !s.contains(close) {
+                s = s[open.len_utf8()..].to_string();
+            }
+        }
         // A request for help doing something asks how to do it: "помогите восстановить пароль" →
         // "как восстановить пароль?", "can u help me transfer my character" → "how to transfer…?".
         let doing = HELP_DOING.captures(&s).and_then(|c| match (c.name("ru"), c.name("en")) {
@@ -251,7 +268,10 @@ fn finish(s: &str) -> Option<String> {
     if s.trim_end_matches('?').split_whitespace().count() < 2 {
         return None;
     }
-    let asks = s.ends_with('?') || QUESTION_WORD.is_match(s);
+    // "is allowing people to sell…" is a statement whose subject (a removed @mention) is gone, not
+    // a question: "is" or "are" before a verb in -ing does not ask.
+    static DROPPED_SUBJECT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(is|are|was|were)\s+\w+ing\b").expect("static regex"));
+    let asks = s.ends_with('?') || (QUESTION_WORD.is_match(s) && !DROPPED_SUBJECT.is_match(s));
     let body = s.trim_end_matches(['?', '.', '!', ' ']);
     let mut chars = body.chars();
     let first = chars.next()?;
@@ -271,7 +291,7 @@ pub fn score(candidate: &str, similarity: f64, vocabulary: &Vocabulary) -> f64 {
         s += 0.02;
     }
     s -= 0.01 * (words - 10.0).max(0.0) + 0.02 * (3.0 - words).max(0.0);
-    if VALUES.is_match(candidate) {
+    if VALUES.is_match(candidate) || PROFANITY.is_match(candidate) {
         s -= 0.1;
     }
     if FIRST_PERSON.is_match(candidate) {
@@ -312,6 +332,13 @@ mod tests {
         ] {
             assert_eq!(candidates(question), [want], "{question}");
         }
+        // Mentions and hashtags at the ends go, and so does a bracket left open.
+        assert_eq!(candidates("@HP why is my laptop possessed?"), ["Why is my laptop possessed?"]);
+        assert_eq!(candidates("#phishing lots of phishing sites detected so far"), ["Lots of phishing sites detected so far"]);
+        assert_eq!(candidates("[my printer show OFFLINE but I can print from another computer?"), ["My printer show OFFLINE but I can print from another computer?"]);
+        // A statement whose subject was a removed @mention does not ask.
+        assert_eq!(candidates("is allowing people to sell toilet paper at ridiculous prices #COVID19 #Gouging"), ["Is allowing people to sell toilet paper at ridiculous prices"]);
+        assert_eq!(candidates("is gmail down"), ["Is gmail down?"]);
         // "help me with" names no thing to do.
         assert!(!candidates("Can you help me with my account?")[0].starts_with("How to"));
     }
@@ -370,5 +397,9 @@ mod tests {
         for s in ["Смарт часы считаются технически сложным товаром?", "Как потратить бонусы?", "How to redeem gift card?"] {
             assert!(stands_alone(s), "{s}");
         }
+        for s in ["Which fker tried to sign into my account?", "What the hell am I paying for?", "Какого хрена не работает?"] {
+            assert!(PROFANITY.is_match(s), "{s}");
+        }
+        assert!(!PROFANITY.is_match("Hello, my shell script fails"));
     }
 }

@@ -59,7 +59,7 @@ pub struct DeskEval {
     /// Mean cosine between a draft's title and its majority intent's reference title, over the
     /// drafts whose intent has one (none when the labels give no titles).
     pub title_similarity: Option<f64>,
-    /// Drafts whose title keeps a filler, a greeting or a ticket's values ([`title_defects`]).
+    /// Drafts whose title keeps a filler, a greeting, a ticket's values or profanity ([`title_defects`]).
     pub title_defects: usize,
     /// Wall time per stage.
     pub seconds: BTreeMap<String, f64>,
@@ -339,7 +339,7 @@ pub fn format_table(r: &DeskEval, drafts: bool) -> String {
     );
     let _ = writeln!(out, "unassigned  {}  ({:.1}% of {} flat tickets in no draft)", r.unassigned, share(r.unassigned, r.flat_tickets), r.flat_tickets);
     let _ = writeln!(out, "bad titles  {}", r.bad_titles);
-    let _ = writeln!(out, "title flaws {}  (fillers, greetings or one ticket's values)", r.title_defects);
+    let _ = writeln!(out, "title flaws {}  (fillers, greetings, one ticket's values or profanity)", r.title_defects);
     if let Some(s) = r.title_similarity {
         let _ = writeln!(out, "titles      {s:.3}  (mean cosine to the reference titles)");
     }
@@ -373,8 +373,8 @@ pub fn is_filler_title(title: &str) -> bool {
 
 /// What a help center would not put in a title, found in `title`: a politeness or urgency filler
 /// ("подскажите", "пожалуйста", "срочно", "помогите"; "please", "urgent"), a greeting or an address
-/// ("здравствуйте", "девушка"; "hello"), and one ticket's values (digits, a redaction placeholder,
-/// an amount). The measure is kept apart from the drafter's own cleaning on purpose.
+/// ("здравствуйте", "девушка"; "hello"), one ticket's values (digits, a redaction placeholder,
+/// an amount), and profanity. The measure is kept apart from the drafter's own cleaning on purpose.
 pub fn title_defects(title: &str) -> Vec<&'static str> {
     static FILLER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(?i)\b(подскажите|скажите|пожалуйста|пожайлуста|пожалуста|пж|пжл|пжлст|плиз|плз|срочно|помогите|help me|please|pls|plz|urgent\w*|asap)\b").expect("static regex")
@@ -391,6 +391,12 @@ pub fn title_defects(title: &str) -> Vec<&'static str> {
     }
     if title.chars().any(|c| c.is_ascii_digit()) || title.contains('[') || title.contains('₽') {
         out.push("values");
+    }
+    static PROFANITY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(fuck\w*|shit\w*|damn\w*|wtf|бля\w*|хуй\w*|пизд\w*|ебан\w*|нахер|нахрен)\b").expect("static regex")
+    });
+    if PROFANITY.is_match(title) {
+        out.push("profanity");
     }
     out
 }

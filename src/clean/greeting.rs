@@ -49,6 +49,11 @@ static COURTESY_RE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid courtesy regex")
 });
 
+/// The @handles a reply opens with on Twitter, Telegram and the like ("@d46392152 Hi there.",
+/// "@AppleSupport my AirPods…"): whom it is addressed to, like the name after a greeting. Removed
+/// only when more text follows, so a greeting after them goes too.
+static MENTIONS_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:@[A-Za-z0-9_][A-Za-z0-9_.]*[ \t,:;]*)+").expect("valid mentions regex"));
+
 static LEAD_PUNCT_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\s!.,:;…)\-—–]*").expect("valid punct regex"));
 
@@ -76,13 +81,16 @@ const ADDRESS_WORDS: &[&str] = &[
     "there",
 ];
 
-/// Removes leading greetings (up to three in a row) and the name or address that follows them.
+/// Removes leading greetings (up to three in a row), the name or address that follows them, and
+/// the @handles a reply opens with.
 pub(crate) fn strip_greeting(text: &str) -> String {
     let mut rest = text.trim_start();
     let mut removed = false;
     for _ in 0..3 {
         let after = if let Some(caps) = NAME_FIRST_RE.captures(rest).filter(|c| name_like(c[1].trim()) && !looks_like_verb(c[1].trim())) {
             &rest[caps.get(0).map_or(0, |m| m.end())..]
+        } else if let Some(m) = MENTIONS_RE.find(rest).filter(|m| !rest[m.end()..].trim().is_empty()) {
+            &rest[m.end()..]
         } else if let Some(m) = COURTESY_RE.find(rest).filter(|m| m.end() < rest.len()) {
             &rest[m.end()..]
         } else if let Some(m) = GREETING_RE.find(rest) {
@@ -194,6 +202,11 @@ mod tests {
             ("Доброе утро", ""),
             ("Доброго времени суток! Код?", "Код?"),
             ("Привет", ""),
+            ("@d46392152 Hi there. These steps may help you", "These steps may help you"),
+            ("@gmail Hello ! for the past few days I get recovery emails", "For the past few days I get recovery emails"),
+            ("@AppleSupport @Apple my airpods keep disconnecting", "My airpods keep disconnecting"),
+            ("@Google", "@Google"),
+            ("напишите мне в тг @anna_k85", "напишите мне в тг @anna_k85"),
             ("Привет, где баланс", "Где баланс"),
             ("Приветствую! Где баланс", "Где баланс"),
             ("Здравствуйте! Добрый день! Вопрос", "Вопрос"),

@@ -47,8 +47,17 @@ static WEAK_RE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid weak signoff regex")
 });
 
+/// An agent's initials at the very end of a reply, as social-media care teams sign ("…here: *SR",
+/// "…a tweet away /TF", "^JK"), or a lone `^` / `~` mark. A dash before the initials counts only
+/// after the end of a sentence ("…help. -AB"), so a model name ("… -XL") stays.
+static INITIALS_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\s[\^*/~]\s?[A-ZА-ЯЁ]{2,3}|[.!?:)…]\s*[-–—]\s?[A-ZА-ЯЁ]{2,3}|[.!?:)…]\s*[\^~])\s*$").expect("valid initials regex")
+});
+
 /// Cuts the signature, if any, from its first line to the end.
 pub(crate) fn strip_signature(text: &str) -> String {
+    let text = strip_initials(text);
+    let text = text.as_str();
     let lines: Vec<&str> = text.split('\n').collect();
     for (i, line) in lines.iter().enumerate() {
         let l = line.trim();
@@ -61,6 +70,18 @@ pub(crate) fn strip_signature(text: &str) -> String {
     }
     match trailing_block_start(&lines) {
         Some(start) => lines[..start].join("\n"),
+        None => text.to_string(),
+    }
+}
+
+/// The text without an agent's closing initials ([`INITIALS_RE`]).
+fn strip_initials(text: &str) -> String {
+    match INITIALS_RE.find(text) {
+        // The sentence's own punctuation stays.
+        Some(m) => {
+            let kept = text[m.start()..].chars().next().filter(|c| ".!?:)…".contains(*c)).map_or(0, char::len_utf8);
+            text[..m.start() + kept].trim_end().to_string()
+        }
         None => text.to_string(),
     }
 }
@@ -284,6 +305,22 @@ mod tests {
     use super::*;
 
     const BODY: &str = "Не могу активировать сертификат.\nПишет ошибка.";
+
+    #[test]
+    fn an_agents_initials_at_the_end_go() {
+        for (text, want) in [
+            ("Please try the troubleshooting here: *SR", "Please try the troubleshooting here:"),
+            ("If you need anything else, we're just a tweet away /TF", "If you need anything else, we're just a tweet away"),
+            ("We appreciate you looking out for the rest of the community.~", "We appreciate you looking out for the rest of the community."),
+            ("Send us a DM. ^JK", "Send us a DM."),
+            ("Мы проверим заказ. -АП", "Мы проверим заказ."),
+        ] {
+            assert_eq!(strip_signature(text), want, "{text}");
+        }
+        for text in ["Подойдёт ли чехол для Galaxy S23 -XL", "Price is 5 ~", "Код ошибки E-AB"] {
+            assert_eq!(strip_signature(text), text);
+        }
+    }
 
     #[test]
     fn a_message_of_contact_details_alone_is_kept() {

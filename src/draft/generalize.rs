@@ -28,6 +28,8 @@ static RULES: LazyLock<Vec<(Regex, &'static str, &'static str)>> = LazyLock::new
         (r"(?i)(уважаем\w+|dear)\s+\[NAME\]\s*[,!]?\s*", "", ""),
         (r"(^|[.!?]\s+|\n)\[NAME\]\s*[,!]\s*(\p{L})", "$1$2", "$1$2"),
         (r",?\s*\[NAME\]", "", ""),
+        // Addressing the customer by a handle ("[PROFILE] Thanks for reaching out").
+        (r"(^|[.!?]\s+|\n)\[PROFILE\]\s*[,:]?\s*(\p{L})", "$1$2", "$1$2"),
         // A noun followed by its value: the noun alone says it.
         (r"(?i)(заказ\w*|order)\s*(№|#|no\.?)?\s*\[ORDER\]", "$1", "$1"),
         (r"(?i)(сертификат\w*|certificate)\s*(№|#)?\s*\[CODE\]", "$1", "$1"),
@@ -96,6 +98,7 @@ mod tests {
     fn english_placeholders_become_words() {
         assert_eq!(generalize("Dear [NAME], we sent it to [EMAIL]."), "We sent it to your e-mail address.");
         assert_eq!(generalize("Your order #[ORDER] ships today."), "Your order ships today.");
+        assert_eq!(generalize("[PROFILE] Try these steps to get back in."), "Try these steps to get back in.");
     }
 
     #[test]

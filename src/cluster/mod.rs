@@ -29,6 +29,7 @@ pub mod tokens;
 pub mod pairs;
 mod stage;
 
+pub(crate) use moving::Rng;
 pub use stage::run;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -67,11 +67,12 @@ impl Graph {
     }
 }
 
-/// A small deterministic generator (SplitMix64) for visiting orders.
-struct Rng(u64);
+/// A small deterministic generator (SplitMix64): visiting orders here, resamples in
+/// [`crate::eval::desk::purity_interval`].
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

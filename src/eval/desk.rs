@@ -278,19 +278,12 @@ pub fn purity_interval(drafts: &[(usize, usize)]) -> [f64; 2] {
     // In a fixed order, so the drafts' order (a hash map's) does not move the interval.
     let mut drafts = drafts.to_vec();
     drafts.sort_unstable();
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = || {
-        // xorshift64*
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        state.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    };
+    let mut rng = crate::cluster::Rng(1);
     let mut shares: Vec<f64> = (0..2000)
         .map(|_| {
             let (mut pure, mut total) = (0usize, 0usize);
             for _ in 0..drafts.len() {
-                let (p, t) = drafts[(next() % drafts.len() as u64) as usize];
+                let (p, t) = drafts[(rng.next() % drafts.len() as u64) as usize];
                 pure += p;
                 total += t;
             }

@@ -37,7 +37,7 @@ pub fn render(app: &App, name: &str, lang: &str, editor: Option<&auth::Editor>, 
     let user = editor.map(|e| minijinja::context! { name => e.name(), admin => e.is_admin() });
     let csrf = editor.map(|e| e.session.csrf.clone());
     let result = app.templates.get_template(name).and_then(|t| {
-        t.render(minijinja::context! { t => minijinja::value::Serde(i18n::strings(lang)), user => user, csrf => csrf, site_title => &app.ws.config.site.title, ..page })
+        t.render(minijinja::context! { t => minijinja::value::Serde(i18n::strings(lang)), user => user, csrf => csrf, site_title => app.ws.config.site.title(), ..page })
     });
     match result {
         Ok(html) => axum::response::Html(html),

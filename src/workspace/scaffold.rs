@@ -188,7 +188,7 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 
 [site]
 # out-dir = "site"
-# title = "Help center"
+# title = ""              # default: the language's own, «Центр помощи» or "Help center"
 # description = ""
 # language = "ru"          # "ru" or "en": the help center's UI strings
 # contact-url = ""         # the "didn't help? contact support" link

@@ -28,7 +28,8 @@ use crate::stage::StageReport;
 pub struct SiteConfig {
     /// Output folder, relative to the workspace. Default: `site`.
     pub out_dir: PathBuf,
-    /// Default: `Help center`.
+    /// The site's name. Default: empty, which is the language's own ([`SiteConfig::title`]):
+    /// «Центр помощи» or "Help center".
     pub title: String,
     /// Default: empty.
     pub description: String,
@@ -68,6 +69,15 @@ impl SiteConfig {
         )
     }
 
+    /// The site's name: `title`, or where it is not set, the help center's own name in its
+    /// language, so a Russian help center is not called "Help center".
+    pub fn title(&self) -> &str {
+        match self.title.trim() {
+            "" => strings::strings(&self.language).home,
+            title => title,
+        }
+    }
+
     /// `feedback-url`'s scheme, host and port, when it is an http(s) address.
     pub fn feedback_origin(&self) -> Option<String> {
         let url = self.feedback_url.trim();
@@ -92,7 +102,7 @@ impl Default for SiteConfig {
     fn default() -> Self {
         SiteConfig {
             out_dir: PathBuf::from("site"),
-            title: "Help center".into(),
+            title: String::new(),
             description: String::new(),
             language: "ru".into(),
             contact_url: String::new(),

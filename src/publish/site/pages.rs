@@ -96,10 +96,12 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
         let depth = pre.matches('/').count();
         let up = |levels: usize| "../".repeat(levels);
         let strings = strings(language);
+        // Each language's site, when no title is set, by its own language's name.
+        let site_title = if config.title.trim().is_empty() { strings.home } else { config.title() };
         let t = to_value(&strings);
         let site = context! {
             csp => config.content_security_policy(),
-            title => &config.title,
+            title => site_title,
             description => &config.description,
             language => language,
             contact_url => &config.contact_url,
@@ -120,9 +122,9 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
         let home = format!("{pre}index.html");
         sitemap.push(absolute(config, &home));
         let home_ld = serde_json::json!({
-            "@context": "https://schema.org", "@type": "WebSite", "name": config.title, "url": absolute(config, &home), "inLanguage": language,
+            "@context": "https://schema.org", "@type": "WebSite", "name": site_title, "url": absolute(config, &home), "inLanguage": language,
         });
-        let meta = context! { title => &config.title, description => &config.description, canonical => absolute(config, &home), og_type => "website", json_ld => json_ld(&home_ld) };
+        let meta = context! { title => site_title, description => &config.description, canonical => absolute(config, &home), og_type => "website", json_ld => json_ld(&home_ld) };
         pages.push(Page::new(
             home.as_str(),
             env.get_template("index.html")?.render(context! {
@@ -133,7 +135,7 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
         for (title, links) in &categories {
             let rel = format!("{pre}categories/{}.html", slugs[title]);
             sitemap.push(absolute(config, &rel));
-            let meta = context! { title => format!("{title} — {}", config.title), description => &config.description, canonical => absolute(config, &rel), og_type => "website" };
+            let meta = context! { title => format!("{title} — {site_title}"), description => &config.description, canonical => absolute(config, &rel), og_type => "website" };
             pages.push(Page::new(
                 rel.as_str(),
                 env.get_template("category.html")?.render(context! {
@@ -157,14 +159,14 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
                 "@graph": [
                     {"@type": "Article", "headline": a.front.title, "description": summary, "inLanguage": language,
                      "url": url, "mainEntityOfPage": url, "dateModified": updated,
-                     "publisher": {"@type": "Organization", "name": config.title}},
+                     "publisher": {"@type": "Organization", "name": site_title}},
                     {"@type": "FAQPage", "mainEntity": [{"@type": "Question", "name": a.front.title,
                      "acceptedAnswer": {"@type": "Answer", "text": text}}]},
                 ],
             });
             let also_asked: &[String] = if config.show_also_asked { &a.front.also_asked } else { &[] };
             let article = context! { id => &a.front.id, title => &a.front.title, html => html, category => &cat, category_slug => &slugs[&cat], also_asked => Serde(also_asked) };
-            let meta = context! { title => format!("{} — {}", a.front.title, config.title), description => summary, canonical => url, og_type => "article", json_ld => json_ld(&ld) };
+            let meta = context! { title => format!("{} — {site_title}", a.front.title), description => summary, canonical => url, og_type => "article", json_ld => json_ld(&ld) };
             let versions = translations.get(&a.translation_key()).cloned().unwrap_or_default();
             pages.push(Page::new(
                 rel.as_str(),
@@ -177,10 +179,10 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
     }
     let strings = strings(&config.language);
     let site = context! {
-        csp => config.content_security_policy(), title => &config.title, description => &config.description, language => &config.language,
+        csp => config.content_security_policy(), title => config.title(), description => &config.description, language => &config.language,
         contact_url => &config.contact_url, locale => if config.language == "en" { "en_US" } else { "ru_RU" },
     };
-    let meta = context! { title => format!("{} — {}", strings.not_found, config.title), description => &config.description };
+    let meta = context! { title => format!("{} — {}", strings.not_found, config.title()), description => &config.description };
     pages.push(Page::new("404.html", env.get_template("404.html")?.render(context! { site => &site, t => to_value(&strings), root => "/", assets => "/", meta => meta })?));
     let css = theme.iter().find(|(n, _)| *n == "style.css").map(|(_, t)| t.clone()).unwrap_or_default();
     pages.push(Page::new("style.css", css));
@@ -230,6 +232,9 @@ mod tests {
         let en_home = page(&pages, "en/index.html");
         assert!(en_home.contains("<html lang=\"en\">") && en_home.contains("How can we help?") && en_home.contains("How do I use it in a store?"));
         assert!(!en_home.contains("Как оплатить"));
+        // No title set: each site is called by its own language's name.
+        assert!(home.contains("<title>Центр помощи</title>"), "{home}");
+        assert!(en_home.contains("<title>Help center</title>"), "{en_home}");
         assert!(en_home.contains("href=\"../style.css\"") && en_home.contains("src=\"../search.js\""), "{en_home}");
         // Translations point at each other; an article without one points at the other home.
         let ru = page(&pages, "articles/balans.html");

@@ -72,8 +72,14 @@ impl SiteConfig {
     /// The site's name: `title`, or where it is not set, the help center's own name in its
     /// language, so a Russian help center is not called "Help center".
     pub fn title(&self) -> &str {
+        self.title_in(&self.language)
+    }
+
+    /// The name of the site's `language` version: `title`, or the help center's own name in that
+    /// language.
+    pub fn title_in(&self, language: &str) -> &str {
         match self.title.trim() {
-            "" => strings::strings(&self.language).home,
+            "" => strings::strings(language).home,
             title => title,
         }
     }

@@ -96,8 +96,7 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
         let depth = pre.matches('/').count();
         let up = |levels: usize| "../".repeat(levels);
         let strings = strings(language);
-        // Each language's site, when no title is set, by its own language's name.
-        let site_title = if config.title.trim().is_empty() { strings.home } else { config.title() };
+        let site_title = config.title_in(language);
         let t = to_value(&strings);
         let site = context! {
             csp => config.content_security_policy(),

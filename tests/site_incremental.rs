@@ -1,5 +1,6 @@
 //! Publishing the help center again rewrites nothing unless something changed, and a changed
-//! article rewrites only its own page, its category page, the home page and the search files.
+//! article rewrites only its own page, its category page, the home page and the search files (and
+//! the pages whose related links its words change: none here).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -6,6 +6,7 @@
 //! are rendered; "also asked" phrasings, sources and internal notes never reach a page.
 
 mod pages;
+mod related;
 mod strings;
 
 pub use pages::build_pages;

@@ -143,9 +143,11 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
                 })?,
             ));
         }
-        for a in live {
+        let article_categories: Vec<String> = live.iter().map(|a| category(a)).collect();
+        let related_of = super::related::related(live, &article_categories, 5);
+        for (i, a) in live.iter().enumerate() {
             let cat = category(a);
-            let related: Vec<&Link> = categories[&cat].iter().filter(|l| l.id != a.front.id).take(5).collect();
+            let related: Vec<Link> = related_of[i].iter().map(|&j| Link { id: live[j].front.id.clone(), title: live[j].front.title.clone() }).collect();
             let html = render_markdown(&a.body, &config.image_hosts);
             let text = plain(&html);
             let summary: String = text.chars().take(160).collect();

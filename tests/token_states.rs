@@ -96,3 +96,21 @@ fn matching_words_keeps_the_word_that_differs() {
     assert_eq!(projected.d, 4);
     assert!(projected.score(3, 4) > projected.score(3, 5));
 }
+
+#[test]
+fn a_clipped_text_is_what_the_model_reads_and_is_not_reported_as_truncated() {
+    let embedder = embedder();
+    let paragraph = "Сертификат можно продлить один раз на три месяца, если срок действия ещё не истёк. ";
+    let long = format!("passage: Продление сертификата\n{}", paragraph.repeat(60));
+    let clipped = embedder.clip(&long);
+    let tokenizer = embedder.tokenizer().unwrap();
+    let tokens = |t: &str| tokenizer.encode(t, true).unwrap().get_ids().len();
+    assert!(tokens(&long) > 512 && tokens(clipped) <= 512 && tokens(clipped) > 500, "{} → {}", tokens(&long), tokens(clipped));
+    assert!(long.starts_with(clipped));
+    // The model reads the clipped text as it read the long one: the same vector.
+    let vectors = embedder.embed(&[long.clone(), clipped.to_string()]).unwrap();
+    assert!(dot(&vectors[0], &vectors[1]) > 0.999, "{}", dot(&vectors[0], &vectors[1]));
+    assert_eq!(embedder.truncated(), 1, "only the long text was cut by the model");
+    // Short texts are left alone.
+    assert_eq!(embedder.clip(paragraph), paragraph);
+}

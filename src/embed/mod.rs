@@ -259,6 +259,23 @@ impl Embedder {
         self.tokenizer.as_ref()
     }
 
+    /// `text` cut at a token boundary to what the model reads (`max-tokens`, its two special tokens
+    /// and one token of slack for the cut word counted), for a text meant to be read only so far, as
+    /// a whole article's point is: it is then not reported as truncated. Unchanged when it fits or
+    /// without a tokenizer.
+    pub fn clip<'a>(&self, text: &'a str) -> &'a str {
+        let Some(tokenizer) = &self.tokenizer else { return text };
+        let keep = self.config.max_tokens.saturating_sub(3).max(1);
+        if text.chars().count() <= keep * 2 {
+            return text;
+        }
+        let Ok(encoding) = tokenizer.encode(text, false) else { return text };
+        match encoding.get_offsets().get(keep - 1) {
+            Some(&(_, end)) if encoding.get_ids().len() > keep => text.get(..end).unwrap_or(text),
+            _ => text,
+        }
+    }
+
     /// Embeds texts as given (prefixes already applied), in batches sorted by length.
     pub fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {
         let progress = progress_bar(texts.len() as u64, "embedding");
@@ -302,7 +319,7 @@ impl Embedder {
             let tokens = tokenizer.encode(*text, true).map(|e| e.get_ids().len()).unwrap_or(0);
             if tokens > max {
                 cut += 1;
-                let preview: String = text.chars().take(60).collect();
+                let preview: String = text.chars().take(60).map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
                 tracing::info!(tokens, max_tokens = max, text = %preview, "text truncated to the model's limit");
             }
         }

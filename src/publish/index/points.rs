@@ -112,10 +112,11 @@ pub(super) fn plan(articles: &[&Article], embedder: &Embedder, config: &IndexCon
         for (i, q) in article.front.also_asked.iter().enumerate() {
             add(format!("{}#asked#{i}", article.front.id), "question", format!("{query}{q}"), q, &title_path);
         }
-        // The whole article as one passage (the model reads its first 512 tokens): the answer a
-        // question is closest to when the article is short, as most help-center articles are.
+        // The whole article as one passage: the answer a question is closest to when the article
+        // is short, as most help-center articles are. Of a long one the model reads the beginning
+        // (clipped here, so that is not reported as a truncation); its chunks cover the rest.
         let whole = format!("{}\n{}", article.front.title, article.body.trim());
-        add(format!("{}#article", article.front.id), "article", format!("{passage}{whole}"), &whole, &title_path);
+        add(format!("{}#article", article.front.id), "article", embedder.clip(&format!("{passage}{whole}")).to_string(), &whole, &title_path);
         for c in chunk::split_into_chunks(article, embedder.tokenizer(), config.chunk_tokens) {
             let embed_text = format!("{passage}{}\n{}", c.heading_path.join(" > "), c.text);
             add(format!("{}#chunk#{}", article.front.id, c.index), "chunk", embed_text, &c.text, &c.heading_path);

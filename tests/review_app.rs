@@ -45,7 +45,7 @@ async fn seed(store: &Store) {
     sqlx::query("INSERT INTO regulations (id, title, body, content_hash, updated_at) VALUES ($1, $2, $3, '', '')")
         .bind("balance.md")
         .bind("Регламент: баланс")
-        .bind("# Баланс\n\nОператор проверяет баланс сертификата в админке, раздел «Сертификаты». Клиенту баланс не диктуем по телефону.\n\n# Возвраты\n\nВозврат оформляется в CRM.")
+        .bind("# Баланс\n\nОператор проверяет баланс сертификата в админке, раздел «Сертификаты». Клиенту баланс **не диктуем** по телефону.\n\n# Возвраты\n\nВозврат оформляется в CRM.")
         .execute(store.pool())
         .await
         .unwrap();
@@ -154,6 +154,8 @@ async fn scenario(store: Store) {
     assert!(!page.contains("<script>alert"), "ticket text reached the page unescaped");
     assert!(page.contains("&lt;script&gt;"), "ticket text not shown escaped");
     assert!(page.contains("Оператор проверяет баланс сертификата в админке"), "no regulation excerpt");
+    // Regulations are Markdown, and read so: emphasis and the heading the paragraph is under.
+    assert!(page.contains("<strong>не диктуем</strong>") && page.contains("<p class=\"excerpt-heading\">Баланс</p>"), "the excerpt is not rendered: {page}");
     assert!(!page.contains("Возврат оформляется в CRM"), "an irrelevant excerpt was attached");
     assert!(page.contains("/articles/balans-2"), "the similar draft is not shown");
 

@@ -146,7 +146,8 @@ async fn show_context(store: &Store, kb_dir: &Path, a: &crate::kb::Article) -> a
     if !excerpts.is_empty() {
         println!("\n== regulation excerpts (for the editor only, never published) ==");
         for e in excerpts {
-            println!("[{} · {:.2}] {}", e.regulation, e.score, one_line(&e.text, 300));
+            let text = if e.heading.is_empty() { e.text.clone() } else { format!("{}: {}", e.heading, e.text) };
+            println!("[{} · {:.2}] {}", e.regulation, e.score, one_line(&text, 300));
         }
     }
     let (all, _) = crate::kb::load_all(kb_dir);

@@ -17,6 +17,9 @@ use crate::store::Store;
 pub struct Excerpt {
     pub regulation: String,
     pub title: String,
+    /// The heading the paragraph sits under (empty above the first).
+    pub heading: String,
+    /// The paragraph's Markdown, cut at 700 characters.
     pub text: String,
     pub score: f32,
 }
@@ -48,7 +51,7 @@ pub fn query_text(a: &Article) -> String {
 
 /// Splits a regulation into paragraphs (blank lines), each with the heading above it, long
 /// paragraphs cut at 700 characters.
-fn paragraphs(body: &str) -> Vec<String> {
+fn paragraphs(body: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut heading = String::new();
     for block in body.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
@@ -57,7 +60,7 @@ fn paragraphs(body: &str) -> Vec<String> {
             continue;
         }
         let text: String = block.chars().take(700).collect();
-        out.push(if heading.is_empty() { text } else { format!("{heading}: {text}") });
+        out.push((heading.clone(), text));
     }
     out
 }
@@ -68,9 +71,10 @@ pub async fn regulation_excerpts(store: &Store, query: &str, n: usize) -> Result
     let mut owners = Vec::new();
     let mut texts = vec![query.to_string()];
     for (i, (_, _, body)) in regulations.iter().enumerate() {
-        for p in paragraphs(body) {
-            owners.push(i);
-            texts.push(p);
+        for (heading, text) in paragraphs(body) {
+            // The heading's words count for the match.
+            texts.push(format!("{heading}: {text}"));
+            owners.push((i, heading, text));
         }
     }
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
@@ -78,10 +82,10 @@ pub async fn regulation_excerpts(store: &Store, query: &str, n: usize) -> Result
     let mut scored: Vec<Excerpt> = vectors[1..]
         .iter()
         .zip(&owners)
-        .zip(&texts[1..])
-        .map(|((v, &i), text)| Excerpt {
-            regulation: regulations[i].0.clone(),
-            title: regulations[i].1.clone(),
+        .map(|(v, (i, heading, text))| Excerpt {
+            regulation: regulations[*i].0.clone(),
+            title: regulations[*i].1.clone(),
+            heading: heading.clone(),
             text: text.clone(),
             score: lexical::dot(&vectors[0], v),
         })
@@ -202,6 +206,10 @@ mod tests {
     #[test]
     fn paragraphs_carry_their_heading() {
         let p = paragraphs("# Возвраты\n\nВозврат оформляется в CRM.\n\nСрок — 10 дней.");
-        assert_eq!(p, vec!["Возвраты: Возврат оформляется в CRM.", "Возвраты: Срок — 10 дней."]);
+        let pair = |h: &str, t: &str| (h.to_string(), t.to_string());
+        assert_eq!(p, vec![pair("Возвраты", "Возврат оформляется в CRM."), pair("Возвраты", "Срок — 10 дней.")]);
+        // A list stays a list, for the review app to render.
+        let p = paragraphs("## Кража кода\n\n1. Заблокировать.\n2. **Не** перевыпускать.");
+        assert_eq!(p, vec![pair("Кража кода", "1. Заблокировать.\n2. **Не** перевыпускать.")]);
     }
 }

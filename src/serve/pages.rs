@@ -214,7 +214,11 @@ pub async fn article(State(app): State<Arc<App>>, editor: Editor, Path(id): Path
             holds => holds,
             proposals => Serde(&proposals),
             sources => Serde(&sources),
-            excerpts => Serde(&excerpts),
+            // Regulations are Markdown: lists and emphasis read as the author wrote them (sanitized).
+            excerpts => excerpts.iter().map(|e| context! {
+                regulation => &e.regulation, title => &e.title, heading => &e.heading,
+                html => render_markdown(&e.text, &app.ws.config.site.image_hosts),
+            }).collect::<Vec<_>>(),
             similar => Serde(&similar),
             history => Serde(&history),
             ratings => Serde(&ratings),

@@ -50,6 +50,7 @@ impl Default for ClassifyConfig {
         let other = [
             r"^\W*(спасибо|благодарим|благодарю)\s*(вам\s*)?(большое\s*)?(за|,\s*что)\s+(ваш\w*\s+)?(отзыв|обратн|предложени|иде|т[её]пл|интерес|пожелани|сообщили|написали|доверие)",
             r"^\W*(очень\s+)?рады,?\s+что",
+            r"^\W*(нам\s+)?(очень\s+|так\s+|как\s+)?приятно\b",
             r"передал[аи]?\s+(его|её|ее|их|ваш\w*\s+\w+)?\s*(в\s+)?(отдел|разработчик|команд|руководств)",
             r"(резюме|вакансии)\b[^.!?]{0,80}(направьте|опубликованы|отправьте)",
             r"^\W*thank\s+you\s+for\s+(your\s+)?(interest|feedback|offer|kind\s+words|suggestion)",
@@ -241,6 +242,9 @@ mod tests {
         assert_eq!(classify("Где можно потратить сертификат?", "", false), Kind::Other);
         assert_eq!(classify("Спасибо, всё пришло!", "Спасибо за отзыв! Будем рады видеть вас снова.", false), Kind::Other);
         assert_eq!(classify("Добавьте Wildberries", "Спасибо за пожелание! Передали его отделу партнёрств.", false), Kind::Other);
+        // Praise answered with pleasure, once the cleaner took the reply's "Спасибо, что написали!".
+        assert_eq!(classify("Просто хотела поблагодарить — купила сертификат за 2 минуты", "Нам очень приятно 😊", false), Kind::Other);
+        assert_eq!(classify("Как узнать баланс?", "Приятной покупки! Баланс виден на странице сертификата.", false), Kind::Flat);
         // Any verb in the past plural that opens a sentence reports a manual action.
         assert_eq!(classify("Перенесите доставку на субботу", "Перенесли доставку заказа на 05.04, интервал 17:00–21:00.", false), Kind::NeedsAction);
         assert_eq!(classify("Бонусы не пришли", "Проверили покупку. Привязали её к аккаунту и начислили бонусы.", false), Kind::NeedsAction);

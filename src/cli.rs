@@ -475,7 +475,8 @@ pub enum EvalWhat {
         /// One line per ticket: `{"id": …, "intent": …, "kind": "flat"}` (`case_id` for Omnidesk cases).
         #[arg(long, value_name = "FILE")]
         labels: PathBuf,
-        /// Also list every draft with its majority intent and purity.
+        /// Also list every draft with its majority intent and purity, and every intent left
+        /// without a draft with where its tickets went (no draft, or another intent's drafts).
         #[arg(long)]
         drafts: bool,
         /// Print JSON.

@@ -24,7 +24,7 @@ fn labelled_desks_stay_above_their_floors() {
     let mut report = Vec::new();
     for &(name, tickets, labels, purity, coverage, duplicates, titles) in DESKS {
         let (tickets, labels) = (root.join(tickets), root.join(labels));
-        let out = ok(kbforge(tmp.path(), &["eval", "desk", tickets.to_str().unwrap(), "--labels", labels.to_str().unwrap(), "--json"]));
+        let out = ok(kbforge(tmp.path(), &["eval", "desk", tickets.to_str().unwrap(), "--labels", labels.to_str().unwrap(), "--json", "--drafts"]));
         let r: serde_json::Value = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"));
         for key in ["drafts", "purity", "coverage", "duplicates", "unassigned", "bad_titles", "seconds"] {
             assert!(r.get(key).is_some(), "{name}: no `{key}` in {out}");
@@ -41,6 +41,15 @@ fn labelled_desks_stay_above_their_floors() {
             let hi = r[key][1].as_f64().unwrap();
             assert!(lo <= point && point <= hi && hi - lo < 0.3, "{name}: {key} [{lo}, {hi}] around {point}: {out}");
         }
+        // Every intent coverage missed is listed, with each of its tickets in no draft or in a draft.
+        let missed = r["missed"].as_array().unwrap_or_else(|| panic!("{name}: no `missed`: {out}"));
+        assert_eq!(missed.len() as u64, r["flat_intents"].as_u64().unwrap() - r["covered"].as_u64().unwrap(), "{name}: {out}");
+        for m in missed {
+            let drafted: u64 = m["in_drafts"].as_array().unwrap().iter().map(|d| d[2].as_u64().unwrap()).sum();
+            assert_eq!(m["unassigned"].as_u64().unwrap() + drafted, m["tickets"].as_u64().unwrap(), "{name}: {m}");
+            assert!(m["in_drafts"].as_array().unwrap().iter().all(|d| d[1] != m["intent"]), "{name}: a missed intent is some draft's majority: {m}");
+        }
+        assert_eq!(r["details"].as_array().map(Vec::len), Some(drafts as usize), "{name}: not every draft listed: {out}");
         assert!(p >= purity, "{name}: purity {p:.3} below {purity}: {out}");
         assert!(c >= coverage, "{name}: coverage {c:.3} below {coverage}: {out}");
         assert!(d <= duplicates * drafts, "{name}: {d} duplicate drafts of {drafts}: {out}");

@@ -75,7 +75,7 @@ pub async fn run(workspace: Option<&Path>, what: &EvalWhat) -> anyhow::Result<Ou
             if *json {
                 let mut v = serde_json::to_value(&r)?;
                 if !*drafts {
-                    v.as_object_mut().map(|o| o.remove("details"));
+                    v.as_object_mut().map(|o| (o.remove("details"), o.remove("missed")));
                 }
                 println!("{v}");
             } else {

@@ -77,6 +77,23 @@ pub struct DeskEval {
     pub duplicate_flags: DuplicateFlags,
     /// The drafts: title, tickets, majority intent and its share.
     pub details: Vec<DraftDetail>,
+    /// The intents coverage counts that got no draft, and where their tickets went.
+    pub missed: Vec<MissedIntent>,
+}
+
+/// A labelled flat intent with `min-cluster-size`+ tickets and no draft of its own: whether its
+/// tickets fell apart (in no draft: clusters too small, or alone) or were merged into drafts whose
+/// majority is another intent, and which.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MissedIntent {
+    pub intent: String,
+    /// Its flat tickets.
+    pub tickets: usize,
+    /// Of them, in no draft.
+    pub unassigned: usize,
+    /// The drafts holding the rest: (draft title, its majority intent, how many of this intent's
+    /// tickets), most first.
+    pub in_drafts: Vec<(String, String, usize)>,
 }
 
 /// The near-duplicate flag scored against the labels.
@@ -227,6 +244,23 @@ async fn score(store: &Store, articles: &[crate::kb::Article], labels: &HashMap<
     }
     details.sort_by(|a, b| b.tickets.cmp(&a.tickets).then_with(|| a.title.cmp(&b.title)));
     let covered = eligible.iter().filter(|i| majorities.contains(*i)).count();
+    let mut missed: Vec<MissedIntent> = eligible
+        .iter()
+        .filter(|i| !majorities.contains(*i))
+        .map(|&intent| {
+            let mut in_drafts: Vec<(String, String, usize)> = drafts
+                .iter()
+                .filter_map(|(article, intents)| {
+                    let n = intents.iter().filter(|i| **i == intent).count();
+                    (n > 0).then(|| (titles.get(article).copied().unwrap_or_default().to_string(), majority(intents).0.to_string(), n))
+                })
+                .collect();
+            in_drafts.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+            let drafted: usize = in_drafts.iter().map(|d| d.2).sum();
+            MissedIntent { intent: intent.to_string(), tickets: flat_counts[intent], unassigned: flat_counts[intent].saturating_sub(drafted), in_drafts }
+        })
+        .collect();
+    missed.sort_by(|a, b| b.tickets.cmp(&a.tickets).then_with(|| a.intent.cmp(&b.intent)));
     let drafted: HashSet<&str> = members.iter().map(|(_, t)| local_id(t)).collect();
     let flat_tickets: Vec<&str> =
         tickets.iter().map(|(id,)| local_id(id)).filter(|id| labels.get(*id).is_some_and(|l| l.kind == "flat")).collect();
@@ -252,6 +286,7 @@ async fn score(store: &Store, articles: &[crate::kb::Article], labels: &HashMap<
         kind_accuracy,
         duplicate_flags: DuplicateFlags::default(),
         details,
+        missed,
     })
 }
 
@@ -348,6 +383,18 @@ pub fn format_table(r: &DeskEval, drafts: bool) -> String {
             let reference = d.reference.as_deref().map(|r| format!("  (reference: {r})")).unwrap_or_default();
             let flag = d.flagged_into.as_deref().map(|into| format!("  [near-duplicate of `{into}`]")).unwrap_or_default();
             let _ = writeln!(out, "{:>4}  {:.2}  {:<40}  {}{flaws}{reference}{flag}", d.tickets, d.purity, d.intent, d.title);
+        }
+        if !r.missed.is_empty() {
+            let _ = writeln!(out, "\nno draft of their own ({}):", r.missed.len());
+        }
+        for m in &r.missed {
+            let fate = if m.in_drafts.is_empty() {
+                "fell apart".to_string()
+            } else {
+                let into: Vec<String> = m.in_drafts.iter().map(|(title, intent, n)| format!("{n} in «{title}» ({intent})")).collect();
+                into.join(", ")
+            };
+            let _ = writeln!(out, "{:>4}  {:<40}  {} in no draft; {fate}", m.tickets, m.intent, m.unassigned);
         }
     }
     out

@@ -190,6 +190,8 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # out-dir = "site"
 # title = ""              # default: the language's own, «Центр помощи» or "Help center"
 # description = ""
+# titles = {}              # the name in the other language's version, e.g. { en = "Example Help Center" }
+# descriptions = {}        # the description there, e.g. { en = "Answers about …" }
 # language = "ru"          # "ru" or "en": the help center's UI strings
 # contact-url = ""         # the "didn't help? contact support" link
 # show-also-asked = false  # show "also asked" phrasings on article pages (search and the bot use them anyway)

@@ -11,6 +11,7 @@ mod strings;
 
 pub use pages::build_pages;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -34,6 +35,11 @@ pub struct SiteConfig {
     pub title: String,
     /// Default: empty.
     pub description: String,
+    /// The site's name in another language's version, by language:
+    /// `titles = { en = "PodarokPlus Help Center" }`. Default: none (`title` in every language).
+    pub titles: BTreeMap<String, String>,
+    /// The description in another language's version, by language. Default: none.
+    pub descriptions: BTreeMap<String, String>,
     /// UI language, `ru` or `en`. Default: `ru`.
     pub language: String,
     /// Where "didn't help? contact support" points. Default: empty (no link).
@@ -79,10 +85,16 @@ impl SiteConfig {
     /// The name of the site's `language` version: `title`, or the help center's own name in that
     /// language.
     pub fn title_in(&self, language: &str) -> &str {
-        match self.title.trim() {
-            "" => strings::strings(language).home,
-            title => title,
+        match (self.titles.get(language).map(|t| t.trim()).filter(|t| !t.is_empty()), self.title.trim()) {
+            (Some(title), _) => title,
+            (None, "") => strings::strings(language).home,
+            (None, title) => title,
         }
+    }
+
+    /// The description of the site's `language` version: `descriptions`' own, else `description`.
+    pub fn description_in(&self, language: &str) -> &str {
+        self.descriptions.get(language).map(|d| d.trim()).filter(|d| !d.is_empty()).unwrap_or(&self.description)
     }
 
     /// `feedback-url`'s scheme, host and port, when it is an http(s) address.
@@ -111,6 +123,8 @@ impl Default for SiteConfig {
             out_dir: PathBuf::from("site"),
             title: String::new(),
             description: String::new(),
+            titles: BTreeMap::new(),
+            descriptions: BTreeMap::new(),
             language: "ru".into(),
             contact_url: String::new(),
             show_also_asked: false,

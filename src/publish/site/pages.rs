@@ -101,7 +101,7 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
         let site = context! {
             csp => config.content_security_policy(),
             title => site_title,
-            description => &config.description,
+            description => config.description_in(language),
             language => language,
             contact_url => &config.contact_url,
             vote_url => config.vote_endpoint(),
@@ -123,7 +123,7 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
         let home_ld = serde_json::json!({
             "@context": "https://schema.org", "@type": "WebSite", "name": site_title, "url": absolute(config, &home), "inLanguage": language,
         });
-        let meta = context! { title => site_title, description => &config.description, canonical => absolute(config, &home), og_type => "website", json_ld => json_ld(&home_ld) };
+        let meta = context! { title => site_title, description => config.description_in(language), canonical => absolute(config, &home), og_type => "website", json_ld => json_ld(&home_ld) };
         pages.push(Page::new(
             home.as_str(),
             env.get_template("index.html")?.render(context! {
@@ -134,7 +134,7 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
         for (title, links) in &categories {
             let rel = format!("{pre}categories/{}.html", slugs[title]);
             sitemap.push(absolute(config, &rel));
-            let meta = context! { title => format!("{title} — {site_title}"), description => &config.description, canonical => absolute(config, &rel), og_type => "website" };
+            let meta = context! { title => format!("{title} — {site_title}"), description => config.description_in(language), canonical => absolute(config, &rel), og_type => "website" };
             pages.push(Page::new(
                 rel.as_str(),
                 env.get_template("category.html")?.render(context! {
@@ -180,10 +180,10 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
     }
     let strings = strings(&config.language);
     let site = context! {
-        csp => config.content_security_policy(), title => config.title(), description => &config.description, language => &config.language,
+        csp => config.content_security_policy(), title => config.title(), description => config.description_in(&config.language), language => &config.language,
         contact_url => &config.contact_url, locale => if config.language == "en" { "en_US" } else { "ru_RU" },
     };
-    let meta = context! { title => format!("{} — {}", strings.not_found, config.title()), description => &config.description };
+    let meta = context! { title => format!("{} — {}", strings.not_found, config.title()), description => config.description_in(&config.language) };
     pages.push(Page::new("404.html", env.get_template("404.html")?.render(context! { site => &site, t => to_value(&strings), root => "/", assets => "/", meta => meta })?));
     let css = theme.iter().find(|(n, _)| *n == "style.css").map(|(_, t)| t.clone()).unwrap_or_default();
     pages.push(Page::new("style.css", css));
@@ -254,6 +254,21 @@ mod tests {
         // Each language's search index covers its own articles.
         let search = super::super::search_indexes(&pages, &config).await.unwrap();
         assert!(search.iter().any(|p| p.path.starts_with("pagefind")) && search.iter().any(|p| p.path.starts_with("en/pagefind")));
+
+        // A named site: the name and description in each language, where the config gives one.
+        let named = SiteConfig {
+            title: "Центр помощи ПодарокПлюс".into(),
+            description: "Ответы о сертификатах".into(),
+            titles: [("en".to_string(), "PodarokPlus Help Center".to_string())].into(),
+            descriptions: [("en".to_string(), "Answers about gift certificates".to_string())].into(),
+            ..config.clone()
+        };
+        let pages = build_pages(&articles, &named).unwrap();
+        let (home, en_home) = (page(&pages, "index.html"), page(&pages, "en/index.html"));
+        assert!(home.contains("<title>Центр помощи ПодарокПлюс</title>") && home.contains("Ответы о сертификатах"), "{home}");
+        assert!(en_home.contains("<title>PodarokPlus Help Center</title>") && en_home.contains("Answers about gift certificates"), "{en_home}");
+        assert!(!en_home.contains("ПодарокПлюс") && !en_home.contains("Ответы о сертификатах"), "Russian in the English site: {en_home}");
+        assert!(page(&pages, "en/articles/balance.html").contains("How do I check the balance? — PodarokPlus Help Center"));
 
         // One language: no switch, no alternates, nothing under /en/.
         let ru_only = build_pages(&articles[..1], &config).unwrap();

@@ -117,7 +117,9 @@ pub fn clean_message(raw: &str) -> Cleaned {
 
 /// Only the structural part (no redaction): quotes, signatures, greetings, whitespace.
 pub fn strip_noise(raw: &str) -> String {
-    let text = normalize::normalize_chars(raw);
+    // Plain bodies escaped as HTML text ("&amp;", "&lt;", "&#39;": Twitter's API, some exports)
+    // read as written; an HTML body was decoded by `html_to_text` already.
+    let text = normalize::normalize_chars(&html::decode_entities(raw));
     let text = quotes::strip_quotes(&text);
     let text = signature::strip_signature(&text);
     let text = normalize::remove_artefacts(&text);
@@ -156,6 +158,15 @@ pub fn for_embedding(cleaned: &str) -> String {
 
 pub fn is_empty_request(cleaned: &str) -> bool {
     empty::is_empty_request(cleaned)
+}
+
+#[cfg(test)]
+mod escaped_text_tests {
+    #[test]
+    fn a_plain_body_escaped_as_html_reads_as_written() {
+        assert_eq!(super::strip_noise("Frank Iero &amp; My Chemical Romance isn&#39;t on Spotify &lt;3"), "Frank Iero & My Chemical Romance isn't on Spotify <3");
+        assert_eq!(super::strip_noise("AT&T and R&D; stay"), "AT&T and R&D; stay");
+    }
 }
 
 #[cfg(test)]

@@ -48,10 +48,11 @@ static WEAK_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// An agent's initials at the very end of a reply, as social-media care teams sign ("…here: *SR",
-/// "…a tweet away /TF", "^JK"), or a lone `^` / `~` mark. A dash before the initials counts only
+/// "…a tweet away /TF", "^JK", or a name after a caret, "…questions. ^JorgeGarcia"), or a lone
+/// `^` / `~` mark. A dash before the initials counts only
 /// after the end of a sentence ("…help. -AB"), so a model name ("… -XL") stays.
 static INITIALS_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\s[\^*/~]\s?[A-ZА-ЯЁ]{2,3}|[.!?:)…]\s*[-–—]\s?[A-ZА-ЯЁ]{2,3}|[.!?:)…]\s*[\^~])\s*$").expect("valid initials regex")
+    Regex::new(r"(?:\s[\^*/~]\s?[A-ZА-ЯЁ]{2,3}|[.!?:)…]\s*\^[A-ZА-ЯЁ][a-zа-яё]+(?:[A-ZА-ЯЁ][a-zа-яё]+)?|[.!?:)…]\s*[-–—]\s?[A-ZА-ЯЁ]{2,3}|[.!?:)…]\s*[\^~])\s*$").expect("valid initials regex")
 });
 
 /// Cuts the signature, if any, from its first line to the end.
@@ -313,11 +314,13 @@ mod tests {
             ("If you need anything else, we're just a tweet away /TF", "If you need anything else, we're just a tweet away"),
             ("We appreciate you looking out for the rest of the community.~", "We appreciate you looking out for the rest of the community."),
             ("Send us a DM. ^JK", "Send us a DM."),
+            ("Send us a DM if you have any questions. ^JorgeGarcia", "Send us a DM if you have any questions."),
+            ("We're here to help! ^Ana", "We're here to help!"),
             ("Мы проверим заказ. -АП", "Мы проверим заказ."),
         ] {
             assert_eq!(strip_signature(text), want, "{text}");
         }
-        for text in ["Подойдёт ли чехол для Galaxy S23 -XL", "Price is 5 ~", "Код ошибки E-AB"] {
+        for text in ["Подойдёт ли чехол для Galaxy S23 -XL", "Price is 5 ~", "Код ошибки E-AB", "Press Shift+^Home to select"] {
             assert_eq!(strip_signature(text), text);
         }
     }

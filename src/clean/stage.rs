@@ -10,7 +10,7 @@ use crate::store::Store;
 use super::{strip_noise, CleanConfig, RedactionCounts, Redactor};
 
 /// Bumped when the cleaner changes, so every message is cleaned again once.
-const CLEANER_VERSION: &str = "clean-3";
+const CLEANER_VERSION: &str = "clean-4";
 
 /// Messages read, cleaned and written per round.
 const PAGE: usize = 2000;
@@ -121,4 +121,54 @@ async fn write_page(store: &Store, rows: &[(String, String, String)]) -> anyhow:
     }
     tx.commit().await?;
     Ok(rows.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every string of 20+ characters in the JSON of `examples/` and `tests/fixtures/`: real
+    /// messages (the demo desk, «ВольтМаркет», the helpdesk API recordings, the fixtures) in the
+    /// shapes the readers take them.
+    fn corpus() -> Vec<String> {
+        fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::String(s) if s.chars().count() >= 20 => out.push(s.clone()),
+                serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+                serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+                _ => {}
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<std::path::PathBuf> = ["examples", "tests/fixtures"]
+            .iter()
+            .flat_map(|d| walkdir::WalkDir::new(root.join(d)).into_iter().filter_map(Result::ok))
+            .map(|e| e.into_path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "jsonl"))
+            .collect();
+        files.sort();
+        let mut out = Vec::new();
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap_or_default();
+            match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(v) => strings(&v, &mut out),
+                Err(_) => text.lines().filter_map(|l| serde_json::from_str(l).ok()).for_each(|v| strings(&v, &mut out)),
+            }
+        }
+        out
+    }
+
+    /// A workspace cleans a message again only when `CLEANER_VERSION` changes, so a change to what
+    /// the cleaner makes of real messages must bump it, or upgraded workspaces keep the old text.
+    /// When this fails after a change that meant to change the cleaning: bump `CLEANER_VERSION` and
+    /// record the new digest here; when it did not mean to, the change has a side effect.
+    #[test]
+    fn the_cleaner_version_moves_with_what_it_makes_of_real_messages() {
+        let corpus = corpus();
+        assert!(corpus.len() > 3000, "the corpus shrank to {} strings", corpus.len());
+        let redactor = Redactor::new(&CleanConfig::default()).unwrap();
+        let cleaned: Vec<String> = corpus.iter().map(|s| redactor.redact(&strip_noise(s)).text).collect();
+        let digest = &crate::hash::text_hash(&cleaned.join("\u{1}"))[..16];
+        assert_eq!((CLEANER_VERSION, digest), ("clean-4", "915769d1d12270b8"), "the cleaner's output changed");
+    }
 }

@@ -78,8 +78,16 @@ fn says_something(text: &str) -> bool {
 /// The stage. Only tickets with a message not extracted since it was ingested or cleaned are read
 /// (`messages.extracted = 0`), 500 at a time, each batch committed with its messages marked: a run
 /// with few new tickets reads few, and a killed run resumes where it stopped.
+/// Bumped when what the extraction makes of a thread changes, so every ticket is read again once
+/// (its pairs are rewritten only where they come out different).
+const EXTRACT_VERSION: &str = "extract-2";
+
 pub async fn run(store: &Store) -> anyhow::Result<StageReport> {
     let started = Instant::now();
+    let stale = store.state_get("extract.version").await?.as_deref() != Some(EXTRACT_VERSION);
+    if stale {
+        sqlx::query("UPDATE messages SET extracted = 0 WHERE clean_body IS NOT NULL").execute(store.pool()).await?;
+    }
     let dirty: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT ticket_id FROM messages WHERE extracted = 0 ORDER BY ticket_id")
         .fetch_all(store.pool())
         .await?;
@@ -148,6 +156,9 @@ pub async fn run(store: &Store) -> anyhow::Result<StageReport> {
         mark.execute(&mut *tx).await?;
         tx.commit().await?;
     }
+    if stale {
+        store.state_set("extract.version", EXTRACT_VERSION).await?;
+    }
     let (tickets,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tickets").fetch_one(store.pool()).await?;
     let (without_question,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM qa_pairs q WHERE q.ticket_id = t.id)")
@@ -175,6 +186,38 @@ pub async fn run(store: &Store) -> anyhow::Result<StageReport> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_new_extraction_reads_every_ticket_again_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("s.sqlite").display())).await.unwrap();
+        sqlx::query("INSERT INTO tickets (id, source, external_id, subject, status, channel, language, labels, rating, created_at, updated_at, content_hash) VALUES ('t:1', 't', '1', '', 'closed', 'email', 'ru', '[]', '', '', '', '')")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        for (i, author, text) in [(0, "customer", "Как проверить баланс сертификата?"), (1, "staff", "Баланс виден на странице сертификата.")] {
+            sqlx::query("INSERT INTO messages (id, ticket_id, position, author, internal, body, created_at, clean_body) VALUES ($1, 't:1', $2, $3, 0, $4, '', $4)")
+                .bind(format!("t:1:{i}"))
+                .bind(i)
+                .bind(author)
+                .bind(text)
+                .execute(store.pool())
+                .await
+                .unwrap();
+        }
+        run(&store).await.unwrap();
+        let answer = || async { sqlx::query_as::<_, (String,)>("SELECT answer FROM qa_pairs").fetch_one(store.pool()).await.unwrap().0 };
+        assert_eq!(answer().await, "Баланс виден на странице сертификата.");
+        // What an older build made of the thread stays until the extraction changes…
+        sqlx::query("UPDATE qa_pairs SET answer = 'старое'").execute(store.pool()).await.unwrap();
+        run(&store).await.unwrap();
+        assert_eq!(answer().await, "старое");
+        // …and then every ticket is read again.
+        store.state_set("extract.version", "extract-1").await.unwrap();
+        run(&store).await.unwrap();
+        assert_eq!(answer().await, "Баланс виден на странице сертификата.");
+        assert_eq!(store.state_get("extract.version").await.unwrap().as_deref(), Some(EXTRACT_VERSION));
+    }
 
     fn m(author: &str, internal: bool, text: &str) -> ThreadMessage {
         ThreadMessage { author: author.into(), internal, text: text.into() }

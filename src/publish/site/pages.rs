@@ -145,8 +145,7 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
         }
         let article_categories: Vec<String> = live.iter().map(|a| category(a)).collect();
         let related_of = super::related::related(live, &article_categories, 5);
-        for (i, a) in live.iter().enumerate() {
-            let cat = category(a);
+        for (i, (a, cat)) in live.iter().zip(article_categories).enumerate() {
             let related: Vec<Link> = related_of[i].iter().map(|&j| Link { id: live[j].front.id.clone(), title: live[j].front.title.clone() }).collect();
             let html = render_markdown(&a.body, &config.image_hosts);
             let text = plain(&html);

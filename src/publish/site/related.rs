@@ -52,6 +52,8 @@ pub(super) fn related(articles: &[&Article], category: &[String], limit: usize) 
     for (i, v) in vectors.iter().enumerate() {
         v.iter().for_each(|&(t, w)| postings[t].push((i, w)));
     }
+    let mut by_category: HashMap<&str, Vec<usize>> = HashMap::new();
+    category.iter().enumerate().for_each(|(i, c)| by_category.entry(c.as_str()).or_default().push(i));
     let mut scores = vec![0f32; n];
     let mut touched = Vec::new();
     (0..n)
@@ -77,7 +79,7 @@ pub(super) fn related(articles: &[&Article], category: &[String], limit: usize) 
             near.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
             near.iter().for_each(|&j| scores[j] = 0.0);
             near.truncate(limit);
-            let siblings = (0..n).filter(|&j| j != i && category[j] == category[i] && !near.contains(&j));
+            let siblings = by_category[category[i].as_str()].iter().copied().filter(|&j| j != i && !near.contains(&j));
             let fill: Vec<usize> = siblings.take(limit.saturating_sub(near.len())).collect();
             near.extend(fill);
             near

@@ -152,12 +152,16 @@ impl Classifier {
     }
 }
 
+/// Bumped when what the classifier makes of a pair changes, so every pair is classified again once
+/// (a unit test ties it to the classes of the labelled fixture).
+const CLASSIFIER_VERSION: &str = "classify-2";
+
 pub async fn run(store: &Store, config: &ClassifyConfig) -> anyhow::Result<StageReport> {
     let started = Instant::now();
     let classifier = Classifier::new(config)?;
     // Pairs keep their class until extract rewrites them (which clears it) or the settings change:
     // then only the unclassified are read.
-    let settings = format!("{}:{config:?}", env!("CARGO_PKG_VERSION"));
+    let settings = format!("{}:{CLASSIFIER_VERSION}:{config:?}", env!("CARGO_PKG_VERSION"));
     let settings = crate::hash::text_hash(&settings);
     let same_settings = store.state_get("classify.settings").await?.as_deref() == Some(settings.as_str());
     let filter = if same_settings { "WHERE kind = ''" } else { "" };
@@ -260,5 +264,29 @@ mod tests {
         let config = ClassifyConfig { action_phrases: vec!["(unclosed".into()], ..ClassifyConfig::default() };
         let err = Classifier::new(&config).unwrap_err().to_string();
         assert!(err.contains("(unclosed"), "{err}");
+    }
+
+    /// A workspace classifies a pair again only when its settings or `CLASSIFIER_VERSION` change, so
+    /// a change to what the classifier makes of real pairs must bump the version. When this fails
+    /// after a change meant to classify differently: bump `CLASSIFIER_VERSION` and record the new
+    /// digest here; when it was not meant to, the change has a side effect.
+    #[test]
+    fn the_classifier_version_moves_with_its_classes() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/classify/labelled.jsonl");
+        let classifier = Classifier::new(&ClassifyConfig::default()).unwrap();
+        let mut out = Vec::new();
+        for line in std::fs::read_to_string(path).unwrap().lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let messages = v["messages"].as_array().unwrap();
+            let body = |m: &serde_json::Value| crate::clean::clean_message(m["body"].as_str().unwrap_or_default()).text;
+            let public = |m: &&serde_json::Value| !m["internal"].as_bool().unwrap_or(false);
+            let question = messages.iter().filter(public).find(|m| m["author"] == "customer").map(body).unwrap_or_default();
+            let answer = messages.iter().filter(public).filter(|m| m["author"] == "staff").last().map(body).unwrap_or_default();
+            let note = messages.iter().any(|m| m["internal"].as_bool().unwrap_or(false));
+            out.push(classifier.classify(&question, &answer, note).1);
+        }
+        assert!(out.len() > 400, "{}", out.len());
+        let digest = &crate::hash::text_hash(&out.join("\u{1}"))[..16];
+        assert_eq!((CLASSIFIER_VERSION, digest), ("classify-2", "77369e49f278c217"), "the classifier's decisions changed");
     }
 }

@@ -75,13 +75,14 @@ fn says_something(text: &str) -> bool {
     !crate::clean::is_empty_request(text) || DETAILS.is_match(text)
 }
 
-/// The stage. Only tickets with a message not extracted since it was ingested or cleaned are read
-/// (`messages.extracted = 0`), 500 at a time, each batch committed with its messages marked: a run
-/// with few new tickets reads few, and a killed run resumes where it stopped.
 /// Bumped when what the extraction makes of a thread changes, so every ticket is read again once
 /// (its pairs are rewritten only where they come out different).
 const EXTRACT_VERSION: &str = "extract-2";
 
+/// The stage. Only tickets with a message not extracted since it was ingested or cleaned are read
+/// (`messages.extracted = 0`), 500 at a time, each batch committed with its messages marked: a run
+/// with few new tickets reads few, and a killed run resumes where it stopped. When
+/// [`EXTRACT_VERSION`] differs from the store's, every ticket is read once more.
 pub async fn run(store: &Store) -> anyhow::Result<StageReport> {
     let started = Instant::now();
     let stale = store.state_get("extract.version").await?.as_deref() != Some(EXTRACT_VERSION);

@@ -400,6 +400,54 @@ pub enum ClustersAction {
         #[arg(long)]
         json: bool,
     },
+    /// Split tickets off a cluster into a cluster of their own (its draft follows), and keep them
+    /// apart from the rest in every later clustering.
+    Split {
+        /// The cluster.
+        id: String,
+        /// The tickets that ask something else.
+        #[arg(required = true)]
+        tickets: Vec<String>,
+        /// Who decides. Default: KBFORGE_EDITOR, else the login name.
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Move tickets into another cluster, and keep them there in every later clustering.
+    Move {
+        #[arg(required = true)]
+        tickets: Vec<String>,
+        /// The cluster they belong in.
+        #[arg(long)]
+        to: String,
+        /// Who decides. Default: KBFORGE_EDITOR, else the login name.
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Merge clusters that ask one thing into the first, and keep them together.
+    Merge {
+        /// The cluster that stays (its draft is kept).
+        into: String,
+        /// The clusters whose tickets join it.
+        #[arg(required = true)]
+        from: Vec<String>,
+        /// Who decides. Default: KBFORGE_EDITOR, else the login name.
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// List the tickets editors placed (split, moved, merged), by cluster.
+    Pins {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Let the clustering decide again for these tickets (takes effect at the next full
+    /// re-clustering).
+    Unpin {
+        tickets: Vec<String>,
+        /// Every pinned ticket.
+        #[arg(long, conflicts_with = "tickets")]
+        all: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -479,6 +527,11 @@ pub enum EvalWhat {
         /// without a draft with where its tickets went (no draft, or another intent's drafts).
         #[arg(long)]
         drafts: bool,
+        /// Then let an editor who knows the labels make up to N corrections (`kbforge clusters
+        /// split|move|merge`, the largest first) and score the drafts again: what the review's
+        /// corrections buy on this desk.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        edits: usize,
         /// Print JSON.
         #[arg(long)]
         json: bool,

@@ -1,6 +1,7 @@
 //! Question–answer pairs through the store, on SQLite and Postgres, with the real model: the embed
 //! stage embeds the staff answers that take part (a template once), the cluster stage clusters
-//! tickets by question and answer together, and a later run assigns new tickets by the same rule.
+//! tickets by question and answer together, and a later run assigns new tickets by the same rule;
+//! editors' splits, moves and merges hold through later runs.
 
 mod common;
 
@@ -76,6 +77,72 @@ async fn suite(store: &Store) {
     for (id, _, _, _) in PAIRS {
         assert_eq!(after[*id], clusters[*id], "{id} moved");
     }
+    editors_decide(store, &embedder).await;
+}
+
+/// Editors' corrections (`kbforge clusters split|move|merge`) hold through incremental runs and
+/// full re-clusterings, whatever the similarity says.
+async fn editors_decide(store: &Store, embedder: &Embedder) {
+    use kbforge::cluster::edit::{self, Edit, EditError};
+    let full = ClusterConfig { incremental: false, ..ClusterConfig::default() };
+    let before = memberships(store).await;
+    let (returns, bonus, cost) = (before["t4"].clone(), before["t9"].clone(), before["t1"].clone());
+
+    // Refunds are an article of their own: t6 leaves the returns cluster.
+    let split = edit::apply(store, &Edit::Split { cluster: returns.clone(), tickets: vec!["t6".into()] }, "Анна").await.unwrap();
+    assert_eq!(split.moved, 1);
+    assert_eq!(split.pinned, 3, "the split-off ticket and the two left behind are pinned");
+    let refunds = split.target.clone();
+    assert!(refunds != returns && refunds.starts_with("c-"), "{refunds}");
+    let m = memberships(store).await;
+    assert_eq!(m["t6"], refunds);
+    assert_eq!(m["t4"], returns);
+    // The stage keeps it (and recomputes the clusters' rows), then a full re-clustering does.
+    for config in [ClusterConfig::default(), full.clone()] {
+        kbforge::cluster::run(store, embedder, &config).await.unwrap();
+        let m = memberships(store).await;
+        assert_eq!(m["t6"], refunds, "{m:?}");
+        assert_eq!((m["t4"].as_str(), m["t5"].as_str()), (returns.as_str(), returns.as_str()), "{m:?}");
+        let sizes: Vec<(String, i64)> = sqlx::query_as("SELECT id, size FROM clusters WHERE id IN ($1, $2) ORDER BY size").bind(&refunds).bind(&returns).fetch_all(store.pool()).await.unwrap();
+        assert_eq!(sizes, vec![(refunds.clone(), 1), (returns.clone(), 2)]);
+    }
+
+    // Bonus questions merged into the delivery cost cluster stay there through a full
+    // re-clustering, though nothing in them is alike.
+    let merged = edit::apply(store, &Edit::Merge { into: cost.clone(), from: vec![bonus.clone()] }, "Анна").await.unwrap();
+    assert_eq!(merged.moved, 3);
+    kbforge::cluster::run(store, embedder, &full).await.unwrap();
+    let m = memberships(store).await;
+    for t in ["t1", "t2", "t3", "t8", "t9", "t10", "t11"] {
+        assert_eq!(m[t], cost, "{t}: {m:?}");
+    }
+    // Moved back: t6 rejoins the returns cluster, and the split-off cluster is gone.
+    let moved = edit::apply(store, &Edit::Move { tickets: vec!["t6".into()], to: returns.clone() }, "Борис").await.unwrap();
+    assert_eq!((moved.moved, moved.target.as_str()), (1, returns.as_str()));
+    kbforge::cluster::run(store, embedder, &full).await.unwrap();
+    let m = memberships(store).await;
+    assert!(["t4", "t5", "t6"].iter().all(|t| m[*t] == returns), "{m:?}");
+    assert!(!m.values().any(|c| *c == refunds), "{m:?}");
+    let pins = edit::pins(store).await.unwrap();
+    assert_eq!(pins.iter().find(|p| p.ticket_id == "t6").map(|p| (p.cluster_id.as_str(), p.pinned_by.as_str())), Some((returns.as_str(), "Борис")));
+
+    // What an editor may not do, each named.
+    let err = |e: anyhow::Error| e.downcast::<EditError>().unwrap();
+    let whole = edit::apply(store, &Edit::Split { cluster: returns.clone(), tickets: vec!["t4".into(), "t5".into(), "t6".into()] }, "Анна").await;
+    assert_eq!(err(whole.unwrap_err()), EditError::SplitsEverything(returns.clone()));
+    let wrong = edit::apply(store, &Edit::Split { cluster: returns.clone(), tickets: vec!["t1".into()] }, "Анна").await;
+    assert!(matches!(err(wrong.unwrap_err()), EditError::WrongCluster { ticket, .. } if ticket == "t1"));
+    let unknown = edit::apply(store, &Edit::Move { tickets: vec!["t404".into()], to: returns.clone() }, "Анна").await;
+    assert_eq!(err(unknown.unwrap_err()), EditError::NoTicket("t404".into()));
+    let nowhere = edit::apply(store, &Edit::Move { tickets: vec!["t1".into()], to: "c-none".into() }, "Анна").await;
+    assert_eq!(err(nowhere.unwrap_err()), EditError::NoCluster("c-none".into()));
+
+    // Unpinned, the clustering decides again: bonus and cost part at the next full run.
+    let removed = edit::unpin(store, &[]).await.unwrap();
+    assert_eq!(removed as usize, pins.len());
+    kbforge::cluster::run(store, embedder, &full).await.unwrap();
+    let m = memberships(store).await;
+    assert_ne!(m["t9"], m["t1"], "{m:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -394,7 +394,7 @@ fn merge_clusters(z: &[f32], d: usize, lex: &[crate::lexical::Sparse], labels: &
             }
         }
     }
-    let roots = super::pairs::merge_linked(&mut Mixed { zs, ls, size, a }, adj, threshold);
+    let roots = super::pairs::merge_linked(&mut Mixed { zs, ls, size, a }, adj, &[], threshold);
     labels.iter().map(|&c| roots[c]).collect()
 }
 

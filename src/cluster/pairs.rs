@@ -68,6 +68,13 @@ pub fn pair_vectors(questions: &[Vec<f32>], answers: &[Option<Vec<f32>>]) -> Vec
 
 /// Clusters pairs; one label per pair, numbered by first appearance.
 pub fn cluster(questions: &[Vec<f32>], answers: &[Option<Vec<f32>>], config: &PairsConfig) -> Vec<usize> {
+    cluster_pinned(questions, answers, &[], config)
+}
+
+/// [`cluster`] under editors' decisions: `pins` holds one entry per pair (or none at all), the
+/// group an editor put it in. Pairs of one group start as one cluster, whatever their similarity;
+/// clusters holding different groups never merge; unpinned pairs join either by the usual rule.
+pub fn cluster_pinned(questions: &[Vec<f32>], answers: &[Option<Vec<f32>>], pins: &[Option<usize>], config: &PairsConfig) -> Vec<usize> {
     let n = questions.len();
     if n < 2 {
         return (0..n).collect();
@@ -76,7 +83,7 @@ pub fn cluster(questions: &[Vec<f32>], answers: &[Option<Vec<f32>>], config: &Pa
     let v = pair_vectors(questions, answers);
     let nn = super::knn::knn(&v, d, config.k.min(n - 1));
     let edges: Vec<(usize, usize)> = (0..n).flat_map(|i| nn.of(i).map(move |(j, _)| (i, j))).collect();
-    super::renumber(average_linkage(&v, d, &edges, config.threshold))
+    super::renumber(average_linkage_pinned(&v, d, &edges, pins, config.threshold))
 }
 
 /// For an incremental run: the old cluster (index into `groups`, lists of ticket indices) each new
@@ -125,6 +132,11 @@ pub fn assign_new(
 /// the linked pair of clusters with the highest mean pairwise dot product merges first. Returns
 /// each item's cluster (the id of one of its members).
 pub fn average_linkage(v: &[f32], d: usize, edges: &[(usize, usize)], threshold: f64) -> Vec<usize> {
+    average_linkage_pinned(v, d, edges, &[], threshold)
+}
+
+/// [`average_linkage`] with editors' groups (`pins`: one per item, or none; see [`cluster_pinned`]).
+pub fn average_linkage_pinned(v: &[f32], d: usize, edges: &[(usize, usize)], pins: &[Option<usize>], threshold: f64) -> Vec<usize> {
     let n = v.len() / d.max(1);
     let mut adj: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
     for &(i, j) in edges {
@@ -134,7 +146,7 @@ pub fn average_linkage(v: &[f32], d: usize, edges: &[(usize, usize)], threshold:
         }
     }
     let mut sums = Sums { sums: (0..n).map(|i| v[i * d..(i + 1) * d].to_vec()).collect(), size: vec![1.0; n] };
-    merge_linked(&mut sums, adj, threshold)
+    merge_linked(&mut sums, adj, pins, threshold)
 }
 
 /// Clusters as sum vectors: the mean pairwise dot product of two is `Σa · Σb / (|a| |b|)`.
@@ -166,43 +178,51 @@ pub(super) trait Linked {
 /// best reaches `threshold`; a merged cluster is linked to both sides' links. A max-heap of
 /// candidate pairs, each with the clusters' versions at scoring time, so pairs a merge made stale
 /// are skipped; ties go to the higher ids. Returns each cluster's final cluster.
-pub(super) fn merge_linked(clusters: &mut impl Linked, mut adj: Vec<BTreeSet<usize>>, threshold: f64) -> Vec<usize> {
+///
+/// `pins` (one per cluster, or none) are editors' groups: clusters of one group are joined before
+/// anything else, and clusters of two different groups never merge.
+pub(super) fn merge_linked(clusters: &mut impl Linked, adj: Vec<BTreeSet<usize>>, pins: &[Option<usize>], threshold: f64) -> Vec<usize> {
     let k = adj.len();
-    let mut version = vec![0usize; k];
-    let mut heap = BinaryHeap::new();
+    let mut m = Merging {
+        adj,
+        parent: (0..k).collect(),
+        version: vec![0; k],
+        pin: if pins.len() == k { pins.to_vec() } else { vec![None; k] },
+    };
+    let mut head_of: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
     for x in 0..k {
-        for &y in adj[x].range(x + 1..) {
-            let s = clusters.score(x, y);
-            if s >= threshold {
-                heap.push((Score(s), x, y, 0usize, 0usize));
+        if let Some(g) = m.pin[x] {
+            match head_of.get(&g) {
+                Some(&head) => m.join(clusters, head, x),
+                None => {
+                    head_of.insert(g, x);
+                }
             }
         }
     }
-    let mut parent: Vec<usize> = (0..k).collect();
+    let mut heap = BinaryHeap::new();
+    for x in (0..k).filter(|&x| m.parent[x] == x) {
+        for &y in m.adj[x].range(x + 1..) {
+            let s = clusters.score(x, y);
+            if s >= threshold && m.may_merge(x, y) {
+                heap.push((Score(s), x, y, m.version[x], m.version[y]));
+            }
+        }
+    }
     while let Some((_, x, y, vx, vy)) = heap.pop() {
-        if parent[x] != x || parent[y] != y || version[x] != vx || version[y] != vy {
+        if m.parent[x] != x || m.parent[y] != y || m.version[x] != vx || m.version[y] != vy {
             continue;
         }
-        // y joins x.
-        parent[y] = x;
-        clusters.absorb(x, y);
-        for c in std::mem::take(&mut adj[y]) {
-            adj[c].remove(&y);
-            if c != x {
-                adj[c].insert(x);
-                adj[x].insert(c);
-            }
-        }
-        adj[x].remove(&y);
-        version[x] += 1;
-        for &c in &adj[x] {
+        m.join(clusters, x, y);
+        for &c in &m.adj[x] {
             let s = clusters.score(x, c);
-            if s >= threshold {
+            if s >= threshold && m.may_merge(x, c) {
                 let (p, q) = if x < c { (x, c) } else { (c, x) };
-                heap.push((Score(s), p, q, version[p], version[q]));
+                heap.push((Score(s), p, q, m.version[p], m.version[q]));
             }
         }
     }
+    let parent = m.parent;
     (0..k)
         .map(|mut c| {
             while parent[c] != c {
@@ -211,6 +231,41 @@ pub(super) fn merge_linked(clusters: &mut impl Linked, mut adj: Vec<BTreeSet<usi
             c
         })
         .collect()
+}
+
+/// The state of [`merge_linked`]: links between clusters, which cluster each was merged into,
+/// each cluster's version (bumped when it grows) and its editors' group.
+struct Merging {
+    adj: Vec<BTreeSet<usize>>,
+    parent: Vec<usize>,
+    version: Vec<usize>,
+    pin: Vec<Option<usize>>,
+}
+
+impl Merging {
+    /// Whether `x` and `y` may merge: not both in editors' groups, or in the same one.
+    fn may_merge(&self, x: usize, y: usize) -> bool {
+        match (self.pin[x], self.pin[y]) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        }
+    }
+
+    /// `y` joins `x`: `x` takes its members, links and group.
+    fn join(&mut self, clusters: &mut impl Linked, x: usize, y: usize) {
+        self.parent[y] = x;
+        clusters.absorb(x, y);
+        for c in std::mem::take(&mut self.adj[y]) {
+            self.adj[c].remove(&y);
+            if c != x {
+                self.adj[c].insert(x);
+                self.adj[x].insert(c);
+            }
+        }
+        self.adj[x].remove(&y);
+        self.version[x] += 1;
+        self.pin[x] = self.pin[x].or(self.pin[y]);
+    }
 }
 
 /// A similarity ordered as a float (never NaN here: sums of products of finite numbers).
@@ -296,6 +351,38 @@ mod tests {
         let questions_only = cluster(&q, &vec![None; 12], &config);
         assert_ne!(questions_only[0], questions_only[2], "{questions_only:?}");
         assert_eq!(questions_only[2], questions_only[4], "{questions_only:?}");
+    }
+
+    #[test]
+    fn editors_groups_hold_whatever_the_similarity() {
+        // Four tickets on one axis, two of them leaning to a second axis (0, 2), two to a third
+        // (1, 3); two more (4, 5) far off on a fourth.
+        let q: Vec<Vec<f32>> = vec![
+            unit(&[1.0, 0.05, 0.0, 0.0]),
+            unit(&[1.0, 0.0, 0.05, 0.0]),
+            unit(&[1.0, 0.1, 0.0, 0.0]),
+            unit(&[1.0, 0.0, 0.1, 0.0]),
+            unit(&[0.0, 0.0, 0.0, 1.0]),
+            unit(&[0.0, 0.05, 0.0, 1.0]),
+        ];
+        let config = PairsConfig { threshold: 0.3, k: 5 };
+        let free = cluster(&q, &[], &config);
+        assert!(free[..4].iter().all(|&l| l == free[0]) && free[4] != free[0], "{free:?}");
+        // An editor put 0 and 1 apart: they never merge, and the tickets beside them go with the
+        // one they are more alike (2 with 0, 3 with 1).
+        let apart = [Some(0), Some(1), None, None, None, None];
+        let labels = cluster_pinned(&q, &[], &apart, &config);
+        assert_ne!(labels[0], labels[1], "{labels:?}");
+        assert_eq!(labels[0], labels[2], "{labels:?}");
+        assert_eq!(labels[1], labels[3], "{labels:?}");
+        // An editor put 0 and 4 together: one cluster, though they share nothing; 5 stays out, as
+        // its mean similarity to the two is far below the threshold.
+        let together = [Some(7), None, None, None, Some(7), None];
+        let labels = cluster_pinned(&q, &[], &together, &config);
+        assert_eq!(labels[0], labels[4], "{labels:?}");
+        assert_ne!(labels[5], labels[4], "{labels:?}");
+        // Without pins the same function is the plain clustering.
+        assert_eq!(cluster_pinned(&q, &[], &[None; 6], &config), free);
     }
 
     #[test]

@@ -58,7 +58,11 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
         sqlx::query_as::<_, (String,)>("SELECT cluster_id FROM drafts").fetch_all(store.pool()).await?.into_iter().map(|(c,)| c).collect();
     let lexical: Vec<String> = rows.iter().map(|r| crate::clean::for_embedding(&r.1)).collect();
     let lexical: Vec<&str> = lexical.iter().map(String::as_str).collect();
-    let questions = Questions { keys: &keys, vectors: &vectors, answer_vectors: &answer_vectors, texts: &lexical, states, answers: &answers, kinds: &kinds };
+    let pinned: HashMap<String, String> =
+        sqlx::query_as::<_, (String, String)>("SELECT ticket_id, cluster_id FROM cluster_pins").fetch_all(store.pool()).await?.into_iter().collect();
+    let pins: Vec<Option<String>> = keys.iter().map(|k| pinned.get(*k).cloned()).collect();
+    let questions =
+        Questions { keys: &keys, vectors: &vectors, answer_vectors: &answer_vectors, texts: &lexical, states, answers: &answers, kinds: &kinds, pins: &pins };
     let plan = assign(questions, &previous, &anchored, config);
 
     // Group by id, in order of first appearance.

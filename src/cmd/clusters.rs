@@ -1,8 +1,11 @@
 use std::path::Path;
 
 use crate::cli::ClustersAction;
+use crate::cluster::edit::{self, Edit};
 use crate::cluster::inspect;
+use crate::pipeline::Context;
 use crate::store::Store;
+use crate::workspace::Workspace;
 
 use super::Outcome;
 
@@ -46,8 +49,48 @@ pub async fn run(workspace: Option<&Path>, action: &ClustersAction) -> anyhow::R
                 println!("  {:.3}  {:<20} {}", m.similarity, m.ticket_id, one_line(&m.question, 100));
             }
         }
+        ClustersAction::Split { id, tickets, by } => {
+            apply(ws, Edit::Split { cluster: id.clone(), tickets: tickets.clone() }, by).await?;
+        }
+        ClustersAction::Move { tickets, to, by } => {
+            apply(ws, Edit::Move { tickets: tickets.clone(), to: to.clone() }, by).await?;
+        }
+        ClustersAction::Merge { into, from, by } => {
+            apply(ws, Edit::Merge { into: into.clone(), from: from.clone() }, by).await?;
+        }
+        ClustersAction::Pins { json } => {
+            let pins = edit::pins(&store).await?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&pins)?);
+                return Ok(Outcome::Success);
+            }
+            for p in &pins {
+                println!("{:<16} {:<20} {}  {}", p.cluster_id, p.ticket_id, p.pinned_by, p.pinned_at);
+            }
+            println!("{} pinned tickets", pins.len());
+        }
+        ClustersAction::Unpin { tickets, all } => {
+            if tickets.is_empty() && !*all {
+                anyhow::bail!("name the tickets to unpin, or pass --all");
+            }
+            let removed = edit::unpin(&store, tickets).await?;
+            println!("{removed} tickets unpinned; the next full re-clustering places them by similarity");
+        }
     }
     Ok(Outcome::Success)
+}
+
+/// An editor's correction, then the cluster and draft stages, so the drafts show it at once.
+async fn apply(ws: Workspace, change: Edit, by: &Option<String>) -> anyhow::Result<()> {
+    let by = by.clone().unwrap_or_else(crate::review::current_editor);
+    let mut ctx = Context::open(ws).await?;
+    let applied = edit::apply(&ctx.store, &change, &by).await?;
+    println!("{} tickets moved into {} ({} pinned where they now are)", applied.moved, applied.target, applied.pinned);
+    let (store, embedder, ws) = ctx.with_model()?;
+    for report in crate::pipeline::after_cluster_edit(store, embedder, ws).await? {
+        println!("{}", report.line());
+    }
+    Ok(())
 }
 
 fn one_line(text: &str, max: usize) -> String {

@@ -69,9 +69,9 @@ pub async fn run(workspace: Option<&Path>, what: &EvalWhat) -> anyhow::Result<Ou
                 );
             }
         }
-        EvalWhat::Desk { tickets, labels, drafts, json } => {
+        EvalWhat::Desk { tickets, labels, drafts, edits, json } => {
             let labels = crate::eval::desk::read_labels(labels)?;
-            let r = crate::eval::desk::eval_desk(&ws, tickets, &labels).await?;
+            let r = crate::eval::desk::eval_desk(&ws, tickets, &labels, *edits).await?;
             if *json {
                 let mut v = serde_json::to_value(&r)?;
                 if !*drafts {

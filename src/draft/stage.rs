@@ -71,6 +71,10 @@ pub async fn run(
 
     let mut n = Counts::default();
     let mut claimed: HashSet<String> = HashSet::new();
+    // An article stays with the cluster of its id: one that gave some of its tickets to a new
+    // cluster (an editor's split) keeps it even when the new cluster is larger and overlaps it.
+    let flat_ids: HashSet<&str> = clusters.iter().map(|c| c.0.as_str()).collect();
+    let reserved: HashSet<&str> = drafts.iter().filter(|d| flat_ids.contains(d.cluster_id.as_str())).map(|d| d.article_id.as_str()).collect();
     let mut pending: Vec<Pending> = Vec::new();
     for (cluster_id, _size, _kind, topic, label, representatives) in &clusters {
         let Some(ms) = members.get(cluster_id) else { continue };
@@ -79,7 +83,7 @@ pub async fn run(
             let ids: HashSet<&str> = ms.iter().map(|m| m.ticket_id.as_str()).collect();
             articles
                 .iter()
-                .filter(|a| a.front.cluster.is_some() && !claimed.contains(&a.front.id))
+                .filter(|a| a.front.cluster.is_some() && !claimed.contains(&a.front.id) && !reserved.contains(a.front.id.as_str()))
                 .map(|a| (a, a.front.sources.iter().filter(|s| ids.contains(s.as_str())).count()))
                 .filter(|(a, overlap)| *overlap * 2 > a.front.sources.len().min(ids.len()).max(1))
                 .max_by_key(|(_, overlap)| *overlap)

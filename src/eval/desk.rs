@@ -79,6 +79,25 @@ pub struct DeskEval {
     pub details: Vec<DraftDetail>,
     /// The intents coverage counts that got no draft, and where their tickets went.
     pub missed: Vec<MissedIntent>,
+    /// The scores after an editor's corrections (`--edits N`), if asked for.
+    pub edited: Option<Edited>,
+}
+
+/// The drafts scored again after an editor who knows the labels corrected the clustering
+/// ([`simulate_editor`]).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Edited {
+    /// Corrections made: tickets split off into a cluster of their own, moved to the draft of their
+    /// intent, or duplicate drafts merged.
+    pub splits: usize,
+    pub moves: usize,
+    pub merges: usize,
+    pub drafts: usize,
+    pub purity: f64,
+    pub coverage: f64,
+    pub covered: usize,
+    pub duplicates: usize,
+    pub unassigned: usize,
 }
 
 /// A labelled flat intent with `min-cluster-size`+ tickets and no draft of its own: whether its
@@ -154,7 +173,7 @@ fn local_id(id: &str) -> &str {
 
 /// Runs the pipeline up to the drafts on `tickets` (a JSONL or CSV file, or an Omnidesk export
 /// folder) in a throw-away workspace with `ws`'s settings, and scores the drafts against `labels`.
-pub async fn eval_desk(ws: &Workspace, tickets: &Path, labels: &HashMap<String, Label>) -> anyhow::Result<DeskEval> {
+pub async fn eval_desk(ws: &Workspace, tickets: &Path, labels: &HashMap<String, Label>, edits: usize) -> anyhow::Result<DeskEval> {
     let tmp = tempfile::tempdir().context("cannot create a temporary folder")?;
     let tickets = std::path::absolute(tickets)?;
     let mut config = ws.config.clone();
@@ -190,7 +209,91 @@ pub async fn eval_desk(ws: &Workspace, tickets: &Path, labels: &HashMap<String, 
         let sims: Vec<f64> = vectors.chunks(2).map(|p| f64::from(crate::vector::dot(&p[0], &p[1]))).collect();
         eval.title_similarity = Some(sims.iter().sum::<f64>() / sims.len() as f64);
     }
+    if edits > 0 {
+        let (splits, moves, merges) = simulate_editor(&mut ctx, labels, edits).await?;
+        let (articles, _) = crate::kb::load_all(&ctx.ws.kb_dir());
+        let after = score(&ctx.store, &articles, labels, min_size, BTreeMap::new()).await?;
+        eval.edited = Some(Edited {
+            splits,
+            moves,
+            merges,
+            drafts: after.drafts,
+            purity: after.purity,
+            coverage: after.coverage,
+            covered: after.covered,
+            duplicates: after.duplicates,
+            unassigned: after.unassigned,
+        });
+    }
     Ok(eval)
+}
+
+/// An editor who knows the labels reads the drafts and corrects up to `budget` things, the one
+/// touching the most tickets first, through the same edits as `kbforge clusters` (each followed by
+/// the cluster and draft stages):
+/// - tickets of another intent in a draft go to the draft of their intent (a move) or, when it
+///   has none, into a cluster of their own (a split);
+/// - a second draft of one intent is merged into the first.
+///
+/// Returns how many splits, moves and merges it made; it stops early when nothing is left to fix.
+pub async fn simulate_editor(ctx: &mut Context, labels: &HashMap<String, Label>, budget: usize) -> anyhow::Result<(usize, usize, usize)> {
+    use crate::cluster::edit::{self, Edit};
+    let (mut splits, mut moves, mut merges) = (0, 0, 0);
+    for _ in 0..budget {
+        let (store, embedder, ws) = ctx.with_model()?;
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT d.cluster_id, m.ticket_id FROM drafts d JOIN cluster_members m ON m.cluster_id = d.cluster_id ORDER BY d.cluster_id, m.ticket_id",
+        )
+        .fetch_all(store.pool())
+        .await?;
+        let mut drafts: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+        for (cluster, ticket) in &rows {
+            let intent = labels.get(local_id(ticket)).map_or("", |l| l.intent.as_str());
+            drafts.entry(cluster.as_str()).or_default().push((ticket.as_str(), intent));
+        }
+        // Each draft's intent; an intent's home is its largest draft.
+        let majority_of: BTreeMap<&str, (&str, usize)> =
+            drafts.iter().map(|(c, ms)| (*c, majority(&ms.iter().map(|(_, i)| *i).collect::<Vec<_>>()))).collect();
+        let mut home: HashMap<&str, (&str, usize)> = HashMap::new();
+        for (c, ms) in &drafts {
+            let (intent, _) = majority_of[c];
+            let best = home.entry(intent).or_insert((c, ms.len()));
+            if ms.len() > best.1 {
+                *best = (c, ms.len());
+            }
+        }
+        // (tickets touched, the edit), the largest first; ties by cluster and intent.
+        let mut fixes: Vec<(usize, Edit)> = Vec::new();
+        for (c, ms) in &drafts {
+            let (intent, _) = majority_of[c];
+            if !intent.is_empty() && home[intent].0 != *c {
+                fixes.push((ms.len(), Edit::Merge { into: home[intent].0.to_string(), from: vec![c.to_string()] }));
+                continue;
+            }
+            let mut others: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+            for (t, i) in ms.iter().filter(|(_, i)| !i.is_empty() && *i != intent) {
+                others.entry(i).or_default().push(t.to_string());
+            }
+            for (i, tickets) in others {
+                let edit = match home.get(i) {
+                    Some((to, _)) => Edit::Move { tickets: tickets.clone(), to: to.to_string() },
+                    None => Edit::Split { cluster: c.to_string(), tickets: tickets.clone() },
+                };
+                fixes.push((tickets.len(), edit));
+            }
+        }
+        let Some((_, fix)) = fixes.into_iter().enumerate().max_by(|(ia, a), (ib, b)| a.0.cmp(&b.0).then(ib.cmp(ia))).map(|(_, f)| f) else {
+            break;
+        };
+        match fix {
+            Edit::Split { .. } => splits += 1,
+            Edit::Move { .. } => moves += 1,
+            Edit::Merge { .. } => merges += 1,
+        }
+        edit::apply(store, &fix, "eval").await?;
+        crate::pipeline::after_cluster_edit(store, embedder, ws).await?;
+    }
+    Ok((splits, moves, merges))
 }
 
 /// Scores the drafts in `store` and `articles` (the kb) against the labels.
@@ -287,6 +390,7 @@ async fn score(store: &Store, articles: &[crate::kb::Article], labels: &HashMap<
         duplicate_flags: DuplicateFlags::default(),
         details,
         missed,
+        edited: None,
     })
 }
 
@@ -377,6 +481,13 @@ pub fn format_table(r: &DeskEval, drafts: bool) -> String {
     let _ = writeln!(out, "classes     {:.3} of tickets classified as labelled", r.kind_accuracy);
     let times: Vec<String> = r.seconds.iter().map(|(s, t)| format!("{s} {t:.2} s")).collect();
     let _ = writeln!(out, "time        {}", times.join(", "));
+    if let Some(e) = &r.edited {
+        let _ = writeln!(
+            out,
+            "edited      after {} splits, {} moves, {} merges: {} drafts, purity {:.3}, coverage {:.3} ({} of {}), {} duplicates, {} unassigned",
+            e.splits, e.moves, e.merges, e.drafts, e.purity, e.coverage, e.covered, r.flat_intents, e.duplicates, e.unassigned
+        );
+    }
     if drafts {
         for d in &r.details {
             let flaws = if d.defects.is_empty() { String::new() } else { format!("  [{}]", d.defects.join(", ")) };

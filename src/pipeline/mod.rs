@@ -197,6 +197,18 @@ impl Context {
     }
 }
 
+/// After an editor's correction to the clustering ([`crate::cluster::edit`]): the cluster stage
+/// (labels, medoids and classes of the clusters that changed) and the draft stage (the new
+/// cluster's draft; the old one rewritten unless an editor has touched it), so the drafts show the
+/// correction at once instead of at the next scheduled run.
+pub async fn after_cluster_edit(store: &Store, embedder: &Embedder, ws: &Workspace) -> anyhow::Result<Vec<StageReport>> {
+    let cfg = &ws.config;
+    let guard = crate::guard::Guard::new(&cfg.guard);
+    let clustered = crate::cluster::run(store, embedder, &cfg.cluster).await?;
+    let drafted = crate::draft::run(store, &cfg.draft, &cfg.classify, &cfg.queue, &guard, &ws.kb_dir(), &ws.root).await?;
+    Ok(vec![clustered, drafted])
+}
+
 /// The articles that may go live: a live article from a cluster that is not flat (needs-action,
 /// empty, other) stays out unless an editor approved it after the warning
 /// ([`crate::review::approve`]); returns the rest and the ids kept out with their clusters' kinds.

@@ -270,6 +270,15 @@ pub fn replace_front_lists(text: &str, front: &kb::FrontMatter) -> Option<String
     Some(format!("---\n{}\n---\n{}", lines.join("\n"), body))
 }
 
+/// The cluster an article was drafted from: the draft stage's record, else its front matter.
+pub async fn cluster_of(store: &Store, kb_dir: &Path, article: &str) -> anyhow::Result<Option<String>> {
+    let drafted: Option<(String,)> = sqlx::query_as("SELECT cluster_id FROM drafts WHERE article_id = $1").bind(article).fetch_optional(store.pool()).await?;
+    Ok(match drafted {
+        Some((cluster,)) => Some(cluster),
+        None => crate::kb::find(kb_dir, article)?.front.cluster,
+    })
+}
+
 /// Who is reviewing: `KBFORGE_EDITOR`, else the login name.
 pub fn current_editor() -> String {
     std::env::var("KBFORGE_EDITOR")

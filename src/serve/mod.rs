@@ -146,6 +146,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/articles/{id}/edit", get(pages::edit_page).post(pages::save))
         .route("/articles/{id}/status", post(pages::set_status))
         .route("/articles/{id}/merge", post(pages::merge))
+        .route("/articles/{id}/split", post(pages::split))
         .route("/revisions/{rev}/{decision}", post(pages::decide))
         .route("/preview", post(pages::preview))
         .route("/report", get(pages::report))

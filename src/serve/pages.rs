@@ -317,6 +317,34 @@ pub async fn merge(State(app): State<Arc<App>>, editor: Editor, Path(id): Path<S
     }
 }
 
+/// `POST /articles/{id}/split`: the source tickets an editor checked ask something else. They
+/// become a cluster of their own (with its own draft) and stay apart from the article's in every
+/// later clustering ([`crate::cluster::edit`]). Form fields: `csrf`, `tickets` (repeated).
+pub async fn split(State(app): State<Arc<App>>, editor: Editor, Path(id): Path<String>, body: String) -> Response {
+    let fields: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
+    let csrf = fields.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
+    if let Err(r) = editor.check_csrf(csrf) {
+        return r;
+    }
+    let t = i18n::strings(&editor.lang);
+    let back = format!("/articles/{}", urlencode(&id));
+    let tickets: Vec<String> = fields.into_iter().filter(|(k, _)| k == "tickets").map(|(_, v)| v).collect();
+    if tickets.is_empty() {
+        return message(&app, &editor, StatusCode::BAD_REQUEST, t.split_none, &back);
+    }
+    let done = async {
+        let cluster = review::cluster_of(&app.store, &app.kb_dir, &id).await?.ok_or_else(|| anyhow::anyhow!("`{id}` was not drafted from a cluster"))?;
+        let edit = crate::cluster::edit::Edit::Split { cluster, tickets };
+        crate::cluster::edit::apply(&app.store, &edit, editor.name()).await?;
+        let embedder = app.embedder().await?;
+        crate::pipeline::after_cluster_edit(&app.store, &embedder, &app.ws).await
+    };
+    match done.await {
+        Ok(_) => redirect(&back),
+        Err(e) => message(&app, &editor, StatusCode::CONFLICT, &format!("{e:#}"), &back),
+    }
+}
+
 pub async fn decide(State(app): State<Arc<App>>, editor: Editor, Path((rev, decision)): Path<(i64, String)>, Form(form): Form<CsrfForm>) -> Response {
     if let Err(r) = editor.check_csrf(&form.csrf) {
         return r;

@@ -114,7 +114,7 @@ pub struct Purged {
 }
 
 /// Removes the tickets and everything the store derived from them, in one transaction: messages,
-/// pairs, cluster membership (a cluster's medoid and representatives move to its other members,
+/// pairs, cluster membership and editors' pins (a cluster's medoid and representatives move to its other members,
 /// an emptied cluster goes), the cache rows of `text_hashes` (their question and answer as a model
 /// saw them, every model; the caller leaves out texts another pair still has),
 /// queued jobs and quarantined records that carry the ticket, open revisions proposed from it.
@@ -126,6 +126,7 @@ pub async fn purge(store: &Store, ids: &[String], text_hashes: &[String]) -> Res
     for id in ids {
         let cluster: Option<(String,)> = sqlx::query_as("SELECT cluster_id FROM cluster_members WHERE ticket_id = $1").bind(id).fetch_optional(&mut *tx).await?;
         sqlx::query("DELETE FROM cluster_members WHERE ticket_id = $1").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM cluster_pins WHERE ticket_id = $1").bind(id).execute(&mut *tx).await?;
         if let Some((cluster,)) = cluster {
             let left: Vec<(String,)> = sqlx::query_as("SELECT ticket_id FROM cluster_members WHERE cluster_id = $1 ORDER BY similarity DESC, ticket_id").bind(&cluster).fetch_all(&mut *tx).await?;
             if left.is_empty() {

@@ -1,0 +1,133 @@
+//! An editor corrects the clustering on the demo desk, with the real model: `kbforge clusters
+//! split` makes a draft of the tickets split off and takes them out of the old one, the split holds
+//! through a full re-clustering, and the review app's "split into a new article" does the same from
+//! the article page. (Both store backends: tests/pairs.rs.)
+
+mod common;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use common::{copy_dir, kbforge, ok};
+use kbforge::kb;
+use kbforge::store::Store;
+
+const CONFIG: &str = "[site]\ntitle = \"Центр помощи\"\n";
+const PIPELINE: &str = "[pipeline]\nname = \"edits\"\nstages = [\"ingest\", \"clean\", \"extract\", \"classify\", \"embed\", \"cluster\", \"draft\"]\n\n[ingest]\nsources = [{ format = \"omnidesk-export\", path = \"desk/omnidesk\" }]\n";
+
+async fn memberships(store: &Store) -> HashMap<String, String> {
+    sqlx::query_as::<_, (String, String)>("SELECT ticket_id, cluster_id FROM cluster_members").fetch_all(store.pool()).await.unwrap().into_iter().collect()
+}
+
+async fn article_of(store: &Store, cluster: &str) -> Option<String> {
+    sqlx::query_as::<_, (String,)>("SELECT article_id FROM drafts WHERE cluster_id = $1").bind(cluster).fetch_optional(store.pool()).await.unwrap().map(|(a,)| a)
+}
+
+fn sources(kb_dir: &Path, article: &str) -> BTreeSet<String> {
+    kb::find(kb_dir, article).unwrap().front.sources.into_iter().collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editors_split_makes_a_draft_and_holds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path();
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/omnidesk"), &ws.join("desk/omnidesk"));
+    std::fs::write(ws.join("kbforge.toml"), CONFIG).unwrap();
+    std::fs::create_dir_all(ws.join("pipelines")).unwrap();
+    std::fs::write(ws.join("pipelines/all.toml"), PIPELINE).unwrap();
+    ok(kbforge(ws, &["run", "pipelines/all.toml"]));
+    let store = Store::open(&format!("sqlite://{}", ws.join(".kbforge/kbforge.sqlite").display())).await.unwrap();
+    let kb_dir = ws.join("kb");
+
+    // The largest drafted cluster; its three least typical tickets ask "something else".
+    let (cluster, article): (String, String) = sqlx::query_as(
+        "SELECT c.id, d.article_id FROM clusters c JOIN drafts d ON d.cluster_id = c.id WHERE c.kind = 'flat' ORDER BY c.size DESC, c.id LIMIT 1",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    let members: Vec<(String,)> =
+        sqlx::query_as("SELECT ticket_id FROM cluster_members WHERE cluster_id = $1 ORDER BY similarity, ticket_id").bind(&cluster).fetch_all(store.pool()).await.unwrap();
+    assert!(members.len() >= 8, "{cluster} has {} tickets", members.len());
+    let chosen: Vec<String> = members.iter().take(3).map(|(t,)| t.clone()).collect();
+    let before = sources(&kb_dir, &article);
+    assert!(chosen.iter().all(|t| before.contains(t)), "{chosen:?} not among {article}'s sources");
+
+    let mut args = vec!["clusters", "split", cluster.as_str()];
+    args.extend(chosen.iter().map(String::as_str));
+    args.extend(["--by", "Анна"]);
+    let out = ok(kbforge(ws, &args));
+    assert!(out.contains("3 tickets moved into c-"), "{out}");
+    assert!(out.contains("1 drafts created"), "the split-off tickets get a draft of their own:\n{out}");
+    let m = memberships(&store).await;
+    let split = m[&chosen[0]].clone();
+    assert!(chosen.iter().all(|t| m[t] == split) && split != cluster, "{m:?}");
+    // The old article keeps its id and cluster, and loses the tickets; the new draft has them.
+    assert_eq!(article_of(&store, &cluster).await.as_deref(), Some(article.as_str()));
+    let after = sources(&kb_dir, &article);
+    assert!(chosen.iter().all(|t| !after.contains(t)), "{article} still lists {chosen:?}: {after:?}");
+    let new_article = article_of(&store, &split).await.expect("a draft for the split-off cluster");
+    let new_sources = sources(&kb_dir, &new_article);
+    assert_eq!(new_sources, chosen.iter().cloned().collect::<BTreeSet<_>>());
+    assert_eq!(kb::find(&kb_dir, &new_article).unwrap().front.status, kb::Status::Draft);
+    let pins: serde_json::Value = serde_json::from_str(&ok(kbforge(ws, &["clusters", "pins", "--json"]))).unwrap();
+    let pins = pins.as_array().unwrap();
+    assert_eq!(pins.len(), members.len(), "every ticket of the split cluster is pinned: {pins:?}");
+    assert!(pins.iter().all(|p| p["pinned_by"] == "Анна"));
+
+    // A full re-clustering keeps the split and both articles' clusters.
+    std::fs::write(ws.join("kbforge.toml"), format!("{CONFIG}\n[cluster]\nincremental = false\n")).unwrap();
+    let out = ok(kbforge(ws, &["run", "pipelines/all.toml"]));
+    assert!(out.contains("full:"), "{out}");
+    let m = memberships(&store).await;
+    assert!(chosen.iter().all(|t| m[t] == split), "{m:?}");
+    assert!(members.iter().skip(3).all(|(t,)| m[t] == cluster), "{m:?}");
+    assert_eq!(article_of(&store, &cluster).await.as_deref(), Some(article.as_str()));
+    assert_eq!(article_of(&store, &split).await.as_deref(), Some(new_article.as_str()));
+
+    // What cannot be done is said, not done.
+    let refused = kbforge(ws, &["clusters", "split", &cluster, &chosen[0]]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains(&format!("is in cluster `{split}`, not `{cluster}`")), "{refused:?}");
+
+    // The review app: the article page lets an editor check tickets and split them off.
+    kbforge::review::users::add(&store, "anna", "anna-password", kbforge::review::users::Role::Editor, false).await.unwrap();
+    let base = common::start_app(ws, store.clone()).await;
+    let (http, cookie) = common::login(&base, "anna", "anna-password").await;
+    let page = http.get(format!("{base}/articles/{article}")).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
+    let next = members[3].0.clone();
+    assert!(page.contains("id=\"split-form\"") && page.contains(&format!("name=\"tickets\" value=\"{next}\"")), "{page}");
+    let marker = "name=\"csrf\" value=\"";
+    let csrf = page[page.find(marker).unwrap() + marker.len()..].split('"').next().unwrap().to_string();
+    let body = format!("csrf={}&tickets={}&tickets={}", csrf, urlencode(&next), urlencode(&members[4].0));
+    let r = http
+        .post(format!("{base}/articles/{article}/split"))
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    let m = memberships(&store).await;
+    assert_eq!(m[&next], m[&members[4].0]);
+    assert!(m[&next] != cluster && m[&next] != split, "{m:?}");
+    assert!(!sources(&kb_dir, &article).contains(&next));
+    let web_article = article_of(&store, &m[&next]).await;
+    assert!(web_article.is_none(), "two tickets are fewer than a draft needs: {web_article:?}");
+    // Without the session's token nothing moves.
+    let forged = http
+        .post(format!("{base}/articles/{article}/split"))
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf=forged&tickets={}", urlencode(&members[5].0)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), reqwest::StatusCode::FORBIDDEN);
+    assert_eq!(memberships(&store).await[&members[5].0], cluster);
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}

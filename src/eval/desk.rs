@@ -210,7 +210,7 @@ pub async fn eval_desk(ws: &Workspace, tickets: &Path, labels: &HashMap<String, 
         eval.title_similarity = Some(sims.iter().sum::<f64>() / sims.len() as f64);
     }
     if edits > 0 {
-        let (splits, moves, merges) = simulate_editor(&mut ctx, labels, edits).await?;
+        let (splits, moves, merges) = simulate_editor(&mut ctx, labels, min_size, edits).await?;
         let (articles, _) = crate::kb::load_all(&ctx.ws.kb_dir());
         let after = score(&ctx.store, &articles, labels, min_size, BTreeMap::new()).await?;
         eval.edited = Some(Edited {
@@ -233,10 +233,12 @@ pub async fn eval_desk(ws: &Workspace, tickets: &Path, labels: &HashMap<String, 
 /// the cluster and draft stages):
 /// - tickets of another intent in a draft go to the draft of their intent (a move) or, when it
 ///   has none, into a cluster of their own (a split);
-/// - a second draft of one intent is merged into the first.
+/// - a second draft of one intent is merged into the first;
+/// - an intent with no draft whose `min-cluster-size`+ tickets sit in small clusters outside every
+///   draft is gathered into one of them (a move), as an editor does from `kbforge clusters list`.
 ///
 /// Returns how many splits, moves and merges it made; it stops early when nothing is left to fix.
-pub async fn simulate_editor(ctx: &mut Context, labels: &HashMap<String, Label>, budget: usize) -> anyhow::Result<(usize, usize, usize)> {
+pub async fn simulate_editor(ctx: &mut Context, labels: &HashMap<String, Label>, min_size: usize, budget: usize) -> anyhow::Result<(usize, usize, usize)> {
     use crate::cluster::edit::{self, Edit};
     let (mut splits, mut moves, mut merges) = (0, 0, 0);
     for _ in 0..budget {
@@ -280,6 +282,23 @@ pub async fn simulate_editor(ctx: &mut Context, labels: &HashMap<String, Label>,
                     None => Edit::Split { cluster: c.to_string(), tickets: tickets.clone() },
                 };
                 fixes.push((tickets.len(), edit));
+            }
+        }
+        // An intent with no draft whose tickets sit in small clusters outside every draft (as
+        // `kbforge clusters list` shows them): gathered into the first one's cluster.
+        let all: Vec<(String, String)> = sqlx::query_as("SELECT ticket_id, cluster_id FROM cluster_members ORDER BY ticket_id").fetch_all(store.pool()).await?;
+        let mut loose: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+        for (ticket, cluster) in &all {
+            let Some(label) = labels.get(local_id(ticket)).filter(|l| l.kind == "flat") else { continue };
+            if !drafts.contains_key(cluster.as_str()) && !home.contains_key(label.intent.as_str()) {
+                loose.entry(label.intent.as_str()).or_default().push((ticket.as_str(), cluster.as_str()));
+            }
+        }
+        for tickets in loose.values().filter(|t| t.len() >= min_size) {
+            let to = tickets[0].1;
+            let strays: Vec<String> = tickets.iter().filter(|(_, c)| *c != to).map(|(t, _)| t.to_string()).collect();
+            if !strays.is_empty() {
+                fixes.push((tickets.len(), Edit::Move { tickets: strays, to: to.to_string() }));
             }
         }
         let Some((_, fix)) = fixes.into_iter().enumerate().max_by(|(ia, a), (ib, b)| a.0.cmp(&b.0).then(ib.cmp(ia))).map(|(_, f)| f) else {

@@ -1,7 +1,7 @@
 //! An editor corrects the clustering on the demo desk, with the real model: `kbforge clusters
 //! split` makes a draft of the tickets split off and takes them out of the old one, the split holds
 //! through a full re-clustering, and the review app's "split into a new article" does the same from
-//! the article page. (Both store backends: tests/pairs.rs.)
+//! the article page, over HTTP and in Chromium. (Both store backends: tests/pairs.rs.)
 
 mod common;
 
@@ -126,6 +126,26 @@ async fn an_editors_split_makes_a_draft_and_holds() {
         .unwrap();
     assert_eq!(forged.status(), reqwest::StatusCode::FORBIDDEN);
     assert_eq!(memberships(&store).await[&members[5].0], cluster);
+
+    // In a real browser: check a ticket under the article, press the button, land back on it.
+    let Some(driver) = common::webdriver::chromedriver() else { return };
+    let browser = common::webdriver::Browser::start(driver).await;
+    browser.goto(&format!("{base}/articles/{article}")).await;
+    browser.type_into("#name", "anna").await;
+    browser.type_into("#password", "anna-password").await;
+    browser.click("#login").await;
+    let heading = browser.wait_text("#h-sources", "·").await;
+    let shown: usize = heading.rsplit("· ").next().unwrap().trim().parse().unwrap_or_else(|e| panic!("{e}: {heading}"));
+    let last = members[5].0.clone();
+    browser.click(&format!("input[name='tickets'][value='{last}']")).await;
+    browser.click("#split").await;
+    browser.wait_text("#h-sources", &format!("· {}", shown - 1)).await;
+    let url = browser.url().await;
+    browser.close().await;
+    assert!(url.ends_with(&format!("/articles/{article}")), "{url}");
+    let m = memberships(&store).await;
+    assert!(m[&last] != cluster, "the browser's split did not move {last}: {m:?}");
+    assert!(!sources(&kb_dir, &article).contains(&last));
 }
 
 fn urlencode(s: &str) -> String {

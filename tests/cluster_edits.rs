@@ -127,6 +127,28 @@ async fn an_editors_split_makes_a_draft_and_holds() {
     assert_eq!(forged.status(), reqwest::StatusCode::FORBIDDEN);
     assert_eq!(memberships(&store).await[&members[5].0], cluster);
 
+    // Clusters without an article, nearest first, each with "add to this article": the two
+    // tickets just split off are one of them, and adding them back returns them.
+    let page = http.get(format!("{base}/articles/{article}")).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
+    let marker = "name=\"cluster\" value=\"";
+    let offered: Vec<&str> = page.match_indices(marker).map(|(i, _)| page[i + marker.len()..].split('"').next().unwrap()).collect();
+    let web_split = m[&next].clone();
+    assert!(page.contains("id=\"h-near\"") && offered.contains(&web_split.as_str()), "{offered:?} lacks {web_split}");
+    let r = http
+        .post(format!("{base}/articles/{article}/gather"))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str()), ("cluster", web_split.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    let m = memberships(&store).await;
+    assert_eq!((m[&next].as_str(), m[&members[4].0].as_str()), (cluster.as_str(), cluster.as_str()));
+    assert!(sources(&kb_dir, &article).contains(&next));
+    // The command line ranks the same way under `clusters show`.
+    let shown = ok(kbforge(ws, &["clusters", "show", &cluster]));
+    assert!(shown.contains("nearest clusters") && shown.contains(&split), "{shown}");
+
     // In a real browser: check a ticket under the article, press the button, land back on it.
     let Some(driver) = common::webdriver::chromedriver() else { return };
     let browser = common::webdriver::Browser::start(driver).await;

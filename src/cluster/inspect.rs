@@ -71,6 +71,59 @@ pub async fn show(store: &Store, id: &str) -> anyhow::Result<Option<(ClusterInfo
     Ok(Some((info, members)))
 }
 
+/// A cluster near another, for an editor deciding whether they ask one thing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Near {
+    pub id: String,
+    pub size: i64,
+    pub kind: String,
+    pub label: String,
+    /// Its most typical question.
+    pub question: String,
+    /// The article drafted from it, if any.
+    pub article: Option<String>,
+    /// [`Centroid::similarity`] to the cluster asked about.
+    pub similarity: f32,
+}
+
+/// The `n` clusters most alike cluster `id` ([`Centroid::similarity`], as the pairs method compares
+/// tickets), most alike first; `undrafted` keeps only those without an article (the tickets an
+/// editor may gather into a draft). A ranking, not a verdict: the editor reads and decides.
+pub async fn near(store: &Store, id: &str, n: usize, undrafted: bool) -> anyhow::Result<Vec<Near>> {
+    let centroids = centred_centroids(store).await?;
+    let Some(own) = centroids.get(id) else { return Ok(Vec::new()) };
+    let mut ranked: Vec<(&String, f32)> = centroids.iter().filter(|(other, _)| other.as_str() != id).map(|(other, c)| (other, own.similarity(c))).collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT c.id, c.size, c.kind, c.topic, c.label, c.representatives, d.article_id FROM clusters c LEFT JOIN drafts d ON d.cluster_id = c.id",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let rows: std::collections::HashMap<&str, &Row> = rows.iter().map(|r| (r.0.as_str(), r)).collect();
+    let mut out = Vec::with_capacity(n);
+    for (other, similarity) in ranked {
+        let Some((id, size, kind, _, label, reps, article)) = rows.get(other.as_str()).copied() else { continue };
+        if undrafted && article.is_some() {
+            continue;
+        }
+        let first = serde_json::from_str::<Vec<String>>(reps).unwrap_or_default().into_iter().next().unwrap_or_default();
+        let question: Option<(String,)> = sqlx::query_as("SELECT question FROM qa_pairs WHERE ticket_id = $1").bind(&first).fetch_optional(store.pool()).await?;
+        out.push(Near {
+            id: id.clone(),
+            size: *size,
+            kind: kind.clone(),
+            label: label.clone(),
+            question: question.map(|(q,)| q).unwrap_or_default(),
+            article: article.clone(),
+            similarity,
+        });
+        if out.len() == n {
+            break;
+        }
+    }
+    Ok(out)
+}
+
 /// A cluster's centred centroids: its questions' and, where its tickets have answers that take
 /// part, its staff answers'.
 #[derive(Debug, Clone)]

@@ -34,8 +34,9 @@ pub async fn run(workspace: Option<&Path>, action: &ClustersAction) -> anyhow::R
             let Some((c, members)) = inspect::show(&store, id).await? else {
                 anyhow::bail!("no cluster `{id}`: `kbforge clusters list` shows them");
             };
+            let near = inspect::near(&store, id, 5, false).await?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&serde_json::json!({"cluster": c, "members": members}))?);
+                println!("{}", serde_json::to_string_pretty(&serde_json::json!({"cluster": c, "members": members, "near": near}))?);
                 return Ok(Outcome::Success);
             }
             println!("id:       {}\nlabel:    {}\nsize:     {}\nclass:    {}\ntopic:    {}", c.id, c.label, c.size, c.kind, c.topic);
@@ -47,6 +48,13 @@ pub async fn run(workspace: Option<&Path>, action: &ClustersAction) -> anyhow::R
             println!("members:");
             for m in &members {
                 println!("  {:.3}  {:<20} {}", m.similarity, m.ticket_id, one_line(&m.question, 100));
+            }
+            if !near.is_empty() {
+                println!("nearest clusters (`kbforge clusters merge {id} <other>` if one asks the same):");
+            }
+            for n in &near {
+                let article = n.article.as_deref().map(|a| format!("  → {a}")).unwrap_or_default();
+                println!("  {:.3}  {:<16} {:>4}  {:<12} “{}”{article}", n.similarity, n.id, n.size, n.kind, one_line(&n.question, 80));
             }
         }
         ClustersAction::Split { id, tickets, by } => {

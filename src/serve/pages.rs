@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::auth::{redirect, urlencode, CsrfForm, Editor};
 use super::{i18n, render, App};
+use crate::cluster::edit::Edit;
 use crate::kb::{self, Status};
 use crate::publish::site::render_markdown;
 use crate::review::{self, context as ctx, revisions, users};
@@ -175,6 +176,15 @@ pub async fn article(State(app): State<Arc<App>>, editor: Editor, Path(id): Path
     });
     let holds: Vec<_> = holds.iter().map(|h| context! { target => &h.target, held_at => &h.held_at, findings => Serde(&h.findings) }).collect();
     let similar = ctx::similar_articles(a, &articles, 5, 0.15);
+    // Clusters without an article nearest this one's: tickets the clustering left out that may
+    // ask the same.
+    let near = match review::cluster_of(&app.store, &app.kb_dir, &id).await {
+        Ok(Some(cluster)) => crate::cluster::inspect::near(&app.store, &cluster, 5, true).await.unwrap_or_else(|e| {
+            tracing::warn!("cannot rank the clusters near {cluster}: {e:#}");
+            Vec::new()
+        }),
+        _ => Vec::new(),
+    };
     let mut merge_candidates: Vec<(&str, &str)> = similar
         .iter()
         .filter_map(|s| articles.iter().find(|o| o.front.id == s.id))
@@ -226,6 +236,7 @@ pub async fn article(State(app): State<Arc<App>>, editor: Editor, Path(id): Path
             duplicate => Serde(&duplicate),
             actions => Serde(&actions),
             merge_candidates => Serde(&merge_candidates),
+            near => Serde(&near),
         },
     );
     page.into_response()
@@ -332,16 +343,37 @@ pub async fn split(State(app): State<Arc<App>>, editor: Editor, Path(id): Path<S
     if tickets.is_empty() {
         return message(&app, &editor, StatusCode::BAD_REQUEST, t.split_none, &back);
     }
+    correct(&app, &editor, &id, |cluster| Edit::Split { cluster, tickets }).await
+}
+
+#[derive(Deserialize)]
+pub struct GatherForm {
+    csrf: String,
+    cluster: String,
+}
+
+/// `POST /articles/{id}/gather`: a cluster without an article that the page lists as near asks the
+/// same; its tickets join the article's cluster, for good ([`crate::cluster::edit`]).
+pub async fn gather(State(app): State<Arc<App>>, editor: Editor, Path(id): Path<String>, Form(form): Form<GatherForm>) -> Response {
+    if let Err(r) = editor.check_csrf(&form.csrf) {
+        return r;
+    }
+    correct(&app, &editor, &id, |into| Edit::Merge { into, from: vec![form.cluster] }).await
+}
+
+/// An editor's correction to the cluster article `id` was drafted from (`edit` makes it from that
+/// cluster's id), then the cluster and draft stages; back to the article.
+async fn correct(app: &App, editor: &Editor, id: &str, edit: impl FnOnce(String) -> Edit) -> Response {
+    let back = format!("/articles/{}", urlencode(id));
     let done = async {
-        let cluster = review::cluster_of(&app.store, &app.kb_dir, &id).await?.ok_or_else(|| anyhow::anyhow!("`{id}` was not drafted from a cluster"))?;
-        let edit = crate::cluster::edit::Edit::Split { cluster, tickets };
-        crate::cluster::edit::apply(&app.store, &edit, editor.name()).await?;
+        let cluster = review::cluster_of(&app.store, &app.kb_dir, id).await?.ok_or_else(|| anyhow::anyhow!("`{id}` was not drafted from a cluster"))?;
+        crate::cluster::edit::apply(&app.store, &edit(cluster), editor.name()).await?;
         let embedder = app.embedder().await?;
         crate::pipeline::after_cluster_edit(&app.store, &embedder, &app.ws).await
     };
     match done.await {
         Ok(_) => redirect(&back),
-        Err(e) => message(&app, &editor, StatusCode::CONFLICT, &format!("{e:#}"), &back),
+        Err(e) => message(app, editor, StatusCode::CONFLICT, &format!("{e:#}"), &back),
     }
 }
 

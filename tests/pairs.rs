@@ -97,6 +97,8 @@ async fn editors_decide(store: &Store, embedder: &Embedder) {
     let m = memberships(store).await;
     assert_eq!(m["t6"], refunds);
     assert_eq!(m["t4"], returns);
+    // The two are told apart: neither draft is the other's near-duplicate.
+    assert!(edit::set_apart(store).await.unwrap().contains(&edit::apart_key(&returns, &refunds)));
     // The stage keeps it (and recomputes the clusters' rows), then a full re-clustering does.
     for config in [ClusterConfig::default(), full.clone()] {
         kbforge::cluster::run(store, embedder, &config).await.unwrap();

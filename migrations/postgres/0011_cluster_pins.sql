@@ -10,3 +10,14 @@ CREATE TABLE cluster_pins (
     pinned_at   TEXT NOT NULL
 );
 CREATE INDEX cluster_pins_cluster ON cluster_pins(cluster_id);
+
+-- Pairs of clusters an editor told apart (a split, or tickets moved from one to the other), `a` the
+-- smaller id: their drafts are not flagged as near-duplicates of each other, and one is not
+-- proposed as an update to the other. A merge of the two removes the pair.
+CREATE TABLE cluster_apart (
+    a           TEXT NOT NULL,
+    b           TEXT NOT NULL,
+    decided_by  TEXT NOT NULL,
+    decided_at  TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+);

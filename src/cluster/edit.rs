@@ -129,6 +129,15 @@ pub async fn apply(store: &Store, edit: &Edit, by: &str) -> anyhow::Result<Appli
             into.clone()
         }
     };
+    // Which clusters the edit tells apart, and which it joins.
+    let (apart, joined): (Vec<(String, String)>, Vec<(String, String)>) = match edit {
+        Edit::Split { cluster, .. } => (vec![apart_key(cluster, &target)], Vec::new()),
+        Edit::Move { tickets, to } => {
+            let from: BTreeSet<&str> = tickets.iter().filter_map(|t| members.get(t)).map(String::as_str).filter(|c| c != to).collect();
+            (from.into_iter().map(|c| apart_key(c, to)).collect(), Vec::new())
+        }
+        Edit::Merge { into, from } => (Vec::new(), from.iter().map(|c| apart_key(c, into)).collect()),
+    };
     let moved = placed.iter().filter(|(t, c)| members.get(*t) != Some(*c)).count();
     let stamp = now();
     let mut tx = store.pool().begin().await?;
@@ -146,6 +155,21 @@ pub async fn apply(store: &Store, edit: &Edit, by: &str) -> anyhow::Result<Appli
         .bind(&stamp)
         .execute(&mut *tx)
         .await?;
+    }
+    for (a, b) in &apart {
+        sqlx::query(
+            "INSERT INTO cluster_apart (a, b, decided_by, decided_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (a, b) DO UPDATE SET decided_by = excluded.decided_by, decided_at = excluded.decided_at",
+        )
+        .bind(a)
+        .bind(b)
+        .bind(by)
+        .bind(&stamp)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (a, b) in &joined {
+        sqlx::query("DELETE FROM cluster_apart WHERE a = $1 AND b = $2").bind(a).bind(b).execute(&mut *tx).await?;
     }
     tx.commit().await?;
     Ok(Applied { moved, pinned: placed.len(), target })
@@ -179,6 +203,20 @@ pub async fn pins(store: &Store) -> anyhow::Result<Vec<Pin>> {
     let rows: Vec<(String, String, String, String)> =
         sqlx::query_as("SELECT ticket_id, cluster_id, pinned_by, pinned_at FROM cluster_pins ORDER BY cluster_id, ticket_id").fetch_all(store.pool()).await?;
     Ok(rows.into_iter().map(|(ticket_id, cluster_id, pinned_by, pinned_at)| Pin { ticket_id, cluster_id, pinned_by, pinned_at }).collect())
+}
+
+/// Pairs of clusters an editor told apart (as `(smaller id, larger id)`, table `cluster_apart`):
+/// a split, or tickets moved from one to the other. Their drafts are not near-duplicates of each
+/// other, and one is not proposed as an update to the other, however alike their centroids: the
+/// editor has read both.
+pub async fn set_apart(store: &Store) -> anyhow::Result<BTreeSet<(String, String)>> {
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT a, b FROM cluster_apart").fetch_all(store.pool()).await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The key of a pair in [`set_apart`].
+pub fn apart_key(a: &str, b: &str) -> (String, String) {
+    if a <= b { (a.to_string(), b.to_string()) } else { (b.to_string(), a.to_string()) }
 }
 
 /// The id of a cluster split off: derived from its tickets, as a clustering's ids are from their

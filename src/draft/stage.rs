@@ -59,15 +59,16 @@ pub async fn run(
     taken_ids.extend(drafts.iter().map(|d| d.article_id.clone()));
     // Live articles and the centroid of the cluster each came from: a new cluster this close asks
     // the same question.
-    let live: Vec<(&Article, &crate::cluster::inspect::Centroid)> = articles
+    let live: Vec<(&Article, &str, &crate::cluster::inspect::Centroid)> = articles
         .iter()
         .filter(|a| a.front.status.is_live())
         .filter_map(|a| {
             let cluster = drafts.iter().find(|d| d.article_id == a.front.id).map(|d| &d.cluster_id).or(a.front.cluster.as_ref())?;
-            Some((a, centroids.get(cluster)?))
+            Some((a, cluster.as_str(), centroids.get(cluster)?))
         })
         .collect();
     let llm = llm::Client::from_config(&config.llm)?;
+    let apart = crate::cluster::edit::set_apart(store).await?;
 
     let mut n = Counts::default();
     let mut claimed: HashSet<String> = HashSet::new();
@@ -97,8 +98,10 @@ pub async fn run(
             (Some(_), None) => None,
             (None, _) => duplicate_links.get(cluster_id).cloned().or_else(|| {
                 let c = centroids.get(cluster_id)?;
+                // Not one an editor split this cluster from.
                 live.iter()
-                    .map(|(a, ac)| (a, c.similarity(ac)))
+                    .filter(|(_, other, _)| !apart.contains(&crate::cluster::edit::apart_key(cluster_id, other)))
+                    .map(|(a, _, ac)| (a, c.similarity(ac)))
                     .filter(|(_, sim)| *sim >= config.update_threshold)
                     .max_by(|x, y| x.1.total_cmp(&y.1))
                     .map(|(a, _)| a.front.id.clone())

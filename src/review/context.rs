@@ -133,6 +133,7 @@ pub struct Duplicate {
 /// only the other is flagged.
 pub async fn duplicates(store: &Store, articles: &[Article], threshold: f32) -> anyhow::Result<std::collections::HashMap<String, Duplicate>> {
     let centroids = crate::cluster::inspect::centred_centroids(store).await?;
+    let apart = crate::cluster::edit::set_apart(store).await?;
     let keeps = |a: &Article| matches!(a.front.status, Status::Draft | Status::Approved | Status::Published);
     let with_centroid: Vec<(&Article, &crate::cluster::inspect::Centroid)> = articles
         .iter()
@@ -145,6 +146,11 @@ pub async fn duplicates(store: &Store, articles: &[Article], threshold: f32) -> 
         let best = with_centroid
             .iter()
             .filter(|(o, _)| o.front.id != d.front.id && o.front.cluster != d.front.cluster)
+            // Not two clusters an editor split apart.
+            .filter(|(o, _)| match (&o.front.cluster, &d.front.cluster) {
+                (Some(a), Some(b)) => !apart.contains(&crate::cluster::edit::apart_key(a, b)),
+                _ => true,
+            })
             .map(|(o, oc)| (o, dc.similarity(oc)))
             .filter(|(o, sim)| *sim >= threshold && rank(o) > rank(d))
             .max_by(|x, y| (x.0.front.status.is_live(), x.1).partial_cmp(&(y.0.front.status.is_live(), y.1)).unwrap_or(std::cmp::Ordering::Equal));

@@ -181,6 +181,17 @@ async fn an_editors_split_makes_a_draft_and_holds() {
     assert!(out.contains("1 drafts created"), "{out}");
     let list = ok(kbforge(ws, &["review", "list"]));
     assert!(!list.contains(&format!("near-duplicate of approved `{article}`")), "{list}");
+
+    // The editor decides the two splits ask one thing after all: merging their clusters merges
+    // the second's draft into the first's, so it does not linger beside it.
+    let second = memberships(&store).await[more[0]].clone();
+    let second_article = article_of(&store, &second).await.expect("the second split's draft");
+    let out = ok(kbforge(ws, &["clusters", "merge", &split, &second]));
+    assert!(out.contains(&format!("article {second_article} merged into the one of {split}")), "{out}");
+    let retired = kb::find(&kb_dir, &second_article).unwrap();
+    assert_eq!(retired.front.status, kb::Status::Rejected);
+    let kept = sources(&kb_dir, &new_article);
+    assert!(more.iter().all(|t| kept.contains(*t)) && chosen.iter().all(|t| kept.contains(t)), "{kept:?}");
 }
 
 fn urlencode(s: &str) -> String {

@@ -279,6 +279,30 @@ pub async fn cluster_of(store: &Store, kb_dir: &Path, article: &str) -> anyhow::
     })
 }
 
+/// After an editor merged clusters (`kbforge clusters merge`): each merged cluster's article is
+/// merged into the article of the cluster they joined ([`merge`]), so its draft does not linger
+/// beside the one that now holds its tickets. Returns the articles merged; one that cannot be
+/// (a published article, say) is left for the editor with a warning.
+pub async fn merge_cluster_articles(store: &Store, kb_dir: &Path, into: &str, from: &[String], by: &str) -> anyhow::Result<Vec<String>> {
+    async fn article_of(store: &Store, cluster: &str) -> Result<Option<String>, sqlx::Error> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT article_id FROM drafts WHERE cluster_id = $1").bind(cluster).fetch_optional(store.pool()).await?;
+        Ok(row.map(|(a,)| a))
+    }
+    let Some(target) = article_of(store, into).await? else { return Ok(Vec::new()) };
+    let mut merged = Vec::new();
+    for cluster in from {
+        let Some(source) = article_of(store, cluster).await? else { continue };
+        if source == target {
+            continue;
+        }
+        match merge(store, kb_dir, &target, &source, by).await {
+            Ok(_) => merged.push(source),
+            Err(e) => tracing::warn!("cluster {cluster} joined {into}, but its article {source} stays: {e}"),
+        }
+    }
+    Ok(merged)
+}
+
 /// Who is reviewing: `KBFORGE_EDITOR`, else the login name.
 pub fn current_editor() -> String {
     std::env::var("KBFORGE_EDITOR")

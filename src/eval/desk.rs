@@ -28,15 +28,8 @@ use crate::pipeline::{Context, Stage};
 use crate::store::Store;
 use crate::workspace::Workspace;
 
-/// One labelled ticket.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Label {
-    pub intent: String,
-    /// `flat`, `needs-action`, `empty` or `other`; flat when the file does not say.
-    pub kind: String,
-    /// The intent's reference title, where the file gives one.
-    pub title: Option<String>,
-}
+pub use super::labels::{read_labels, Label};
+use super::labels::{local_id, majority};
 
 /// The result of `kbforge eval desk`.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -80,24 +73,7 @@ pub struct DeskEval {
     /// The intents coverage counts that got no draft, and where their tickets went.
     pub missed: Vec<MissedIntent>,
     /// The scores after an editor's corrections (`--edits N`), if asked for.
-    pub edited: Option<Edited>,
-}
-
-/// The drafts scored again after an editor who knows the labels corrected the clustering
-/// ([`simulate_editor`]).
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Edited {
-    /// Corrections made: tickets split off into a cluster of their own, moved to the draft of their
-    /// intent, or duplicate drafts merged.
-    pub splits: usize,
-    pub moves: usize,
-    pub merges: usize,
-    pub drafts: usize,
-    pub purity: f64,
-    pub coverage: f64,
-    pub covered: usize,
-    pub duplicates: usize,
-    pub unassigned: usize,
+    pub edited: Option<super::edits::Edited>,
 }
 
 /// A labelled flat intent with `min-cluster-size`+ tickets and no draft of its own: whether its
@@ -139,38 +115,6 @@ pub struct DraftDetail {
     pub flagged_into: Option<String>,
 }
 
-/// Reads `{"id" | "case_id" | "ticket_id": …, "intent": …, "kind"?: …}` lines, keyed by the ticket's
-/// own id (without a source prefix such as `jsonl:` or `omnidesk:`).
-pub fn read_labels(path: &Path) -> anyhow::Result<HashMap<String, Label>> {
-    let content = std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`", path.display()))?;
-    let mut out = HashMap::new();
-    for (i, line) in content.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let at = || format!("`{}` line {}", path.display(), i + 1);
-        let v: serde_json::Value = serde_json::from_str(line).with_context(|| format!("{}: not JSON", at()))?;
-        let id = ["id", "case_id", "ticket_id"]
-            .iter()
-            .find_map(|k| match v.get(*k) {
-                Some(serde_json::Value::String(s)) => Some(s.clone()),
-                Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-                _ => None,
-            })
-            .with_context(|| format!("{}: no field `id` (or `case_id`, `ticket_id`)", at()))?;
-        let intent = v.get("intent").and_then(|x| x.as_str()).with_context(|| format!("{}: no string field `intent`", at()))?;
-        let kind = v.get("kind").and_then(|x| x.as_str()).unwrap_or("flat");
-        let title = v.get("title").and_then(|x| x.as_str()).map(str::to_string);
-        out.insert(local_id(&id).to_string(), Label { intent: intent.to_string(), kind: kind.to_string(), title });
-    }
-    Ok(out)
-}
-
-/// A ticket id without its source prefix: `omnidesk:10042` → `10042`.
-fn local_id(id: &str) -> &str {
-    id.rsplit_once(':').map_or(id, |(_, rest)| rest)
-}
-
 /// Runs the pipeline up to the drafts on `tickets` (a JSONL or CSV file, or an Omnidesk export
 /// folder) in a throw-away workspace with `ws`'s settings, and scores the drafts against `labels`.
 pub async fn eval_desk(ws: &Workspace, tickets: &Path, labels: &HashMap<String, Label>, edits: usize) -> anyhow::Result<DeskEval> {
@@ -210,10 +154,10 @@ pub async fn eval_desk(ws: &Workspace, tickets: &Path, labels: &HashMap<String, 
         eval.title_similarity = Some(sims.iter().sum::<f64>() / sims.len() as f64);
     }
     if edits > 0 {
-        let (splits, moves, merges) = simulate_editor(&mut ctx, labels, min_size, edits).await?;
+        let (splits, moves, merges) = super::edits::simulate_editor(&mut ctx, labels, min_size, edits).await?;
         let (articles, _) = crate::kb::load_all(&ctx.ws.kb_dir());
         let after = score(&ctx.store, &articles, labels, min_size, BTreeMap::new()).await?;
-        eval.edited = Some(Edited {
+        eval.edited = Some(super::edits::Edited {
             splits,
             moves,
             merges,
@@ -226,93 +170,6 @@ pub async fn eval_desk(ws: &Workspace, tickets: &Path, labels: &HashMap<String, 
         });
     }
     Ok(eval)
-}
-
-/// An editor who knows the labels reads the drafts and corrects up to `budget` things, the one
-/// touching the most tickets first, through the same edits as `kbforge clusters` (each followed by
-/// the cluster and draft stages):
-/// - tickets of another intent in a draft go to the draft of their intent (a move) or, when it
-///   has none, into a cluster of their own (a split);
-/// - a second draft of one intent is merged into the first;
-/// - an intent with no draft whose `min-cluster-size`+ tickets sit in small clusters outside every
-///   draft is gathered into one of them (a move), as an editor does from `kbforge clusters list`.
-///
-/// Returns how many splits, moves and merges it made; it stops early when nothing is left to fix.
-pub async fn simulate_editor(ctx: &mut Context, labels: &HashMap<String, Label>, min_size: usize, budget: usize) -> anyhow::Result<(usize, usize, usize)> {
-    use crate::cluster::edit::{self, Edit};
-    let (mut splits, mut moves, mut merges) = (0, 0, 0);
-    for _ in 0..budget {
-        let (store, embedder, ws) = ctx.with_model()?;
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT d.cluster_id, m.ticket_id FROM drafts d JOIN cluster_members m ON m.cluster_id = d.cluster_id ORDER BY d.cluster_id, m.ticket_id",
-        )
-        .fetch_all(store.pool())
-        .await?;
-        let mut drafts: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
-        for (cluster, ticket) in &rows {
-            let intent = labels.get(local_id(ticket)).map_or("", |l| l.intent.as_str());
-            drafts.entry(cluster.as_str()).or_default().push((ticket.as_str(), intent));
-        }
-        // Each draft's intent; an intent's home is its largest draft.
-        let majority_of: BTreeMap<&str, (&str, usize)> =
-            drafts.iter().map(|(c, ms)| (*c, majority(&ms.iter().map(|(_, i)| *i).collect::<Vec<_>>()))).collect();
-        let mut home: HashMap<&str, (&str, usize)> = HashMap::new();
-        for (c, ms) in &drafts {
-            let (intent, _) = majority_of[c];
-            let best = home.entry(intent).or_insert((c, ms.len()));
-            if ms.len() > best.1 {
-                *best = (c, ms.len());
-            }
-        }
-        // (tickets touched, the edit), the largest first; ties by cluster and intent.
-        let mut fixes: Vec<(usize, Edit)> = Vec::new();
-        for (c, ms) in &drafts {
-            let (intent, _) = majority_of[c];
-            if !intent.is_empty() && home[intent].0 != *c {
-                fixes.push((ms.len(), Edit::Merge { into: home[intent].0.to_string(), from: vec![c.to_string()] }));
-                continue;
-            }
-            let mut others: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-            for (t, i) in ms.iter().filter(|(_, i)| !i.is_empty() && *i != intent) {
-                others.entry(i).or_default().push(t.to_string());
-            }
-            for (i, tickets) in others {
-                let edit = match home.get(i) {
-                    Some((to, _)) => Edit::Move { tickets: tickets.clone(), to: to.to_string() },
-                    None => Edit::Split { cluster: c.to_string(), tickets: tickets.clone() },
-                };
-                fixes.push((tickets.len(), edit));
-            }
-        }
-        // An intent with no draft whose tickets sit in small clusters outside every draft (as
-        // `kbforge clusters list` shows them): gathered into the first one's cluster.
-        let all: Vec<(String, String)> = sqlx::query_as("SELECT ticket_id, cluster_id FROM cluster_members ORDER BY ticket_id").fetch_all(store.pool()).await?;
-        let mut loose: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
-        for (ticket, cluster) in &all {
-            let Some(label) = labels.get(local_id(ticket)).filter(|l| l.kind == "flat") else { continue };
-            if !drafts.contains_key(cluster.as_str()) && !home.contains_key(label.intent.as_str()) {
-                loose.entry(label.intent.as_str()).or_default().push((ticket.as_str(), cluster.as_str()));
-            }
-        }
-        for tickets in loose.values().filter(|t| t.len() >= min_size) {
-            let to = tickets[0].1;
-            let strays: Vec<String> = tickets.iter().filter(|(_, c)| *c != to).map(|(t, _)| t.to_string()).collect();
-            if !strays.is_empty() {
-                fixes.push((tickets.len(), Edit::Move { tickets: strays, to: to.to_string() }));
-            }
-        }
-        let Some((_, fix)) = fixes.into_iter().enumerate().max_by(|(ia, a), (ib, b)| a.0.cmp(&b.0).then(ib.cmp(ia))).map(|(_, f)| f) else {
-            break;
-        };
-        match fix {
-            Edit::Split { .. } => splits += 1,
-            Edit::Move { .. } => moves += 1,
-            Edit::Merge { .. } => merges += 1,
-        }
-        edit::apply(store, &fix, "eval").await?;
-        crate::pipeline::after_cluster_edit(store, embedder, ws).await?;
-    }
-    Ok((splits, moves, merges))
 }
 
 /// Scores the drafts in `store` and `articles` (the kb) against the labels.
@@ -530,13 +387,6 @@ pub fn format_table(r: &DeskEval, drafts: bool) -> String {
     out
 }
 
-/// The most frequent item and its count; ties go to the smallest.
-fn majority<'a>(items: &[&'a str]) -> (&'a str, usize) {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    items.iter().for_each(|i| *counts.entry(i).or_default() += 1);
-    counts.into_iter().fold(("", 0), |best, (i, n)| if n > best.1 { (i, n) } else { best })
-}
-
 /// A title a customer would not read as a question: a greeting, thanks or a filler
 /// ("Девушка, здравствуйте", "Добрый день!", "помогите").
 pub fn is_filler_title(title: &str) -> bool {
@@ -635,20 +485,6 @@ mod tests {
     }
 
     #[test]
-    fn labels_by_local_id() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("labels.jsonl");
-        std::fs::write(&path, "{\"case_id\": 10042, \"intent\": \"balance\", \"kind\": \"flat\"}\n{\"id\": \"vm-1\", \"intent\": \"cancel\"}\n").unwrap();
-        let labels = read_labels(&path).unwrap();
-        assert_eq!(labels["10042"], Label { intent: "balance".into(), kind: "flat".into(), title: None });
-        assert_eq!(labels["vm-1"].kind, "flat");
-        assert_eq!(local_id("omnidesk:10042"), "10042");
-        std::fs::write(&path, "{\"id\": \"vm-1\"}\n").unwrap();
-        let err = read_labels(&path).unwrap_err().to_string();
-        assert!(err.contains("line 1") && err.contains("intent"), "{err}");
-    }
-
-    #[test]
     fn filler_titles() {
         assert!(is_filler_title("Девушка, здравствуйте"));
         assert!(is_filler_title("Добрый день!"));
@@ -664,11 +500,5 @@ mod tests {
         assert_eq!(title_defects("Девушка, здравствуйте"), ["greeting"]);
         assert!(title_defects("Как проверить баланс сертификата?").is_empty());
         assert!(title_defects("How do I use my gift certificate?").is_empty());
-    }
-
-    #[test]
-    fn majority_of_a_draft() {
-        assert_eq!(majority(&["a", "b", "b"]), ("b", 2));
-        assert_eq!(majority(&["b", "a"]), ("a", 1));
     }
 }

@@ -9,6 +9,8 @@
 
 pub mod classify;
 pub mod desk;
+pub mod edits;
+pub mod labels;
 pub mod metrics;
 pub mod redact;
 pub mod retrieve;

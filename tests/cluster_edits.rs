@@ -70,6 +70,9 @@ async fn an_editors_split_makes_a_draft_and_holds() {
     let new_sources = sources(&kb_dir, &new_article);
     assert_eq!(new_sources, chosen.iter().cloned().collect::<BTreeSet<_>>());
     assert_eq!(kb::find(&kb_dir, &new_article).unwrap().front.status, kb::Status::Draft);
+    // The article's history says who split what off.
+    let history = kbforge::review::history(&store, &article).await.unwrap();
+    assert!(history.iter().any(|e| e.action == "cluster" && e.by_user == "Анна" && e.note == format!("3 tickets split off into cluster {split}")), "{history:?}");
     let pins: serde_json::Value = serde_json::from_str(&ok(kbforge(ws, &["clusters", "pins", "--json"]))).unwrap();
     let pins = pins.as_array().unwrap();
     assert_eq!(pins.len(), members.len(), "every ticket of the split cluster is pinned: {pins:?}");

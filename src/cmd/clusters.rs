@@ -94,6 +94,7 @@ async fn apply(ws: Workspace, change: Edit, by: &Option<String>) -> anyhow::Resu
     let mut ctx = Context::open(ws).await?;
     let applied = edit::apply(&ctx.store, &change, &by).await?;
     println!("{} tickets moved into {} ({} pinned where they now are)", applied.moved, applied.target, applied.pinned);
+    crate::review::record_cluster_edit(&ctx.store, &ctx.ws.kb_dir(), &change, &applied, &by).await?;
     if let Edit::Merge { into, from } = &change {
         for article in crate::review::merge_cluster_articles(&ctx.store, &ctx.ws.kb_dir(), into, from, &by).await? {
             println!("article {article} merged into the one of {into}");

@@ -303,6 +303,22 @@ pub async fn merge_cluster_articles(store: &Store, kb_dir: &Path, into: &str, fr
     Ok(merged)
 }
 
+/// Writes an editor's correction to the clustering into the history of the article it changed:
+/// the article of the cluster split, or of the cluster tickets were moved or merged into.
+pub async fn record_cluster_edit(store: &Store, kb_dir: &Path, edit: &crate::cluster::edit::Edit, applied: &crate::cluster::edit::Applied, by: &str) -> anyhow::Result<()> {
+    use crate::cluster::edit::Edit;
+    let (cluster, note) = match edit {
+        Edit::Split { cluster, tickets } => (cluster, format!("{} tickets split off into cluster {}", tickets.len(), applied.target)),
+        Edit::Move { tickets, to } => (to, format!("{} tickets moved in", tickets.len())),
+        Edit::Merge { into, from } => (into, format!("clusters merged in: {}", from.join(", "))),
+    };
+    let row: Option<(String,)> = sqlx::query_as("SELECT article_id FROM drafts WHERE cluster_id = $1").bind(cluster).fetch_optional(store.pool()).await?;
+    let Some((article,)) = row else { return Ok(()) };
+    let Ok(a) = kb::find(kb_dir, &article) else { return Ok(()) };
+    record(store, &article, "cluster", a.front.status, a.front.status, by, &note).await?;
+    Ok(())
+}
+
 /// Who is reviewing: `KBFORGE_EDITOR`, else the login name.
 pub fn current_editor() -> String {
     std::env::var("KBFORGE_EDITOR")

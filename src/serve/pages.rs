@@ -177,7 +177,9 @@ pub async fn article(State(app): State<Arc<App>>, editor: Editor, Path(id): Path
     let holds: Vec<_> = holds.iter().map(|h| context! { target => &h.target, held_at => &h.held_at, findings => Serde(&h.findings) }).collect();
     let similar = ctx::similar_articles(a, &articles, 5, 0.15);
     // Clusters without an article nearest this one's: tickets the clustering left out that may
-    // ask the same.
+    // ask the same. Only those as alike as two tickets of one article are on average (the pairs
+    // threshold, on the same scale): below it, the list would be noise.
+    let floor = app.ws.config.cluster.pairs.threshold as f32;
     let near = match review::cluster_of(&app.store, &app.kb_dir, &id).await {
         Ok(Some(cluster)) => crate::cluster::inspect::near(&app.store, &cluster, 5, true).await.unwrap_or_else(|e| {
             tracing::warn!("cannot rank the clusters near {cluster}: {e:#}");
@@ -185,6 +187,7 @@ pub async fn article(State(app): State<Arc<App>>, editor: Editor, Path(id): Path
         }),
         _ => Vec::new(),
     };
+    let near: Vec<_> = near.into_iter().filter(|n| n.similarity >= floor).collect();
     let mut merge_candidates: Vec<(&str, &str)> = similar
         .iter()
         .filter_map(|s| articles.iter().find(|o| o.front.id == s.id))
@@ -367,7 +370,9 @@ async fn correct(app: &App, editor: &Editor, id: &str, edit: impl FnOnce(String)
     let back = format!("/articles/{}", urlencode(id));
     let done = async {
         let cluster = review::cluster_of(&app.store, &app.kb_dir, id).await?.ok_or_else(|| anyhow::anyhow!("`{id}` was not drafted from a cluster"))?;
-        crate::cluster::edit::apply(&app.store, &edit(cluster), editor.name()).await?;
+        let edit = edit(cluster);
+        let applied = crate::cluster::edit::apply(&app.store, &edit, editor.name()).await?;
+        review::record_cluster_edit(&app.store, &app.kb_dir, &edit, &applied, editor.name()).await?;
         let embedder = app.embedder().await?;
         crate::pipeline::after_cluster_edit(&app.store, &embedder, &app.ws).await
     };

@@ -90,7 +90,11 @@ pub struct Near {
 /// tickets), most alike first; `undrafted` keeps only those without an article (the tickets an
 /// editor may gather into a draft). A ranking, not a verdict: the editor reads and decides.
 pub async fn near(store: &Store, id: &str, n: usize, undrafted: bool) -> anyhow::Result<Vec<Near>> {
-    let centroids = centred_centroids(store).await?;
+    near_among(store, &centred_centroids(store).await?, id, n, undrafted).await
+}
+
+/// [`near`] over centroids already loaded ([`centred_centroids`]).
+pub async fn near_among(store: &Store, centroids: &std::collections::HashMap<String, Centroid>, id: &str, n: usize, undrafted: bool) -> anyhow::Result<Vec<Near>> {
     let Some(own) = centroids.get(id) else { return Ok(Vec::new()) };
     let mut ranked: Vec<(&String, f32)> = centroids.iter().filter(|(other, _)| other.as_str() != id).map(|(other, c)| (other, own.similarity(c))).collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));

@@ -134,6 +134,17 @@ pub struct Duplicate {
 pub async fn duplicates(store: &Store, articles: &[Article], threshold: f32) -> anyhow::Result<std::collections::HashMap<String, Duplicate>> {
     let centroids = crate::cluster::inspect::centred_centroids(store).await?;
     let apart = crate::cluster::edit::set_apart(store).await?;
+    Ok(duplicates_among(&centroids, &apart, articles, threshold))
+}
+
+/// [`duplicates`] over centroids and told-apart pairs already loaded (a page that also ranks
+/// clusters by them reads them once).
+pub fn duplicates_among(
+    centroids: &std::collections::HashMap<String, crate::cluster::inspect::Centroid>,
+    apart: &std::collections::BTreeSet<(String, String)>,
+    articles: &[Article],
+    threshold: f32,
+) -> std::collections::HashMap<String, Duplicate> {
     let keeps = |a: &Article| matches!(a.front.status, Status::Draft | Status::Approved | Status::Published);
     let with_centroid: Vec<(&Article, &crate::cluster::inspect::Centroid)> = articles
         .iter()
@@ -161,7 +172,7 @@ pub async fn duplicates(store: &Store, articles: &[Article], threshold: f32) -> 
             );
         }
     }
-    Ok(out)
+    out
 }
 
 /// Other articles most like `article` (score ≥ `min`), best first.

@@ -159,7 +159,13 @@ pub async fn article(State(app): State<Arc<App>>, editor: Editor, Path(id): Path
         let history = review::history(&app.store, &id).await?;
         Ok::<_, sqlx::Error>((proposals, sources, excerpts, history))
     };
-    let duplicate = review::context::duplicates(&app.store, &articles, app.ws.config.draft.update_threshold).await.ok().and_then(|mut m| m.remove(&id));
+    // Every cluster's centroids, read once: for the near-duplicate flag and the nearest clusters.
+    let centroids = crate::cluster::inspect::centred_centroids(&app.store).await.unwrap_or_else(|e| {
+        tracing::warn!("cannot read the clusters' centroids: {e:#}");
+        Default::default()
+    });
+    let apart = crate::cluster::edit::set_apart(&app.store).await.unwrap_or_default();
+    let duplicate = review::context::duplicates_among(&centroids, &apart, &articles, app.ws.config.draft.update_threshold).remove(&id);
     let not_flat = review::not_flat(&app.store, std::slice::from_ref(a)).await.ok().and_then(|mut m| m.remove(&id));
     let not_flat = not_flat.map(|kind| context! { reason => review::not_flat_reason(&kind), confirmed => review::confirmed_not_flat(a, &kind), kind => kind });
     let ratings = crate::feedback::stats::article(&app.store, &id).await.unwrap_or_else(|e| {
@@ -181,7 +187,7 @@ pub async fn article(State(app): State<Arc<App>>, editor: Editor, Path(id): Path
     // threshold, on the same scale): below it, the list would be noise.
     let floor = app.ws.config.cluster.pairs.threshold as f32;
     let near = match review::cluster_of(&app.store, &app.kb_dir, &id).await {
-        Ok(Some(cluster)) => crate::cluster::inspect::near(&app.store, &cluster, 5, true).await.unwrap_or_else(|e| {
+        Ok(Some(cluster)) => crate::cluster::inspect::near_among(&app.store, &centroids, &cluster, 5, true).await.unwrap_or_else(|e| {
             tracing::warn!("cannot rank the clusters near {cluster}: {e:#}");
             Vec::new()
         }),

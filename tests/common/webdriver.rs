@@ -140,7 +140,11 @@ impl Browser {
             let id = self.find(css).await;
             let text = match self.try_call(reqwest::Method::GET, &format!("/element/{id}/text"), json!({})).await {
                 Ok(v) => v.as_str().unwrap_or_default().to_string(),
+                // The page navigated between finding the element and reading it: find it again.
+                // Chromium says so as "stale element reference", or, mid-navigation, as an
+                // inspector error that the node no longer belongs to the document.
                 Err(e) if e["error"] == "stale element reference" => String::new(),
+                Err(e) if e["message"].as_str().is_some_and(|m| m.contains("does not belong to the document")) => String::new(),
                 Err(e) => panic!("WebDriver text of `{css}`: {e}"),
             };
             if text.contains(needle) {

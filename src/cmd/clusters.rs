@@ -92,13 +92,10 @@ pub async fn run(workspace: Option<&Path>, action: &ClustersAction) -> anyhow::R
 async fn apply(ws: Workspace, change: Edit, by: &Option<String>) -> anyhow::Result<()> {
     let by = by.clone().unwrap_or_else(crate::review::current_editor);
     let mut ctx = Context::open(ws).await?;
-    let applied = edit::apply(&ctx.store, &change, &by).await?;
+    let (applied, merged) = crate::review::correct_clusters(&ctx.store, &ctx.ws.kb_dir(), &change, &by).await?;
     println!("{} tickets moved into {} ({} pinned where they now are)", applied.moved, applied.target, applied.pinned);
-    crate::review::record_cluster_edit(&ctx.store, &ctx.ws.kb_dir(), &change, &applied, &by).await?;
-    if let Edit::Merge { into, from } = &change {
-        for article in crate::review::merge_cluster_articles(&ctx.store, &ctx.ws.kb_dir(), into, from, &by).await? {
-            println!("article {article} merged into the one of {into}");
-        }
+    for article in merged {
+        println!("article {article} merged into the one of {}", applied.target);
     }
     let (store, embedder, ws) = ctx.with_model()?;
     for report in crate::pipeline::after_cluster_edit(store, embedder, ws).await? {

@@ -279,44 +279,46 @@ pub async fn cluster_of(store: &Store, kb_dir: &Path, article: &str) -> anyhow::
     })
 }
 
-/// After an editor merged clusters (`kbforge clusters merge`): each merged cluster's article is
-/// merged into the article of the cluster they joined ([`merge`]), so its draft does not linger
-/// beside the one that now holds its tickets. Returns the articles merged; one that cannot be
-/// (a published article, say) is left for the editor with a warning.
-pub async fn merge_cluster_articles(store: &Store, kb_dir: &Path, into: &str, from: &[String], by: &str) -> anyhow::Result<Vec<String>> {
-    async fn article_of(store: &Store, cluster: &str) -> Result<Option<String>, sqlx::Error> {
-        let row: Option<(String,)> = sqlx::query_as("SELECT article_id FROM drafts WHERE cluster_id = $1").bind(cluster).fetch_optional(store.pool()).await?;
-        Ok(row.map(|(a,)| a))
-    }
-    let Some(target) = article_of(store, into).await? else { return Ok(Vec::new()) };
-    let mut merged = Vec::new();
-    for cluster in from {
-        let Some(source) = article_of(store, cluster).await? else { continue };
-        if source == target {
-            continue;
-        }
-        match merge(store, kb_dir, &target, &source, by).await {
-            Ok(_) => merged.push(source),
-            Err(e) => tracing::warn!("cluster {cluster} joined {into}, but its article {source} stays: {e}"),
-        }
-    }
-    Ok(merged)
-}
-
-/// Writes an editor's correction to the clustering into the history of the article it changed:
-/// the article of the cluster split, or of the cluster tickets were moved or merged into.
-pub async fn record_cluster_edit(store: &Store, kb_dir: &Path, edit: &crate::cluster::edit::Edit, applied: &crate::cluster::edit::Applied, by: &str) -> anyhow::Result<()> {
+/// An editor's correction to the clustering ([`crate::cluster::edit`]), as the review records it:
+/// the store's membership and pins change, the article it changed says so in its history, and
+/// after a merge each merged cluster's article is merged into the one of the cluster it joined
+/// ([`merge`]), so its draft does not linger beside the one that now holds its tickets (one that
+/// cannot be, a published article say, is left for the editor with a warning). Returns what the
+/// edit did and the articles merged. The caller runs the cluster and draft stages after.
+pub async fn correct_clusters(store: &Store, kb_dir: &Path, edit: &crate::cluster::edit::Edit, by: &str) -> anyhow::Result<(crate::cluster::edit::Applied, Vec<String>)> {
     use crate::cluster::edit::Edit;
+    let applied = crate::cluster::edit::apply(store, edit, by).await?;
     let (cluster, note) = match edit {
         Edit::Split { cluster, tickets } => (cluster, format!("{} tickets split off into cluster {}", tickets.len(), applied.target)),
         Edit::Move { tickets, to } => (to, format!("{} tickets moved in", tickets.len())),
         Edit::Merge { into, from } => (into, format!("clusters merged in: {}", from.join(", "))),
     };
+    let target = article_of_cluster(store, cluster).await?;
+    if let Some(article) = &target {
+        if let Ok(a) = kb::find(kb_dir, article) {
+            record(store, article, "cluster", a.front.status, a.front.status, by, &note).await?;
+        }
+    }
+    let mut merged = Vec::new();
+    if let (Edit::Merge { into, from }, Some(target)) = (edit, &target) {
+        for cluster in from {
+            let Some(source) = article_of_cluster(store, cluster).await? else { continue };
+            if source == *target {
+                continue;
+            }
+            match merge(store, kb_dir, target, &source, by).await {
+                Ok(_) => merged.push(source),
+                Err(e) => tracing::warn!("cluster {cluster} joined {into}, but its article {source} stays: {e}"),
+            }
+        }
+    }
+    Ok((applied, merged))
+}
+
+/// The article drafted from a cluster, if any.
+async fn article_of_cluster(store: &Store, cluster: &str) -> Result<Option<String>, sqlx::Error> {
     let row: Option<(String,)> = sqlx::query_as("SELECT article_id FROM drafts WHERE cluster_id = $1").bind(cluster).fetch_optional(store.pool()).await?;
-    let Some((article,)) = row else { return Ok(()) };
-    let Ok(a) = kb::find(kb_dir, &article) else { return Ok(()) };
-    record(store, &article, "cluster", a.front.status, a.front.status, by, &note).await?;
-    Ok(())
+    Ok(row.map(|(a,)| a))
 }
 
 /// Who is reviewing: `KBFORGE_EDITOR`, else the login name.

@@ -148,6 +148,25 @@ async fn an_editors_split_makes_a_draft_and_holds() {
     let m = memberships(&store).await;
     assert_eq!((m[&next].as_str(), m[&members[4].0].as_str()), (cluster.as_str(), cluster.as_str()));
     assert!(sources(&kb_dir, &article).contains(&next));
+    // Or the checked tickets belong to another article: "move" sends them to its cluster, and
+    // both articles' histories say so.
+    assert!(page.contains("id=\"move-to\"") && page.contains(&format!("<option value=\"{new_article}\">")), "{page}");
+    let body = format!("csrf={}&tickets={}&to={}", csrf, urlencode(&next), urlencode(&new_article));
+    let r = http
+        .post(format!("{base}/articles/{article}/move"))
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    assert_eq!(memberships(&store).await[&next], split);
+    assert!(!sources(&kb_dir, &article).contains(&next) && sources(&kb_dir, &new_article).contains(&next));
+    let history = kbforge::review::history(&store, &article).await.unwrap();
+    assert!(history.iter().any(|e| e.action == "cluster" && e.by_user == "anna" && e.note == format!("1 tickets moved out to cluster {split}")), "{history:?}");
+    let history = kbforge::review::history(&store, &new_article).await.unwrap();
+    assert!(history.iter().any(|e| e.action == "cluster" && e.note == "1 tickets moved in"), "{history:?}");
     // The command line ranks the same way under `clusters show`.
     let shown = ok(kbforge(ws, &["clusters", "show", &cluster]));
     assert!(shown.contains("nearest clusters") && shown.contains(&split), "{shown}");
@@ -165,12 +184,20 @@ async fn an_editors_split_makes_a_draft_and_holds() {
     browser.click(&format!("input[name='tickets'][value='{last}']")).await;
     browser.click("#split").await;
     browser.wait_text("#h-sources", &format!("· {}", shown - 1)).await;
+    // And a move: check a ticket, pick the article it belongs to, press "move" (the form's
+    // second button, which posts to its own address).
+    let moved = members[9].0.clone();
+    browser.click(&format!("input[name='tickets'][value='{moved}']")).await;
+    browser.click(&format!("#move-to option[value='{new_article}']")).await;
+    browser.click("#move").await;
+    browser.wait_text("#h-sources", &format!("· {}", shown - 2)).await;
     let url = browser.url().await;
     browser.close().await;
     assert!(url.ends_with(&format!("/articles/{article}")), "{url}");
     let m = memberships(&store).await;
     assert!(m[&last] != cluster, "the browser's split did not move {last}: {m:?}");
     assert!(!sources(&kb_dir, &article).contains(&last));
+    assert_eq!(m[&moved], split, "the browser's move");
 
     // Split off an approved article: the tickets get a draft of their own, not proposed back into
     // the article they were split from (their centroids are alike: they were one cluster), and

@@ -148,6 +148,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/articles/{id}/merge", post(pages::merge))
         .route("/articles/{id}/split", post(pages::split))
         .route("/articles/{id}/gather", post(pages::gather))
+        .route("/articles/{id}/move", post(pages::move_tickets))
         .route("/revisions/{rev}/{decision}", post(pages::decide))
         .route("/preview", post(pages::preview))
         .route("/report", get(pages::report))

@@ -194,15 +194,20 @@ pub async fn article(State(app): State<Arc<App>>, editor: Editor, Path(id): Path
         _ => Vec::new(),
     };
     let near: Vec<_> = near.into_iter().filter(|n| n.similarity >= floor).collect();
-    let mut merge_candidates: Vec<(&str, &str)> = similar
-        .iter()
-        .filter_map(|s| articles.iter().find(|o| o.front.id == s.id))
-        .chain(articles.iter())
-        .filter(|o| o.front.id != id && review::allowed(o.front.status, Status::Rejected) && o.front.status != Status::Rejected)
-        .map(|o| (o.front.id.as_str(), o.front.title.as_str()))
-        .collect();
-    let mut seen = BTreeSet::new();
-    merge_candidates.retain(|(cid, _)| seen.insert(*cid));
+    // Other articles, the most similar first: those that can be merged in, and those drafted from
+    // a cluster that checked tickets can move to.
+    let others = |keep: &dyn Fn(&kb::Article) -> bool| {
+        let mut seen = BTreeSet::new();
+        similar
+            .iter()
+            .filter_map(|s| articles.iter().find(|o| o.front.id == s.id))
+            .chain(articles.iter())
+            .filter(|o| o.front.id != id && keep(o) && seen.insert(o.front.id.as_str()))
+            .map(|o| (o.front.id.as_str(), o.front.title.as_str()))
+            .collect::<Vec<_>>()
+    };
+    let merge_candidates = others(&|o| review::allowed(o.front.status, Status::Rejected) && o.front.status != Status::Rejected);
+    let move_targets = others(&|o| o.front.cluster.is_some() && !matches!(o.front.status, Status::Rejected | Status::Archived));
     let actions: Vec<(&str, &str)> = [
         (Status::Approved, t.approve),
         (Status::Rejected, t.reject),
@@ -245,6 +250,7 @@ pub async fn article(State(app): State<Arc<App>>, editor: Editor, Path(id): Path
             duplicate => Serde(&duplicate),
             actions => Serde(&actions),
             merge_candidates => Serde(&merge_candidates),
+            move_targets => Serde(&move_targets),
             near => Serde(&near),
         },
     );
@@ -359,6 +365,31 @@ pub async fn split(State(app): State<Arc<App>>, editor: Editor, Path(id): Path<S
 pub struct GatherForm {
     csrf: String,
     cluster: String,
+}
+
+/// `POST /articles/{id}/move`: the source tickets an editor checked belong to another article,
+/// `to`. They join the cluster that article was drafted from, for good
+/// ([`crate::cluster::edit`]). Form fields: `csrf`, `to`, `tickets` (repeated).
+pub async fn move_tickets(State(app): State<Arc<App>>, editor: Editor, Path(id): Path<String>, body: String) -> Response {
+    let fields: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
+    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or_default();
+    if let Err(r) = editor.check_csrf(field("csrf")) {
+        return r;
+    }
+    let t = i18n::strings(&editor.lang);
+    let back = format!("/articles/{}", urlencode(&id));
+    let tickets: Vec<String> = fields.iter().filter(|(k, _)| k == "tickets").map(|(_, v)| v.clone()).collect();
+    if tickets.is_empty() {
+        return message(&app, &editor, StatusCode::BAD_REQUEST, t.split_none, &back);
+    }
+    let to = field("to").to_string();
+    let target = match review::cluster_of(&app.store, &app.kb_dir, &to).await {
+        Ok(Some(cluster)) => cluster,
+        Ok(None) => return message(&app, &editor, StatusCode::CONFLICT, &format!("`{to}` was not drafted from a cluster"), &back),
+        Err(e) => return failure(&app, &editor, e),
+    };
+    // Back to the article the tickets left: the editor goes on reading its sources.
+    correct(&app, &editor, &id, move |_| Edit::Move { tickets, to: target }).await
 }
 
 /// `POST /articles/{id}/gather`: a cluster without an article that the page lists as near asks the

@@ -222,6 +222,24 @@ async fn an_editors_split_makes_a_draft_and_holds() {
     assert_eq!(retired.front.status, kb::Status::Rejected);
     let kept = sources(&kb_dir, &new_article);
     assert!(more.iter().all(|t| kept.contains(*t)) && chosen.iter().all(|t| kept.contains(t)), "{kept:?}");
+
+    // The review app's "merge in" of two articles drafted from clusters merges the clusters too:
+    // the editor said they ask one thing, and later clusterings keep that.
+    let r = http
+        .post(format!("{base}/articles/{article}/merge"))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str()), ("from", new_article.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    let m = memberships(&store).await;
+    assert!(chosen.iter().chain(more.iter().map(|t| t.to_string()).collect::<Vec<_>>().iter()).all(|t| m[t] == cluster), "{m:?}");
+    let retired = kb::find(&kb_dir, &new_article).unwrap();
+    assert_eq!(retired.front.status, kb::Status::Rejected);
+    assert_eq!(retired.front.extra.get("merged_into").and_then(|v| v.as_str()), Some(article.as_str()));
+    let history = kbforge::review::history(&store, &article).await.unwrap();
+    assert!(history.iter().any(|e| e.action == "cluster" && e.note == format!("clusters merged in: {split}")), "{history:?}");
 }
 
 fn urlencode(s: &str) -> String {

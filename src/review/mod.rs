@@ -334,7 +334,7 @@ pub async fn correct_clusters(store: &Store, kb_dir: &Path, edit: &crate::cluste
 }
 
 /// The article drafted from a cluster, if any.
-async fn article_of_cluster(store: &Store, cluster: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn article_of_cluster(store: &Store, cluster: &str) -> Result<Option<String>, sqlx::Error> {
     let row: Option<(String,)> = sqlx::query_as("SELECT article_id FROM drafts WHERE cluster_id = $1").bind(cluster).fetch_optional(store.pool()).await?;
     Ok(row.map(|(a,)| a))
 }

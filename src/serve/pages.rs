@@ -332,11 +332,23 @@ pub struct MergeForm {
     from: String,
 }
 
+/// `POST /articles/{id}/merge`: article `from` asks what this one asks. When both were drafted
+/// from clusters, their clusters merge too, for good, as `kbforge clusters merge` does (which
+/// merges the articles); otherwise the articles alone merge.
 pub async fn merge(State(app): State<Arc<App>>, editor: Editor, Path(id): Path<String>, Form(form): Form<MergeForm>) -> Response {
     if let Err(r) = editor.check_csrf(&form.csrf) {
         return r;
     }
     let back = format!("/articles/{}", urlencode(&id));
+    let mergeable = kb::find(&app.kb_dir, &form.from).is_ok_and(|a| review::allowed(a.front.status, Status::Rejected));
+    let (into, from) = (review::cluster_of(&app.store, &app.kb_dir, &id).await, review::cluster_of(&app.store, &app.kb_dir, &form.from).await);
+    if let (true, Ok(Some(into)), Ok(Some(from))) = (mergeable && id != form.from, into, from) {
+        // Only when the cluster's draft is `from`: the cluster merge merges that draft.
+        let drafted = review::article_of_cluster(&app.store, &from).await.ok().flatten();
+        if into != from && drafted.as_deref() == Some(form.from.as_str()) {
+            return correct(&app, &editor, &id, |_| Edit::Merge { into, from: vec![from] }).await;
+        }
+    }
     match review::merge(&app.store, &app.kb_dir, &id, &form.from, editor.name()).await {
         Ok(_) => redirect(&back),
         Err(e) => message(&app, &editor, StatusCode::CONFLICT, &e.to_string(), &back),

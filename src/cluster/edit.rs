@@ -35,6 +35,8 @@ pub struct Applied {
     pub pinned: usize,
     /// The cluster the tickets went to: the new one for a split.
     pub target: String,
+    /// Every cluster the edit changed, emptied ones included: the ones whose rows are rebuilt.
+    pub touched: Vec<String>,
 }
 
 /// Why an edit was refused.
@@ -172,7 +174,8 @@ pub async fn apply(store: &Store, edit: &Edit, by: &str) -> anyhow::Result<Appli
         sqlx::query("DELETE FROM cluster_apart WHERE a = $1 AND b = $2").bind(a).bind(b).execute(&mut *tx).await?;
     }
     tx.commit().await?;
-    Ok(Applied { moved, pinned: placed.len(), target })
+    let touched: BTreeSet<String> = placed.iter().flat_map(|(t, c)| [members.get(t).cloned(), Some(c.clone())]).flatten().collect();
+    Ok(Applied { moved, pinned: placed.len(), target, touched: touched.into_iter().collect() })
 }
 
 /// Lets the clustering decide again for these tickets (all pinned tickets when `tickets` is

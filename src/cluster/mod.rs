@@ -34,7 +34,7 @@ mod stage;
 pub(crate) use moving::Rng;
 pub use assign::{assign, Plan, Questions};
 use assign::split_fresh;
-pub use stage::run;
+pub use stage::{refresh, run};
 
 use std::collections::{BTreeMap, HashMap};
 

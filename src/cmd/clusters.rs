@@ -98,7 +98,7 @@ async fn apply(ws: Workspace, change: Edit, by: &Option<String>) -> anyhow::Resu
         println!("article {article} merged into the one of {}", applied.target);
     }
     let (store, embedder, ws) = ctx.with_model()?;
-    for report in crate::pipeline::after_cluster_edit(store, embedder, ws).await? {
+    for report in crate::pipeline::after_cluster_edit(store, embedder, ws, &applied).await? {
         println!("{}", report.line());
     }
     Ok(())

@@ -71,7 +71,8 @@ pub async fn export(store: &Store, classify: &ClassifyConfig, guard: &crate::gua
     .await?;
     let members: Vec<(String, String, String, String, f64)> = sqlx::query_as(
         "SELECT m.cluster_id, q.ticket_id, q.question, q.answer, m.similarity FROM cluster_members m
-         JOIN qa_pairs q ON q.ticket_id = m.ticket_id ORDER BY m.cluster_id, m.similarity DESC, q.ticket_id",
+         JOIN qa_pairs q ON q.ticket_id = m.ticket_id JOIN clusters c ON c.id = m.cluster_id AND c.kind = 'needs-action'
+         ORDER BY m.cluster_id, m.similarity DESC, q.ticket_id",
     )
     .fetch_all(store.pool())
     .await?;

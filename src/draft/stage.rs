@@ -33,10 +33,13 @@ pub async fn run(
             .bind(config.min_cluster_size as i64)
             .fetch_all(store.pool())
             .await?;
+    // The members of those clusters only: the texts of the rest are most of a large desk.
     let rows: Vec<(String, String, String, String, String, String, f64)> = sqlx::query_as(
         "SELECT m.cluster_id, q.ticket_id, q.question, q.answer, q.rating, q.kind, m.similarity
-         FROM cluster_members m JOIN qa_pairs q ON q.ticket_id = m.ticket_id ORDER BY q.ticket_id",
+         FROM cluster_members m JOIN qa_pairs q ON q.ticket_id = m.ticket_id
+         JOIN clusters c ON c.id = m.cluster_id AND c.kind = 'flat' AND c.size >= $1 ORDER BY q.ticket_id",
     )
+    .bind(config.min_cluster_size as i64)
     .fetch_all(store.pool())
     .await?;
     let mut members: HashMap<String, Vec<Member>> = HashMap::new();

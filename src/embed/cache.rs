@@ -98,6 +98,9 @@ pub async fn insert_vectors(
 
 async fn load_cached(store: &Store, model: &str, hashes: &[String]) -> anyhow::Result<HashMap<String, Vec<f32>>> {
     let mut found = HashMap::new();
+    // Each distinct hash asked once: a desk's answers are mostly a few templates.
+    let mut seen = HashSet::new();
+    let hashes: Vec<&String> = hashes.iter().filter(|h| seen.insert(h.as_str())).collect();
     for chunk in hashes.chunks(500) {
         let sql = format!(
             "SELECT text_hash, vector FROM embeddings WHERE model = $1 AND text_hash IN ({})",

@@ -104,8 +104,8 @@ pub async fn simulate_editor(ctx: &mut Context, labels: &HashMap<String, Label>,
             Edit::Move { .. } => moves += 1,
             Edit::Merge { .. } => merges += 1,
         }
-        edit::apply(store, &fix, "eval").await?;
-        crate::pipeline::after_cluster_edit(store, embedder, ws).await?;
+        let applied = edit::apply(store, &fix, "eval").await?;
+        crate::pipeline::after_cluster_edit(store, embedder, ws, &applied).await?;
     }
     Ok((splits, moves, merges))
 }

@@ -197,14 +197,15 @@ impl Context {
     }
 }
 
-/// After an editor's correction to the clustering ([`crate::cluster::edit`]): the cluster stage
-/// (labels, medoids and classes of the clusters that changed) and the draft stage (the new
+/// After an editor's correction to the clustering ([`crate::cluster::edit`]): the rows of the
+/// clusters it changed (labels, medoids, classes, centroids: [`crate::cluster::refresh`]) and the
+/// draft stage (the new
 /// cluster's draft; the old one rewritten unless an editor has touched it), so the drafts show the
 /// correction at once instead of at the next scheduled run.
-pub async fn after_cluster_edit(store: &Store, embedder: &Embedder, ws: &Workspace) -> anyhow::Result<Vec<StageReport>> {
+pub async fn after_cluster_edit(store: &Store, embedder: &Embedder, ws: &Workspace, applied: &crate::cluster::edit::Applied) -> anyhow::Result<Vec<StageReport>> {
     let cfg = &ws.config;
     let guard = crate::guard::Guard::new(&cfg.guard);
-    let clustered = crate::cluster::run(store, embedder, &cfg.cluster).await?;
+    let clustered = crate::cluster::refresh(store, embedder, &applied.touched).await?;
     let drafted = crate::draft::run(store, &cfg.draft, &cfg.classify, &cfg.queue, &guard, &ws.kb_dir(), &ws.root).await?;
     Ok(vec![clustered, drafted])
 }

@@ -419,9 +419,9 @@ async fn correct(app: &App, editor: &Editor, id: &str, edit: impl FnOnce(String)
     let back = format!("/articles/{}", urlencode(id));
     let done = async {
         let cluster = review::cluster_of(&app.store, &app.kb_dir, id).await?.ok_or_else(|| anyhow::anyhow!("`{id}` was not drafted from a cluster"))?;
-        review::correct_clusters(&app.store, &app.kb_dir, &edit(cluster), editor.name()).await?;
+        let (applied, _) = review::correct_clusters(&app.store, &app.kb_dir, &edit(cluster), editor.name()).await?;
         let embedder = app.embedder().await?;
-        crate::pipeline::after_cluster_edit(&app.store, &embedder, &app.ws).await
+        crate::pipeline::after_cluster_edit(&app.store, &embedder, &app.ws, &applied).await
     };
     match done.await {
         Ok(_) => redirect(&back),

@@ -78,6 +78,32 @@ async fn an_editors_split_makes_a_draft_and_holds() {
     assert_eq!(pins.len(), members.len(), "every ticket of the split cluster is pinned: {pins:?}");
     assert!(pins.iter().all(|p| p["pinned_by"] == "Анна"));
 
+    // The correction rebuilt only the clusters it touched (`cluster::refresh`): what the whole
+    // stage then builds for them, and every membership, is the same.
+    let rows_of = |ids: [&str; 2]| {
+        let store = store.clone();
+        let ids = ids.map(str::to_string);
+        async move {
+            let mut out = Vec::new();
+            for id in ids {
+                let row: (i64, String, String, String, String, String, f64, Vec<u8>, Vec<u8>) = sqlx::query_as(
+                    "SELECT size, kind, topic, medoid, label, representatives, consistency, centroid, answer_centroid FROM clusters WHERE id = $1",
+                )
+                .bind(&id)
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+                out.push(row);
+            }
+            out
+        }
+    };
+    let (refreshed, members_then) = (rows_of([cluster.as_str(), split.as_str()]).await, memberships(&store).await);
+    let out = ok(kbforge(ws, &["stage", "cluster"]));
+    assert!(out.contains("incremental: 0 new"), "{out}");
+    assert_eq!(rows_of([cluster.as_str(), split.as_str()]).await, refreshed);
+    assert_eq!(memberships(&store).await, members_then);
+
     // A full re-clustering keeps the split and both articles' clusters.
     std::fs::write(ws.join("kbforge.toml"), format!("{CONFIG}\n[cluster]\nincremental = false\n")).unwrap();
     let out = ok(kbforge(ws, &["run", "pipelines/all.toml"]));

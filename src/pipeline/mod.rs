@@ -199,9 +199,8 @@ impl Context {
 
 /// After an editor's correction to the clustering ([`crate::cluster::edit`]): the rows of the
 /// clusters it changed (labels, medoids, classes, centroids: [`crate::cluster::refresh`]) and the
-/// draft stage (the new
-/// cluster's draft; the old one rewritten unless an editor has touched it), so the drafts show the
-/// correction at once instead of at the next scheduled run.
+/// draft stage (the new cluster's draft; the old one rewritten unless an editor has touched it),
+/// so the drafts show the correction at once instead of at the next scheduled run.
 pub async fn after_cluster_edit(store: &Store, embedder: &Embedder, ws: &Workspace, applied: &crate::cluster::edit::Applied) -> anyhow::Result<Vec<StageReport>> {
     let cfg = &ws.config;
     let guard = crate::guard::Guard::new(&cfg.guard);

@@ -99,7 +99,17 @@ async fn editors_decide(store: &Store, embedder: &Embedder) {
     assert_eq!(m["t4"], returns);
     // The two are told apart: neither draft is the other's near-duplicate.
     assert!(edit::set_apart(store).await.unwrap().contains(&edit::apart_key(&returns, &refunds)));
-    // The stage keeps it (and recomputes the clusters' rows), then a full re-clustering does.
+    // The correction's own rebuild of the two clusters' rows (what the review runs), then the
+    // stage keeps it, then a full re-clustering does.
+    let mut touched = split.touched.clone();
+    touched.sort();
+    let mut expected = vec![returns.clone(), refunds.clone()];
+    expected.sort();
+    assert_eq!(touched, expected);
+    let report = kbforge::cluster::refresh(store, embedder, &split.touched).await.unwrap();
+    assert!(report.summary.contains("3 questions of 2 clusters"), "{}", report.summary);
+    let sizes: Vec<(String, i64)> = sqlx::query_as("SELECT id, size FROM clusters WHERE id IN ($1, $2) ORDER BY size").bind(&refunds).bind(&returns).fetch_all(store.pool()).await.unwrap();
+    assert_eq!(sizes, vec![(refunds.clone(), 1), (returns.clone(), 2)]);
     for config in [ClusterConfig::default(), full.clone()] {
         kbforge::cluster::run(store, embedder, &config).await.unwrap();
         let m = memberships(store).await;
@@ -113,6 +123,13 @@ async fn editors_decide(store: &Store, embedder: &Embedder) {
     // re-clustering, though nothing in them is alike.
     let merged = edit::apply(store, &Edit::Merge { into: cost.clone(), from: vec![bonus.clone()] }, "Анна").await.unwrap();
     assert_eq!(merged.moved, 3);
+    // The emptied cluster's row goes with the rebuild.
+    let report = kbforge::cluster::refresh(store, embedder, &merged.touched).await.unwrap();
+    assert!(report.summary.contains("(1 emptied)"), "{}", report.summary);
+    let gone: Vec<(String,)> = sqlx::query_as("SELECT id FROM clusters WHERE id = $1").bind(&bonus).fetch_all(store.pool()).await.unwrap();
+    assert!(gone.is_empty(), "{gone:?}");
+    let (size,): (i64,) = sqlx::query_as("SELECT size FROM clusters WHERE id = $1").bind(&cost).fetch_one(store.pool()).await.unwrap();
+    assert_eq!(size as usize, memberships(store).await.values().filter(|c| **c == cost).count());
     kbforge::cluster::run(store, embedder, &full).await.unwrap();
     let m = memberships(store).await;
     for t in ["t1", "t2", "t3", "t8", "t9", "t10", "t11"] {

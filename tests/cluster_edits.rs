@@ -188,6 +188,18 @@ async fn an_editors_split_makes_a_draft_and_holds() {
         .unwrap();
     assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
     assert_eq!(memberships(&store).await[&next], split);
+    // To an article that is not there: said, and nothing moves.
+    let r = http
+        .post(format!("{base}/articles/{article}/move"))
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={}&tickets={}&to=no-such-article", csrf, urlencode(&members[5].0)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::NOT_FOUND);
+    assert!(r.text().await.unwrap().contains("no-such-article"));
+    assert_eq!(memberships(&store).await[&members[5].0], cluster);
     assert!(!sources(&kb_dir, &article).contains(&next) && sources(&kb_dir, &new_article).contains(&next));
     let history = kbforge::review::history(&store, &article).await.unwrap();
     assert!(history.iter().any(|e| e.action == "cluster" && e.by_user == "anna" && e.note == format!("1 tickets moved out to cluster {split}")), "{history:?}");

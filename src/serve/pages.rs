@@ -398,7 +398,8 @@ pub async fn move_tickets(State(app): State<Arc<App>>, editor: Editor, Path(id):
     let target = match review::cluster_of(&app.store, &app.kb_dir, &to).await {
         Ok(Some(cluster)) => cluster,
         Ok(None) => return message(&app, &editor, StatusCode::CONFLICT, &format!("`{to}` was not drafted from a cluster"), &back),
-        Err(e) => return failure(&app, &editor, e),
+        // No such article (a stale page, a forged form): said on the page the editor came from.
+        Err(e) => return message(&app, &editor, StatusCode::NOT_FOUND, &format!("{e:#}"), &back),
     };
     // Back to the article the tickets left: the editor goes on reading its sources.
     correct(&app, &editor, &id, move |_| Edit::Move { tickets, to: target }).await

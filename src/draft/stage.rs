@@ -53,6 +53,7 @@ pub async fn run(
             similarity,
         });
     }
+    let spelling = super::title::Spelling::of(members.values().flatten());
     let centroids = crate::cluster::inspect::centred_centroids(store).await?;
     let drafts: Vec<DraftRecord> =
         sqlx::query_as("SELECT article_id, cluster_id, path, generated_hash, body_hash FROM drafts").fetch_all(store.pool()).await?;
@@ -110,8 +111,15 @@ pub async fn run(
                     .map(|(a, _)| a.front.id.clone())
             }),
         };
+        // Drafted with the title spelled as the staff spell its words.
+        let build = |id: &str| {
+            build_draft(id, cluster_id, topic, ms, config).map(|mut a| {
+                a.front.title = spelling.correct(&a.front.title);
+                a
+            })
+        };
         if let Some(target) = repeats {
-            let Some(candidate) = build_draft("probe", cluster_id, topic, ms, config) else { continue };
+            let Some(candidate) = build("probe") else { continue };
             if let Some(a) = articles.iter().find(|a| a.front.id == target) {
                 if propose_lists(store, kb_dir, a, cluster_id, &candidate, config).await? {
                     n.proposed += 1;
@@ -124,12 +132,12 @@ pub async fn run(
         let id = match existing {
             Some(id) => id,
             None => {
-                let Some(probe) = build_draft("probe", cluster_id, topic, ms, config) else { continue };
+                let Some(probe) = build("probe") else { continue };
                 unique_id(&slugify(&probe.front.title), &mut taken_ids)
             }
         };
         claimed.insert(id.clone());
-        let Some(mut article) = build_draft(&id, cluster_id, topic, ms, config) else { continue };
+        let Some(mut article) = build(&id) else { continue };
         // For the editor: what the cluster is about and its most typical questions.
         if !label.is_empty() {
             article.front.extra.insert("cluster_label".into(), serde_yaml::Value::from(label.as_str()));

@@ -163,7 +163,7 @@ impl Vocabulary {
 /// воскрисенье?»): the word forms the staff write in their answers, and in how many questions each
 /// stem occurs. Agents spell with care; a customer's slip is one customer's.
 pub struct Spelling {
-    staff: std::collections::HashMap<String, usize>,
+    staff: std::collections::HashSet<String>,
     staff_stems: std::collections::HashSet<String>,
     asked: std::collections::HashMap<String, usize>,
 }
@@ -172,14 +172,19 @@ impl Spelling {
     /// From the members of the clusters being drafted: their questions and staff answers.
     pub fn of<'a>(members: impl IntoIterator<Item = &'a Member>) -> Spelling {
         let mut out = Spelling { staff: Default::default(), staff_stems: Default::default(), asked: Default::default() };
+        // Each distinct answer read once: most are a few templates.
+        let mut answers: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for m in members {
-            for (stem, word) in crate::lexical::terms(&crate::clean::for_embedding(&m.answer).to_lowercase()) {
-                *out.staff.entry(word.replace('ё', "е")).or_insert(0) += 1;
-                out.staff_stems.insert(stem);
-            }
+            answers.insert(m.answer.as_str());
             let stems: std::collections::HashSet<String> = crate::lexical::terms(&m.question.to_lowercase()).into_iter().map(|(s, _)| s).collect();
             for s in stems {
                 *out.asked.entry(s).or_insert(0) += 1;
+            }
+        }
+        for answer in answers {
+            for (stem, word) in crate::lexical::terms(&answer.to_lowercase()) {
+                out.staff.insert(word.replace('ё', "е"));
+                out.staff_stems.insert(stem);
             }
         }
         out
@@ -216,14 +221,14 @@ impl Spelling {
         let lower = word.to_lowercase().replace('ё', "е");
         let terms = crate::lexical::terms(&lower);
         let [(stem, _)] = &terms[..] else { return None };
-        if lower.chars().count() < 6 || self.staff.contains_key(&lower) {
+        if lower.chars().count() < 6 || self.staff.contains(&lower) {
             return None;
         }
         if self.staff_stems.contains(stem) || self.asked.get(stem).is_some_and(|&n| n > 1) {
             return None;
         }
         // Only a slip with one reading: «праходит» could be «проходит» or «приходит».
-        let mut near = self.staff.keys().filter(|form| one_edit_apart(&lower, form));
+        let mut near = self.staff.iter().filter(|form| one_edit_apart(&lower, form));
         let (Some(best), None) = (near.next(), near.next()) else { return None };
         let mut chars = best.chars();
         let first = chars.next()?;

@@ -128,15 +128,7 @@ async fn an_editors_split_makes_a_draft_and_holds() {
     assert!(page.contains("id=\"split-form\"") && page.contains(&format!("name=\"tickets\" value=\"{next}\"")), "{page}");
     let marker = "name=\"csrf\" value=\"";
     let csrf = page[page.find(marker).unwrap() + marker.len()..].split('"').next().unwrap().to_string();
-    let body = format!("csrf={}&tickets={}&tickets={}", csrf, urlencode(&next), urlencode(&members[4].0));
-    let r = http
-        .post(format!("{base}/articles/{article}/split"))
-        .header("cookie", &cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&http, format!("{base}/articles/{article}/split"), &cookie, &[("csrf", csrf.as_str()), ("tickets", next.as_str()), ("tickets", members[4].0.as_str())]).await;
     assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
     let m = memberships(&store).await;
     assert_eq!(m[&next], m[&members[4].0]);
@@ -145,14 +137,7 @@ async fn an_editors_split_makes_a_draft_and_holds() {
     let web_article = article_of(&store, &m[&next]).await;
     assert!(web_article.is_none(), "two tickets are fewer than a draft needs: {web_article:?}");
     // Without the session's token nothing moves.
-    let forged = http
-        .post(format!("{base}/articles/{article}/split"))
-        .header("cookie", &cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("csrf=forged&tickets={}", urlencode(&members[5].0)))
-        .send()
-        .await
-        .unwrap();
+    let forged = post_form(&http, format!("{base}/articles/{article}/split"), &cookie, &[("csrf", "forged"), ("tickets", members[5].0.as_str())]).await;
     assert_eq!(forged.status(), reqwest::StatusCode::FORBIDDEN);
     assert_eq!(memberships(&store).await[&members[5].0], cluster);
 
@@ -163,13 +148,7 @@ async fn an_editors_split_makes_a_draft_and_holds() {
     let offered: Vec<&str> = page.match_indices(marker).map(|(i, _)| page[i + marker.len()..].split('"').next().unwrap()).collect();
     let web_split = m[&next].clone();
     assert!(page.contains("id=\"h-near\"") && offered.contains(&web_split.as_str()), "{offered:?} lacks {web_split}");
-    let r = http
-        .post(format!("{base}/articles/{article}/gather"))
-        .header("cookie", &cookie)
-        .form(&[("csrf", csrf.as_str()), ("cluster", web_split.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&http, format!("{base}/articles/{article}/gather"), &cookie, &[("csrf", csrf.as_str()), ("cluster", web_split.as_str())]).await;
     assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
     let m = memberships(&store).await;
     assert_eq!((m[&next].as_str(), m[&members[4].0].as_str()), (cluster.as_str(), cluster.as_str()));
@@ -177,26 +156,11 @@ async fn an_editors_split_makes_a_draft_and_holds() {
     // Or the checked tickets belong to another article: "move" sends them to its cluster, and
     // both articles' histories say so.
     assert!(page.contains("id=\"move-to\"") && page.contains(&format!("<option value=\"{new_article}\">")), "{page}");
-    let body = format!("csrf={}&tickets={}&to={}", csrf, urlencode(&next), urlencode(&new_article));
-    let r = http
-        .post(format!("{base}/articles/{article}/move"))
-        .header("cookie", &cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&http, format!("{base}/articles/{article}/move"), &cookie, &[("csrf", csrf.as_str()), ("tickets", next.as_str()), ("to", new_article.as_str())]).await;
     assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
     assert_eq!(memberships(&store).await[&next], split);
     // To an article that is not there: said, and nothing moves.
-    let r = http
-        .post(format!("{base}/articles/{article}/move"))
-        .header("cookie", &cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("csrf={}&tickets={}&to=no-such-article", csrf, urlencode(&members[5].0)))
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&http, format!("{base}/articles/{article}/move"), &cookie, &[("csrf", csrf.as_str()), ("tickets", members[5].0.as_str()), ("to", "no-such-article")]).await;
     assert_eq!(r.status(), reqwest::StatusCode::NOT_FOUND);
     assert!(r.text().await.unwrap().contains("no-such-article"));
     assert_eq!(memberships(&store).await[&members[5].0], cluster);
@@ -263,13 +227,7 @@ async fn an_editors_split_makes_a_draft_and_holds() {
 
     // The review app's "merge in" of two articles drafted from clusters merges the clusters too:
     // the editor said they ask one thing, and later clusterings keep that.
-    let r = http
-        .post(format!("{base}/articles/{article}/merge"))
-        .header("cookie", &cookie)
-        .form(&[("csrf", csrf.as_str()), ("from", new_article.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&http, format!("{base}/articles/{article}/merge"), &cookie, &[("csrf", csrf.as_str()), ("from", new_article.as_str())]).await;
     assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
     let m = memberships(&store).await;
     assert!(chosen.iter().chain(more.iter().map(|t| t.to_string()).collect::<Vec<_>>().iter()).all(|t| m[t] == cluster), "{m:?}");
@@ -280,6 +238,7 @@ async fn an_editors_split_makes_a_draft_and_holds() {
     assert!(history.iter().any(|e| e.action == "cluster" && e.note == format!("clusters merged in: {split}")), "{history:?}");
 }
 
-fn urlencode(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+/// Posts a form as the review app's pages do (a name may repeat: `tickets`).
+async fn post_form(http: &reqwest::Client, url: String, cookie: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    http.post(url).header("cookie", cookie).form(fields).send().await.unwrap()
 }

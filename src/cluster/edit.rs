@@ -37,6 +37,8 @@ pub struct Applied {
     pub target: String,
     /// Every cluster the edit changed, emptied ones included: the ones whose rows are rebuilt.
     pub touched: Vec<String>,
+    /// The clusters tickets left, with how many left each.
+    pub left: BTreeMap<String, usize>,
 }
 
 /// Why an edit was refused.
@@ -175,7 +177,13 @@ pub async fn apply(store: &Store, edit: &Edit, by: &str) -> anyhow::Result<Appli
     }
     tx.commit().await?;
     let touched: BTreeSet<String> = placed.iter().flat_map(|(t, c)| [members.get(t).cloned(), Some(c.clone())]).flatten().collect();
-    Ok(Applied { moved, pinned: placed.len(), target, touched: touched.into_iter().collect() })
+    let mut left: BTreeMap<String, usize> = BTreeMap::new();
+    for (ticket, cluster) in &placed {
+        if let Some(from) = members.get(ticket).filter(|from| *from != cluster) {
+            *left.entry(from.clone()).or_default() += 1;
+        }
+    }
+    Ok(Applied { moved, pinned: placed.len(), target, touched: touched.into_iter().collect(), left })
 }
 
 /// Lets the clustering decide again for these tickets (all pinned tickets when `tickets` is

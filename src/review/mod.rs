@@ -11,7 +11,6 @@ pub mod context;
 pub mod revisions;
 pub mod users;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::kb::{self, Article, KbError, Status};
@@ -288,18 +287,10 @@ pub async fn cluster_of(store: &Store, kb_dir: &Path, article: &str) -> anyhow::
 /// edit did and the articles merged. The caller runs the cluster and draft stages after.
 pub async fn correct_clusters(store: &Store, kb_dir: &Path, edit: &crate::cluster::edit::Edit, by: &str) -> anyhow::Result<(crate::cluster::edit::Applied, Vec<String>)> {
     use crate::cluster::edit::Edit;
-    // Where moved tickets come from, read before they go: those articles' histories say so too.
-    let mut left: BTreeMap<String, usize> = BTreeMap::new();
-    if let Edit::Move { tickets, to } = edit {
-        for ticket in tickets {
-            let from: Option<(String,)> = sqlx::query_as("SELECT cluster_id FROM cluster_members WHERE ticket_id = $1").bind(ticket).fetch_optional(store.pool()).await?;
-            if let Some((from,)) = from.filter(|(c,)| c != to) {
-                *left.entry(from).or_default() += 1;
-            }
-        }
-    }
     let applied = crate::cluster::edit::apply(store, edit, by).await?;
-    for (cluster, n) in &left {
+    // Moved tickets' former articles say so in their histories too.
+    let left = if matches!(edit, Edit::Move { .. }) { &applied.left } else { &Default::default() };
+    for (cluster, n) in left {
         if let Some(article) = article_of_cluster(store, cluster).await? {
             if let Ok(a) = kb::find(kb_dir, &article) {
                 record(store, &article, "cluster", a.front.status, a.front.status, by, &format!("{n} tickets moved out to cluster {}", applied.target)).await?;

@@ -359,18 +359,24 @@ pub async fn merge(State(app): State<Arc<App>>, editor: Editor, Path(id): Path<S
 /// become a cluster of their own (with its own draft) and stay apart from the article's in every
 /// later clustering ([`crate::cluster::edit`]). Form fields: `csrf`, `tickets` (repeated).
 pub async fn split(State(app): State<Arc<App>>, editor: Editor, Path(id): Path<String>, body: String) -> Response {
-    let fields: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
+    match checked_tickets(&app, &editor, &id, &body) {
+        Ok((tickets, _)) => correct(&app, &editor, &id, |cluster| Edit::Split { cluster, tickets }).await,
+        Err(r) => r,
+    }
+}
+
+/// The split and move forms, read: the CSRF token checked, the checked `tickets` (one at least)
+/// and the other fields; or the page to answer with.
+fn checked_tickets(app: &App, editor: &Editor, id: &str, body: &str) -> Result<(Vec<String>, Vec<(String, String)>), Response> {
+    let fields: Vec<(String, String)> = serde_urlencoded::from_str(body).unwrap_or_default();
     let csrf = fields.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
-    if let Err(r) = editor.check_csrf(csrf) {
-        return r;
-    }
-    let t = i18n::strings(&editor.lang);
-    let back = format!("/articles/{}", urlencode(&id));
-    let tickets: Vec<String> = fields.into_iter().filter(|(k, _)| k == "tickets").map(|(_, v)| v).collect();
+    editor.check_csrf(csrf)?;
+    let (tickets, rest): (Vec<_>, Vec<_>) = fields.into_iter().partition(|(k, _)| k == "tickets");
     if tickets.is_empty() {
-        return message(&app, &editor, StatusCode::BAD_REQUEST, t.split_none, &back);
+        let t = i18n::strings(&editor.lang);
+        return Err(message(app, editor, StatusCode::BAD_REQUEST, t.split_none, &format!("/articles/{}", urlencode(id))));
     }
-    correct(&app, &editor, &id, |cluster| Edit::Split { cluster, tickets }).await
+    Ok((tickets.into_iter().map(|(_, v)| v).collect(), rest))
 }
 
 #[derive(Deserialize)]
@@ -383,18 +389,12 @@ pub struct GatherForm {
 /// `to`. They join the cluster that article was drafted from, for good
 /// ([`crate::cluster::edit`]). Form fields: `csrf`, `to`, `tickets` (repeated).
 pub async fn move_tickets(State(app): State<Arc<App>>, editor: Editor, Path(id): Path<String>, body: String) -> Response {
-    let fields: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
-    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or_default();
-    if let Err(r) = editor.check_csrf(field("csrf")) {
-        return r;
-    }
-    let t = i18n::strings(&editor.lang);
+    let (tickets, fields) = match checked_tickets(&app, &editor, &id, &body) {
+        Ok(read) => read,
+        Err(r) => return r,
+    };
     let back = format!("/articles/{}", urlencode(&id));
-    let tickets: Vec<String> = fields.iter().filter(|(k, _)| k == "tickets").map(|(_, v)| v.clone()).collect();
-    if tickets.is_empty() {
-        return message(&app, &editor, StatusCode::BAD_REQUEST, t.split_none, &back);
-    }
-    let to = field("to").to_string();
+    let to = fields.into_iter().find(|(k, _)| k == "to").map(|(_, v)| v).unwrap_or_default();
     let target = match review::cluster_of(&app.store, &app.kb_dir, &to).await {
         Ok(Some(cluster)) => cluster,
         Ok(None) => return message(&app, &editor, StatusCode::CONFLICT, &format!("`{to}` was not drafted from a cluster"), &back),

@@ -82,31 +82,34 @@ static FIRST_PERSON: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(я|�
 
 /// The title of a cluster: its best candidate ([`score`]) among those that name what the cluster
 /// is about (one of the words most of its questions share), ask a question, carry no one ticket's
-/// values or profanity and stand alone (no pronoun pointing to an earlier sentence, two content
-/// words at least); where none does all four,
-/// the one that does the most, in that order. `None` when nothing is left to make a title of.
+/// values or profanity, stand alone (no pronoun pointing to an earlier sentence, two content
+/// words at least) and open their message (a question asked after the customer's story leans on
+/// it: «Вчера мой iPad оценили… Сумма не поменяется?»); where none does all five, the one that
+/// does the most, in that order. `None` when nothing is left to make a title of.
 pub fn title(members: &[&Member]) -> Option<String> {
     let mut by_centrality: Vec<&&Member> = members.iter().collect();
     by_centrality.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
     by_centrality.truncate(LOOKED_AT);
     let questions: Vec<String> = by_centrality.iter().map(|m| crate::clean::for_embedding(&m.question)).collect();
     let words = Vocabulary::of(&questions);
-    let scored: Vec<(f64, String)> = by_centrality
+    let scored: Vec<(f64, bool, String)> = by_centrality
         .iter()
         .zip(&questions)
-        .flat_map(|(m, q)| candidates(q).into_iter().map(|c| (score(&c, m.similarity, &words), c)))
+        .flat_map(|(m, q)| placed(q).into_iter().map(|(c, opens)| (score(&c, m.similarity, &words), opens, c)))
         .collect();
     // What a title must do, most important first: say what the cluster is about, ask, carry no
     // one ticket's values or profanity, and stand alone. The candidate that does the most of it, in that order,
     // wins; its score decides between equals. Of "Could you?" and "Do you have a fix for the
     // crash?" only the second says what about; and "Промокод не применяется, пишет
     // «недействителен»" tells a customer more than the question beside it, «Что не так?».
-    let checks = |c: &str| (words.names_the_subject(c), c.ends_with('?'), !VALUES.is_match(c) && !PROFANITY.is_match(c), stands_alone(c));
+    // Last, a question that opens its message over one asked after the customer's story
+    // («Вчера мой iPad оценили в 12 000… Сумма не поменяется?»), which leans on the story.
+    let checks = |c: &str, opens: bool| (words.names_the_subject(c), c.ends_with('?'), !VALUES.is_match(c) && !PROFANITY.is_match(c), stands_alone(c), opens);
     // Ties go to the more central member: the first seen.
     scored
         .into_iter()
-        .map(|(s, c)| (checks(&c), s, c))
-        .fold(None, |best: Option<((bool, bool, bool, bool), f64, String)>, (k, s, c)| match &best {
+        .map(|(s, opens, c)| (checks(&c, opens), s, c))
+        .fold(None, |best: Option<((bool, bool, bool, bool, bool), f64, String)>, (k, s, c)| match &best {
             Some((bk, bs, _)) if (*bk, *bs) >= (k, s) => best,
             _ => Some((k, s, c)),
         })
@@ -257,10 +260,14 @@ fn one_edit_apart(a: &str, b: &str) -> bool {
 /// The sentences of a question, each stripped ([`strip`]) and finished as a title; the
 /// question sentences first, the others only when there is none.
 pub fn candidates(question: &str) -> Vec<String> {
-    let sentences = sentences(question);
-    let asked: Vec<&str> = sentences.iter().copied().filter(|s| s.ends_with('?')).collect();
-    let chosen = if asked.is_empty() { sentences } else { asked };
-    chosen.into_iter().filter_map(|s| finish(&strip(s))).collect()
+    placed(question).into_iter().map(|(c, _)| c).collect()
+}
+
+/// [`candidates`], each with whether it opens its message: no sentence before it says anything.
+fn placed(question: &str) -> Vec<(String, bool)> {
+    let finished: Vec<(bool, String)> = sentences(question).into_iter().filter_map(|s| finish(&strip(s)).map(|c| (s.ends_with('?'), c))).collect();
+    let any_asked = finished.iter().any(|(asked, _)| *asked);
+    finished.into_iter().enumerate().filter(|(_, (asked, _))| *asked || !any_asked).map(|(k, (_, c))| (c, k == 0)).collect()
 }
 
 /// Sentences end at `.`, `!`, `?` or a line break (a `?` stays with its sentence), but not inside
@@ -515,6 +522,34 @@ mod tests {
         // Two readings: left alone.
         let members = [m("Оплата не праходит", "Оплата проходит."), m("Письмо не приходит", "Письмо приходит.")];
         assert_eq!(Spelling::of(&members).correct("Оплата не праходит"), "Оплата не праходит");
+    }
+
+    #[test]
+    fn a_question_asked_after_the_customers_story_leans_on_it() {
+        let m = |id: &str, q: &str, sim: f64| Member {
+            ticket_id: id.into(),
+            question: q.into(),
+            answer: String::new(),
+            rating: String::new(),
+            kind: crate::kind::Kind::Flat,
+            similarity: sim,
+        };
+        // The most central member's «Сумма не поменяется?» says which sum only after its story;
+        // a question that opens its message says it itself.
+        let members = [
+            m("1", "Вчера мой iPad оценили в трейд-ин онлайн, но доехать до магазина я смогу только через неделю. Сумма не поменяется?", 0.95),
+            m("2", "От чего зависит сумма по трейд-ину?", 0.90),
+            m("3", "Какую сумму дадут в трейд-ин за старый ноутбук?", 0.88),
+        ];
+        let refs: Vec<&Member> = members.iter().collect();
+        assert_eq!(title(&refs).as_deref(), Some("От чего зависит сумма по трейд-ину?"));
+        // Where every question follows a story, the most central still wins.
+        let members = [
+            m("1", "Вчера мой iPad оценили в трейд-ин онлайн. Сумма по трейд-ину не поменяется?", 0.95),
+            m("2", "Сдаю ноутбук через неделю. От чего зависит сумма по трейд-ину?", 0.90),
+        ];
+        let refs: Vec<&Member> = members.iter().collect();
+        assert_eq!(title(&refs).as_deref(), Some("Сумма по трейд-ину не поменяется?"));
     }
 
     #[test]

@@ -94,9 +94,7 @@ impl Tools<'_> {
         match job.kind.as_str() {
             "embed" => {
                 if self.embedder.is_none() {
-                    let embedder = Embedder::load(&self.ws.config.embed, &self.ws.root)?;
-                    tracing::info!(model = embedder.model_id(), "embedding model loaded");
-                    self.embedder = Some(embedder);
+                    self.embedder = Some(Embedder::load(&self.ws.config.embed, &self.ws.root)?);
                 }
                 crate::embed::jobs::work(store, self.embedder.as_ref().expect("loaded"), job, me).await
             }

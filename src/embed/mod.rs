@@ -3,8 +3,9 @@
 //! Entry points: [`Embedder::load`] loads the model (a folder with `model.onnx` and `tokenizer.json`,
 //! or fastembed's `MultilingualE5Small` from the model hub); [`embed_cached`] embeds texts through the
 //! cache; [`run`] is the stage, which embeds every extracted question not embedded before.
-//! Steps: find ONNX Runtime → load the model → look up each text's hash → embed the misses in batches
-//! sorted by length → store them, committing every [`CHECKPOINT`] texts. [`jobs`] shares the work
+//! Steps: look up each text's hash → at the first miss, find ONNX Runtime and load the model (never,
+//! when every text is cached) → embed the misses in batches sorted by length → store them,
+//! committing every [`CHECKPOINT`] texts. [`jobs`] shares the work
 //! with `kbforge worker` processes through the Postgres job queue.
 
 pub mod batch;
@@ -102,9 +103,12 @@ pub enum EmbedError {
 
 /// A loaded embedding model.
 pub struct Embedder {
-    model: Mutex<TextEmbedding>,
+    /// The inference session, created on the first text that needs it ([`Embedder::session`]): a
+    /// run whose texts are all in the cache never pays for it.
+    model: Mutex<Option<TextEmbedding>>,
+    root: PathBuf,
     id: String,
-    tokenizer: Option<tokenizers::Tokenizer>,
+    tokenizer: std::sync::OnceLock<Option<tokenizers::Tokenizer>>,
     prefixes: Prefixes,
     truncated: std::sync::atomic::AtomicUsize,
     pub config: EmbedConfig,
@@ -159,13 +163,63 @@ impl std::fmt::Debug for Embedder {
 }
 
 impl Embedder {
-    /// Finds ONNX Runtime and loads the model named by the config.
+    /// The model named by the config: its files checked, its cache id and prefixes known. ONNX
+    /// Runtime and the inference session come on the first text to embed (a correction, or a
+    /// nightly run with nothing new, finds every vector in the cache and never loads them: about
+    /// two seconds).
     pub fn load(config: &EmbedConfig, root: &Path) -> Result<Embedder, EmbedError> {
-        runtime::ensure(config.onnxruntime.as_ref().map(|p| root.join(p)).as_deref())?;
+        let dir = config.resolved_model_dir(root);
+        let id = match &dir {
+            Some(dir) => {
+                for name in MODEL_FILES {
+                    let path = dir.join(name);
+                    if let Err(source) = std::fs::metadata(&path) {
+                        return Err(EmbedError::ModelFile { path, source });
+                    }
+                }
+                let onnx = dir.join("model.onnx");
+                let len = std::fs::metadata(&onnx).map_err(|source| EmbedError::ModelFile { path: onnx, source })?.len();
+                model_id_for_dir(dir, len as usize)
+            }
+            None => HUB_MODEL_ID.to_string(),
+        };
+        let prefixes = Prefixes::resolve(config, dir.as_deref(), &id);
+        tracing::debug!(query = %prefixes.query, passage = %prefixes.passage, "prefixes");
+        Ok(Embedder {
+            model: Mutex::new(None),
+            root: root.to_path_buf(),
+            id,
+            tokenizer: std::sync::OnceLock::new(),
+            prefixes,
+            truncated: std::sync::atomic::AtomicUsize::new(0),
+            config: config.clone(),
+        })
+    }
+
+    /// The inference session in `slot`, created there first if need be: ONNX Runtime found (or
+    /// fetched once), the model read and prepared.
+    fn session<'a>(&self, slot: &'a mut Option<TextEmbedding>) -> Result<&'a mut TextEmbedding, EmbedError> {
+        if slot.is_none() {
+            let started = Instant::now();
+            *slot = Some(self.create_session()?);
+            tracing::info!(model = %self.id, elapsed_ms = started.elapsed().as_millis() as u64, "embedding model loaded");
+        }
+        Ok(slot.as_mut().expect("just created"))
+    }
+
+    /// Creates the inference session now, not at the first text (a server, before its first query).
+    pub fn warm(&self) -> Result<(), EmbedError> {
+        let mut slot = self.model.lock().unwrap_or_else(|e| e.into_inner());
+        self.session(&mut slot).map(|_| ())
+    }
+
+    fn create_session(&self) -> Result<TextEmbedding, EmbedError> {
+        let config = &self.config;
+        runtime::ensure(config.onnxruntime.as_ref().map(|p| self.root.join(p)).as_deref())?;
         let threads = config.threads.unwrap_or_else(|| {
             std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
         });
-        let (model, id, tokenizer) = match config.resolved_model_dir(root) {
+        match config.resolved_model_dir(&self.root) {
             Some(dir) => {
                 let read = |name: &str| {
                     let path = dir.join(name);
@@ -178,40 +232,24 @@ impl Embedder {
                     special_tokens_map_file: read("special_tokens_map.json")?,
                     tokenizer_config_file: read("tokenizer_config.json")?,
                 };
-                let id = model_id_for_dir(&dir, onnx.len());
-                let tokenizer = tokenizers::Tokenizer::from_bytes(&files.tokenizer_file).ok();
                 let user = UserDefinedEmbeddingModel::new(onnx, files).with_pooling(Pooling::Mean);
                 let options = InitOptionsUserDefined::new()
                     .with_max_length(config.max_tokens)
                     .with_intra_threads(threads);
-                let model = TextEmbedding::try_new_from_user_defined(user, options).map_err(|e| {
-                    EmbedError::Load { dir: dir.display().to_string(), detail: format!("{e:#}") }
-                })?;
-                (model, id, tokenizer)
+                TextEmbedding::try_new_from_user_defined(user, options)
+                    .map_err(|e| EmbedError::Load { dir: dir.display().to_string(), detail: format!("{e:#}") })
             }
             None => {
                 let options = TextInitOptions::new(EmbeddingModel::MultilingualE5Small)
                     .with_max_length(config.max_tokens)
                     .with_cache_dir(runtime::cache_dir().join("models"))
                     .with_show_download_progress(false);
-                let model = TextEmbedding::try_new(options).map_err(|e| EmbedError::Load {
+                TextEmbedding::try_new(options).map_err(|e| EmbedError::Load {
                     dir: "model hub (MultilingualE5Small)".to_string(),
                     detail: format!("{e:#}; set KBFORGE_MODEL_DIR or [embed] model-dir to a local copy"),
-                })?;
-                (model, "intfloat/multilingual-e5-small".to_string(), None)
+                })
             }
-        };
-        let dir = config.resolved_model_dir(root);
-        let prefixes = Prefixes::resolve(config, dir.as_deref(), &id);
-        tracing::debug!(query = %prefixes.query, passage = %prefixes.passage, "prefixes");
-        Ok(Embedder {
-            model: Mutex::new(model),
-            id,
-            tokenizer,
-            prefixes,
-            truncated: std::sync::atomic::AtomicUsize::new(0),
-            config: config.clone(),
-        })
+        }
     }
 
     /// Identifies the model in the embedding cache: vectors from another model are never reused.
@@ -256,7 +294,12 @@ impl Embedder {
 
     /// The model's tokenizer, when the model came from a folder; used to size chunks in tokens.
     pub fn tokenizer(&self) -> Option<&tokenizers::Tokenizer> {
-        self.tokenizer.as_ref()
+        self.tokenizer
+            .get_or_init(|| {
+                let dir = self.config.resolved_model_dir(&self.root)?;
+                tokenizers::Tokenizer::from_file(dir.join("tokenizer.json")).ok()
+            })
+            .as_ref()
     }
 
     /// `text` cut at a token boundary to what the model reads (`max-tokens`, its two special tokens
@@ -264,7 +307,7 @@ impl Embedder {
     /// a whole article's point is: it is then not reported as truncated. Unchanged when it fits or
     /// without a tokenizer.
     pub fn clip<'a>(&self, text: &'a str) -> &'a str {
-        let Some(tokenizer) = &self.tokenizer else { return text };
+        let Some(tokenizer) = self.tokenizer() else { return text };
         let keep = self.config.max_tokens.saturating_sub(3).max(1);
         if text.chars().count() <= keep * 2 {
             return text;
@@ -296,7 +339,8 @@ impl Embedder {
         }
         let (order, sorted) = by_length(texts);
         self.count_truncated(&sorted);
-        let mut model = self.model.lock().unwrap_or_else(|e| e.into_inner());
+        let mut slot = self.model.lock().unwrap_or_else(|e| e.into_inner());
+        let model = self.session(&mut slot)?;
         let batch = self.config.batch_size.max(1);
         let mut vectors = Vec::with_capacity(texts.len());
         // Several batches per call keep the progress bar moving without losing fastembed's batching.
@@ -312,7 +356,7 @@ impl Embedder {
     /// Counts and logs the texts the model will cut at `max-tokens`. Only texts long enough to
     /// possibly exceed it (more than two characters a token) are tokenized.
     fn count_truncated(&self, texts: &[&str]) {
-        let Some(tokenizer) = &self.tokenizer else { return };
+        let Some(tokenizer) = self.tokenizer() else { return };
         let max = self.config.max_tokens;
         let mut cut = 0;
         for text in texts.iter().filter(|t| t.chars().count() > max * 2) {
@@ -363,6 +407,12 @@ pub fn progress_bar(len: u64, what: &str) -> indicatif::ProgressBar {
     bar.set_message(what.to_string());
     bar
 }
+
+/// The files a model folder holds.
+const MODEL_FILES: [&str; 5] = ["model.onnx", "tokenizer.json", "config.json", "special_tokens_map.json", "tokenizer_config.json"];
+
+/// The cache id of fastembed's hub model.
+const HUB_MODEL_ID: &str = "intfloat/multilingual-e5-small";
 
 fn model_id_for_dir(dir: &Path, onnx_len: usize) -> String {
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("model");

@@ -19,7 +19,8 @@ impl Embedder {
         }
         let (order, sorted) = by_length(texts);
         self.count_truncated(&sorted);
-        let mut model = self.model.lock().unwrap_or_else(|e| e.into_inner());
+        let mut slot = self.model.lock().unwrap_or_else(|e| e.into_inner());
+        let model = self.session(&mut slot)?;
         let skip = 1 + self.prefix_tokens(&model.tokenizer);
         let batch = self.config.batch_size.max(1);
         let infer = |e: fastembed::Error| EmbedError::Infer(format!("{e:#}"));

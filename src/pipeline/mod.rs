@@ -123,13 +123,11 @@ impl Context {
         Context { ws, store, embedder: None }
     }
 
-    /// The embedding model, loaded on first use.
+    /// The embedding model, on first use (its inference session waits for the first text the
+    /// cache does not have: [`Embedder::load`]).
     pub fn embedder(&mut self) -> anyhow::Result<&Embedder> {
         if self.embedder.is_none() {
-            let started = Instant::now();
-            let e = Embedder::load(&self.ws.config.embed, &self.ws.root)?;
-            tracing::info!(model = e.model_id(), elapsed_ms = started.elapsed().as_millis() as u64, "embedding model loaded");
-            self.embedder = Some(e);
+            self.embedder = Some(Embedder::load(&self.ws.config.embed, &self.ws.root)?);
         }
         Ok(self.embedder.as_ref().expect("just loaded"))
     }

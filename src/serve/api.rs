@@ -55,13 +55,19 @@ fn error(status: StatusCode, message: &str) -> Response {
 }
 
 impl App {
-    /// The embedding model, loaded once, on first use.
+    /// The embedding model, loaded once, on first use, with its inference session: queries never
+    /// find the cache holding them.
     pub async fn embedder(&self) -> anyhow::Result<Arc<Embedder>> {
         let config = self.ws.config.embed.clone();
         let root = self.ws.root.clone();
         self.embedder
             .get_or_try_init(|| async move {
-                let e = tokio::task::spawn_blocking(move || Embedder::load(&config, &root)).await??;
+                let e = tokio::task::spawn_blocking(move || {
+                    let e = Embedder::load(&config, &root)?;
+                    e.warm()?;
+                    Ok::<_, crate::embed::EmbedError>(e)
+                })
+                .await??;
                 Ok::<_, anyhow::Error>(Arc::new(e))
             })
             .await

@@ -56,9 +56,26 @@ async fn an_editors_split_makes_a_draft_and_holds() {
     let mut args = vec!["clusters", "split", cluster.as_str()];
     args.extend(chosen.iter().map(String::as_str));
     args.extend(["--by", "Анна"]);
-    let out = ok(kbforge(ws, &args));
+    let exports = std::fs::read_to_string(ws.join("exports/scenarios.jsonl")).unwrap();
+    std::fs::write(ws.join("exports/scenarios.jsonl"), "").unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_kbforge"))
+        .args(&args)
+        .current_dir(ws)
+        .env("KBFORGE_MODEL_DIR", common::model_dir())
+        .env_remove("DATABASE_URL")
+        .env("KBFORGE_LOG", "kbforge=info")
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&run.stderr).to_string();
+    let out = ok(run);
     assert!(out.contains("3 tickets moved into c-"), "{out}");
     assert!(out.contains("1 drafts created"), "the split-off tickets get a draft of their own:\n{out}");
+    // Every vector is in the cache: the model is never loaded. And a flat cluster's correction
+    // leaves the scenario export alone.
+    assert!(!log.contains("embedding model loaded"), "{log}");
+    assert!(out.contains("scenario exports unchanged"), "{out}");
+    assert_eq!(std::fs::read_to_string(ws.join("exports/scenarios.jsonl")).unwrap(), "");
+    std::fs::write(ws.join("exports/scenarios.jsonl"), &exports).unwrap();
     let m = memberships(&store).await;
     let split = m[&chosen[0]].clone();
     assert!(chosen.iter().all(|t| m[t] == split) && split != cluster, "{m:?}");
@@ -118,6 +135,20 @@ async fn an_editors_split_makes_a_draft_and_holds() {
     let refused = kbforge(ws, &["clusters", "split", &cluster, &chosen[0]]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains(&format!("is in cluster `{split}`, not `{cluster}`")), "{refused:?}");
+
+    // A needs-action cluster's correction writes the export again: the split-off tickets are a
+    // scenario candidate of their own.
+    let (action, size): (String, i64) =
+        sqlx::query_as("SELECT id, size FROM clusters WHERE kind = 'needs-action' ORDER BY size DESC, id LIMIT 1").fetch_one(store.pool()).await.unwrap();
+    assert!(size >= 6, "{action} has {size} tickets");
+    let action_members: Vec<(String,)> =
+        sqlx::query_as("SELECT ticket_id FROM cluster_members WHERE cluster_id = $1 ORDER BY similarity, ticket_id").bind(&action).fetch_all(store.pool()).await.unwrap();
+    let exported_before = std::fs::read_to_string(ws.join("exports/scenarios.jsonl")).unwrap();
+    let out = ok(kbforge(ws, &["clusters", "split", &action, &action_members[0].0, &action_members[1].0, &action_members[2].0]));
+    assert!(out.contains("scenario candidates and"), "{out}");
+    let exported_after = std::fs::read_to_string(ws.join("exports/scenarios.jsonl")).unwrap();
+    let action_split = memberships(&store).await[&action_members[0].0].clone();
+    assert!(!exported_before.contains(&action_split) && exported_after.contains(&action_split), "{exported_after}");
 
     // The review app: the article page lets an editor check tickets and split them off.
     kbforge::review::users::add(&store, "anna", "anna-password", kbforge::review::users::Role::Editor, false).await.unwrap();

@@ -34,7 +34,7 @@ mod stage;
 pub(crate) use moving::Rng;
 pub use assign::{assign, Plan, Questions};
 use assign::split_fresh;
-pub use stage::{refresh, run};
+pub use stage::{kinds_of, refresh, run};
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -110,6 +110,20 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
     Ok(report.finish(started))
 }
 
+/// The classes (`clusters.kind`) of the clusters `ids` that have a row.
+pub async fn kinds_of(store: &Store, ids: &[String]) -> anyhow::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(300) {
+        let sql = format!("SELECT kind FROM clusters WHERE id IN ({})", crate::store::placeholders(1, chunk.len()));
+        let mut q = sqlx::query_as::<_, (String,)>(&sql);
+        for id in chunk {
+            q = q.bind(id);
+        }
+        out.extend(q.fetch_all(store.pool()).await?.into_iter().map(|(k,)| k));
+    }
+    Ok(out)
+}
+
 /// After an editor's correction ([`super::edit`]): the rows of the clusters it touched, built
 /// again from their members as [`run`] builds them, and nothing else read or written but every
 /// member's question (a label weighs a cluster's terms against all clusters'). Tickets the last

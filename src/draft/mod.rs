@@ -14,7 +14,7 @@ pub mod scenarios;
 pub mod title;
 mod stage;
 
-pub use stage::run;
+pub use stage::{run, Exports};
 
 use std::collections::HashSet;
 use std::path::PathBuf;

@@ -13,16 +13,17 @@ use crate::review;
 use crate::stage::{count, StageReport};
 use crate::store::{now, Store};
 
-/// The stage.
-pub async fn run(
-    store: &Store,
-    config: &DraftConfig,
-    classify: &crate::classify::ClassifyConfig,
-    queue: &crate::queue::QueueConfig,
-    guard: &crate::guard::Guard,
-    kb_dir: &Path,
-    root: &Path,
-) -> anyhow::Result<StageReport> {
+/// Where the stage writes the scenario candidates and clarifying questions
+/// ([`scenarios::export`]): the export of needs-action and empty clusters.
+pub struct Exports<'a> {
+    pub classify: &'a crate::classify::ClassifyConfig,
+    pub guard: &'a crate::guard::Guard,
+    pub dir: PathBuf,
+}
+
+/// The stage, and with `exports` the scenario export. An editor's correction that touched flat
+/// clusters only leaves the export as it was and passes `None`.
+pub async fn run(store: &Store, config: &DraftConfig, queue: &crate::queue::QueueConfig, kb_dir: &Path, exports: Option<Exports<'_>>) -> anyhow::Result<StageReport> {
     let started = Instant::now();
     let swept = crate::atomic::sweep(kb_dir).unwrap_or(0);
     if swept > 0 {
@@ -265,7 +266,10 @@ pub async fn run(
         }
         link(store, &id, cluster_id, &path, &new_hash, &generated_body).await?;
     }
-    let exported = scenarios::export(store, classify, guard, &root.join(&config.exports_dir)).await?;
+    let exported = match &exports {
+        Some(e) => Some(scenarios::export(store, e.classify, e.guard, &e.dir).await?),
+        None => None,
+    };
     let mut report = StageReport::new("draft", started);
     report.processed = clusters.len();
     report.written = n.created + n.updated;
@@ -282,12 +286,15 @@ pub async fn run(
         if n.removed > 0 { format!(", {} deleted by an editor (not recreated)", n.removed) } else { String::new() },
         count(n.proposed),
         llm_summary,
-    ) + &format!(
-        "; {} scenario candidates and {} clarifying questions in {}/",
-        exported.scenarios,
-        exported.clarifying,
-        config.exports_dir.display()
-    );
+    ) + &match exported {
+        Some(exported) => format!(
+            "; {} scenario candidates and {} clarifying questions in {}/",
+            exported.scenarios,
+            exported.clarifying,
+            config.exports_dir.display()
+        ),
+        None => "; scenario exports unchanged (no needs-action or empty cluster touched)".to_string(),
+    };
     Ok(report.finish(started))
 }
 

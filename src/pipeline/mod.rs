@@ -165,7 +165,10 @@ impl Context {
             Stage::Classify => crate::classify::run(store, &cfg.classify).await?,
             Stage::Embed => crate::embed::run(store, embedder.expect("loaded"), &cfg.queue, crate::cluster::wants_tokens(&cfg.cluster)).await?,
             Stage::Cluster => crate::cluster::run(store, embedder.expect("loaded"), &cfg.cluster).await?,
-            Stage::Draft => crate::draft::run(store, &cfg.draft, &cfg.classify, &cfg.queue, &guard, &kb_dir, &root).await?,
+            Stage::Draft => {
+                let exports = crate::draft::Exports { classify: &cfg.classify, guard: &guard, dir: root.join(&cfg.draft.exports_dir) };
+                crate::draft::run(store, &cfg.draft, &cfg.queue, &kb_dir, Some(exports)).await?
+            }
             Stage::Report => crate::report::stage(store, &kb_dir, &root, &cfg.site.language, &guard, &crate::feedback::stats::gap_clustering(&cfg.cluster, cfg.routing.answer_similarity)).await?,
             Stage::PublishSite => {
                 let (articles, errors) = kb::load_all(&kb_dir);
@@ -202,8 +205,16 @@ impl Context {
 pub async fn after_cluster_edit(store: &Store, embedder: &Embedder, ws: &Workspace, applied: &crate::cluster::edit::Applied) -> anyhow::Result<Vec<StageReport>> {
     let cfg = &ws.config;
     let guard = crate::guard::Guard::new(&cfg.guard);
+    // The scenario export reads needs-action and empty clusters only: written again when the
+    // correction touched one, before or after it.
+    let mut kinds = crate::cluster::kinds_of(store, &applied.touched).await?;
     let clustered = crate::cluster::refresh(store, embedder, &applied.touched).await?;
-    let drafted = crate::draft::run(store, &cfg.draft, &cfg.classify, &cfg.queue, &guard, &ws.kb_dir(), &ws.root).await?;
+    kinds.extend(crate::cluster::kinds_of(store, &applied.touched).await?);
+    let exports = kinds
+        .iter()
+        .any(|k| k != crate::kind::Kind::Flat.as_str())
+        .then(|| crate::draft::Exports { classify: &cfg.classify, guard: &guard, dir: ws.root.join(&cfg.draft.exports_dir) });
+    let drafted = crate::draft::run(store, &cfg.draft, &cfg.queue, &ws.kb_dir(), exports).await?;
     Ok(vec![clustered, drafted])
 }
 

@@ -55,29 +55,32 @@ fn error(status: StatusCode, message: &str) -> Response {
 }
 
 impl App {
-    /// The embedding model, loaded once, on first use, with its inference session: queries never
-    /// find the cache holding them.
+    /// The embedding model, loaded once, on first use. Its inference session waits for the first
+    /// text not in the cache: an editor's correction finds every vector cached and never needs it.
     pub async fn embedder(&self) -> anyhow::Result<Arc<Embedder>> {
         let config = self.ws.config.embed.clone();
         let root = self.ws.root.clone();
         self.embedder
             .get_or_try_init(|| async move {
-                let e = tokio::task::spawn_blocking(move || {
-                    let e = Embedder::load(&config, &root)?;
-                    e.warm()?;
-                    Ok::<_, crate::embed::EmbedError>(e)
-                })
-                .await??;
+                let e = tokio::task::spawn_blocking(move || Embedder::load(&config, &root)).await??;
                 Ok::<_, anyhow::Error>(Arc::new(e))
             })
             .await
             .cloned()
     }
 
-    /// The query batcher over the model, started with it.
+    /// The query batcher over the model, started with it, the model's session created first (off
+    /// the async workers): queries are never in the cache.
     pub async fn queries(&self) -> anyhow::Result<Arc<QueryBatcher>> {
         let embedder = self.embedder().await?;
-        self.queries.get_or_try_init(|| async move { Ok::<_, anyhow::Error>(Arc::new(QueryBatcher::new(embedder))) }).await.cloned()
+        self.queries
+            .get_or_try_init(|| async move {
+                let warming = embedder.clone();
+                tokio::task::spawn_blocking(move || warming.warm()).await??;
+                Ok::<_, anyhow::Error>(Arc::new(QueryBatcher::new(embedder)))
+            })
+            .await
+            .cloned()
     }
 
     /// The desk's clusters, reloaded when the cluster stage has written them since (looked at

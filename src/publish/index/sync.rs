@@ -192,8 +192,10 @@ pub(super) async fn sync_shard(
         planned.retain(|p| !found.iter().any(|(id, _)| p.payload.get("article_id").and_then(|v| v.as_str()) == Some(id.as_str())));
         held.extend(found);
     }
-    let probe = tokio::task::block_in_place(|| embedder.embed(&["query: probe".to_string()]))?;
-    let dim = probe[0].len();
+    // The model's dimension, from a probe the cache keeps: a run with nothing new to embed does
+    // not load the model for it.
+    let (probe, _) = embed_cached(store, embedder, &["query: probe".to_string()]).await?;
+    let dim = probe.first().map_or(0, Vec::len);
     let dir = config.shard_path(root, audience);
     // An embedded shard is synced in the next generation, a copy of the live one.
     let generation = (!config.on_server()).then(|| generation::next(&dir)).transpose()?;

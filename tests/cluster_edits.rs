@@ -58,21 +58,14 @@ async fn an_editors_split_makes_a_draft_and_holds() {
     args.extend(["--by", "Анна"]);
     let exports = std::fs::read_to_string(ws.join("exports/scenarios.jsonl")).unwrap();
     std::fs::write(ws.join("exports/scenarios.jsonl"), "").unwrap();
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_kbforge"))
-        .args(&args)
-        .current_dir(ws)
-        .env("KBFORGE_MODEL_DIR", common::model_dir())
-        .env_remove("DATABASE_URL")
-        .env("KBFORGE_LOG", "kbforge=info")
-        .output()
-        .unwrap();
-    let log = String::from_utf8_lossy(&run.stderr).to_string();
+    let run = common::kbforge_logging(ws, &args, "kbforge=info");
+    let loaded = common::loaded_model(&run);
     let out = ok(run);
     assert!(out.contains("3 tickets moved into c-"), "{out}");
     assert!(out.contains("1 drafts created"), "the split-off tickets get a draft of their own:\n{out}");
     // Every vector is in the cache: the model is never loaded. And a flat cluster's correction
     // leaves the scenario export alone.
-    assert!(!log.contains("embedding model loaded"), "{log}");
+    assert!(!loaded, "a correction loaded the model:\n{out}");
     assert!(out.contains("scenario exports unchanged"), "{out}");
     assert_eq!(std::fs::read_to_string(ws.join("exports/scenarios.jsonl")).unwrap(), "");
     std::fs::write(ws.join("exports/scenarios.jsonl"), &exports).unwrap();

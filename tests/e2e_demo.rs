@@ -157,7 +157,10 @@ fn demo_pipeline_end_to_end() {
     let edited_path = kb_dir.join(&best.path);
     let edited = std::fs::read_to_string(&edited_path).unwrap().replace("\n---\n\n", "\n---\n\nПроверено редактором. ");
     std::fs::write(&edited_path, &edited).unwrap();
-    let out = ok(kbforge(ws, &["run", "pipelines/demo.toml"]));
+    let run = common::kbforge_logging(ws, &["run", "pipelines/demo.toml"], "kbforge=info");
+    // Nothing new to embed: the model is not even loaded.
+    assert!(!common::loaded_model(&run), "a run with nothing new loaded the model:\n{}", String::from_utf8_lossy(&run.stderr));
+    let out = ok(run);
     assert_eq!(std::fs::read_to_string(&edited_path).unwrap(), edited, "the editor's edit was overwritten");
     assert!(out.contains("0 drafts created, 0 updated"), "second run changed drafts:\n{out}");
     assert!(out.contains("0 embedded"), "second run embedded again:\n{out}");

@@ -47,15 +47,24 @@ pub fn copy_dir(from: &Path, to: &Path) {
 
 /// Runs the real `kbforge` binary in `dir` with the test model.
 pub fn kbforge(dir: &Path, args: &[&str]) -> Output {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kbforge"))
+    kbforge_logging(dir, args, "kbforge=warn")
+}
+
+/// [`kbforge`] with the log filter `KBFORGE_LOG`: what the run logs is on stderr.
+pub fn kbforge_logging(dir: &Path, args: &[&str], filter: &str) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_kbforge"))
         .args(args)
         .current_dir(dir)
         .env("KBFORGE_MODEL_DIR", model_dir())
         .env_remove("DATABASE_URL")
-        .env("KBFORGE_LOG", "kbforge=warn")
+        .env("KBFORGE_LOG", filter)
         .output()
-        .expect("run kbforge");
-    out
+        .expect("run kbforge")
+}
+
+/// Whether a run (from [`kbforge_logging`] at `info`) loaded the embedding model.
+pub fn loaded_model(out: &Output) -> bool {
+    String::from_utf8_lossy(&out.stderr).contains("embedding model loaded")
 }
 
 pub fn stdout(out: &Output) -> String {

@@ -80,6 +80,9 @@ static ANAPHORA: LazyLock<Regex> = LazyLock::new(|| {
 
 static FIRST_PERSON: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(я|мне|меня|мой|моя|моё|мое|мои|моего|моей|i|my|me)\b").expect("static regex"));
 
+/// What a candidate title does of what a title must ([`title`]), most important first.
+type Checks = (bool, bool, bool, bool, bool);
+
 /// The title of a cluster: its best candidate ([`score`]) among those that name what the cluster
 /// is about (one of the words most of its questions share), ask a question, carry no one ticket's
 /// values or profanity, stand alone (no pronoun pointing to an earlier sentence, two content
@@ -109,7 +112,7 @@ pub fn title(members: &[&Member]) -> Option<String> {
     scored
         .into_iter()
         .map(|(s, opens, c)| (checks(&c, opens), s, c))
-        .fold(None, |best: Option<((bool, bool, bool, bool, bool), f64, String)>, (k, s, c)| match &best {
+        .fold(None, |best: Option<(Checks, f64, String)>, (k, s, c)| match &best {
             Some((bk, bs, _)) if (*bk, *bs) >= (k, s) => best,
             _ => Some((k, s, c)),
         })

@@ -101,7 +101,7 @@ pub enum EmbedError {
     Infer(String),
 }
 
-/// A loaded embedding model.
+/// An embedding model: its cache id and prefixes, and its inference session once a text needs it.
 pub struct Embedder {
     /// The inference session, created on the first text that needs it ([`Embedder::session`]): a
     /// run whose texts are all in the cache never pays for it.
@@ -171,15 +171,14 @@ impl Embedder {
         let dir = config.resolved_model_dir(root);
         let id = match &dir {
             Some(dir) => {
-                for name in MODEL_FILES {
+                // Every file there, in the order the session reads them; the id from the model's size.
+                let mut sizes = MODEL_FILES.iter().map(|name| {
                     let path = dir.join(name);
-                    if let Err(source) = std::fs::metadata(&path) {
-                        return Err(EmbedError::ModelFile { path, source });
-                    }
-                }
-                let onnx = dir.join("model.onnx");
-                let len = std::fs::metadata(&onnx).map_err(|source| EmbedError::ModelFile { path: onnx, source })?.len();
-                model_id_for_dir(dir, len as usize)
+                    std::fs::metadata(&path).map(|m| m.len()).map_err(|source| EmbedError::ModelFile { path, source })
+                });
+                let onnx = sizes.next().expect("model.onnx is listed")?;
+                sizes.try_for_each(|size| size.map(|_| ()))?;
+                model_id_for_dir(dir, onnx as usize)
             }
             None => HUB_MODEL_ID.to_string(),
         };
@@ -408,7 +407,7 @@ pub fn progress_bar(len: u64, what: &str) -> indicatif::ProgressBar {
     bar
 }
 
-/// The files a model folder holds.
+/// The files a model folder holds, `model.onnx` first.
 const MODEL_FILES: [&str; 5] = ["model.onnx", "tokenizer.json", "config.json", "special_tokens_map.json", "tokenizer_config.json"];
 
 /// The cache id of fastembed's hub model.

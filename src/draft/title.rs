@@ -448,20 +448,17 @@ mod tests {
         assert!(!candidates("Can you help me with my account?")[0].starts_with("How to"));
     }
 
+    /// A flat member with no answer, `sim` to its cluster's centroid.
+    fn member(id: &str, q: &str, sim: f64) -> Member {
+        Member { ticket_id: id.into(), question: q.into(), answer: String::new(), rating: String::new(), kind: crate::kind::Kind::Flat, similarity: sim }
+    }
+
     #[test]
     fn the_central_question_wins_among_comparable_ones() {
-        let m = |id: &str, q: &str, sim: f64| Member {
-            ticket_id: id.into(),
-            question: q.into(),
-            answer: String::new(),
-            rating: String::new(),
-            kind: crate::kind::Kind::Flat,
-            similarity: sim,
-        };
         let members = [
-            m("1", "Стою на кассе, сертификат на 3000 рублей не проходит, помогите срочно!!!", 0.95),
-            m("2", "Здравствуйте, почему на кассе не принимают сертификат?", 0.93),
-            m("3", "сертификат", 0.97),
+            member("1", "Стою на кассе, сертификат на 3000 рублей не проходит, помогите срочно!!!", 0.95),
+            member("2", "Здравствуйте, почему на кассе не принимают сертификат?", 0.93),
+            member("3", "сертификат", 0.97),
         ];
         let refs: Vec<&Member> = members.iter().collect();
         assert_eq!(title(&refs).as_deref(), Some("Почему на кассе не принимают сертификат?"));
@@ -469,20 +466,20 @@ mod tests {
         // A word of one question alone is not the cluster's subject, even in a cluster of three:
         // the most central member's «Что мне теперь делать?» names nothing the others ask about.
         let members = [
-            m("1", "Сервисный центр отказал в гарантии на смартфон, пишут «следы попадания влаги». Что мне теперь делать?", 0.95),
-            m("2", "Мне не приняли по гарантии посудомойку: мастер сказал, что её неправильно подключили. Как быть?", 0.93),
-            m("3", "Не согласен с отказом по гарантии, можно независимую экспертизу?", 0.90),
+            member("1", "Сервисный центр отказал в гарантии на смартфон, пишут «следы попадания влаги». Что мне теперь делать?", 0.95),
+            member("2", "Мне не приняли по гарантии посудомойку: мастер сказал, что её неправильно подключили. Как быть?", 0.93),
+            member("3", "Не согласен с отказом по гарантии, можно независимую экспертизу?", 0.90),
         ];
         let refs: Vec<&Member> = members.iter().collect();
         assert_eq!(title(&refs).as_deref(), Some("Не согласен с отказом по гарантии, можно независимую экспертизу?"));
 
         // «Оформить» is in two questions of five, «предзаказ» in all of them.
         let members = [
-            m("1", "будет ли предзаказ на новый айфон? когда можно будет оформить?", 0.95),
-            m("2", "Оформила предзаказ на приставку. Когда её привезут — в день старта продаж или позже?", 0.94),
-            m("3", "Когда откроется предзаказ на новый флагман и будут ли подарки за предзаказ?", 0.93),
-            m("4", "Как у вас работает предзаказ? надо сразу платить всю сумму или можно при получении", 0.92),
-            m("5", "Хочу сделать предзаказ на складной смартфон, но боюсь, что передумаю. Его можно отменить?", 0.91),
+            member("1", "будет ли предзаказ на новый айфон? когда можно будет оформить?", 0.95),
+            member("2", "Оформила предзаказ на приставку. Когда её привезут — в день старта продаж или позже?", 0.94),
+            member("3", "Когда откроется предзаказ на новый флагман и будут ли подарки за предзаказ?", 0.93),
+            member("4", "Как у вас работает предзаказ? надо сразу платить всю сумму или можно при получении", 0.92),
+            member("5", "Хочу сделать предзаказ на складной смартфон, но боюсь, что передумаю. Его можно отменить?", 0.91),
         ];
         let refs: Vec<&Member> = members.iter().collect();
         let got = title(&refs).unwrap();
@@ -529,27 +526,19 @@ mod tests {
 
     #[test]
     fn a_question_asked_after_the_customers_story_leans_on_it() {
-        let m = |id: &str, q: &str, sim: f64| Member {
-            ticket_id: id.into(),
-            question: q.into(),
-            answer: String::new(),
-            rating: String::new(),
-            kind: crate::kind::Kind::Flat,
-            similarity: sim,
-        };
         // The most central member's «Сумма не поменяется?» says which sum only after its story;
         // a question that opens its message says it itself.
         let members = [
-            m("1", "Вчера мой iPad оценили в трейд-ин онлайн, но доехать до магазина я смогу только через неделю. Сумма не поменяется?", 0.95),
-            m("2", "От чего зависит сумма по трейд-ину?", 0.90),
-            m("3", "Какую сумму дадут в трейд-ин за старый ноутбук?", 0.88),
+            member("1", "Вчера мой iPad оценили в трейд-ин онлайн, но доехать до магазина я смогу только через неделю. Сумма не поменяется?", 0.95),
+            member("2", "От чего зависит сумма по трейд-ину?", 0.90),
+            member("3", "Какую сумму дадут в трейд-ин за старый ноутбук?", 0.88),
         ];
         let refs: Vec<&Member> = members.iter().collect();
         assert_eq!(title(&refs).as_deref(), Some("От чего зависит сумма по трейд-ину?"));
         // Where every question follows a story, the most central still wins.
         let members = [
-            m("1", "Вчера мой iPad оценили в трейд-ин онлайн. Сумма по трейд-ину не поменяется?", 0.95),
-            m("2", "Сдаю ноутбук через неделю. От чего зависит сумма по трейд-ину?", 0.90),
+            member("1", "Вчера мой iPad оценили в трейд-ин онлайн. Сумма по трейд-ину не поменяется?", 0.95),
+            member("2", "Сдаю ноутбук через неделю. От чего зависит сумма по трейд-ину?", 0.90),
         ];
         let refs: Vec<&Member> = members.iter().collect();
         assert_eq!(title(&refs).as_deref(), Some("Сумма по трейд-ину не поменяется?"));

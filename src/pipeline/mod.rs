@@ -165,10 +165,7 @@ impl Context {
             Stage::Classify => crate::classify::run(store, &cfg.classify).await?,
             Stage::Embed => crate::embed::run(store, embedder.expect("loaded"), &cfg.queue, crate::cluster::wants_tokens(&cfg.cluster)).await?,
             Stage::Cluster => crate::cluster::run(store, embedder.expect("loaded"), &cfg.cluster).await?,
-            Stage::Draft => {
-                let exports = crate::draft::Exports { classify: &cfg.classify, guard: &guard, dir: root.join(&cfg.draft.exports_dir) };
-                crate::draft::run(store, &cfg.draft, &cfg.queue, &kb_dir, Some(exports)).await?
-            }
+            Stage::Draft => crate::draft::run(store, &cfg.draft, &cfg.queue, &kb_dir, Some(exports(&cfg, &guard, &root))).await?,
             Stage::Report => crate::report::stage(store, &kb_dir, &root, &cfg.site.language, &guard, &crate::feedback::stats::gap_clustering(&cfg.cluster, cfg.routing.answer_similarity)).await?,
             Stage::PublishSite => {
                 let (articles, errors) = kb::load_all(&kb_dir);
@@ -213,9 +210,15 @@ pub async fn after_cluster_edit(store: &Store, embedder: &Embedder, ws: &Workspa
     let exports = kinds
         .iter()
         .any(|k| k != crate::kind::Kind::Flat.as_str())
-        .then(|| crate::draft::Exports { classify: &cfg.classify, guard: &guard, dir: ws.root.join(&cfg.draft.exports_dir) });
+        .then(|| exports(cfg, &guard, &ws.root));
     let drafted = crate::draft::run(store, &cfg.draft, &cfg.queue, &ws.kb_dir(), exports).await?;
     Ok(vec![clustered, drafted])
+}
+
+/// The workspace's scenario export: its classify settings, its publish guard, `[draft]
+/// exports-dir` under `root`.
+fn exports<'a>(cfg: &'a crate::workspace::Config, guard: &'a crate::guard::Guard, root: &std::path::Path) -> crate::draft::Exports<'a> {
+    crate::draft::Exports { classify: &cfg.classify, guard, dir: root.join(&cfg.draft.exports_dir) }
 }
 
 /// The articles that may go live: a live article from a cluster that is not flat (needs-action,

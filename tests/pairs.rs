@@ -106,8 +106,14 @@ async fn editors_decide(store: &Store, embedder: &Embedder) {
     let mut expected = vec![returns.clone(), refunds.clone()];
     expected.sort();
     assert_eq!(touched, expected);
+    // Before the rebuild only the returns cluster has a row; after it both do, each with its class
+    // (what decides whether the correction writes the scenario export again).
+    assert_eq!(kbforge::cluster::kinds_of(store, &split.touched).await.unwrap().len(), 1);
     let report = kbforge::cluster::refresh(store, embedder, &split.touched).await.unwrap();
     assert!(report.summary.contains("3 questions of 2 clusters"), "{}", report.summary);
+    let kinds = kbforge::cluster::kinds_of(store, &split.touched).await.unwrap();
+    assert_eq!(kinds.len(), 2, "{kinds:?}");
+    assert!(kinds.iter().all(|k| kbforge::kind::Kind::parse(k).is_some()), "{kinds:?}");
     let sizes: Vec<(String, i64)> = sqlx::query_as("SELECT id, size FROM clusters WHERE id IN ($1, $2) ORDER BY size").bind(&refunds).bind(&returns).fetch_all(store.pool()).await.unwrap();
     assert_eq!(sizes, vec![(refunds.clone(), 1), (returns.clone(), 2)]);
     for config in [ClusterConfig::default(), full.clone()] {

@@ -448,6 +448,11 @@ mod tests {
         assert!(!candidates("Can you help me with my account?")[0].starts_with("How to"));
     }
 
+    /// The title of a cluster of `members`.
+    fn title_of(members: &[Member]) -> Option<String> {
+        title(&members.iter().collect::<Vec<_>>())
+    }
+
     /// A flat member with no answer, `sim` to its cluster's centroid.
     fn member(id: &str, q: &str, sim: f64) -> Member {
         Member { ticket_id: id.into(), question: q.into(), answer: String::new(), rating: String::new(), kind: crate::kind::Kind::Flat, similarity: sim }
@@ -460,8 +465,7 @@ mod tests {
             member("2", "Здравствуйте, почему на кассе не принимают сертификат?", 0.93),
             member("3", "сертификат", 0.97),
         ];
-        let refs: Vec<&Member> = members.iter().collect();
-        assert_eq!(title(&refs).as_deref(), Some("Почему на кассе не принимают сертификат?"));
+        assert_eq!(title_of(&members).as_deref(), Some("Почему на кассе не принимают сертификат?"));
 
         // A word of one question alone is not the cluster's subject, even in a cluster of three:
         // the most central member's «Что мне теперь делать?» names nothing the others ask about.
@@ -470,8 +474,7 @@ mod tests {
             member("2", "Мне не приняли по гарантии посудомойку: мастер сказал, что её неправильно подключили. Как быть?", 0.93),
             member("3", "Не согласен с отказом по гарантии, можно независимую экспертизу?", 0.90),
         ];
-        let refs: Vec<&Member> = members.iter().collect();
-        assert_eq!(title(&refs).as_deref(), Some("Не согласен с отказом по гарантии, можно независимую экспертизу?"));
+        assert_eq!(title_of(&members).as_deref(), Some("Не согласен с отказом по гарантии, можно независимую экспертизу?"));
 
         // «Оформить» is in two questions of five, «предзаказ» in all of them.
         let members = [
@@ -481,8 +484,7 @@ mod tests {
             member("4", "Как у вас работает предзаказ? надо сразу платить всю сумму или можно при получении", 0.92),
             member("5", "Хочу сделать предзаказ на складной смартфон, но боюсь, что передумаю. Его можно отменить?", 0.91),
         ];
-        let refs: Vec<&Member> = members.iter().collect();
-        let got = title(&refs).unwrap();
+        let got = title_of(&members).unwrap();
         assert!(got.to_lowercase().contains("предзаказ"), "{got}");
     }
 
@@ -533,15 +535,13 @@ mod tests {
             member("2", "От чего зависит сумма по трейд-ину?", 0.90),
             member("3", "Какую сумму дадут в трейд-ин за старый ноутбук?", 0.88),
         ];
-        let refs: Vec<&Member> = members.iter().collect();
-        assert_eq!(title(&refs).as_deref(), Some("От чего зависит сумма по трейд-ину?"));
+        assert_eq!(title_of(&members).as_deref(), Some("От чего зависит сумма по трейд-ину?"));
         // Where every question follows a story, the most central still wins.
         let members = [
             member("1", "Вчера мой iPad оценили в трейд-ин онлайн. Сумма по трейд-ину не поменяется?", 0.95),
             member("2", "Сдаю ноутбук через неделю. От чего зависит сумма по трейд-ину?", 0.90),
         ];
-        let refs: Vec<&Member> = members.iter().collect();
-        assert_eq!(title(&refs).as_deref(), Some("Сумма по трейд-ину не поменяется?"));
+        assert_eq!(title_of(&members).as_deref(), Some("Сумма по трейд-ину не поменяется?"));
     }
 
     #[test]

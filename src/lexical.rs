@@ -90,6 +90,31 @@ pub fn stems(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A pronoun or adverb that points back to something said before ("Нужен чек. Где его найти?",
+/// "Is it a bug?").
+static POINTING_BACK: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(его|её|ее|их|им|ему|ей|него|неё|нее|них|ней|нею|ним|ними|нему|нём|нем|он|она|оно|они|это|этот|эта|эти|этого|этой|там|туда|тогда|it|its|this|that|these|those|them|they|there|then)\b")
+        .expect("static regex")
+});
+
+/// Whether `text` points back to something said before it: the thing it is about is named
+/// elsewhere.
+pub fn points_back(text: &str) -> bool {
+    POINTING_BACK.is_match(text)
+}
+
+/// Whether a message names nothing an article could answer on its own: no content word («Что
+/// делать?», "Can you help?"), or one beside a word pointing back to an earlier message («Как это
+/// сделать?», «Где его найти?», "Is it a bug?"). Such a message, asked alone, is a follow-up whose
+/// subject was in a message before it.
+pub fn names_nothing(text: &str) -> bool {
+    match stems(text).len() {
+        0 => true,
+        1 => points_back(text),
+        _ => false,
+    }
+}
+
 /// TF-IDF vectors of the texts: raw term counts, idf = ln((1 + N) / (1 + df)) + 1, unit length.
 pub fn tfidf(texts: &[&str]) -> Vec<Sparse> {
     let mut vocab: HashMap<String, u32> = HashMap::new();

@@ -93,7 +93,12 @@ pub fn build_draft(id: &str, cluster_id: &str, topic: &str, members: &[Member], 
             let stripped = title::strip(&q);
             if stripped.split_whitespace().count() >= 2 { canonical_question(&stripped) } else { q }
         })
-        .filter(|q| !q.contains('[') && (12..=160).contains(&q.chars().count()) && seen.insert(normalize_question(q)))
+        // Two content words at least, as a title needs: «Как это сделать?», «Вернуть можно?» and
+        // "Can you help?" say what they are about only beside the message they came in, and in
+        // the bot's index they would match every such follow-up word for word. No profanity: the
+        // help center shows them.
+        .filter(|q| !q.contains('[') && (12..=160).contains(&q.chars().count()) && crate::lexical::stems(q).len() >= 2 && !title::profane(q))
+        .filter(|q| seen.insert(normalize_question(q)))
         .take(config.max_also_asked)
         .collect();
     let mut sources: Vec<String> = members.iter().map(|m| m.ticket_id.clone()).collect();
@@ -167,15 +172,10 @@ fn title_score(m: &Member) -> f64 {
 /// The question as a title: first question sentence if there is one, capitalised, no trailing dots.
 pub fn canonical_question(q: &str) -> String {
     let q = q.split_whitespace().collect::<Vec<_>>().join(" ");
-    let candidate = match q.find('?') {
-        Some(end) => {
-            // A sentence ends at `.`, `!` or `?` followed by a space, not inside `ofd.ru`.
-            let start = q[..end]
-                .char_indices()
-                .rfind(|&(i, c)| matches!(c, '.' | '!' | '?') && q[i + c.len_utf8()..].starts_with(' '))
-                .map_or(0, |(i, c)| i + c.len_utf8());
-            q[start..=end].trim().to_string()
-        }
+    // The first sentence that asks; a `?` inside quotation marks («Нажимаю «Забыли пароль?», а
+    // письмо не приходит») belongs to the sentence that quotes it.
+    let candidate = match title::sentences(&q).into_iter().find(|s| s.ends_with('?')) {
+        Some(asked) => asked.to_string(),
         None => q.trim_end_matches(['.', '!', ' ', ',']).to_string(),
     };
     let candidate = if candidate.chars().count() < 8 { q.clone() } else { candidate };
@@ -262,6 +262,26 @@ mod tests {
         assert_eq!(canonical_question("Добрый день. как активировать сертификат? Спасибо"), "Как активировать сертификат?");
         assert_eq!(canonical_question("не пришел сертификат на почту..."), "Не пришел сертификат на почту");
         assert_eq!(canonical_question("Пришло письмо от ofd.ru, это не мошенники?"), "Пришло письмо от ofd.ru, это не мошенники?");
+        // A quoted button's question mark does not end the question.
+        assert_eq!(
+            canonical_question("Нажимаю «Забыли пароль?», а письмо так и не приходит. Что ещё можно сделать?"),
+            "Что ещё можно сделать?"
+        );
+    }
+
+    #[test]
+    fn follow_ups_that_name_nothing_are_not_phrasings() {
+        let a = "Продлённую гарантию можно купить в течение 14 дней после покупки.";
+        let ms = vec![
+            member("t:1", "Можно купить продлённую гарантию потом, а не сразу?", a, 0.97),
+            member("t:2", "Купил телевизор неделю назад. Как это сделать?", a, 0.96),
+            member("t:3", "Гарантию продлить ещё можно? Вернуть можно?", a, 0.95),
+            member("t:4", "Can you help, please?", a, 0.94),
+            member("t:6", "WTF, can I extend the damn warranty or not?", a, 0.93),
+            member("t:5", "Продлённую гарантию можно оформить после покупки?", a, 0.9),
+        ];
+        let a = build_draft("extended", "c-1", "гарантия", &ms, &DraftConfig::default()).unwrap();
+        assert_eq!(a.front.also_asked, ["Гарантию продлить ещё можно?", "Продлённую гарантию можно оформить после покупки?"]);
     }
 
     #[test]

@@ -37,14 +37,19 @@ static LEADING: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-/// "Помогите / подскажите, как" + an infinitive (`ru`), or "(can you) help me (to)" + a word (`en`):
+/// "Помогите / подскажите, как" + an infinitive (`ru`), or "(can you / anyone at X want to) help
+/// me (to)" + a word (`en`):
 /// the thing to do starts at the group.
 static HELP_DOING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(?:
             (?:помогите|подскажите,?\s+как)(?:\s+пожалуйста)?,?\s+(?P<ru>\w+(?:ть|ти|чь)(?:ся)?\b)
             |
-            (?:(?:could|can|would)\s+(?:you|u)\s+(?:please\s+|pls\s+)?)?help\s+me\s+(?:to\s+)?(?P<en>[a-z]\w*\b)
+            (?:
+                (?:could|can|would)\s+(?:you|u|anyone|anybody|someone|somebody)\s+(?:please\s+|pls\s+)?
+                |
+                (?:anyone|anybody|someone|somebody)(?:\s+(?:at|from)\s+\w+)?\s+(?:want\s+to\s+|wanna\s+|(?:can|could)\s+)?
+            )?help\s+me\s+(?:to\s+)?(?P<en>[a-z]\w*\b)
         )",
     )
     .expect("static regex")
@@ -55,6 +60,18 @@ const NOT_A_VERB: [&str; 10] = ["with", "on", "about", "out", "in", "for", "here
 
 static ANYWHERE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[,\s]*\b(пожалуйста|пожайлуста|пожалуста|пожалста|пжлст|пжл|пж|плиз|плз|срочно|очень\s+срочно|please|pls|plz|asap|urgently)\b[,!]*").expect("static regex")
+});
+
+/// A closing request for help ("…my account, can you guys help?", «…, можете помочь?»): what
+/// comes before it is the customer's statement, not a question.
+static ASKING_FOR_HELP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)[\s,;:!\-—–]*\b(
+            (can|could|would|will)\s+(you|u|someone|somebody|anyone|anybody|y'?all)(\s+guys|\s+all)?\s+(please\s+|pls\s+)?help(\s+me|\s+us)?(\s+out)?|
+            (вы\s+)?(можете|сможете|не\s+могли\s+бы|могли\s+бы)(\s+вы)?\s+помочь
+        )\b[\s!.)]*$",
+    )
+    .expect("static regex")
 });
 
 static TRAILING: LazyLock<Regex> = LazyLock::new(|| {
@@ -70,12 +87,6 @@ static QUESTION_WORD: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(как|где|что|почему|зачем|когда|сколько|куда|откуда|какие|какой|какая|каким|каких|чем|кто|можно|нужно|надо|есть\s+ли|будет|будут|могу|могут|how|what|where|when|why|which|who|can|could|do|does|did|is|are|will|should)\b|\bли\b",
     )
     .expect("static regex")
-});
-
-/// A pronoun that points back to an earlier sentence ("Нужен чек. Где его найти?"): the sentence
-/// does not stand alone.
-static ANAPHORA: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(его|её|ее|их|им|ему|ей|него|неё|нее|них|ней|нею|ним|ними|нему|нём|нем|он|она|оно|они|это|этот|эта|эти|этого|этой|там|туда|тогда|it|its|this|that|these|those|them|they|there|then)\b").expect("static regex")
 });
 
 static FIRST_PERSON: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(я|мне|меня|мой|моя|моё|мое|мои|моего|моей|i|my|me)\b").expect("static regex"));
@@ -119,11 +130,16 @@ pub fn title(members: &[&Member]) -> Option<String> {
         .map(|(_, _, c)| c)
 }
 
+/// Whether `text` has words a help center never shows ([`PROFANITY`]).
+pub(super) fn profane(text: &str) -> bool {
+    PROFANITY.is_match(text)
+}
+
 /// Whether a candidate says what it is about without the sentences around it: no pronoun pointing
 /// back ("Где его найти?") and two content words at least («Вернуть можно?», «Подойдёт или нет?»
 /// leave the thing out).
 fn stands_alone(candidate: &str) -> bool {
-    !ANAPHORA.is_match(candidate) && crate::lexical::stems(candidate).len() >= 2
+    !crate::lexical::points_back(candidate) && crate::lexical::stems(candidate).len() >= 2
 }
 
 /// The words of a cluster's questions: in how many questions each stem occurs.
@@ -276,7 +292,7 @@ fn placed(question: &str) -> Vec<(String, bool)> {
 /// Sentences end at `.`, `!`, `?` or a line break (a `?` stays with its sentence), but not inside
 /// quotation marks: a quoted error message («Ошибка. Повторите позже», "…unavailable right now.
 /// please return…") is part of the sentence that quotes it.
-fn sentences(text: &str) -> Vec<&str> {
+pub(super) fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -345,6 +361,11 @@ pub fn strip(sentence: &str) -> String {
         }
         s = LEADING.replace(&s, "").into_owned();
         s = ANYWHERE.replace_all(&s, "").into_owned();
+        let request = ASKING_FOR_HELP.replace(&s, "").into_owned();
+        if request != s {
+            s = request;
+            question = false;
+        }
         s = TRAILING.replace(&s, "").into_owned();
         if s == before {
             break;
@@ -444,6 +465,11 @@ mod tests {
         // A statement whose subject was a removed @mention does not ask.
         assert_eq!(candidates("is allowing people to sell toilet paper at ridiculous prices #COVID19 #Gouging"), ["Is allowing people to sell toilet paper at ridiculous prices"]);
         assert_eq!(candidates("is gmail down"), ["Is gmail down?"]);
+        // A closing request for help leaves the customer's statement, which does not ask.
+        assert_eq!(candidates("I'm trying to recover my long lost account, can you help?"), ["I'm trying to recover my long lost account"]);
+        assert_eq!(candidates("I couldn't recover my gmail account. Could you guys help ?"), ["I couldn't recover my gmail account"]);
+        assert_eq!(candidates("Заказ не приходит уже неделю, можете помочь?"), ["Заказ не приходит уже неделю"]);
+        assert_eq!(candidates("Anyone at Google want to help me recover my gmail and youtube please?"), ["How to recover my gmail and youtube?"]);
         // "help me with" names no thing to do.
         assert!(!candidates("Can you help me with my account?")[0].starts_with("How to"));
     }
@@ -547,9 +573,9 @@ mod tests {
     #[test]
     fn a_pronoun_after_a_preposition_points_back_too() {
         for s in ["Как ещё можно узнать, сколько на ней осталось?", "Что с ним делать?", "Можно ли к нему подключить колонку?"] {
-            assert!(ANAPHORA.is_match(s), "{s}");
+            assert!(crate::lexical::points_back(s), "{s}");
         }
-        assert!(!ANAPHORA.is_match("Как узнать, сколько денег осталось на подарочной карте?"));
+        assert!(!crate::lexical::points_back("Как узнать, сколько денег осталось на подарочной карте?"));
         // Nor does a title with one content word say what it is about.
         for s in ["Вернуть можно?", "Подойдёт или нет?", "Что мне делать?", "Где его найти?", "Can you do it?"] {
             assert!(!stands_alone(s), "{s}");

@@ -3,7 +3,9 @@
 //!
 //! Entry point: [`decide`]. Signals, in order:
 //! 1. **the query's own class**, by the classify stage's signal that needs no reply: an empty
-//!    request ("Здравствуйте", "помогите", "у меня вопрос") → `clarify`;
+//!    request ("Здравствуйте", "помогите", "у меня вопрос") → `clarify`; so does a message that
+//!    does not name what it is about ([`crate::lexical::names_nothing`]: «Как это сделать?», "Can
+//!    you help?"), a follow-up whose subject was in a message the bot never saw;
 //! 2. **the nearest cluster's class** ([`Clusters::nearest`], the desk's past tickets): when the
 //!    query is as close to a cluster as `[routing] cluster-similarity`, its class speaks for the
 //!    query: a needs-action cluster (staff had to do something by hand) → `handoff`, an empty one
@@ -183,6 +185,9 @@ pub fn decide(config: &RoutingConfig, cleaned: &str, top: Option<&Hit>, cluster:
     let mut miss = false;
     let (route, reason) = if class == "empty" {
         decided(Route::Clarify, "no question in the message".into())
+    } else if crate::lexical::names_nothing(cleaned) {
+        // «Как это сделать?», "Can you help?": a follow-up whose subject was in another message.
+        decided(Route::Clarify, "the message does not name what it is about".into())
     } else if let Some(c) = close.filter(|c| c.class == Kind::NeedsAction.as_str()) {
         decided(Route::Handoff, format!("like cluster {} ({:.2}), which needs an action by staff", c.id, c.similarity))
     } else if let Some(c) = close.filter(|c| c.class == Kind::Empty.as_str()) {
@@ -245,6 +250,21 @@ mod tests {
         assert_eq!((d.route, d.topic.as_str()), (Route::Answer, "баланс"));
         assert!(decide(&c, "Как проверить баланс?", Some(&hit(0.7)), None).miss);
         assert!(!d.miss);
+    }
+
+    #[test]
+    fn a_follow_up_that_names_nothing_gets_a_clarifying_question() {
+        let c = RoutingConfig::default();
+        // However close an article's phrasing: «Как это сделать?» matches any such follow-up.
+        for q in ["Как это сделать?", "Это нормально?", "Где его найти?", "Can you help, please?", "Is it a bug?", "What can I do?"] {
+            let d = decide(&c, q, Some(&hit(1.0)), None);
+            assert_eq!(d.route, Route::Clarify, "{q}: {}", d.reason);
+        }
+        // One word that names the thing is a question still, and so is one with a pronoun beside
+        // what it names.
+        for q in ["Рассрочка есть?", "Как сбросить пароль, если я его забыл?", "How do I reset it if I forgot my password?"] {
+            assert_eq!(decide(&c, q, Some(&hit(0.93)), None).route, Route::Answer, "{q}");
+        }
     }
 
     #[test]

@@ -54,6 +54,11 @@ static COURTESY_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// only when more text follows, so a greeting after them goes too.
 static MENTIONS_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:@[A-Za-z0-9_][A-Za-z0-9_.]*[ \t,:;]*)+").expect("valid mentions regex"));
 
+/// The counter a reply split over several messages opens with ("1/2 Hmm, that's odd.", "(2/2)
+/// Also, …"), which messengers and Twitter limits make agents write: which part it is, not text.
+/// Removed only when more text follows.
+static PART_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\(\d/\d\)|\d/\d)[ \t]+").expect("valid part counter regex"));
+
 static LEAD_PUNCT_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\s!.,:;…)\-—–]*").expect("valid punct regex"));
 
@@ -82,7 +87,7 @@ const ADDRESS_WORDS: &[&str] = &[
 ];
 
 /// Removes leading greetings (up to three in a row), the name or address that follows them, and
-/// the @handles a reply opens with.
+/// the @handles and part counter a reply opens with.
 pub(crate) fn strip_greeting(text: &str) -> String {
     let mut rest = text.trim_start();
     let mut removed = false;
@@ -90,6 +95,8 @@ pub(crate) fn strip_greeting(text: &str) -> String {
         let after = if let Some(caps) = NAME_FIRST_RE.captures(rest).filter(|c| name_like(c[1].trim()) && !looks_like_verb(c[1].trim())) {
             &rest[caps.get(0).map_or(0, |m| m.end())..]
         } else if let Some(m) = MENTIONS_RE.find(rest).filter(|m| !rest[m.end()..].trim().is_empty()) {
+            &rest[m.end()..]
+        } else if let Some(m) = PART_RE.find(rest).filter(|m| !rest[m.end()..].trim().is_empty()) {
             &rest[m.end()..]
         } else if let Some(m) = COURTESY_RE.find(rest).filter(|m| m.end() < rest.len()) {
             &rest[m.end()..]
@@ -206,6 +213,9 @@ mod tests {
             ("@gmail Hello ! for the past few days I get recovery emails", "For the past few days I get recovery emails"),
             ("@AppleSupport @Apple my airpods keep disconnecting", "My airpods keep disconnecting"),
             ("@Google", "@Google"),
+            ("@systeemtoezicht 1/2 Hmm, that's odd. Is this happening across devices?", "Hmm, that's odd. Is this happening across devices?"),
+            ("@SaiphNocturnal (4/4) For now, reset the app", "For now, reset the app"),
+            ("2/2 Also, you can check steps on this link", "Also, you can check steps on this link"),
             ("напишите мне в тг @anna_k85", "напишите мне в тг @anna_k85"),
             ("Привет, где баланс", "Где баланс"),
             ("Приветствую! Где баланс", "Где баланс"),

@@ -59,6 +59,10 @@ static MENTIONS_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:@[A-Za-z
 /// Removed only when more text follows.
 static PART_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\(\d/\d\)|\d/\d)[ \t]+").expect("valid part counter regex"));
 
+/// The same counter closing a message, after the end of its last sentence ("…resolve your
+/// issue.\n1/2").
+static PART_AT_END_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([.!?…:)]\s+|\n\s*)(?:\(\d/\d\)|\d/\d)\s*$").expect("valid part counter regex"));
+
 static LEAD_PUNCT_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\s!.,:;…)\-—–]*").expect("valid punct regex"));
 
@@ -150,7 +154,7 @@ fn capitalize_first(s: &str) -> String {
 
 /// Removes thanks that form the whole last sentence (up to three in a row).
 pub(crate) fn strip_trailing_thanks(text: &str) -> String {
-    let mut out = text.trim_end().to_string();
+    let mut out = PART_AT_END_RE.replace(text.trim_end(), "$1").trim_end().to_string();
     for _ in 0..3 {
         let Some(caps) = TRAILING_THANKS_RE.captures(&out) else {
             break;
@@ -265,6 +269,9 @@ mod tests {
         let cases: &[(&str, &str)] = &[
             ("Где код? Спасибо!", "Где код?"),
             ("Где код?\nСпасибо!", "Где код?"),
+            ("Use the link to resolve your issue.\nLink:\n\n1/2", "Use the link to resolve your issue.\nLink:"),
+            ("Let me know how it goes. (2/2)", "Let me know how it goes."),
+            ("Делится в долях 1/2", "Делится в долях 1/2"),
             ("Где код?\n\nЗаранее спасибо", "Где код?"),
             ("Где код? Спасибо большое за помощь!!!", "Где код?"),
             ("Где код? Спасибо вам большое 🙏", "Где код?"),

@@ -74,7 +74,7 @@ async fn the_api_routes_each_kind_of_question_and_serves_a_new_generation_withou
 
     let store = kbforge::store::Store::open(&format!("sqlite://{}", ws.join(".kbforge/kbforge.sqlite").display())).await.unwrap();
     // A question a live article answers (its own title), one the desk handled by hand (a member
-    // of a needs-action cluster), a greeting, and one nothing here answers.
+    // of a needs-action cluster), a greeting, one nothing here answers, and a follow-up.
     let (articles, _) = kbforge::kb::load_all(&ws.join("kb"));
     let live = articles.iter().find(|a| a.is_public_live()).expect("a live article");
     let (action,): (String,) = sqlx::query_as(
@@ -91,7 +91,15 @@ async fn the_api_routes_each_kind_of_question_and_serves_a_new_generation_withou
         (action.as_str(), "handoff"),
         ("Здравствуйте!", "clarify"),
         ("Какая завтра погода в Париже и нужен ли зонт?", "handoff"),
+        // A follow-up whose subject was in a message the bot never saw.
+        ("Как это сделать?", "clarify"),
     ];
+    // No phrasing in the index that such a follow-up would match word for word.
+    for a in &articles {
+        for q in &a.front.also_asked {
+            assert!(kbforge::lexical::stems(q).len() >= 2, "{}: «{q}» names too little to be a phrasing", a.front.id);
+        }
+    }
     for (query, route) in cases {
         let (status, api) = ask(&http, &base, query).await;
         assert_eq!(status, 200, "{api}");

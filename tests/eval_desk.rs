@@ -145,7 +145,9 @@ fn the_real_twitter_desk_stays_above_its_floors() {
     let (p, c, d) = (r["purity"].as_f64().unwrap(), r["coverage"].as_f64().unwrap(), r["duplicates"].as_f64().unwrap());
     eprintln!("twitter: {drafts} drafts, purity {p:.3}, coverage {c:.3}, {d} duplicates");
     assert!(p >= 0.88, "purity {p:.3}: {out}");
-    assert!(c >= 0.72, "coverage {c:.3}: {out}");
+    // 0.708 since one ticket whose whole message is "I need some help boys" is an empty request
+    // (as it is: the bot asks what about), which left its three-ticket article two.
+    assert!(c >= 0.70, "coverage {c:.3}: {out}");
     assert!(d <= 0.10 * drafts, "{d} duplicate drafts of {drafts}: {out}");
     assert_eq!(r["bad_titles"], 0, "a draft titled with a greeting: {out}");
     edits_reach_the_targets("twitter", &r, &out);

@@ -97,7 +97,7 @@ pub fn build_draft(id: &str, cluster_id: &str, topic: &str, members: &[Member], 
         // "Can you help?" say what they are about only beside the message they came in, and in
         // the bot's index they would match every such follow-up word for word. No profanity: the
         // help center shows them.
-        .filter(|q| !q.contains('[') && (12..=160).contains(&q.chars().count()) && crate::lexical::stems(q).len() >= 2 && !title::profane(q))
+        .filter(|q| !q.contains('[') && (12..=160).contains(&q.chars().count()) && crate::lexical::stems(q).len() >= 2 && !title::profane(q) && !crate::clean::is_empty_request(q))
         .filter(|q| seen.insert(normalize_question(q)))
         .take(config.max_also_asked)
         .collect();
@@ -278,6 +278,7 @@ mod tests {
             member("t:3", "Гарантию продлить ещё можно? Вернуть можно?", a, 0.95),
             member("t:4", "Can you help, please?", a, 0.94),
             member("t:6", "WTF, can I extend the damn warranty or not?", a, 0.93),
+            member("t:7", "Гарантия закончилась. Что мне теперь делать?", a, 0.92),
             member("t:5", "Продлённую гарантию можно оформить после покупки?", a, 0.9),
         ];
         let a = build_draft("extended", "c-1", "гарантия", &ms, &DraftConfig::default()).unwrap();

@@ -284,7 +284,12 @@ pub fn candidates(question: &str) -> Vec<String> {
 
 /// [`candidates`], each with whether it opens its message: no sentence before it says anything.
 fn placed(question: &str) -> Vec<(String, bool)> {
-    let finished: Vec<(bool, String)> = sentences(question).into_iter().filter_map(|s| finish(&strip(s)).map(|c| (s.ends_with('?'), c))).collect();
+    // A sentence that asks for nothing in particular ("Any advice?", «Что мне теперь делать?») is
+    // no title, however central its message.
+    let finished: Vec<(bool, String)> = sentences(question)
+        .into_iter()
+        .filter_map(|s| finish(&strip(s)).filter(|c| !crate::clean::is_empty_request(c)).map(|c| (s.ends_with('?'), c)))
+        .collect();
     let any_asked = finished.iter().any(|(asked, _)| *asked);
     finished.into_iter().enumerate().filter(|(_, (asked, _))| *asked || !any_asked).map(|(k, (_, c))| (c, k == 0)).collect()
 }
@@ -470,6 +475,8 @@ mod tests {
         assert_eq!(candidates("I couldn't recover my gmail account. Could you guys help ?"), ["I couldn't recover my gmail account"]);
         assert_eq!(candidates("Заказ не приходит уже неделю, можете помочь?"), ["Заказ не приходит уже неделю"]);
         assert_eq!(candidates("Anyone at Google want to help me recover my gmail and youtube please?"), ["How to recover my gmail and youtube?"]);
+        // A sentence asking for nothing in particular is no candidate.
+        assert_eq!(candidates("Rockstar social club is unavailable. Any advice?"), ["Rockstar social club is unavailable"]);
         // "help me with" names no thing to do.
         assert!(!candidates("Can you help me with my account?")[0].starts_with("How to"));
     }

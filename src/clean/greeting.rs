@@ -57,11 +57,14 @@ static MENTIONS_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:@[A-Za-z
 /// The counter a reply split over several messages opens with ("1/2 Hmm, that's odd.", "(2/2)
 /// Also, …"), which messengers and Twitter limits make agents write: which part it is, not text.
 /// Removed only when more text follows.
-static PART_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\(\d/\d\)|\d/\d)[ \t]+").expect("valid part counter regex"));
+static PART_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"^{PART}[ \t]+")).expect("valid part counter regex"));
 
 /// The same counter closing a message, after the end of its last sentence ("…resolve your
 /// issue.\n1/2").
-static PART_AT_END_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([.!?…:)]\s+|\n\s*)(?:\(\d/\d\)|\d/\d)\s*$").expect("valid part counter regex"));
+static PART_AT_END_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"([.!?…:)]\s+|\n\s*){PART}\s*$")).expect("valid part counter regex"));
+
+/// A part counter: "1/2" or "(1/2)".
+const PART: &str = r"(?:\(\d/\d\)|\d/\d)";
 
 static LEAD_PUNCT_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\s!.,:;…)\-—–]*").expect("valid punct regex"));

@@ -284,8 +284,8 @@ pub fn candidates(question: &str) -> Vec<String> {
 
 /// [`candidates`], each with whether it opens its message: no sentence before it says anything.
 fn placed(question: &str) -> Vec<(String, bool)> {
-    // A sentence that asks for nothing in particular ("Any advice?", «Что мне теперь делать?») is
-    // no title, however central its message.
+    // A sentence that asks for nothing in particular ("Any advice?", "Can anyone help?") is no
+    // title, however central its message.
     let finished: Vec<(bool, String)> = sentences(question)
         .into_iter()
         .filter_map(|s| finish(&strip(s)).filter(|c| !crate::clean::is_empty_request(c)).map(|c| (s.ends_with('?'), c)))

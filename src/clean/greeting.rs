@@ -16,6 +16,22 @@ use super::vocabulary::{name_like, THANKS};
 /// "Рады были помочь", "Hope this helps"): removed at the end like thanks, as whole sentences.
 const CLOSINGS: &str = r"(?:если\s+(?:у\s+вас\s+)?(?:остались|останутся|возникнут|появятся|будут)\s+(?:ещё\s+|еще\s+)?(?:какие-(?:то|либо)\s+|другие\s+)?вопросы[^.!?\n]{0,80}|(?:обращайтесь|пишите)(?:\s+(?:если\s+что|в\s+любое\s+время|ещё|еще))?|(?:мы\s+)?(?:всегда\s+|будем\s+)?рады\s+(?:были\s+)?(?:вам\s+)?помочь|всего\s+(?:доброго|хорошего)|хорошего\s+(?:дня|вечера|настроения|вам\s+дня)|пожалуйста|hope\s+(?:this|that)\s+helps|(?:let\s+us\s+know|feel\s+free\s+to\s+(?:reach\s+out|ask|contact\s+us))[^.!?\n]{0,60}|happy\s+to\s+help|you(?:'re|\s+are)\s+welcome)";
 
+/// What an agent says about the ticket rather than the question, as whole closing sentences: the
+/// auto-close after a customer went quiet ("Так как мы не получили ответа, закрываем обращение.
+/// Если вопрос остался — просто напишите нам."), the rating request ("Оцените, пожалуйста,
+/// качество нашей работы", "Please rate our support"). Removed at the end like thanks; a message
+/// made only of them cleans to nothing and is no reply.
+const PROCEDURAL: &str = r"(?:(?:так\s+как|поскольку)\s+(?:мы\s+)?не\s+получили\s+(?:от\s+вас\s+)?ответа[^.!?\n]{0,80}|(?:мы\s+)?закрываем\s+(?:это\s+|ваше\s+)?обращение[^.!?\n]{0,60}|(?:ваше\s+|это\s+)?обращение\s+(?:закрыто|будет\s+закрыто|закрывается)[^.!?\n]{0,60}|если\s+(?:у\s+вас\s+)?вопрос\s+(?:остался|останется|не\s+реш[её]н|(?:ещё\s+|еще\s+)?актуален)[^.!?\n]{0,80}|(?:пожалуйста,?\s+)?оцените(?:,?\s*пожалуйста,?)?\s+(?:качество|уровень|нашу|мою|работу|наш|ответ|консультацию|обслуживание|общение|поддержку|диалог|чат)[^.!\n]{0,80}|(?:please\s+)?rate\s+(?:our|your|the|this|my)\s+(?:support|service|experience|conversation|chat|interaction|answer)[^.!\n]{0,80}|how\s+did\s+(?:we|i)\s+do\??|how\s+would\s+you\s+rate[^.!\n]{0,80}|(?:since|as)\s+we\s+(?:have(?:n't|\s+not)|did(?:n't|\s+not))\s+(?:hear|heard|receive|received)[^.!?\n]{0,80}|(?:we(?:'re|\s+are|'ll\s+be|\s+will\s+be)|i(?:'m|\s+am|'ll\s+be|\s+will\s+be))\s+closing\s+this\s+(?:ticket|conversation|chat|request|case)[^.!?\n]{0,60}|this\s+(?:ticket|conversation|request|case)\s+(?:has\s+been|is|will\s+be)\s+closed[^.!?\n]{0,60})";
+
+/// A holding message, as a whole sentence at the start: "Минутку, уточню информацию.", "Одну
+/// секунду, пожалуйста", "Проверяю, ожидайте", "One moment please, let me check." It says the
+/// answer is coming, not what it is, so it goes even when nothing follows: the answer is the part
+/// the agent sends next.
+static HOLDING_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:(?:(?:одну\s+)?(?:минут(?:у|ку|очку)|секунд(?:у|очку))(?:,?\s*пожалуйста)?(?:,?\s*(?:(?:сейчас|я)\s+)?(?:уточню|проверю|посмотрю|узнаю)(?:\s+(?:информацию|данные|у\s+коллег|для\s+вас))?)?)|(?:сейчас\s+|я\s+)?(?:уточню|проверю|посмотрю)(?:\s+(?:информацию|данные|у\s+коллег))?(?:\s+и\s+вернусь(?:\s+с\s+ответом)?)?|(?:проверяю|уточняю)(?:\s+(?:информацию|данные))?(?:,?\s*(?:ожидайте|подождите)(?:,?\s*пожалуйста)?)?|(?:ожидайте|подождите)(?:,?\s*пожалуйста)?|(?:just\s+)?(?:one|a)\s+(?:moment|sec(?:ond)?|minute)(?:,?\s*please)?(?:,?\s*(?:while\s+)?(?:let\s+me|i(?:'ll|\s+will))\s+(?:check|look\s+into\s+(?:this|that|it))(?:\s+for\s+you)?)?|give\s+me\s+a\s+(?:moment|sec(?:ond)?|minute)(?:,?\s*please)?|let\s+me\s+(?:check|look\s+into\s+(?:this|that|it))(?:\s+for\s+you)?)[ \t]*(?:[.!…]+\s*|\n\s*|$)")
+        .expect("valid holding regex")
+});
+
 static GREETING_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)^(?:здравствуйте|здраствуйте|здравствуй|здрасьте|здрасте|добрый\s+день|добрый\s+вечер|доброе\s+утро|доброй\s+ночи|доброго\s+времени\s+суток|доброго\s+дня|доброго\s+утра|доброго\s+вечера|приветствую|приветики|привет|салют|хай|алло|ало|hello|hallo|hiya|hi|hey|good\s+morning|good\s+afternoon|good\s+evening|greetings)(?:\s+(?:всем|вам|there|all|everyone|team))?\b",
@@ -71,7 +87,7 @@ static LEAD_PUNCT_RE: LazyLock<Regex> =
 
 static TRAILING_THANKS_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(^|[.!?…)]|\n)[ \t]*(?:{THANKS}|{CLOSINGS})[\s!.,…)(:;*^\p{{Extended_Pictographic}}\p{{So}}\u{{FE0F}}]*$"
+        r"(?i)(^|[.!?…)]|\n)[ \t]*(?:{THANKS}|{CLOSINGS}|{PROCEDURAL})[\s!.,…)(:;*^\p{{Extended_Pictographic}}\p{{So}}\u{{FE0F}}]*$"
     ))
     .expect("valid trailing thanks regex")
 });
@@ -104,6 +120,8 @@ pub(crate) fn strip_greeting(text: &str) -> String {
         } else if let Some(m) = MENTIONS_RE.find(rest).filter(|m| !rest[m.end()..].trim().is_empty()) {
             &rest[m.end()..]
         } else if let Some(m) = PART_RE.find(rest).filter(|m| !rest[m.end()..].trim().is_empty()) {
+            &rest[m.end()..]
+        } else if let Some(m) = HOLDING_RE.find(rest) {
             &rest[m.end()..]
         } else if let Some(m) = COURTESY_RE.find(rest).filter(|m| m.end() < rest.len()) {
             &rest[m.end()..]
@@ -244,6 +262,14 @@ mod tests {
             ("Спасибо, что написали нам! Доставка стоит 299 ₽.", "Доставка стоит 299 ₽."),
             ("Thanks for contacting us. Your order is on its way.", "Your order is on its way."),
             ("Спасибо за обращение!", "Спасибо за обращение!"),
+            ("Минутку, уточню информацию.", ""),
+            ("Одну секунду, пожалуйста", ""),
+            ("Проверяю, ожидайте. Сертификат активен до 1 марта.", "Сертификат активен до 1 марта."),
+            ("Минутку, уточню информацию по заказу: он уже у курьера.", "Минутку, уточню информацию по заказу: он уже у курьера."),
+            ("Минуту назад пришёл код, но он не подходит", "Минуту назад пришёл код, но он не подходит"),
+            ("Hi Tom! One moment please, let me check.", ""),
+            ("Let me check. The balance is on the certificate page.", "The balance is on the certificate page."),
+            ("Let me check the order history first", "Let me check the order history first"),
             ("Подскажите, здравствуйте, где код?", "Подскажите, здравствуйте, где код?"),
             (
                 "Добрый день, iPhone не открывает ссылку",
@@ -303,6 +329,12 @@ mod tests {
             ("Рады были помочь! Хорошего дня.", ""),
             ("Пожалуйста!", ""),
             ("You can appeal here. Hope this helps!", "You can appeal here."),
+            ("Так как мы не получили ответа, закрываем обращение. Если вопрос остался — просто напишите нам.", ""),
+            ("Для этого пришлите заявление. Оцените, пожалуйста, качество нашей работы по шкале от 1 до 5.", "Для этого пришлите заявление."),
+            ("Open the link from the email. Please rate our support: how did we do?", "Open the link from the email."),
+            ("Reset the router first. Since we haven't heard back, we're closing this ticket.", "Reset the router first."),
+            // a customer's own words stay
+            ("Я писал вам неделю назад, и мы не получили ответа", "Я писал вам неделю назад, и мы не получили ответа"),
             // must keep
             ("Если вопросы по заказу, пришлите номер.", "Если вопросы по заказу, пришлите номер."),
             ("Напишите, пожалуйста, номер заказа", "Напишите, пожалуйста, номер заказа"),

@@ -1,8 +1,8 @@
 //! The extract stage: one question/answer pair per ticket.
 //!
 //! The question is the customer's opening message; the answer is the staff reply that resolved the
-//! ticket, the last public staff message that replies to something the customer wrote (not the
-//! closing after their thanks). An internal note never becomes an answer. Both come from the
+//! ticket, the last public staff turn (one message, or the parts a chat agent sent in a row) that
+//! replies to something the customer wrote (not the closing after their thanks). An internal note never becomes an answer. Both come from the
 //! cleaned, redacted bodies, so raw text never leaves the store through here.
 
 use std::time::Instant;
@@ -43,17 +43,29 @@ pub fn extract_pair(thread: &[ThreadMessage]) -> Option<QaPair> {
     // ("Обращайтесь, всегда рады помочь!") is still a reply to a message that says nothing, and
     // never the answer while an earlier reply is there.
     // A reply answers the customer's whole turn, every message since the last staff reply: a
-    // question followed by a nudge ("??", "алло") is still a question.
-    let mut replies = Vec::new();
+    // question followed by a nudge ("??", "алло") is still a question. And a reply is the staff's
+    // whole turn: in a chat an agent sends the answer in parts, every public message until the
+    // customer writes again. The parts that say nothing (the greeting, "Минутку, уточню", the
+    // rating request, the auto-close) were cleaned to nothing and are not parts.
+    let mut replies: Vec<(bool, String)> = Vec::new();
     let mut after_content = false;
     let mut in_turn = false;
+    let mut staff_turn = false;
     for m in thread.iter().filter(|m| !m.internal) {
         if m.author == "customer" {
             after_content = (in_turn && after_content) || says_something(&m.text);
             in_turn = true;
+            staff_turn = false;
         } else if m.author == "staff" && !m.text.trim().is_empty() {
-            replies.push((after_content, m.text.as_str()));
+            match replies.last_mut() {
+                Some((_, text)) if staff_turn => {
+                    text.push_str("\n\n");
+                    text.push_str(m.text.trim());
+                }
+                _ => replies.push((after_content, m.text.trim().to_string())),
+            }
             in_turn = false;
+            staff_turn = true;
         }
     }
     let answer = replies
@@ -61,7 +73,7 @@ pub fn extract_pair(thread: &[ThreadMessage]) -> Option<QaPair> {
         .rev()
         .find(|(after_content, _)| *after_content)
         .or(replies.last())
-        .map(|(_, text)| text.to_string())
+        .map(|(_, text)| text.clone())
         .unwrap_or_default();
     let has_note = thread.iter().any(|m| m.internal);
     Some(QaPair { question, answer, has_note })
@@ -77,7 +89,7 @@ fn says_something(text: &str) -> bool {
 
 /// Bumped when what the extraction makes of a thread changes, so every ticket is read again once
 /// (its pairs are rewritten only where they come out different).
-const EXTRACT_VERSION: &str = "extract-2";
+const EXTRACT_VERSION: &str = "extract-3";
 
 /// The stage. Only tickets with a message not extracted since it was ingested or cleaned are read
 /// (`messages.extracted = 0`), 500 at a time, each batch committed with its messages marked: a run
@@ -304,6 +316,49 @@ mod tests {
         // The only reply stays the answer, whatever it follows.
         let thread = vec![cleaned("customer", "Здравствуйте"), cleaned("staff", "Слушаю вас, чем помочь?")];
         assert_eq!(extract_pair(&thread).unwrap().answer, "Слушаю вас, чем помочь?");
+    }
+
+    #[test]
+    fn a_reply_sent_in_parts_is_one_answer() {
+        let cleaned = |author: &str, raw: &str| m(author, false, &crate::clean::clean_message(raw).text);
+        // A chat agent greets, holds, answers in two parts and asks for a rating: the answer is
+        // the two parts.
+        let thread = vec![
+            cleaned("customer", "Как вернуть деньги за сертификат?"),
+            cleaned("staff", "Здравствуйте, Ольга!"),
+            cleaned("staff", "Минутку, уточню информацию."),
+            cleaned("staff", "Вернуть деньги можно в течение 14 дней с покупки."),
+            cleaned("staff", "Для этого пришлите заявление с номером заказа на почту."),
+            cleaned("staff", "Оцените, пожалуйста, качество нашей работы по шкале от 1 до 5."),
+        ];
+        assert_eq!(
+            extract_pair(&thread).unwrap().answer,
+            "Вернуть деньги можно в течение 14 дней с покупки.\n\nДля этого пришлите заявление с номером заказа на почту."
+        );
+        let thread = vec![
+            cleaned("customer", "How do I check my balance?"),
+            cleaned("staff", "Hi Tom!"),
+            cleaned("staff", "One moment please, let me check."),
+            cleaned("staff", "You can see the balance on the certificate page."),
+            cleaned("staff", "Please rate our support: how did we do?"),
+        ];
+        assert_eq!(extract_pair(&thread).unwrap().answer, "You can see the balance on the certificate page.");
+        // The auto-close after a clarifying question the customer never answered is not the
+        // answer: the question is.
+        let thread = vec![
+            cleaned("customer", "Не пришёл сертификат на почту"),
+            cleaned("staff", "Здравствуйте! Подскажите, пожалуйста, номер заказа."),
+            cleaned("staff", "Так как мы не получили ответа, закрываем обращение. Если вопрос остался — просто напишите нам."),
+        ];
+        assert_eq!(extract_pair(&thread).unwrap().answer, "Подскажите, пожалуйста, номер заказа.");
+        // A customer's message between two staff messages ends the staff's turn.
+        let thread = vec![
+            cleaned("customer", "Где потратить сертификат?"),
+            cleaned("staff", "Уточните, какой у вас сертификат."),
+            cleaned("customer", "Л'Этуаль"),
+            cleaned("staff", "В любом магазине Л'Этуаль и на сайте."),
+        ];
+        assert_eq!(extract_pair(&thread).unwrap().answer, "В любом магазине Л'Этуаль и на сайте.");
     }
 
     #[test]

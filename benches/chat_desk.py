@@ -6,7 +6,8 @@
 Every public staff reply becomes several messages in a row: the greeting alone ("Наталья,
 здравствуйте!"), sometimes a holding message first ("Минутку, уточню информацию."), the answer
 split at a sentence boundary into two parts when it has two sentences or more, and after the last
-reply of a ticket sometimes a rating request. Which ticket gets what is decided by a hash of its id,
+reply of a ticket sometimes a rating request. The customer's opening message is split the same way
+(the greeting alone, the story, the question). Which ticket gets what is decided by a hash of its id,
 so the output is the same on every run. Labels are copied unchanged (`labels.jsonl` beside the
 input, written as `<out>/labels.jsonl`), so `kbforge eval desk` scores the chat desk against the
 same intents as the original: what the split costs the clustering is the difference.
@@ -50,7 +51,7 @@ def parts(body: str) -> list[str]:
 def main() -> None:
     src, out_dir = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
     out_dir.mkdir(parents=True, exist_ok=True)
-    split = 0
+    split = asked = 0
     with open(src) as f, open(out_dir / "tickets.jsonl", "w") as out:
         for line in f:
             ticket = json.loads(line)
@@ -58,7 +59,14 @@ def main() -> None:
             messages = ticket["messages"]
             public_staff = [i for i, m in enumerate(messages) if m["author"] == "staff" and not m["internal"]]
             new = []
+            opening = next(i for i, m in enumerate(messages) if m["author"] == "customer")
             for i, m in enumerate(messages):
+                if i == opening:
+                    # The customer writes the greeting, the story and the question in parts too.
+                    pieces = parts(m["body"])
+                    asked += len(pieces) > 1
+                    new.extend({**m, "body": p} for p in pieces)
+                    continue
                 if m["author"] != "staff" or m["internal"]:
                     new.append(m)
                     continue
@@ -73,7 +81,7 @@ def main() -> None:
             out.write(json.dumps(ticket, ensure_ascii=False) + "\n")
     labels = src.parent / "labels.jsonl"
     (out_dir / "labels.jsonl").write_text(labels.read_text())
-    print(f"{split} staff replies sent in parts -> {out_dir}")
+    print(f"{split} staff replies and {asked} opening messages sent in parts -> {out_dir}")
 
 
 if __name__ == "__main__":

@@ -27,16 +27,30 @@ pub struct QaPair {
     pub has_note: bool,
 }
 
-/// Picks the question and the answer from a cleaned thread (pure). When the opening message holds no
-/// question ("Здравствуйте") and the customer asked it in a later message, that message is the question.
+/// Picks the question and the answer from a cleaned thread (pure). The question is the customer's
+/// first turn that asks something: every message they sent before staff replied, as a chat
+/// customer writes the story and the question in parts, joined without the parts that say nothing
+/// ("Здравствуйте", "??"). When the first turn holds no question and the customer asked it after
+/// staff replied ("Слушаю вас"), that turn is the question.
 pub fn extract_pair(thread: &[ThreadMessage]) -> Option<QaPair> {
-    let mut customer = thread.iter().filter(|m| m.author == "customer" && !m.internal);
-    let opening = customer.next()?;
-    let question = if crate::clean::is_empty_request(&opening.text) {
-        customer.find(|m| !crate::clean::is_empty_request(&m.text)).unwrap_or(opening).text.clone()
-    } else {
-        opening.text.clone()
-    };
+    let public: Vec<&ThreadMessage> = thread.iter().filter(|m| !m.internal).collect();
+    let opening = public.iter().find(|m| m.author == "customer")?;
+    let mut question = String::new();
+    for m in &public {
+        if m.author == "customer" {
+            if !crate::clean::is_empty_request(&m.text) {
+                if !question.is_empty() {
+                    question.push('\n');
+                }
+                question.push_str(m.text.trim());
+            }
+        } else if m.author == "staff" && !m.text.trim().is_empty() && !question.is_empty() {
+            break;
+        }
+    }
+    if question.is_empty() {
+        question = opening.text.clone();
+    }
     // The last public staff reply with something left after cleaning that answers something the
     // customer wrote. A closing after the customer's thanks cleans to nothing when the cleaner
     // knows its words ("Пожалуйста, хорошего вечера", "Рады помочь!"); one it does not know
@@ -359,6 +373,39 @@ mod tests {
             cleaned("staff", "В любом магазине Л'Этуаль и на сайте."),
         ];
         assert_eq!(extract_pair(&thread).unwrap().answer, "В любом магазине Л'Этуаль и на сайте.");
+    }
+
+    #[test]
+    fn a_question_sent_in_parts_is_one_question() {
+        let cleaned = |author: &str, raw: &str| m(author, false, &crate::clean::clean_message(raw).text);
+        // The story and the question in two messages, a greeting and a nudge around them.
+        let thread = vec![
+            cleaned("customer", "Добрый день."),
+            cleaned("customer", "Купила кофемашину, через три месяца она перестала греть воду."),
+            cleaned("customer", "Мне самой искать сервис или можно принести к вам в магазин?"),
+            cleaned("customer", "??"),
+            cleaned("staff", "Можно принести в любой наш магазин: мы сами отправим её в сервис."),
+            cleaned("customer", "А чек нужен?"),
+            cleaned("staff", "Да, возьмите чек или номер заказа."),
+        ];
+        let pair = extract_pair(&thread).unwrap();
+        assert_eq!(
+            pair.question,
+            "Купила кофемашину, через три месяца она перестала греть воду.\nМне самой искать сервис или можно принести к вам в магазин?"
+        );
+        // The first turn says nothing: the question is the turn after staff asked for it.
+        let thread = vec![
+            cleaned("customer", "Здравствуйте"),
+            cleaned("customer", "у меня вопрос"),
+            cleaned("staff", "Слушаю вас, чем помочь?"),
+            cleaned("customer", "Где потратить сертификат?"),
+            cleaned("customer", "Он на 3000"),
+            cleaned("staff", "В магазинах партнёров."),
+        ];
+        assert_eq!(extract_pair(&thread).unwrap().question, "Где потратить сертификат?\nОн на 3000");
+        // Nothing but greetings: the opening message, which classification reads as empty.
+        let thread = vec![cleaned("customer", "Здравствуйте"), cleaned("staff", "Слушаю вас, чем помочь?")];
+        assert_eq!(extract_pair(&thread).unwrap().question, "");
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! The extract stage: one question/answer pair per ticket.
 //!
-//! The question is the customer's opening message; the answer is the staff reply that resolved the
+//! The question is the customer's first turn that asks something (the opening message, or the
+//! parts a chat customer sent before staff replied); the answer is the staff reply that resolved the
 //! ticket, the last public staff turn (one message, or the parts a chat agent sent in a row) that
-//! replies to something the customer wrote (not the closing after their thanks). An internal note never becomes an answer. Both come from the
-//! cleaned, redacted bodies, so raw text never leaves the store through here.
+//! replies to something the customer wrote (not the closing after their thanks). An internal note
+//! never becomes an answer. Both come from the cleaned, redacted bodies, so raw text never leaves
+//! the store through here.
 
 use std::time::Instant;
 

@@ -24,11 +24,12 @@ const CLOSINGS: &str = r"(?:если\s+(?:у\s+вас\s+)?(?:остались|о
 const PROCEDURAL: &str = r"(?:(?:так\s+как|поскольку)\s+(?:мы\s+)?не\s+получили\s+(?:от\s+вас\s+)?ответа[^.!?\n]{0,80}|(?:мы\s+)?закрываем\s+(?:это\s+|ваше\s+)?обращение[^.!?\n]{0,60}|(?:ваше\s+|это\s+)?обращение\s+(?:закрыто|будет\s+закрыто|закрывается)[^.!?\n]{0,60}|если\s+(?:у\s+вас\s+)?вопрос\s+(?:остался|останется|не\s+реш[её]н|(?:ещё\s+|еще\s+)?актуален)[^.!?\n]{0,80}|(?:пожалуйста,?\s+)?оцените(?:,?\s*пожалуйста,?)?\s+(?:качество|уровень|нашу|мою|работу|наш|ответ|консультацию|обслуживание|общение|поддержку|диалог|чат)[^.!\n]{0,80}|(?:please\s+)?rate\s+(?:our|your|the|this|my)\s+(?:support|service|experience|conversation|chat|interaction|answer)[^.!\n]{0,80}|how\s+did\s+(?:we|i)\s+do\??|how\s+would\s+you\s+rate[^.!\n]{0,80}|(?:since|as)\s+we\s+(?:have(?:n't|\s+not)|did(?:n't|\s+not))\s+(?:hear|heard|receive|received)[^.!?\n]{0,80}|(?:we(?:'re|\s+are|'ll\s+be|\s+will\s+be)|i(?:'m|\s+am|'ll\s+be|\s+will\s+be))\s+closing\s+this\s+(?:ticket|conversation|chat|request|case)[^.!?\n]{0,60}|this\s+(?:ticket|conversation|request|case)\s+(?:has\s+been|is|will\s+be)\s+closed[^.!?\n]{0,60})";
 
 /// A holding message, as a whole sentence at the start: "Минутку, уточню информацию.", "Одну
-/// секунду, пожалуйста", "Проверяю, ожидайте", "One moment please, let me check." It says the
-/// answer is coming, not what it is, so it goes even when nothing follows: the answer is the part
-/// the agent sends next.
+/// секунду, пожалуйста", "Проверяю, ожидайте", "One moment please, let me check.", and the
+/// helpdesk's acknowledgement ("Ваше обращение зарегистрировано под номером 901-900001. Мы ответим
+/// в ближайшее время."). It says the answer is coming, not what it is, so it goes even when nothing
+/// follows: the answer is the part the agent sends next.
 static HOLDING_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:(?:одну\s+)?(?:минут(?:у|ку|очку)|секунд(?:у|очку))(?:,?\s*пожалуйста)?(?:,?\s*(?:(?:сейчас|я)\s+)?(?:уточню|проверю|посмотрю|узнаю)(?:\s+(?:информацию|данные|у\s+коллег|для\s+вас))?)?)|(?:сейчас\s+|я\s+)?(?:уточню|проверю|посмотрю)(?:\s+(?:информацию|данные|у\s+коллег))?(?:\s+и\s+вернусь(?:\s+с\s+ответом)?)?|(?:проверяю|уточняю)(?:\s+(?:информацию|данные))?(?:,?\s*(?:ожидайте|подождите)(?:,?\s*пожалуйста)?)?|(?:ожидайте|подождите)(?:,?\s*пожалуйста)?|(?:just\s+)?(?:one|a)\s+(?:moment|sec(?:ond)?|minute)(?:,?\s*please)?(?:,?\s*(?:while\s+)?(?:let\s+me|i(?:'ll|\s+will))\s+(?:check|look\s+into\s+(?:this|that|it))(?:\s+for\s+you)?)?|give\s+me\s+a\s+(?:moment|sec(?:ond)?|minute)(?:,?\s*please)?|let\s+me\s+(?:check|look\s+into\s+(?:this|that|it))(?:\s+for\s+you)?)[ \t]*(?:[.!…]+\s*|\n\s*|$)")
+    Regex::new(r"(?i)^(?:(?:(?:одну\s+)?(?:минут(?:у|ку|очку)|секунд(?:у|очку))(?:,?\s*пожалуйста)?(?:,?\s*(?:(?:сейчас|я)\s+)?(?:уточню|проверю|посмотрю|узнаю)(?:\s+(?:информацию|данные|у\s+коллег|для\s+вас))?)?)|(?:сейчас\s+|я\s+)?(?:уточню|проверю|посмотрю)(?:\s+(?:информацию|данные|у\s+коллег))?(?:\s+и\s+вернусь(?:\s+с\s+ответом)?)?|(?:проверяю|уточняю)(?:\s+(?:информацию|данные))?(?:,?\s*(?:ожидайте|подождите)(?:,?\s*пожалуйста)?)?|(?:ожидайте|подождите)(?:,?\s*пожалуйста)?(?:,?\s+ответа(?:\s+специалиста)?)?|(?:ваше\s+)?(?:обращение|заявка|запрос|письмо)(?:\s+№?\s*[^\s.!?]+)?\s+(?:принят[оа]?|зарегистрирован[оа]?|получен[оа]?)(?:\s+под\s+номером\s+[^\s.!?]+|\s+и\s+(?:передан[оа]?|будет\s+рассмотрен[оа]?)[^.!?\n]{0,60})?|номер\s+(?:вашего\s+)?(?:обращения|заявки|запроса)[^.!?\n]{0,40}|мы\s+(?:получили\s+ваше\s+(?:обращение|письмо|сообщение|заявку)|(?:обязательно\s+)?ответим\s+(?:вам\s+)?(?:в\s+ближайшее\s+время|в\s+течение|как\s+можно\s+скорее))[^.!?\n]{0,80}|we(?:'ve|\s+have)\s+received\s+your\s+(?:request|message|email|ticket)[^.!?\n]{0,80}|your\s+(?:request|ticket|message)(?:\s+#?[^\s.!?]+)?\s+has\s+been\s+received[^.!?\n]{0,80}|we(?:'ll|\s+will)\s+(?:get\s+back\s+to\s+you|reply|respond)\s+(?:within|as\s+soon\s+as|shortly|soon)[^.!?\n]{0,80}|(?:just\s+)?(?:one|a)\s+(?:moment|sec(?:ond)?|minute)(?:,?\s*please)?(?:,?\s*(?:while\s+)?(?:let\s+me|i(?:'ll|\s+will))\s+(?:check|look\s+into\s+(?:this|that|it))(?:\s+for\s+you)?)?|give\s+me\s+a\s+(?:moment|sec(?:ond)?|minute)(?:,?\s*please)?|let\s+me\s+(?:check|look\s+into\s+(?:this|that|it))(?:\s+for\s+you)?)[ \t]*(?:[.!…]+\s*|\n\s*|$)")
         .expect("valid holding regex")
 });
 
@@ -268,6 +269,12 @@ mod tests {
             ("Минутку, уточню информацию по заказу: он уже у курьера.", "Минутку, уточню информацию по заказу: он уже у курьера."),
             ("Минуту назад пришёл код, но он не подходит", "Минуту назад пришёл код, но он не подходит"),
             ("Hi Tom! One moment please, let me check.", ""),
+            ("Спасибо за обращение! Номер вашего обращения 919149. Мы ответим в ближайшее время.", ""),
+            ("Ваше обращение зарегистрировано под номером 901-900001. Ожидайте ответа специалиста.", ""),
+            ("We've received your request #48213. We'll get back to you within 24 hours.", ""),
+            ("Мы ответим в течение часа. Сертификат уже продлён.", "Сертификат уже продлён."),
+            ("Письмо получено, но код в нём не работает", "Письмо получено, но код в нём не работает"),
+            ("Номер обращения 12345, почему никто не отвечает?", "Номер обращения 12345, почему никто не отвечает?"),
             ("Let me check. The balance is on the certificate page.", "The balance is on the certificate page."),
             ("Let me check the order history first", "Let me check the order history first"),
             ("Подскажите, здравствуйте, где код?", "Подскажите, здравствуйте, где код?"),

@@ -61,8 +61,9 @@ def main() -> None:
             new = []
             opening = next(i for i, m in enumerate(messages) if m["author"] == "customer")
             for i, m in enumerate(messages):
-                if i == opening:
-                    # The customer writes the greeting, the story and the question in parts too.
+                if i == opening and "\n>" not in m["body"]:
+                    # The customer writes the greeting, the story and the question in parts too (an
+                    # e-mail quoting the helpdesk's acknowledgement stays whole: no chat has it).
                     pieces = parts(m["body"])
                     asked += len(pieces) > 1
                     new.extend({**m, "body": p} for p in pieces)

@@ -157,10 +157,8 @@ fn the_real_twitter_desk_stays_above_its_floors() {
 /// the greeting alone, some with a holding message first ("Минутку, уточню информацию.") and a
 /// rating request after; the customer's opening message in parts too (greeting, story, question).
 /// The question is the customer's first turn and the answer the staff's whole turn, so the drafts
-/// and the classes are those of the desk as written (0.909 / 0.837, classes 0.994; the chat desk
-/// 0.914 / 0.827: the parts are joined by line breaks where the written text had spaces, which
-/// moves one intent); taking the opening and the last part alone gave purity 0.344, coverage 0.308
-/// and classes 0.862.
+/// and the classes are those of the desk as written (0.909 / 0.837, classes 0.994); taking the
+/// opening message and the last part alone gave purity 0.350, coverage 0.317 and classes 0.862.
 #[test]
 fn a_desk_whose_agents_reply_in_parts_drafts_as_one_that_does_not() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -173,14 +171,14 @@ fn a_desk_whose_agents_reply_in_parts_drafts_as_one_that_does_not() {
         .output()
         .expect("python3");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("855 staff replies and 507 opening messages sent in parts"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("855 staff replies and 435 opening messages sent in parts"), "{}", String::from_utf8_lossy(&out.stdout));
     ok(kbforge(tmp.path(), &["init"]));
     let (tickets, labels) = (desk.join("tickets.jsonl"), desk.join("labels.jsonl"));
     let out = ok(kbforge(tmp.path(), &["eval", "desk", tickets.to_str().unwrap(), "--labels", labels.to_str().unwrap(), "--json"]));
     let r: serde_json::Value = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"));
     let (p, c, k) = (r["purity"].as_f64().unwrap(), r["coverage"].as_f64().unwrap(), r["kind_accuracy"].as_f64().unwrap());
     eprintln!("voltmarket in chat parts: {} drafts, purity {p:.3}, coverage {c:.3}, classes {k:.3}", r["drafts"]);
-    assert!(p >= 0.90 && c >= 0.82 && k >= 0.99, "purity {p:.3}, coverage {c:.3}, classes {k:.3}: {out}");
+    assert!(p >= 0.90 && c >= 0.83 && k >= 0.99, "purity {p:.3}, coverage {c:.3}, classes {k:.3}: {out}");
     assert!(r["duplicates"].as_f64().unwrap() <= 0.10 * r["drafts"].as_f64().unwrap(), "{out}");
     assert_eq!((r["bad_titles"].as_u64(), r["title_defects"].as_u64()), (Some(0), Some(0)), "{out}");
 }

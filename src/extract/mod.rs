@@ -29,59 +29,34 @@ pub struct QaPair {
     pub has_note: bool,
 }
 
-/// Picks the question and the answer from a cleaned thread (pure). The question is the customer's
-/// first turn that asks something: every message they sent before staff replied, as a chat
-/// customer writes the story and the question in parts, joined without the parts that say nothing
-/// ("Здравствуйте", "??"). When the first turn holds no question and the customer asked it after
-/// staff replied ("Слушаю вас"), that turn is the question.
+/// Picks the question and the answer from a cleaned thread (pure), turn by turn (see [`turns`]).
+///
+/// The question is the customer's first turn that asks something, without the parts that say
+/// nothing ("Здравствуйте", "??"): a chat customer writes the story and the question in messages of
+/// their own. When the first turn holds no question and the customer asked it after staff replied
+/// ("Слушаю вас"), that turn is the question.
+///
+/// The answer is the last staff turn that replies to a customer turn saying something. A question
+/// followed by a nudge ("??", "алло") is still a question. A closing after the customer's thanks
+/// cleans to nothing when the cleaner knows its words ("Пожалуйста, хорошего вечера", "Рады
+/// помочь!"); one it does not know ("Обращайтесь, всегда рады помочь!") replies to a turn that says
+/// nothing, and is never the answer while an earlier reply is there.
 pub fn extract_pair(thread: &[ThreadMessage]) -> Option<QaPair> {
-    let public: Vec<&ThreadMessage> = thread.iter().filter(|m| !m.internal).collect();
-    let opening = public.iter().find(|m| m.author == "customer")?;
-    let mut question = String::new();
-    for m in &public {
-        if m.author == "customer" {
-            if !crate::clean::is_empty_request(&m.text) {
-                if !question.is_empty() {
-                    question.push('\n');
-                }
-                question.push_str(m.text.trim());
-            }
-        } else if m.author == "staff" && !m.text.trim().is_empty() && !question.is_empty() {
-            break;
-        }
-    }
-    if question.is_empty() {
-        question = opening.text.clone();
-    }
-    // The last public staff reply with something left after cleaning that answers something the
-    // customer wrote. A closing after the customer's thanks cleans to nothing when the cleaner
-    // knows its words ("Пожалуйста, хорошего вечера", "Рады помочь!"); one it does not know
-    // ("Обращайтесь, всегда рады помочь!") is still a reply to a message that says nothing, and
-    // never the answer while an earlier reply is there.
-    // A reply answers the customer's whole turn, every message since the last staff reply: a
-    // question followed by a nudge ("??", "алло") is still a question. And a reply is the staff's
-    // whole turn: in a chat an agent sends the answer in parts, every public message until the
-    // customer writes again. The parts that say nothing (the greeting, "Минутку, уточню", the
-    // rating request, the auto-close) were cleaned to nothing and are not parts.
-    let mut replies: Vec<(bool, String)> = Vec::new();
+    let opening = thread.iter().find(|m| m.author == "customer" && !m.internal)?;
+    let turns = turns(thread);
+    let question = turns
+        .iter()
+        .filter(|t| t.customer)
+        .map(|t| t.parts.iter().copied().filter(|p| !crate::clean::is_empty_request(p)).collect::<Vec<_>>())
+        .find(|asked| !asked.is_empty())
+        .map_or_else(|| opening.text.clone(), |asked| asked.join("\n"));
+    let mut replies = Vec::new();
     let mut after_content = false;
-    let mut in_turn = false;
-    let mut staff_turn = false;
-    for m in thread.iter().filter(|m| !m.internal) {
-        if m.author == "customer" {
-            after_content = (in_turn && after_content) || says_something(&m.text);
-            in_turn = true;
-            staff_turn = false;
-        } else if m.author == "staff" && !m.text.trim().is_empty() {
-            match replies.last_mut() {
-                Some((_, text)) if staff_turn => {
-                    text.push_str("\n\n");
-                    text.push_str(m.text.trim());
-                }
-                _ => replies.push((after_content, m.text.trim().to_string())),
-            }
-            in_turn = false;
-            staff_turn = true;
+    for t in &turns {
+        if t.customer {
+            after_content = t.parts.iter().any(|p| says_something(p));
+        } else {
+            replies.push((after_content, t.parts.join("\n\n")));
         }
     }
     let answer = replies
@@ -93,6 +68,31 @@ pub fn extract_pair(thread: &[ThreadMessage]) -> Option<QaPair> {
         .unwrap_or_default();
     let has_note = thread.iter().any(|m| m.internal);
     Some(QaPair { question, answer, has_note })
+}
+
+/// Consecutive public messages of one side: what a chat customer or agent sends in parts is one
+/// turn. A staff message cleaned to nothing (the greeting sent alone, "Минутку, уточню", the rating
+/// request, the auto-close) is no part and does not end the customer's turn; neither does a system
+/// message.
+struct Turn<'a> {
+    customer: bool,
+    parts: Vec<&'a str>,
+}
+
+fn turns(thread: &[ThreadMessage]) -> Vec<Turn<'_>> {
+    let mut out: Vec<Turn> = Vec::new();
+    for m in thread.iter().filter(|m| !m.internal) {
+        let customer = match m.author.as_str() {
+            "customer" => true,
+            "staff" if !m.text.trim().is_empty() => false,
+            _ => continue,
+        };
+        match out.last_mut() {
+            Some(turn) if turn.customer == customer => turn.parts.push(m.text.trim()),
+            _ => out.push(Turn { customer, parts: vec![m.text.trim()] }),
+        }
+    }
+    out
 }
 
 /// A customer message staff can answer: not only greetings and thanks, or details staff asked for

@@ -81,7 +81,8 @@ def main() -> None:
             ticket["messages"] = new
             out.write(json.dumps(ticket, ensure_ascii=False) + "\n")
     labels = src.parent / "labels.jsonl"
-    (out_dir / "labels.jsonl").write_text(labels.read_text())
+    if labels.is_file():
+        (out_dir / "labels.jsonl").write_text(labels.read_text())
     print(f"{split} staff replies and {asked} opening messages sent in parts -> {out_dir}")
 
 

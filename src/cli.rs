@@ -155,8 +155,10 @@ pub enum UsersAction {
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// The question, in any words.
-    pub query: String,
+    /// The question, in any words. Several arguments are one customer turn sent in parts, as a
+    /// chat's messages: read as `/api/search` reads `messages`.
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
     /// How many articles to show.
     #[arg(short = 'n', long, default_value_t = 5)]
     pub limit: usize,

@@ -1,7 +1,8 @@
 //! The bot's retrieval, as the bot meets it: `kbforge eval retrieve` floors on the labelled sets
 //! (`tests/fixtures/retrieve/`), `/api/search` and `kbforge search --json` agreeing on hits and
-//! route, each route for its kind of question, and a `publish index` in another process while
-//! queries run: none fails, and the new generation is served without a restart.
+//! route, each route for its kind of question (and for a chat customer's turn sent in parts), and a
+//! `publish index` in another process while queries run: none fails, and the new generation is
+//! served without a restart.
 
 mod common;
 
@@ -109,6 +110,28 @@ async fn the_api_routes_each_kind_of_question_and_serves_a_new_generation_withou
         assert_eq!(ids(&cli), ids(&api), "{query:?}");
         assert_eq!((&cli["route"], &cli["class"], &cli["topic"]), (&api["route"], &api["class"], &api["topic"]), "{query:?}");
     }
+    // A chat customer's turn in parts: the follow-up alone names nothing, with the message before
+    // it the turn asks what the live article answers; greetings alone are still no question.
+    let turn = |messages: &[&str]| json!({ "messages": messages });
+    for (messages, route) in [
+        (vec!["Добрый день!", live.front.title.as_str(), "Как это сделать?"], "answer"),
+        (vec!["Здравствуйте!", "у меня вопрос"], "clarify"),
+    ] {
+        let r = http.post(format!("{base}/api/search")).json(&turn(&messages)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let api: Value = r.json().await.unwrap();
+        assert_eq!(api["route"], route, "{messages:?}: {api:#}");
+        let mut args = vec!["search", "--json"];
+        args.extend(messages.iter().copied());
+        let cli: Value = serde_json::from_str(&ok(kbforge(ws, &args))).unwrap();
+        assert_eq!((ids(&cli), &cli["route"]), (ids(&api), &api["route"]), "{messages:?}");
+        if route == "answer" {
+            assert_eq!(api["hits"][0]["article_id"], live.front.id.as_str(), "{api:#}");
+        }
+    }
+    let both = http.post(format!("{base}/api/search")).json(&json!({ "query": "баланс", "messages": ["баланс"] })).send().await.unwrap();
+    assert_eq!(both.status().as_u16(), 400);
+
     let (_, first) = ask(&http, &base, &live.front.title).await;
     assert_eq!(first["hits"][0]["article_id"], live.front.id.as_str());
     assert_eq!(first["class"], "question");

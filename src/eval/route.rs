@@ -1,8 +1,9 @@
 //! `kbforge eval route <labelled.jsonl>`: the routing hint judged on tickets labelled with their
-//! class. Each ticket's opening customer message is asked as the bot would ask it (the workspace's
-//! index and clusters, [`crate::routing::decide`]), and its route is compared with the label: a flat
-//! ticket should be answered, an empty one clarified, the rest handed off. The number that matters
-//! most is the precision of `answer` (a wrong answer is the costly error).
+//! class. Each ticket's first customer turn (the opening message, or the messages a chat customer
+//! sent before staff replied, read as `/api/search` reads `messages`) is asked as the bot would ask
+//! it (the workspace's index and clusters, [`crate::routing::decide`]), and its route is compared
+//! with the label: a flat ticket should be answered, an empty one clarified, the rest handed off.
+//! The number that matters most is the precision of `answer` (a wrong answer is the costly error).
 
 use std::collections::BTreeMap;
 
@@ -36,15 +37,26 @@ fn route_name(r: Route) -> &'static str {
     r.as_str()
 }
 
-/// Asks every labelled ticket's opening message and scores the routes.
+/// Asks every labelled ticket's first customer turn and scores the routes.
 pub async fn eval_route(ws: &Workspace, store: &Store, embedder: &Embedder, items: &[(Ticket, Kind)]) -> anyhow::Result<RouteEval> {
     let searcher = crate::publish::index::search::Searcher::new(ws.config.index.clone(), &ws.root);
     let clusters = crate::routing::Clusters::load(store).await?;
     let filters = crate::publish::index::SearchFilters::default();
     let mut routes: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for (ticket, kind) in items {
-        let Some(opening) = ticket.messages.iter().find(|m| m.author == crate::ingest::Author::Customer && !m.internal) else { continue };
-        let prepared = crate::publish::index::prepare(store, embedder, &opening.body).await?;
+        let public = ticket.messages.iter().filter(|m| !m.internal);
+        let turn: Vec<String> = public
+            .skip_while(|m| m.author != crate::ingest::Author::Customer)
+            .take_while(|m| m.author != crate::ingest::Author::Staff)
+            .filter(|m| m.author == crate::ingest::Author::Customer)
+            .map(|m| m.body.clone())
+            .collect();
+        let query = match turn.as_slice() {
+            [] => continue,
+            [one] => one.clone(),
+            parts => crate::publish::index::search::turn_query(parts),
+        };
+        let prepared = crate::publish::index::prepare(store, embedder, &query).await?;
         let hits = searcher.search(&prepared, 5, Audience::Public, &filters).await?;
         let decision = crate::routing::decide(&ws.config.routing, &prepared.cleaned, hits.first(), clusters.nearest(&prepared.dense));
         *routes.entry(kind.as_str().to_string()).or_default().entry(route_name(decision.route).to_string()).or_default() += 1;

@@ -44,12 +44,7 @@ pub struct QaPair {
 pub fn extract_pair(thread: &[ThreadMessage]) -> Option<QaPair> {
     let opening = thread.iter().find(|m| m.author == "customer" && !m.internal)?;
     let turns = turns(thread);
-    let question = turns
-        .iter()
-        .filter(|t| t.customer)
-        .map(|t| t.parts.iter().copied().filter(|p| !crate::clean::is_empty_request(p)).collect::<Vec<_>>())
-        .find(|asked| !asked.is_empty())
-        .map_or_else(|| opening.text.clone(), |asked| asked.join("\n"));
+    let question = turns.iter().filter(|t| t.customer).find_map(|t| asked(t.parts.iter().copied())).unwrap_or_else(|| opening.text.clone());
     let mut replies = Vec::new();
     let mut after_content = false;
     for t in &turns {
@@ -68,6 +63,14 @@ pub fn extract_pair(thread: &[ThreadMessage]) -> Option<QaPair> {
         .unwrap_or_default();
     let has_note = thread.iter().any(|m| m.internal);
     Some(QaPair { question, answer, has_note })
+}
+
+/// What a customer's turn asks: its parts that say more than a greeting or a nudge, joined by
+/// line breaks; `None` when none does. The bot reads a chat customer's turn the same way
+/// (`/api/search` with `messages`, [`crate::publish::index::search::turn_query`]).
+pub fn asked<'a>(parts: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let asked: Vec<&str> = parts.into_iter().map(str::trim).filter(|p| !crate::clean::is_empty_request(p)).collect();
+    (!asked.is_empty()).then(|| asked.join("\n"))
 }
 
 /// Consecutive public messages of one side: what a chat customer or agent sends in parts is one

@@ -37,7 +37,13 @@ use crate::publish::index::SearchFilters;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchRequest {
+    /// The customer's question.
+    #[serde(default)]
     pub query: String,
+    /// Or the customer's turn as a chat sent it, one message each: read as one question (see
+    /// [`crate::publish::index::search::turn_query`]).
+    #[serde(default)]
+    pub messages: Vec<String>,
     #[serde(default = "default_limit")]
     pub limit: usize,
     #[serde(default)]
@@ -154,9 +160,14 @@ pub async fn search(State(app): State<Arc<App>>, headers: HeaderMap, body: Resul
         Ok(b) => b,
         Err(e) => return error(StatusCode::BAD_REQUEST, &e.body_text()),
     };
-    let query = req.query.trim().to_string();
+    let query = match (req.query.trim(), req.messages.len()) {
+        (query, 0) => query.to_string(),
+        ("", 1..=50) => crate::publish::index::search::turn_query(&req.messages),
+        ("", _) => return error(StatusCode::BAD_REQUEST, "`messages` holds at most 50 messages"),
+        _ => return error(StatusCode::BAD_REQUEST, "give `query` or `messages`, not both"),
+    };
     if query.is_empty() || query.chars().count() > 1000 {
-        return error(StatusCode::BAD_REQUEST, "`query` must be 1 to 1000 characters");
+        return error(StatusCode::BAD_REQUEST, "`query` (or `messages`, joined) must be 1 to 1000 characters");
     }
     if !(1..=50).contains(&req.limit) {
         return error(StatusCode::BAD_REQUEST, "`limit` must be 1 to 50");

@@ -50,6 +50,16 @@ pub struct PreparedQuery {
     pub dense: Vec<f32>,
 }
 
+/// A customer's turn sent in parts (a chat's messages, "Добрый день!", "Купила сертификат…", "Как
+/// его активировать?") as one query: each part cleaned as a ticket's message is, and the parts
+/// that ask something joined, as the extract stage reads a ticket's question
+/// ([`crate::extract::asked`]). When no part does, every part, so the turn routes as the empty
+/// request it is.
+pub fn turn_query(messages: &[String]) -> String {
+    let cleaned: Vec<String> = messages.iter().map(|m| crate::clean::clean_message(m).text).collect();
+    crate::extract::asked(cleaned.iter().map(String::as_str)).unwrap_or_else(|| messages.iter().map(|m| m.trim()).collect::<Vec<_>>().join("\n"))
+}
+
 /// The query cleaned as tickets are cleaned, as the model should see it (see the module's step 1).
 /// A query that cleans to nothing keeps its own words.
 pub fn clean_query(raw: &str) -> String {

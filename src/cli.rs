@@ -570,7 +570,7 @@ pub enum EvalWhat {
         #[arg(long)]
         errors: bool,
     },
-    /// Ask labelled tickets' opening messages as the bot would and compare the routing hint with
+    /// Ask labelled tickets' first customer turns as the bot would and compare the routing hint with
     /// their class (flat should be answered, empty clarified, the rest handed off); print the
     /// precision of `answer` and the routes by class.
     Route {

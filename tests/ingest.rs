@@ -94,3 +94,25 @@ async fn csv_in_windows_1251_and_jsonl_in_utf16() {
     let (labels,): (String,) = sqlx::query_as("SELECT labels FROM tickets WHERE id = 'csv:701'").fetch_one(store.pool()).await.unwrap();
     assert_eq!(labels, r#"["баланс"]"#);
 }
+
+/// A chat exported from Omnidesk as it happens (`tests/fixtures/ingest/omnidesk-chat`): the customer
+/// greets, tells the story and asks in three messages; the helpdesk's rule acknowledges; the agent
+/// greets, holds, answers in two parts and says goodbye; a rule asks for a rating. One question and
+/// one answer come out, each whole, and nothing of the greetings, the holding message or the rules.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chat_sent_in_parts_is_one_question_and_one_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite://{}", dir.path().join("s.sqlite").display())).await.unwrap();
+    let path = common::fixture("ingest/omnidesk-chat");
+    let sources = vec![SourceConfig { format: SourceFormat::OmnideskExport, path, encoding: Default::default(), columns: None }];
+    let c = ingest(&store, &sources, &[]).await.unwrap();
+    assert_eq!((c.read, c.stored, c.quarantined), (1, 1, 0), "{c:?}");
+    kbforge::clean::run(&store, &Default::default()).await.unwrap();
+    kbforge::extract::run(&store).await.unwrap();
+    let (question, answer): (String, String) = sqlx::query_as("SELECT question, answer FROM qa_pairs WHERE ticket_id = 'omnidesk:95001'").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(question, "Купила сертификат Л'Этуаль на 3000 в подарок маме\nКак его активировать?");
+    assert_eq!(
+        answer,
+        "Активировать сертификат не нужно: он действует сразу после оплаты.\n\nНа кассе Л'Этуаль назовите код из письма или покажите его с экрана, а на сайте введите код в корзине."
+    );
+}

@@ -295,6 +295,25 @@ fn long_files_say_why_they_are_whole() {
     );
 }
 
+/// `autotests = false`: a file of `tests/` runs only as a module of `tests/suite.rs`.
+#[test]
+fn every_test_file_is_in_the_suite() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let suite = std::fs::read_to_string(tests.join("suite.rs")).unwrap();
+    let modules: BTreeSet<&str> = suite.lines().filter_map(|l| l.strip_prefix("mod ")?.strip_suffix(';')).collect();
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(&tests).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if let Some(module) = name.strip_suffix(".rs").filter(|m| *m != "suite") {
+            if !modules.contains(module) {
+                missing.push(name);
+            }
+        }
+    }
+    assert!(missing.is_empty(), "add `mod …;` to tests/suite.rs for: {}", missing.join(", "));
+    assert!(modules.contains("architecture") && modules.contains("common"), "{modules:?}");
+}
+
 #[test]
 fn the_checks_see_what_they_check() {
     // The import reader finds both forms, and the circle finder finds a circle.

@@ -4,7 +4,7 @@
 //! `publish index` in another process while queries run: none fails, and the new generation is
 //! served without a restart.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};

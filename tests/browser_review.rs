@@ -2,7 +2,7 @@
 //! opens the biggest draft, edits it and watches the live preview follow, saves, approves, and the
 //! article's file says so.
 
-mod common;
+use crate::common;
 
 use common::webdriver::{chromedriver, Browser};
 use kbforge::kb::{self, Status};

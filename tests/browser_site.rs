@@ -2,7 +2,7 @@
 //! inflected Russian query, click the result, read the article. The search is Pagefind's, built at
 //! publish time with Russian stemming.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

@@ -1,6 +1,6 @@
 //! The command line as a user meets it: init, errors that name the file, the README in step with --help.
 
-mod common;
+use crate::common;
 
 use common::{kbforge, ok};
 

@@ -3,7 +3,7 @@
 //! through a full re-clustering, and the review app's "split into a new article" does the same from
 //! the article page, over HTTP and in Chromium. (Both store backends: tests/pairs.rs.)
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Cluster ids are stable: a run with 10% new tickets keeps the old tickets' clusters and every
 //! article's cluster, both incrementally (the default) and through a full re-clustering.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 

@@ -7,7 +7,7 @@
 //! Kill points are random within each stage; the seed is printed, and `KBFORGE_CRASH_SEED=<n>`
 //! replays a failure.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};

@@ -3,7 +3,7 @@
 //! cron would run it (`/bin/sh`, a bare environment), against a workspace; the systemd units pass
 //! `systemd-analyze verify` (where systemd is installed) and declare exit codes 3 and 4 successes.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! cluster asking what a live article answers proposes an update to it instead of a duplicate
 //! draft, and an accepted proposal is not proposed again.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

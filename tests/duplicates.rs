@@ -2,7 +2,7 @@
 //! bigger draft) already answers is flagged in `kbforge review list` and in the review app, with
 //! "merge into" as its first action; merging it there moves its phrasings and tickets over.
 
-mod common;
+use crate::common;
 
 use common::{kbforge, ok};
 

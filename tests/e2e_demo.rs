@@ -2,7 +2,7 @@
 //! SQLite and the embedded Qdrant shard, then the outputs are checked as a customer and the bot would
 //! meet them.
 
-mod common;
+use crate::common;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! (tests/fixtures/classify/labelled.jsonl, 432 tickets written by examples/generate_demo.py
 //! --classify): the floors pin the accuracy in docs/BENCHMARKS.md.
 
-mod common;
+use crate::common;
 
 use common::{fixture, kbforge, ok};
 

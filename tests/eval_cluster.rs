@@ -2,7 +2,7 @@
 //! cleaning, embedding and clustering defaults: the floors pin the quality measured in
 //! docs/BENCHMARKS.md, so a change that makes clustering worse fails here.
 
-mod common;
+use crate::common;
 
 use common::{kbforge, ok};
 

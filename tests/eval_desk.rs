@@ -4,7 +4,7 @@
 //! `../shared/data`. The floors pin the numbers in docs/BENCHMARKS.md, so a change that makes the
 //! drafts worse fails here. The desks' generators must reproduce them.
 
-mod common;
+use crate::common;
 
 use common::{kbforge, ok};
 

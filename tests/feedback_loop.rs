@@ -5,7 +5,7 @@
 //! routing suggest` proposes the routes the ratings call for, `routing apply` writes them, and the
 //! running server routes by them on its next search. The review app shows an article's ratings.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -3,7 +3,7 @@
 //! `kbforge forget --customer` removes them and nothing of them is left anywhere; a later run does
 //! not bring them back. The store part is also checked on Postgres.
 
-mod common;
+use crate::common;
 
 use std::io::Read as _;
 use std::path::Path;

@@ -11,8 +11,8 @@
 //! `tests/fixtures/fuzz/crashes/<target>/` (gzipped when large) and are replayed by `crashes_replay`.
 //!
 //! `KBFORGE_FUZZ_SECS` (default 15) is the time per target; `KBFORGE_FUZZ_SEED` picks the run.
-//! The ten-minute runs in BENCHMARKS: `KBFORGE_FUZZ_SECS=600 cargo test --release --test fuzz --
-//! --nocapture --test-threads 1 <target>`.
+//! The ten-minute runs in BENCHMARKS: `KBFORGE_FUZZ_SECS=600 cargo test --release --test suite --
+//! --nocapture --test-threads 1 fuzz::<target>`.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -2,7 +2,7 @@
 //! a Qdrant server or cluster when `QDRANT_URL` is set (e.g. `http://localhost:6334`, gRPC; the
 //! key, if any, in `QDRANT_API_KEY`). Sync counts, hybrid search, audiences, updates and deletes.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

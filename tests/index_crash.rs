@@ -1,7 +1,7 @@
 //! `kill -9` in the middle of `kbforge publish index`, at several points, and the next run converges
 //! to what an uninterrupted run builds: the same points, with the same content, in both collections.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! Ingest on bad input: every malformed record is quarantined with its file, line or record id and
 //! field; the run goes on; counts reconcile; re-ingesting changes nothing.
 
-mod common;
+use crate::common;
 
 use kbforge::ingest::{ingest, SourceConfig, SourceFormat};
 use kbforge::store::Store;

@@ -3,7 +3,7 @@
 //! failing endpoint leaves the extractive drafts and the next run asks again for those; answers are
 //! cached in the store, so a run that lost its drafts (as a killed one would) does not pay twice.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

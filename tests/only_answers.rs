@@ -3,7 +3,7 @@
 //! index while unconfirmed, listed by `kbforge check`, and published once an editor approves it
 //! knowing what it is. On SQLite and Postgres.
 
-mod common;
+use crate::common;
 
 use common::{kbforge, ok};
 

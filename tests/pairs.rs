@@ -3,7 +3,7 @@
 //! tickets by question and answer together, and a later run assigns new tickets by the same rule;
 //! editors' splits, moves and merges hold through later runs.
 
-mod common;
+use crate::common;
 
 use kbforge::cluster::ClusterConfig;
 use kbforge::embed::{EmbedConfig, Embedder, Tokens};

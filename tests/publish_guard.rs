@@ -3,7 +3,7 @@
 //! bot's public index, the report, the exports or `/api/search`; the article is held back, the rest
 //! goes on, the run says so with exit code 3, and `kbforge review show` and the app say why.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

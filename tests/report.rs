@@ -1,6 +1,6 @@
 //! `kbforge report` on the demo desk: the terminal report and the self-contained HTML page.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, fixture, kbforge, ok};
 

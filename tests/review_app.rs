@@ -2,7 +2,7 @@
 //! escaped, regulation excerpts, similar articles), actions that edit the knowledge base, proposals
 //! with diffs, merge, live preview, both languages. Runs on SQLite and on the local Postgres.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

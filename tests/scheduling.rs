@@ -2,7 +2,7 @@
 //! over (and its queued jobs withdrawn), the run history (`kbforge runs`), `--report-json`, and the Prometheus metrics in a file and
 //! at `/metrics`, for a run that fails and one that succeeds.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

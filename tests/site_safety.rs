@@ -2,7 +2,7 @@
 //! set of XSS payloads (`tests/fixtures/xss/payloads.txt`) in titles, bodies, topics and phrasings.
 //! Only approved public articles are published, and SEO files name every live page.
 
-mod common;
+use crate::common;
 
 use kbforge::kb::Article;
 use kbforge::publish::site::{build_pages, SiteConfig};

@@ -1,7 +1,7 @@
 //! The store suite, run on both backends: SQLite in a temp folder and the real Postgres
 //! (`KBFORGE_TEST_DATABASE_URL`, default the local `test` database, each run in its own schema).
 
-mod common;
+use crate::common;
 
 use kbforge::ingest::{store_ticket, store_tickets, Author, Message, Ticket};
 use kbforge::store::{Rejected, Store};

@@ -2,7 +2,7 @@
 //! go through the cache on both backends, and that matching word by word tells apart what pooling
 //! blurs.
 
-mod common;
+use crate::common;
 
 use kbforge::cluster::tokens::Tokens;
 use kbforge::embed::{dot, token_states_cached, EmbedConfig, Embedder, TokenStates};

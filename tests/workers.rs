@@ -3,7 +3,7 @@
 //! vectors, the clusters built on them and the drafts the language model (a local stand-in) wrote
 //! equal those of a single worker.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;

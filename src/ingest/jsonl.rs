@@ -2,6 +2,8 @@
 //!
 //! `{"id", "subject", "status", "created_at", "updated_at", "channel", "language", "tags", "rating",
 //!   "customer", "messages": [{"author": "customer"|"staff"|"system", "internal", "body", "created_at"}]}`.
+//! A desk exported as question–answer pairs gives `"question"` and `"answer"` instead of
+//! `"messages"`: the ticket is the customer's question and the staff's answer.
 //! `customer` (the customer's e-mail or id, optional) is kept only as a hash, for erasure.
 //! A line that does not parse is quarantined with its line number and the field at fault.
 
@@ -38,7 +40,14 @@ struct Line {
     /// The customer's e-mail or id; `customer_email` and `requester` are read too.
     #[serde(default, alias = "customer_email", alias = "requester")]
     customer: Option<String>,
-    messages: Vec<LineMessage>,
+    #[serde(default)]
+    messages: Option<Vec<LineMessage>>,
+    /// A question–answer export's customer question, in place of `messages`.
+    #[serde(default)]
+    question: Option<String>,
+    /// …and the staff's answer to it (optional: an unanswered question is still a ticket).
+    #[serde(default)]
+    answer: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -166,8 +175,19 @@ fn convert(l: Line) -> Result<Option<Ticket>, (&'static str, String)> {
     let created_at = super::omnidesk::parse_date(&l.created_at)
         .ok_or(("created_at", format!("`{}` is not an RFC 3339 or RFC 2822 date", l.created_at)))?;
     let updated_at = l.updated_at.as_deref().and_then(super::omnidesk::parse_date).unwrap_or_else(|| created_at.clone());
+    let thread = match (l.messages, l.question) {
+        (Some(_), Some(_)) => return Err(("question", "give either `messages` or `question` and `answer`, not both".into())),
+        (Some(messages), None) => messages,
+        (None, Some(question)) => [("customer", question), ("staff", l.answer.unwrap_or_default())]
+            .into_iter()
+            .filter(|(_, body)| !body.trim().is_empty())
+            .map(|(author, body)| LineMessage { id: None, author: author.into(), internal: false, body, created_at: None })
+            .collect(),
+        (None, None) if l.answer.is_some() => return Err(("question", "an `answer` without a `question`".into())),
+        (None, None) => return Err(("messages", "missing: give `messages`, or `question` and `answer`".into())),
+    };
     let mut messages = Vec::new();
-    for (i, m) in l.messages.into_iter().enumerate() {
+    for (i, m) in thread.into_iter().enumerate() {
         let author = match m.author.as_str() {
             "customer" | "user" | "end-user" => Author::Customer,
             "staff" | "agent" | "operator" => Author::Staff,
@@ -206,6 +226,43 @@ fn convert(l: Line) -> Result<Option<Ticket>, (&'static str, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(line: &str) -> Record {
+        let mut out = None;
+        parse_line("desk.jsonl", 3, line, &mut |r| {
+            out = Some(r);
+            true
+        });
+        out.unwrap()
+    }
+
+    #[test]
+    fn a_question_answer_export_is_a_ticket_of_two_messages() {
+        let Record::Ticket(t) = parse(r#"{"id": 7, "created_at": "2025-06-01T10:00:00+03:00", "question": "Как вернуть товар без чека?", "answer": "Подойдёт номер заказа или выписка из банка."}"#) else {
+            panic!("not a ticket")
+        };
+        assert_eq!(t.id, "jsonl:7");
+        let thread: Vec<(Author, &str)> = t.messages.iter().map(|m| (m.author, m.body.as_str())).collect();
+        assert_eq!(thread, [(Author::Customer, "Как вернуть товар без чека?"), (Author::Staff, "Подойдёт номер заказа или выписка из банка.")]);
+        assert_eq!(t.language, "ru");
+        // An unanswered question is still a ticket, with the customer's message alone.
+        let Record::Ticket(t) = parse(r#"{"id": "8", "created_at": "2025-06-01T10:00:00Z", "question": "Where is my order?", "answer": ""}"#) else {
+            panic!("not a ticket")
+        };
+        assert_eq!(t.messages.len(), 1);
+    }
+
+    #[test]
+    fn a_line_with_both_shapes_or_neither_is_quarantined_by_its_field() {
+        let field = |line: &str| match parse(line) {
+            Record::Rejected(r) => (r.field, r.location),
+            _ => panic!("accepted: {line}"),
+        };
+        let date = r#""id": 1, "created_at": "2025-06-01T10:00:00Z""#;
+        assert_eq!(field(&format!(r#"{{{date}, "question": "Q?", "messages": [{{"author": "customer", "body": "Q?"}}]}}"#)), ("question".into(), "line 3".into()));
+        assert_eq!(field(&format!(r#"{{{date}, "answer": "A."}}"#)).0, "question");
+        assert_eq!(field(&format!("{{{date}}}")).0, "messages");
+    }
 
     #[test]
     fn names_the_missing_field() {

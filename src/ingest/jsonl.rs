@@ -178,6 +178,7 @@ fn convert(l: Line) -> Result<Option<Ticket>, (&'static str, String)> {
     let thread = match (l.messages, l.question) {
         (Some(_), Some(_)) => return Err(("question", "give either `messages` or `question` and `answer`, not both".into())),
         (Some(messages), None) => messages,
+        (None, Some(question)) if question.trim().is_empty() => return Err(("question", "empty".into())),
         (None, Some(question)) => [("customer", question), ("staff", l.answer.unwrap_or_default())]
             .into_iter()
             .filter(|(_, body)| !body.trim().is_empty())
@@ -261,6 +262,7 @@ mod tests {
         let date = r#""id": 1, "created_at": "2025-06-01T10:00:00Z""#;
         assert_eq!(field(&format!(r#"{{{date}, "question": "Q?", "messages": [{{"author": "customer", "body": "Q?"}}]}}"#)), ("question".into(), "line 3".into()));
         assert_eq!(field(&format!(r#"{{{date}, "answer": "A."}}"#)).0, "question");
+        assert_eq!(field(&format!(r#"{{{date}, "question": " ", "answer": "A."}}"#)).0, "question");
         assert_eq!(field(&format!("{{{date}}}")).0, "messages");
     }
 

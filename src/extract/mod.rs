@@ -255,6 +255,11 @@ mod tests {
         ThreadMessage { author: author.into(), internal, text: text.into() }
     }
 
+    /// A public message as the clean stage leaves it.
+    fn cleaned(author: &str, raw: &str) -> ThreadMessage {
+        m(author, false, &crate::clean::clean_message(raw).text)
+    }
+
     #[test]
     fn internal_note_is_never_the_answer() {
         let thread = vec![
@@ -283,8 +288,6 @@ mod tests {
 
     #[test]
     fn a_closing_after_the_customers_thanks_is_not_the_answer() {
-        // As the clean stage leaves the messages.
-        let cleaned = |author: &str, raw: &str| m(author, false, &crate::clean::clean_message(raw).text);
         let thread = vec![
             cleaned("customer", "Сколько стоит доставка?"),
             cleaned("staff", "Здравствуйте, Анна! Доставка стоит 299 ₽, от 3 000 ₽ бесплатно."),
@@ -339,7 +342,6 @@ mod tests {
 
     #[test]
     fn a_reply_sent_in_parts_is_one_answer() {
-        let cleaned = |author: &str, raw: &str| m(author, false, &crate::clean::clean_message(raw).text);
         // A chat agent greets, holds, answers in two parts and asks for a rating: the answer is
         // the two parts.
         let thread = vec![
@@ -382,7 +384,6 @@ mod tests {
 
     #[test]
     fn a_question_sent_in_parts_is_one_question() {
-        let cleaned = |author: &str, raw: &str| m(author, false, &crate::clean::clean_message(raw).text);
         // The story and the question in two messages, a greeting and a nudge around them.
         let thread = vec![
             cleaned("customer", "Добрый день."),

@@ -70,6 +70,10 @@ fn labelled_desks_stay_above_their_floors() {
         assert!(c >= coverage, "{name}: coverage {c:.3} below {coverage}: {out}");
         assert!(d <= duplicates * drafts, "{name}: {d} duplicate drafts of {drafts}: {out}");
         assert_eq!(r["bad_titles"], 0, "{name}: a draft titled with a greeting: {out}");
+        // The classes hold too: on «ВольтМаркет» that includes the requests left unfinished after
+        // the agent asked for details, which are needs-action, not flat questions answered.
+        let k = r["kind_accuracy"].as_f64().unwrap_or_else(|| panic!("{name}: no kind_accuracy: {out}"));
+        assert!(k >= 0.99, "{name}: classes {k:.3} of tickets as labelled: {out}");
         // Titles a help center would use: no filler, greeting or one ticket's values, and close
         // to how an editor words the intent.
         assert_eq!(r["title_defects"], 0, "{name}: a title keeps a filler or a value: {out}");
@@ -171,7 +175,7 @@ fn a_desk_whose_agents_reply_in_parts_drafts_as_one_that_does_not() {
         .output()
         .expect("python3");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("855 staff replies and 435 opening messages sent in parts"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("885 staff replies and 450 opening messages sent in parts"), "{}", String::from_utf8_lossy(&out.stdout));
     ok(kbforge(tmp.path(), &["init"]));
     let (tickets, labels) = (desk.join("tickets.jsonl"), desk.join("labels.jsonl"));
     let out = ok(kbforge(tmp.path(), &["eval", "desk", tickets.to_str().unwrap(), "--labels", labels.to_str().unwrap(), "--json"]));

@@ -298,19 +298,51 @@ def build():
             labels.append({"id": tid, "intent": intent_id, "kind": "other", "topic": "", "title": ""})
             tags = []
             subject = "Без темы"
-        tickets.append({
-            "id": tid,
-            "subject": subject,
-            "status": "closed",
-            "created_at": when.isoformat() + "+03:00",
-            "updated_at": t.isoformat() + "+03:00",
-            "channel": channel,
-            "language": "ru",
-            "tags": tags,
-            "rating": rng.choice([None, None, "high", "high", "normal", "low"]),
-            "messages": messages,
-        })
+        tickets.append(record(rng, tid, subject, when, t, channel, tags, messages))
+    unfinished(intents, when, tickets, labels)
     return tickets, labels
+
+
+def record(rng, tid, subject, when, t, channel, tags, messages):
+    return {
+        "id": tid,
+        "subject": subject,
+        "status": "closed",
+        "created_at": when.isoformat() + "+03:00",
+        "updated_at": t.isoformat() + "+03:00",
+        "channel": channel,
+        "language": "ru",
+        "tags": tags,
+        "rating": rng.choice([None, None, "high", "high", "normal", "low"]),
+        "messages": messages,
+    }
+
+
+def unfinished(intents, last, tickets, labels):
+    """Requests that needed an action where the agent asked for the details and the customer never
+    wrote again (a third closed for silence a day or two later): the last public reply asks for the
+    details and answers nothing. One for each needs-action intent that asks and has fewer than 8
+    tickets (the desk keeps 2-8 an intent), from a generator of their own and after the rest, so
+    the tickets above stay as they were."""
+    rng = random.Random(SEED + 1)
+    asking = [i for i in intents if i["kind"] == "needs-action" and i.get("ask") and len(i["questions"]) < 8]
+    for m, intent in enumerate(asking):
+        tid = "vm-%05d" % (len(tickets) + 1)
+        when = last + dt.timedelta(minutes=(m + 1) * 397 + rng.randint(0, 300))
+        person = Person(rng)
+        channel = rng.choices(["email", "chat", "telegram"], [45, 35, 20])[0]
+        agent = rng.choice(AGENTS)
+        vals = values(rng, person, when)
+        t = when + dt.timedelta(minutes=rng.randint(3, 180))
+        messages = [
+            {"author": "customer", "internal": False, "body": customer_text(rng, person, channel, fill(rng.choice(intent["questions"]), vals)), "created_at": when.isoformat() + "+03:00"},
+            {"author": "staff", "internal": False, "body": staff_text(rng, person, channel, agent, fill(rng.choice(intent["ask"]), vals)), "created_at": t.isoformat() + "+03:00"},
+        ]
+        if rng.random() < 1 / 3:
+            t = t + dt.timedelta(minutes=rng.randint(1440, 2880))
+            messages.append({"author": "staff", "internal": False, "body": EMPTY_CLOSE, "created_at": t.isoformat() + "+03:00"})
+        labels.append({"id": tid, "intent": intent["id"], "kind": intent["kind"], "topic": intent["topic"], "title": intent["title"]})
+        tickets.append(record(rng, tid, intent["title"] if rng.random() < 0.4 else "Вопрос", when, t, channel, [], messages))
 
 
 def main():

@@ -4,7 +4,11 @@
 //!
 //! Entry points: [`classify`] (pure, one pair) and [`run`] (the stage over the store). Signals, in
 //! order: an empty opening message; action phrases in the staff reply (configurable, Russian and
-//! English); ticket-specific identifiers in the reply together with an internal note; no staff reply.
+//! English); ticket-specific identifiers in the reply together with an internal note; no staff reply;
+//! an acknowledgement of feedback; a reply that only sends the customer to a private channel or asks
+//! for their details ([`private`]); a sentence reporting what staff did.
+
+mod private;
 
 use std::time::Instant;
 
@@ -28,6 +32,11 @@ pub struct ClassifyConfig {
     /// thanks, an offer or a job request rather than answering a question: such tickets are `other`.
     /// Default: Russian and English acknowledgements.
     pub other_phrases: Vec<String>,
+    /// Regular expressions (case-insensitive) that mark a sentence of a staff reply as moving the
+    /// case to a private channel or asking for the customer's details ("please create a support
+    /// ticket", «пришлите номер заказа»): a reply of such sentences and courtesy alone answers
+    /// nothing, and the ticket is `needs-action`. Default: Russian and English phrasings.
+    pub private_phrases: Vec<String>,
 }
 
 impl Default for ClassifyConfig {
@@ -58,6 +67,7 @@ impl Default for ClassifyConfig {
         ClassifyConfig {
             action_phrases: phrases.iter().map(|s| s.to_string()).collect(),
             other_phrases: other.iter().map(|s| s.to_string()).collect(),
+            private_phrases: private::PHRASES.iter().map(|s| s.to_string()).collect(),
         }
     }
 }
@@ -67,6 +77,7 @@ impl Default for ClassifyConfig {
 pub struct Classifier {
     actions: Vec<Regex>,
     others: Vec<Regex>,
+    private: private::Private,
     ticket_ids: Regex,
     order_ids: Regex,
     done: Regex,
@@ -89,6 +100,7 @@ impl Classifier {
         };
         let actions = compile("action-phrases", &config.action_phrases)?;
         let others = compile("other-phrases", &config.other_phrases)?;
+        let private = private::Private::new(compile("private-phrases", &config.private_phrases)?);
         // Placeholders the cleaner leaves for values specific to one ticket.
         let ticket_ids = Regex::new(r"\[(ORDER|INVOICE|CODE|CARD|PIN)\]").expect("static regex");
         // A reply that names the customer's order dealt with that order.
@@ -102,7 +114,7 @@ impl Classifier {
         // ("Готово: доставку перенесли на 14.06", "Готово, аккаунты объединены").
         let done = Regex::new(r"(?i)(^|[.!?]\s+|\n|готово[:,!]?\s+|\bмы\s+(уже\s+)?)[а-яё]{2,}(или|али|яли|ели|ыли|ули|ёли|оли|зли|сли|кли|гли)\b|(^|[.!?]\s+|\n)(готово|сделано)\s*[:,!.—–-]")
             .expect("static regex");
-        Ok(Classifier { actions, others, ticket_ids, order_ids, done })
+        Ok(Classifier { actions, others, private, ticket_ids, order_ids, done })
     }
 
     /// The manual actions a staff reply reports ("отправили повторно", "оформили возврат"), as
@@ -144,6 +156,9 @@ impl Classifier {
             let phrase = re.find(answer).map(|m| m.as_str().to_string()).unwrap_or_default();
             return (Kind::Other, format!("the reply acknowledges feedback or an offer: \"{phrase}\""));
         }
+        if let Some(sentence) = self.private.only_redirects(question, answer) {
+            return (Kind::NeedsAction, format!("the reply only asks for a private request or the customer's details: \"{sentence}\""));
+        }
         if let Some(m) = self.done.find(answer) {
             let verb = m.as_str().trim_start_matches(|c: char| !c.is_alphabetic()).trim();
             return (Kind::NeedsAction, format!("the reply reports what staff did: \"{verb}\""));
@@ -154,7 +169,7 @@ impl Classifier {
 
 /// Bumped when what the classifier makes of a pair changes, so every pair is classified again once
 /// (a unit test ties it to the classes of the labelled fixture).
-const CLASSIFIER_VERSION: &str = "classify-2";
+const CLASSIFIER_VERSION: &str = "classify-3";
 
 pub async fn run(store: &Store, config: &ClassifyConfig) -> anyhow::Result<StageReport> {
     let started = Instant::now();
@@ -287,6 +302,6 @@ mod tests {
         }
         assert!(out.len() > 400, "{}", out.len());
         let digest = &crate::hash::text_hash(&out.join("\u{1}"))[..16];
-        assert_eq!((CLASSIFIER_VERSION, digest), ("classify-2", "77369e49f278c217"), "the classifier's decisions changed");
+        assert_eq!((CLASSIFIER_VERSION, digest), ("classify-3", "77369e49f278c217"), "the classifier's decisions changed");
     }
 }

@@ -73,6 +73,9 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # action-phrases = ["оформили возврат", "re-?sent"]
 # Regular expressions that mark a staff reply as acknowledging thanks, feedback or an offer (`other`).
 # other-phrases = ["спасибо за отзыв"]
+# Regular expressions that mark a sentence of a staff reply as sending the customer to a private
+# channel or asking for their details; a reply of such sentences and courtesy alone is `needs-action`.
+# private-phrases = ["пришлите номер заказа", "create a support ticket"]
 
 [embed]
 # Folder with model.onnx and tokenizer.json. KBFORGE_MODEL_DIR overrides it.

@@ -11,6 +11,7 @@
 pub mod generalize;
 pub mod llm;
 pub mod scenarios;
+pub mod spelling;
 pub mod title;
 mod stage;
 

@@ -54,7 +54,7 @@ pub async fn run(store: &Store, config: &DraftConfig, queue: &crate::queue::Queu
             similarity,
         });
     }
-    let spelling = super::title::Spelling::of(members.values().flatten());
+    let spelling = super::spelling::Spelling::of(members.values().flatten());
     let centroids = crate::cluster::inspect::centred_centroids(store).await?;
     let drafts: Vec<DraftRecord> =
         sqlx::query_as("SELECT article_id, cluster_id, path, generated_hash, body_hash FROM drafts").fetch_all(store.pool()).await?;

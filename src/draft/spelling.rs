@@ -1,0 +1,142 @@
+//! The desk's spelling, for titles made of customers' words: a customer's slip («воскрисенье»)
+//! spelled as the staff spell the word. Used by [`super::title`] through the draft stage.
+
+use super::Member;
+
+/// The desk's spelling, to correct a customer's slip in a title («Во сколько вы открываетесь в
+/// воскрисенье?»): the word forms the staff write in their answers, and in how many questions each
+/// stem occurs. Agents spell with care; a customer's slip is one customer's.
+pub struct Spelling {
+    staff: std::collections::HashSet<String>,
+    staff_stems: std::collections::HashSet<String>,
+    asked: std::collections::HashMap<String, usize>,
+}
+
+impl Spelling {
+    /// From the members of the clusters being drafted: their questions and staff answers.
+    pub fn of<'a>(members: impl IntoIterator<Item = &'a Member>) -> Spelling {
+        let mut out = Spelling { staff: Default::default(), staff_stems: Default::default(), asked: Default::default() };
+        // Each distinct answer read once: most are a few templates.
+        let mut answers: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for m in members {
+            answers.insert(m.answer.as_str());
+            let stems: std::collections::HashSet<String> = crate::lexical::terms(&m.question.to_lowercase()).into_iter().map(|(s, _)| s).collect();
+            for s in stems {
+                *out.asked.entry(s).or_insert(0) += 1;
+            }
+        }
+        for answer in answers {
+            for (stem, word) in crate::lexical::terms(&answer.to_lowercase()) {
+                out.staff.insert(word.replace('ё', "е"));
+                out.staff_stems.insert(stem);
+            }
+        }
+        out
+    }
+
+    /// `text` with each slip spelled as the staff spell it. A slip is a content word of six
+    /// letters or more whose stem no staff answer has and no other question asks, one letter away
+    /// (changed, added, dropped, or two swapped) from exactly one word the staff write, which
+    /// replaces it, its first letter's case kept. A word other customers write too is theirs
+    /// («робота», a robot vacuum, beside the staff's «работа»), inflections share a stem, «ё»
+    /// and «е» are one letter, and a slip two staff words are near («праходит»: «проходит» or
+    /// «приходит») is left as the customer wrote it.
+    pub fn correct(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut String| {
+            out.push_str(&self.fix(word).unwrap_or_else(|| word.clone()));
+            word.clear();
+        };
+        for c in text.chars() {
+            if c.is_alphabetic() {
+                word.push(c);
+            } else {
+                flush(&mut word, &mut out);
+                out.push(c);
+            }
+        }
+        flush(&mut word, &mut out);
+        out
+    }
+
+    fn fix(&self, word: &str) -> Option<String> {
+        // «ё» written as «е» is the same word; a stop word is no slip.
+        let lower = word.to_lowercase().replace('ё', "е");
+        let terms = crate::lexical::terms(&lower);
+        let [(stem, _)] = &terms[..] else { return None };
+        if lower.chars().count() < 6 || self.staff.contains(&lower) {
+            return None;
+        }
+        if self.staff_stems.contains(stem) || self.asked.get(stem).is_some_and(|&n| n > 1) {
+            return None;
+        }
+        // Only a slip with one reading: «праходит» could be «проходит» or «приходит».
+        let mut near = self.staff.iter().filter(|form| one_edit_apart(&lower, form));
+        let (Some(best), None) = (near.next(), near.next()) else { return None };
+        let mut chars = best.chars();
+        let first = chars.next()?;
+        Some(if word.chars().next().is_some_and(char::is_uppercase) { first.to_uppercase().chain(chars).collect() } else { best.clone() })
+    }
+}
+
+/// Whether two words are one edit apart: one letter changed, added or dropped, or two
+/// neighbouring letters swapped.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    if long.len() - short.len() > 1 || a == b {
+        return false;
+    }
+    let start = short.iter().zip(long.iter()).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        let end = short.len() - short.iter().rev().zip(long.iter().rev()).take_while(|(x, y)| x == y).count();
+        // One changed letter, or two neighbours swapped.
+        end <= start + 1 || (end == start + 2 && short[start] == long[start + 1] && short[start + 1] == long[start])
+    } else {
+        short[start..] == long[start + 1..]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_customers_slip_is_spelled_as_the_staff_spell_it() {
+        for (a, b) in [("воскрисенье", "воскресенье"), ("позно", "поздно"), ("сгарают", "сгорают"), ("recieve", "receive"), ("paswrod", "pasword")] {
+            assert!(one_edit_apart(a, b) && one_edit_apart(b, a), "{a} {b}");
+        }
+        for (a, b) in [("бонусы", "бонусов"), ("заказ", "заказ"), ("карта", "карточка")] {
+            assert!(!one_edit_apart(a, b), "{a} {b}");
+        }
+        let m = |q: &str, a: &str| Member {
+            ticket_id: q.into(),
+            question: q.into(),
+            answer: a.into(),
+            rating: String::new(),
+            kind: crate::kind::Kind::Flat,
+            similarity: 0.9,
+        };
+        let members = [
+            m("Во сколько вы открываетесь в воскрисенье?", "В воскресенье магазины работают с 10 до 22."),
+            m("Оплата не праходит, карта рабочая", "Если оплата не проходит, попробуйте другую карту."),
+            m("Где купить робота-пылесоса?", "Наша работа — помочь с выбором."),
+            m("Какого робота выбрать?", "Посмотрите подборку на сайте."),
+            m("Статус заказа не меняется", "Заказ собирается."),
+            m("Сколько стоит подъем на этаж?", "Подъем стоит столько, сколько указано."),
+        ];
+        let spelling = Spelling::of(&members);
+        assert_eq!(spelling.correct("Во сколько вы открываетесь в воскрисенье?"), "Во сколько вы открываетесь в воскресенье?");
+        assert_eq!(spelling.correct("Оплата не праходит, карта рабочая"), "Оплата не проходит, карта рабочая");
+        assert_eq!(spelling.correct("Праходит?"), "Проходит?");
+        // «ё» is kept; a stop word is not a slip of a staff word («только», «столько»).
+        assert_eq!(spelling.correct("Подъём на этаж, только сколько?"), "Подъём на этаж, только сколько?");
+        // Two customers write «робота»: a word, not a slip; an inflection is not one either.
+        assert_eq!(spelling.correct("Какого робота выбрать?"), "Какого робота выбрать?");
+        assert_eq!(spelling.correct("Статус заказов не меняется"), "Статус заказов не меняется");
+        // Two readings: left alone.
+        let members = [m("Оплата не праходит", "Оплата проходит."), m("Письмо не приходит", "Письмо приходит.")];
+        assert_eq!(Spelling::of(&members).correct("Оплата не праходит"), "Оплата не праходит");
+    }
+}

@@ -183,10 +183,11 @@ impl Vocabulary {
     /// digits is a name when two of the cluster's questions write it ("PS4" in a cluster about
     /// moving a game to a PS4); one customer's model ("NB-P5", "LaserJet 1150") stays a value.
     pub fn has_values(&self, candidate: &str) -> bool {
-        let shared = |w: &str| {
-            let lower = w.to_lowercase();
-            w.chars().any(char::is_numeric) && w.chars().any(char::is_alphabetic) && self.names.get(&lower).is_some_and(|&n| n >= 2)
-        };
+        if !VALUES.is_match(candidate) {
+            return false;
+        }
+        // `names` holds only words that mix letters and digits.
+        let shared = |w: &str| self.names.get(&w.to_lowercase()).is_some_and(|&n| n >= 2);
         let masked = WORD.replace_all(candidate, |c: &regex::Captures| if shared(&c[0]) { String::new() } else { c[0].to_string() });
         VALUES.is_match(&masked)
     }

@@ -6,25 +6,30 @@ use super::Member;
 /// The desk's spelling, to correct a customer's slip in a title («Во сколько вы открываетесь в
 /// воскрисенье?»): the word forms the staff write in their answers, and in how many questions each
 /// stem occurs. Agents spell with care; a customer's slip is one customer's.
-pub struct Spelling {
+pub struct Spelling<'a> {
     staff: std::collections::HashSet<String>,
     staff_stems: std::collections::HashSet<String>,
     asked: std::collections::HashMap<String, usize>,
+    /// The distinct staff answers and the questions: where a slip with two readings finds which
+    /// one the desk writes beside the slip's neighbours.
+    texts: Vec<&'a str>,
 }
 
-impl Spelling {
+impl<'a> Spelling<'a> {
     /// From the members of the clusters being drafted: their questions and staff answers.
-    pub fn of<'a>(members: impl IntoIterator<Item = &'a Member>) -> Spelling {
-        let mut out = Spelling { staff: Default::default(), staff_stems: Default::default(), asked: Default::default() };
+    pub fn of(members: impl IntoIterator<Item = &'a Member>) -> Spelling<'a> {
+        let mut out = Spelling { staff: Default::default(), staff_stems: Default::default(), asked: Default::default(), texts: Vec::new() };
         // Each distinct answer read once: most are a few templates.
         let mut answers: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for m in members {
             answers.insert(m.answer.as_str());
+            out.texts.push(m.question.as_str());
             let stems: std::collections::HashSet<String> = crate::lexical::terms(&m.question.to_lowercase()).into_iter().map(|(s, _)| s).collect();
             for s in stems {
                 *out.asked.entry(s).or_insert(0) += 1;
             }
         }
+        out.texts.extend(answers.iter().copied());
         for answer in answers {
             for (stem, word) in crate::lexical::terms(&answer.to_lowercase()) {
                 out.staff.insert(word.replace('ё', "е"));
@@ -36,16 +41,18 @@ impl Spelling {
 
     /// `text` with each slip spelled as the staff spell it. A slip is a content word of six
     /// letters or more whose stem no staff answer has and no other question asks, one letter away
-    /// (changed, added, dropped, or two swapped) from exactly one word the staff write, which
-    /// replaces it, its first letter's case kept. A word other customers write too is theirs
-    /// («робота», a robot vacuum, beside the staff's «работа»), inflections share a stem, «ё»
-    /// and «е» are one letter, and a slip two staff words are near («праходит»: «проходит» or
-    /// «приходит») is left as the customer wrote it.
+    /// (changed, added, dropped, or two swapped) from a word the staff write, which replaces it,
+    /// its first letter's case kept. A word other customers write too is theirs («робота», a
+    /// robot vacuum, beside the staff's «работа»), inflections share a stem, and «ё» and «е» are
+    /// one letter. A slip two staff words are near («Оплата не праходит»: «проходит» or
+    /// «приходит») takes the one more of the desk's texts write beside the other words of `text`
+    /// («оплата», «проходит»); with no such difference it is left as the customer wrote it.
     pub fn correct(&self, text: &str) -> String {
+        let context: std::collections::HashSet<String> = crate::lexical::stems(text).into_iter().collect();
         let mut out = String::with_capacity(text.len());
         let mut word = String::new();
         let flush = |word: &mut String, out: &mut String| {
-            out.push_str(&self.fix(word).unwrap_or_else(|| word.clone()));
+            out.push_str(&self.fix(word, &context).unwrap_or_else(|| word.clone()));
             word.clear();
         };
         for c in text.chars() {
@@ -60,7 +67,7 @@ impl Spelling {
         out
     }
 
-    fn fix(&self, word: &str) -> Option<String> {
+    fn fix(&self, word: &str, context: &std::collections::HashSet<String>) -> Option<String> {
         // «ё» written as «е» is the same word; a stop word is no slip.
         let lower = word.to_lowercase().replace('ё', "е");
         let terms = crate::lexical::terms(&lower);
@@ -71,12 +78,38 @@ impl Spelling {
         if self.staff_stems.contains(stem) || self.asked.get(stem).is_some_and(|&n| n > 1) {
             return None;
         }
-        // Only a slip with one reading: «праходит» could be «проходит» or «приходит».
-        let mut near = self.staff.iter().filter(|form| one_edit_apart(&lower, form));
-        let (Some(best), None) = (near.next(), near.next()) else { return None };
+        let near: Vec<&String> = self.staff.iter().filter(|form| one_edit_apart(&lower, form)).collect();
+        let best = match near[..] {
+            [] => return None,
+            [one] => one,
+            _ => self.in_context(&near, stem, context)?,
+        };
         let mut chars = best.chars();
         let first = chars.next()?;
         Some(if word.chars().next().is_some_and(char::is_uppercase) { first.to_uppercase().chain(chars).collect() } else { best.clone() })
+    }
+}
+
+impl Spelling<'_> {
+    /// Of a slip's readings, the one more of the desk's texts write together with another word
+    /// of the corrected text (`context`, the slip's own `stem` aside); `None` on a tie.
+    fn in_context<'f>(&self, readings: &[&'f String], stem: &str, context: &std::collections::HashSet<String>) -> Option<&'f String> {
+        let mut counts = vec![0usize; readings.len()];
+        for text in &self.texts {
+            let lower = text.to_lowercase().replace('ё', "е");
+            let words: std::collections::HashSet<&str> = lower.split(|c: char| !c.is_alphabetic()).collect();
+            let found: Vec<usize> = (0..readings.len()).filter(|&i| words.contains(readings[i].as_str())).collect();
+            if found.is_empty() || !crate::lexical::stems(&lower).iter().any(|s| s != stem && context.contains(s)) {
+                continue;
+            }
+            found.into_iter().for_each(|i| counts[i] += 1);
+        }
+        let top = *counts.iter().max()?;
+        let mut best = (0..readings.len()).filter(|&i| counts[i] == top);
+        match (best.next(), best.next()) {
+            (Some(i), None) if top > 0 => Some(readings[i]),
+            _ => None,
+        }
     }
 }
 
@@ -135,8 +168,19 @@ mod tests {
         // Two customers write «робота»: a word, not a slip; an inflection is not one either.
         assert_eq!(spelling.correct("Какого робота выбрать?"), "Какого робота выбрать?");
         assert_eq!(spelling.correct("Статус заказов не меняется"), "Статус заказов не меняется");
-        // Two readings: left alone.
-        let members = [m("Оплата не праходит", "Оплата проходит."), m("Письмо не приходит", "Письмо приходит.")];
+        // Two readings: the one the desk writes beside the title's other words, and none where
+        // nothing tells them apart.
+        let members = [
+            m("Оплата не праходит", "Если оплата картой не проходит, попробуйте СБП."),
+            m("Письмо не приходит", "Письмо с заказом приходит в течение часа."),
+            m("СМС-код не приходит", "Код приходит в течение минуты."),
+        ];
+        let spelling = Spelling::of(&members);
+        assert_eq!(spelling.correct("Оплата не праходит"), "Оплата не проходит");
+        assert_eq!(spelling.correct("Почему картой не праходит?"), "Почему картой не проходит?");
+        assert_eq!(spelling.correct("Письмо так и не праходит"), "Письмо так и не приходит");
+        assert_eq!(spelling.correct("Почему не праходит?"), "Почему не праходит?");
+        let members = [m("Оплата не праходит", "Оплата проходит."), m("Оплата не пришла", "Оплата приходит.")];
         assert_eq!(Spelling::of(&members).correct("Оплата не праходит"), "Оплата не праходит");
     }
 }

@@ -4,9 +4,11 @@
 //! `../shared/data`. The floors pin the numbers in docs/BENCHMARKS.md, so a change that makes the
 //! drafts worse fails here. The desks' generators must reproduce them.
 
+use std::collections::HashMap;
+
 use crate::common;
 
-use common::{kbforge, ok};
+use common::{kbforge, kbforge_logging, ok};
 
 /// (desk, tickets, labels, purity floor, coverage floor, most duplicate drafts as a share, title
 /// similarity floor: the mean cosine of the drafts' titles to the labels' reference titles).
@@ -38,6 +40,7 @@ fn labelled_desks_stay_above_their_floors() {
     ok(kbforge(tmp.path(), &["init"]));
     let kb_before = common::kb_files(&tmp.path().join("kb"));
     let mut report = Vec::new();
+    let mut first_run = HashMap::new();
     for &(name, tickets, labels, purity, coverage, duplicates, titles) in DESKS {
         let (tickets, labels) = (root.join(tickets), root.join(labels));
         let out = ok(kbforge(tmp.path(), &["eval", "desk", tickets.to_str().unwrap(), "--labels", labels.to_str().unwrap(), "--json", "--drafts", "--edits", "10"]));
@@ -80,8 +83,22 @@ fn labelled_desks_stay_above_their_floors() {
         let t = r["title_similarity"].as_f64().unwrap_or_else(|| panic!("{name}: no title similarity: {out}"));
         assert!(t >= titles, "{name}: titles {t:.3} from the reference, floor {titles}: {out}");
         edits_reach_the_targets(name, &r, &out);
+        first_run.insert(name, r);
     }
     eprintln!("{}", report.join("\n"));
+    // A second evaluation in the same workspace embeds nothing: the vectors of the first are kept
+    // (`.kbforge/eval-embeddings.sqlite`), and the drafts and scores are the same.
+    let (_, tickets, labels, ..) = DESKS[0];
+    let again = kbforge_logging(tmp.path(), &["eval", "desk", root.join(tickets).to_str().unwrap(), "--labels", root.join(labels).to_str().unwrap(), "--json"], "kbforge=info");
+    let log = String::from_utf8_lossy(&again.stderr).to_string();
+    let out = ok(again);
+    let r: serde_json::Value = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert!(log.contains("vectors from earlier evaluations"), "{log}");
+    let embed = log.lines().find(|l| l.contains("questions (") && l.contains("answers (")).unwrap_or_else(|| panic!("no embed line: {log}"));
+    assert_eq!(embed.matches(": 0 embedded, ").count(), 2, "{embed}");
+    for key in ["drafts", "purity", "coverage", "duplicates", "unassigned", "title_similarity", "kind_accuracy"] {
+        assert_eq!(r[key], first_run["demo"][key], "{key} differs on the second run: {out}");
+    }
     // The workspace itself is untouched: the desk ran in a store and kb of its own.
     assert_eq!(common::kb_files(&tmp.path().join("kb")), kb_before, "eval desk wrote into the workspace's kb");
 }

@@ -15,6 +15,8 @@
 //!   (the model's query vectors), and the drafts whose title keeps a politeness or urgency filler,
 //!   a greeting or one ticket's values ([`title_defects`]).
 //!
+//! The vectors are kept for the next evaluation in the same workspace ([`super::cache`]).
+//!
 //! With `KBFORGE_EVAL_DUMP` set, every pair is written there as a JSON line (labels, class,
 //! cleaned texts, question and answer vectors, cluster), for trying clusterings elsewhere.
 
@@ -132,6 +134,12 @@ pub async fn eval_desk(ws: &Workspace, tickets: &Path, labels: &HashMap<String, 
     let scratch = Workspace { root: tmp.path().to_path_buf(), config };
     // Never the workspace's own store (nor DATABASE_URL's): a store of its own, thrown away after.
     let store = Store::open(&format!("sqlite://{}", tmp.path().join("desk.sqlite").display())).await?;
+    // Vectors of earlier evaluations in this workspace: a second run embeds only what is new.
+    let kept = super::cache::path(&ws.root);
+    let reused = super::cache::seed(&store, &kept).await.with_context(|| format!("cannot read {}", kept.display()))?;
+    if reused > 0 {
+        tracing::info!("{reused} vectors from earlier evaluations ({})", kept.display());
+    }
     let mut ctx = Context::with_store(scratch, store);
     let mut seconds = BTreeMap::new();
     for stage in [Stage::Ingest, Stage::Clean, Stage::Extract, Stage::Classify, Stage::Embed, Stage::Cluster, Stage::Draft] {
@@ -152,6 +160,10 @@ pub async fn eval_desk(ws: &Workspace, tickets: &Path, labels: &HashMap<String, 
         let (vectors, _) = crate::embed::embed_cached(store, embedder, &texts).await?;
         let sims: Vec<f64> = vectors.chunks(2).map(|p| f64::from(crate::vector::dot(&p[0], &p[1]))).collect();
         eval.title_similarity = Some(sims.iter().sum::<f64>() / sims.len() as f64);
+    }
+    // A workspace that cannot keep them only loses the time they would save next run.
+    if let Err(e) = super::cache::save(&ctx.store, &kept).await {
+        tracing::warn!("the vectors of this evaluation are not kept in {}: {e:#}", kept.display());
     }
     if edits > 0 {
         let (splits, moves, merges) = super::edits::simulate_editor(&mut ctx, labels, min_size, edits).await?;

@@ -7,6 +7,7 @@
 //! `kbforge eval redact <labelled.jsonl>` runs the redaction over labelled snippets and prints precision
 //! and recall by kind of personal data (`redact`). Entry point: [`redact::eval_redact`].
 
+pub mod cache;
 pub mod classify;
 pub mod desk;
 pub mod edits;

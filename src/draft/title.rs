@@ -149,11 +149,26 @@ pub(super) fn profane(text: &str) -> bool {
 }
 
 /// Whether a candidate says what it is about without the sentences around it: no pronoun pointing
-/// back ("Где его найти?") and two content words at least («Вернуть можно?», «Подойдёт или нет?»
-/// leave the thing out).
+/// back ("Где его найти?"), two content words at least («Вернуть можно?», «Подойдёт или нет?»
+/// leave the thing out), and not cut short ([`CUT_SHORT`]).
 fn stands_alone(candidate: &str) -> bool {
-    !crate::lexical::points_back(candidate) && crate::lexical::stems(candidate).len() >= 2
+    !crate::lexical::points_back(candidate) && crate::lexical::stems(candidate).len() >= 2 && !CUT_SHORT.is_match(candidate)
 }
+
+/// A sentence that ends on a word no sentence ends with (an article, a possessive, a conjunction,
+/// a Russian preposition) was cut short: the hashtag or the @mention it ended with went ("…you are
+/// contributing to the #ToiletPaperPanic", "…hosted on your @GoDaddy"), or a chat customer pressed
+/// Enter mid-sentence («Хочу узнать про» / «доставку в Казань»). English prepositions are not on
+/// the list: "Who do I talk to?" is whole.
+static CUT_SHORT: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"(?i)\b({NO_LAST_WORD})[\s?.!,:;—-]*$")).expect("static regex"));
+
+/// The words [`CUT_SHORT`] looks for.
+const NO_LAST_WORD: &str = "a|an|the|my|your|our|their|and|or|but|because|than|в|во|на|с|со|к|ко|по|о|об|обо|от|до|из|у|за|для|без|про|через|при|над|под|перед|между|и|или|но|чтобы|если|потому";
+
+/// A hashtag the sentence ends on after such a word is the sentence's last word, not a tag
+/// addressed to the desk: «…contributing to the #ToiletPaperPanic» keeps "ToiletPaperPanic".
+static TAG_AS_LAST_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?i)\b({NO_LAST_WORD})\s+#(\w+)(?:[\s,;]*[@#]\w+)*$")).expect("static regex"));
 
 /// The words of a cluster's questions: in how many questions each stem occurs.
 pub struct Vocabulary {
@@ -284,6 +299,7 @@ pub fn strip(sentence: &str) -> String {
     let mut s = sentence.trim().trim_end_matches(['?', '.', '!']).to_string();
     loop {
         let before = s.clone();
+        s = TAG_AS_LAST_WORD.replace(&s, "$1 $2").into_owned();
         s = TAGS_AT_ENDS.replace_all(&s, "").into_owned();
         for (open, close) in [('[', ']'), ('(', ')')] {
             if s.starts_with(open) && !s.contains(close) {
@@ -337,8 +353,10 @@ fn finish(s: &str) -> Option<String> {
         return None;
     }
     // "is allowing people to sell…" is a statement whose subject (a removed @mention) is gone, not
-    // a question: "is" or "are" before a verb in -ing does not ask.
-    static DROPPED_SUBJECT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(is|are|was|were)\s+\w+ing\b").expect("static regex"));
+    // a question: "is" or "are" before a verb in -ing does not ask, nor with "not" or an adverb
+    // between them ("is not stopping price gougers", "is currently allowing…").
+    static DROPPED_SUBJECT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)^(is|are|was|were)(n't|\s+not)?(\s+\w+ly)?\s+\w+ing\b").expect("static regex"));
     let asks = s.ends_with('?') || (QUESTION_WORD.is_match(s) && !DROPPED_SUBJECT.is_match(s));
     let body = s.trim_end_matches(['?', '.', '!', ' ']);
     let mut chars = body.chars();
@@ -406,6 +424,14 @@ mod tests {
         assert_eq!(candidates("[my printer show OFFLINE but I can print from another computer?"), ["My printer show OFFLINE but I can print from another computer?"]);
         // A statement whose subject was a removed @mention does not ask.
         assert_eq!(candidates("is allowing people to sell toilet paper at ridiculous prices #COVID19 #Gouging"), ["Is allowing people to sell toilet paper at ridiculous prices"]);
+        assert_eq!(candidates("is not stopping price gougers"), ["Is not stopping price gougers"]);
+        // A hashtag that is the sentence's last word stays, as a word.
+        assert_eq!(
+            candidates("Please can you ban people from selling toilet rolls - you are contributing to the #ToiletPaperPanic #covid"),
+            ["Can you ban people from selling toilet rolls - you are contributing to the ToiletPaperPanic?"]
+        );
+        assert_eq!(candidates("is currently allowing sellers to gouge"), ["Is currently allowing sellers to gouge"]);
+        assert_eq!(candidates("is it working again"), ["Is it working again?"]);
         assert_eq!(candidates("is gmail down"), ["Is gmail down?"]);
         // A closing request for help leaves the customer's statement, which does not ask.
         assert_eq!(candidates("I'm trying to recover my long lost account, can you help?"), ["I'm trying to recover my long lost account"]);
@@ -508,6 +534,14 @@ mod tests {
             assert!(!stands_alone(s), "{s}");
         }
         for s in ["Смарт часы считаются технически сложным товаром?", "Как потратить бонусы?", "How to redeem gift card?"] {
+            assert!(stands_alone(s), "{s}");
+        }
+        // A sentence cut short by a tag that went, or by a chat customer's Enter, does not either;
+        // one that ends on an English preposition is whole.
+        for s in ["Can you ban people from selling toilet rolls - you are contributing to the?", "Why are phishing sites hosted on your?", "Хочу узнать стоимость доставки в", "Можно оплатить картой или?"] {
+            assert!(!stands_alone(s), "{s}");
+        }
+        for s in ["Who do I talk to about my refund?", "Which plan is the storage for?", "Бонусы сгорают через год или как?", "Заказ можно забрать в пункте А?"] {
             assert!(stands_alone(s), "{s}");
         }
         for s in ["Which fker tried to sign into my account?", "What the hell am I paying for?", "Какого хрена не работает?"] {

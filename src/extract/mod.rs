@@ -3,7 +3,8 @@
 //! The question is the customer's first turn that asks something (the opening message, or the
 //! parts a chat customer sent before staff replied); the answer is the staff reply that resolved the
 //! ticket, the last public staff turn (one message, or the parts a chat agent sent in a row) that
-//! replies to something the customer wrote (not the closing after their thanks). An internal note
+//! replies to something the customer wrote (not the closing after their thanks), before the
+//! customer thanks for a reply and asks something else. An internal note
 //! never becomes an answer. Both come from the cleaned, redacted bodies, so raw text never leaves
 //! the store through here.
 
@@ -44,10 +45,16 @@ pub struct QaPair {
 pub fn extract_pair(thread: &[ThreadMessage]) -> Option<QaPair> {
     let opening = thread.iter().find(|m| m.author == "customer" && !m.internal)?;
     let turns = turns(thread);
-    let question = turns.iter().filter(|t| t.customer).find_map(|t| asked(t.parts.iter().copied())).unwrap_or_else(|| opening.text.clone());
+    let asking = turns.iter().enumerate().filter(|(_, t)| t.customer).find_map(|(i, t)| asked(t.parts.iter().copied()).map(|q| (i, q)));
+    let (first, question) = asking.unwrap_or_else(|| (0, opening.text.clone()));
+    // A customer who thanks for a reply and asks something else has had this question answered:
+    // what follows answers the new one.
+    let end = (first + 2..turns.len())
+        .find(|&i| turns[i].customer && !turns[i - 1].customer && asks_again(&turns[i - 1], &turns[i]))
+        .unwrap_or(turns.len());
     let mut replies = Vec::new();
     let mut after_content = false;
-    for t in &turns {
+    for t in &turns[..end] {
         if t.customer {
             after_content = t.parts.iter().any(|p| says_something(p));
         } else {
@@ -98,6 +105,22 @@ fn turns(thread: &[ThreadMessage]) -> Vec<Turn<'_>> {
     out
 }
 
+/// Whether the customer's turn `next`, after the staff reply `reply`, thanks and goes on to ask
+/// something else («Спасибо! А бонусы за этот заказ начислятся?», "Thanks. BTW, do you have any
+/// tips…?"): the thanks says the reply answered the question before. Not when the reply asked
+/// the customer something (it ends with a question) or the turn gives details staff asked for: then
+/// the question is still open.
+fn asks_again(reply: &Turn, next: &Turn) -> bool {
+    static THANKS_THEN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?is)^\s*(спасибо|благодарю|спс|thanks|thank you|thx|cheers)\b[^.!?\n]{0,40}?[.!?,\n]+\s*(?P<rest>.+)$").expect("static regex")
+    });
+    static DETAILS: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(&crate::clean::placeholder_pattern()).expect("valid placeholder regex"));
+    let text = next.parts.join("\n");
+    let Some(rest) = THANKS_THEN.captures(&text).map(|c| c["rest"].to_string()) else { return false };
+    rest.contains('?') && !DETAILS.is_match(&text) && !reply.parts.last().is_some_and(|p| p.trim_end().ends_with('?'))
+}
+
 /// A customer message staff can answer: not only greetings and thanks, or details staff asked for
 /// (a phone or an order number, a placeholder once redacted, where the words around it are none).
 fn says_something(text: &str) -> bool {
@@ -108,7 +131,7 @@ fn says_something(text: &str) -> bool {
 
 /// Bumped when what the extraction makes of a thread changes, so every ticket is read again once
 /// (its pairs are rewritten only where they come out different).
-const EXTRACT_VERSION: &str = "extract-3";
+const EXTRACT_VERSION: &str = "extract-4";
 
 /// The stage. Only tickets with a message not extracted since it was ingested or cleaned are read
 /// (`messages.extracted = 0`), 500 at a time, each batch committed with its messages marked: a run
@@ -338,6 +361,42 @@ mod tests {
         // The only reply stays the answer, whatever it follows.
         let thread = vec![cleaned("customer", "Здравствуйте"), cleaned("staff", "Слушаю вас, чем помочь?")];
         assert_eq!(extract_pair(&thread).unwrap().answer, "Слушаю вас, чем помочь?");
+    }
+
+    #[test]
+    fn a_second_question_after_thanks_keeps_the_first_answer() {
+        let thread = vec![
+            cleaned("customer", "Сколько хранится заказ в пункте выдачи?"),
+            cleaned("staff", "Здравствуйте! Заказ хранится в пункте выдачи 7 дней."),
+            cleaned("customer", "Спасибо! А бонусы за этот заказ когда начислятся?"),
+            cleaned("staff", "Бонусы начисляются через 14 дней после получения."),
+        ];
+        let pair = extract_pair(&thread).unwrap();
+        assert_eq!((pair.question.as_str(), pair.answer.as_str()), ("Сколько хранится заказ в пункте выдачи?", "Заказ хранится в пункте выдачи 7 дней."));
+        let thread = vec![
+            cleaned("customer", "How do I point my domain to my hosting?"),
+            cleaned("staff", "You can update the nameservers under Domain Settings."),
+            cleaned("customer", "Thanks. BTW, do you have any tips for monetizing my site?"),
+            cleaned("staff", "We have a guide on that in our blog."),
+        ];
+        assert_eq!(extract_pair(&thread).unwrap().answer, "You can update the nameservers under Domain Settings.");
+        // The question is still open when staff asked something, or the thanks comes with the
+        // details they asked for, or the customer asks nothing new.
+        let open = [
+            ("Вы пробовали выйти из приложения и войти снова?", "Спасибо, пробовала. Что ещё можно сделать?"),
+            ("Уточните, пожалуйста, номер заказа.", "Спасибо, номер 5307321. Когда доставят?"),
+            ("Заказ передан в доставку.", "Спасибо!"),
+        ];
+        for (reply, next) in open {
+            let thread = vec![
+                cleaned("customer", "Где мой заказ?"),
+                cleaned("staff", reply),
+                cleaned("customer", next),
+                cleaned("staff", "Курьер привезёт заказ завтра до 18:00."),
+            ];
+            let want = if next.contains('?') { "Курьер привезёт заказ завтра до 18:00." } else { reply };
+            assert_eq!(extract_pair(&thread).unwrap().answer, want, "{next}");
+        }
     }
 
     #[test]

@@ -88,9 +88,7 @@ impl<'a> Spelling<'a> {
         let first = chars.next()?;
         Some(if word.chars().next().is_some_and(char::is_uppercase) { first.to_uppercase().chain(chars).collect() } else { best.clone() })
     }
-}
 
-impl Spelling<'_> {
     /// Of a slip's readings, the one more of the desk's texts write together with another word
     /// of the corrected text (`context`, the slip's own `stem` aside); `None` on a tie.
     fn in_context<'f>(&self, readings: &[&'f String], stem: &str, context: &std::collections::HashSet<String>) -> Option<&'f String> {

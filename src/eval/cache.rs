@@ -22,18 +22,7 @@ pub async fn seed(store: &Store, kept: &Path) -> anyhow::Result<u64> {
     if !kept.exists() {
         return Ok(0);
     }
-    let mut conn = store.pool().acquire().await?;
-    sqlx::query("ATTACH DATABASE $1 AS kept").bind(kept.display().to_string()).execute(&mut *conn).await?;
-    let copied = async {
-        create(&mut conn).await?;
-        let done = sqlx::query("INSERT OR IGNORE INTO main.embeddings (model, text_hash, vector) SELECT model, text_hash, vector FROM kept.embeddings")
-            .execute(&mut *conn)
-            .await?;
-        Ok::<_, sqlx::Error>(done.rows_affected())
-    }
-    .await;
-    sqlx::query("DETACH DATABASE kept").execute(&mut *conn).await?;
-    Ok(copied?)
+    copy(store, kept, "kept", "main").await
 }
 
 /// Adds `store`'s vectors that the kept file lacks to it (creating it). Returns how many.
@@ -41,18 +30,22 @@ pub async fn save(store: &Store, kept: &Path) -> anyhow::Result<u64> {
     if let Some(dir) = kept.parent() {
         std::fs::create_dir_all(dir)?;
     }
+    copy(store, kept, "main", "kept").await
+}
+
+/// Copies the vectors of schema `from` that `to` lacks, on one connection of `store`'s pool with
+/// the kept file attached as `kept`, and detaches it whatever happened.
+async fn copy(store: &Store, kept: &Path, from: &str, to: &str) -> anyhow::Result<u64> {
     let mut conn = store.pool().acquire().await?;
     sqlx::query("ATTACH DATABASE $1 AS kept").bind(kept.display().to_string()).execute(&mut *conn).await?;
-    let added = async {
+    let copied = async {
         create(&mut conn).await?;
-        let done = sqlx::query("INSERT OR IGNORE INTO kept.embeddings (model, text_hash, vector) SELECT model, text_hash, vector FROM main.embeddings")
-            .execute(&mut *conn)
-            .await?;
-        Ok::<_, sqlx::Error>(done.rows_affected())
+        let sql = format!("INSERT OR IGNORE INTO {to}.embeddings (model, text_hash, vector) SELECT model, text_hash, vector FROM {from}.embeddings");
+        Ok::<_, sqlx::Error>(sqlx::query(&sql).execute(&mut *conn).await?.rows_affected())
     }
     .await;
     sqlx::query("DETACH DATABASE kept").execute(&mut *conn).await?;
-    Ok(added?)
+    Ok(copied?)
 }
 
 /// The kept file's one table, the shape of the store's `embeddings`.

@@ -114,8 +114,6 @@ fn asks_again(reply: &Turn, next: &Turn) -> bool {
     static THANKS_THEN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(?is)^\s*(спасибо|благодарю|спс|thanks|thank you|thx|cheers)\b[^.!?\n]{0,40}?[.!?,\n]+\s*(?P<rest>.+)$").expect("static regex")
     });
-    static DETAILS: std::sync::LazyLock<regex::Regex> =
-        std::sync::LazyLock::new(|| regex::Regex::new(&crate::clean::placeholder_pattern()).expect("valid placeholder regex"));
     let text = next.parts.join("\n");
     let Some(rest) = THANKS_THEN.captures(&text).map(|c| c["rest"].to_string()) else { return false };
     rest.contains('?') && !DETAILS.is_match(&text) && !reply.parts.last().is_some_and(|p| p.trim_end().ends_with('?'))
@@ -124,10 +122,12 @@ fn asks_again(reply: &Turn, next: &Turn) -> bool {
 /// A customer message staff can answer: not only greetings and thanks, or details staff asked for
 /// (a phone or an order number, a placeholder once redacted, where the words around it are none).
 fn says_something(text: &str) -> bool {
-    static DETAILS: std::sync::LazyLock<regex::Regex> =
-        std::sync::LazyLock::new(|| regex::Regex::new(&crate::clean::placeholder_pattern()).expect("valid placeholder regex"));
     !crate::clean::is_empty_request(text) || DETAILS.is_match(text)
 }
+
+/// Details staff asked for, once redacted: a placeholder.
+static DETAILS: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(&crate::clean::placeholder_pattern()).expect("valid placeholder regex"));
 
 /// Bumped when what the extraction makes of a thread changes, so every ticket is read again once
 /// (its pairs are rewritten only where they come out different).

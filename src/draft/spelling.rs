@@ -10,6 +10,8 @@ pub struct Spelling<'a> {
     staff: std::collections::HashSet<String>,
     staff_stems: std::collections::HashSet<String>,
     asked: std::collections::HashMap<String, usize>,
+    /// In how many questions each word form occurs.
+    written: std::collections::HashMap<String, usize>,
     /// The distinct staff answers and the questions: where a slip with two readings finds which
     /// one the desk writes beside the slip's neighbours.
     texts: Vec<&'a str>,
@@ -18,15 +20,21 @@ pub struct Spelling<'a> {
 impl<'a> Spelling<'a> {
     /// From the members of the clusters being drafted: their questions and staff answers.
     pub fn of(members: impl IntoIterator<Item = &'a Member>) -> Spelling<'a> {
-        let mut out = Spelling { staff: Default::default(), staff_stems: Default::default(), asked: Default::default(), texts: Vec::new() };
+        let mut out =
+            Spelling { staff: Default::default(), staff_stems: Default::default(), asked: Default::default(), written: Default::default(), texts: Vec::new() };
         // Each distinct answer read once: most are a few templates.
         let mut answers: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for m in members {
             answers.insert(m.answer.as_str());
             out.texts.push(m.question.as_str());
-            let stems: std::collections::HashSet<String> = crate::lexical::terms(&m.question.to_lowercase()).into_iter().map(|(s, _)| s).collect();
+            let terms = crate::lexical::terms(&m.question.to_lowercase());
+            let stems: std::collections::HashSet<String> = terms.iter().map(|(s, _)| s.clone()).collect();
             for s in stems {
                 *out.asked.entry(s).or_insert(0) += 1;
+            }
+            let forms: std::collections::HashSet<String> = terms.into_iter().map(|(_, w)| w.replace('ё', "е")).collect();
+            for w in forms {
+                *out.written.entry(w).or_insert(0) += 1;
             }
         }
         out.texts.extend(answers.iter().copied());
@@ -44,7 +52,8 @@ impl<'a> Spelling<'a> {
     /// (changed, added, dropped, or two swapped) from a word the staff write, which replaces it,
     /// its first letter's case kept. A word other customers write too is theirs («робота», a
     /// robot vacuum, beside the staff's «работа»), inflections share a stem, and «ё» and «е» are
-    /// one letter. A slip two staff words are near («Оплата не праходит»: «проходит» or
+    /// one letter. A form of a staff word is a slip only where it has a doubled letter written
+    /// once or a letter doubled («подменый» for «подменный»): no inflection differs so. A slip two staff words are near («Оплата не праходит»: «проходит» or
     /// «приходит») takes the one more of the desk's texts write beside the other words of `text`
     /// («оплата», «проходит»); with no such difference it is left as the customer wrote it.
     pub fn correct(&self, text: &str) -> String {
@@ -75,14 +84,23 @@ impl<'a> Spelling<'a> {
         if lower.chars().count() < 6 || self.staff.contains(&lower) {
             return None;
         }
-        if self.staff_stems.contains(stem) || self.asked.get(stem).is_some_and(|&n| n > 1) {
-            return None;
-        }
-        let near: Vec<&String> = self.staff.iter().filter(|form| one_edit_apart(&lower, form)).collect();
-        let best = match near[..] {
-            [] => return None,
-            [one] => one,
-            _ => self.in_context(&near, stem, context)?,
+        let best = if self.staff_stems.contains(stem) || self.asked.get(stem).is_some_and(|&n| n > 1) {
+            // A form of a word the desk writes. No inflection differs from another by a doubled
+            // letter alone, so one written single or twice («подменый») is a slip, unless other
+            // questions write it so too.
+            if self.written.get(&lower).is_some_and(|&n| n > 1) {
+                return None;
+            }
+            let near: Vec<&String> = self.staff.iter().filter(|form| doubling_apart(&lower, form)).collect();
+            let [one] = near[..] else { return None };
+            one
+        } else {
+            let near: Vec<&String> = self.staff.iter().filter(|form| one_edit_apart(&lower, form)).collect();
+            match near[..] {
+                [] => return None,
+                [one] => one,
+                _ => self.in_context(&near, stem, context)?,
+            }
         };
         let mut chars = best.chars();
         let first = chars.next()?;
@@ -127,6 +145,17 @@ fn one_edit_apart(a: &str, b: &str) -> bool {
     } else {
         short[start..] == long[start + 1..]
     }
+}
+
+/// Whether two words differ by one doubled letter written once («подменый», «подменный»).
+fn doubling_apart(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() < b.len() { (&a, &b) } else { (&b, &a) };
+    if long.len() != short.len() + 1 {
+        return false;
+    }
+    let at = short.iter().zip(long.iter()).take_while(|(x, y)| x == y).count();
+    short[at..] == long[at + 1..] && at > 0 && long[at] == long[at - 1]
 }
 
 #[cfg(test)]
@@ -180,5 +209,36 @@ mod tests {
         assert_eq!(spelling.correct("Почему не праходит?"), "Почему не праходит?");
         let members = [m("Оплата не праходит", "Оплата проходит."), m("Оплата не пришла", "Оплата приходит.")];
         assert_eq!(Spelling::of(&members).correct("Оплата не праходит"), "Оплата не праходит");
+    }
+
+    #[test]
+    fn a_doubled_letter_written_once_is_a_slip_of_the_staffs_word() {
+        for (a, b) in [("подменый", "подменный"), ("адрес", "адресс"), ("recomend", "recommend")] {
+            assert!(doubling_apart(a, b) && doubling_apart(b, a), "{a} {b}");
+        }
+        // An ending, a changed letter, the same word.
+        for (a, b) in [("подменные", "подменный"), ("заказа", "заказ"), ("товар", "товара"), ("ванна", "ванна")] {
+            assert!(!doubling_apart(a, b) && !doubling_apart(b, a), "{a} {b}");
+        }
+        let m = |q: &str, a: &str| Member {
+            ticket_id: q.into(),
+            question: q.into(),
+            answer: a.into(),
+            rating: String::new(),
+            kind: crate::kind::Kind::Flat,
+            similarity: 0.9,
+        };
+        let members = [
+            m("Положен ли подменый телефон пока мой в ремонте?", "Подменный телефон выдаём на время ремонта."),
+            m("Дадут подменный аппарат?", "Да, подменный аппарат выдаём."),
+        ];
+        let spelling = Spelling::of(&members);
+        // The stem is the staff's, and so is the word: only its «нн» was written once.
+        assert_eq!(spelling.correct("Положен ли подменый телефон?"), "Положен ли подменный телефон?");
+        // An inflection the staff did not happen to write is no slip.
+        assert_eq!(spelling.correct("Подменные телефоны есть?"), "Подменные телефоны есть?");
+        // Written so by two customers, it is theirs.
+        let members = [m("Подменый телефон дадут?", "Подменный телефон выдаём."), m("А подменый ноутбук?", "Подменный ноутбук тоже.")];
+        assert_eq!(Spelling::of(&members).correct("Подменый телефон дадут?"), "Подменый телефон дадут?");
     }
 }

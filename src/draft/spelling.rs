@@ -53,9 +53,10 @@ impl<'a> Spelling<'a> {
     /// its first letter's case kept. A word other customers write too is theirs («робота», a
     /// robot vacuum, beside the staff's «работа»), inflections share a stem, and «ё» and «е» are
     /// one letter. A form of a staff word is a slip only where it has a doubled letter written
-    /// once or a letter doubled («подменый» for «подменный»): no inflection differs so. A slip two staff words are near («Оплата не праходит»: «проходит» or
-    /// «приходит») takes the one more of the desk's texts write beside the other words of `text`
-    /// («оплата», «проходит»); with no such difference it is left as the customer wrote it.
+    /// once or a letter doubled («подменый» for «подменный»): no inflection differs so. A slip two
+    /// staff words are near («Оплата не праходит»: «проходит» or «приходит») takes the one more of
+    /// the desk's texts write beside the other words of `text` («оплата», «проходит»); with no such
+    /// difference it is left as the customer wrote it.
     pub fn correct(&self, text: &str) -> String {
         let context: std::collections::HashSet<String> = crate::lexical::stems(text).into_iter().collect();
         let mut out = String::with_capacity(text.len());
@@ -162,6 +163,11 @@ fn doubling_apart(a: &str, b: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// A flat member asking `q`, answered `a`.
+    fn m(q: &str, a: &str) -> Member {
+        Member { ticket_id: q.into(), question: q.into(), answer: a.into(), rating: String::new(), kind: crate::kind::Kind::Flat, similarity: 0.9 }
+    }
+
     #[test]
     fn a_customers_slip_is_spelled_as_the_staff_spell_it() {
         for (a, b) in [("воскрисенье", "воскресенье"), ("позно", "поздно"), ("сгарают", "сгорают"), ("recieve", "receive"), ("paswrod", "pasword")] {
@@ -170,14 +176,6 @@ mod tests {
         for (a, b) in [("бонусы", "бонусов"), ("заказ", "заказ"), ("карта", "карточка")] {
             assert!(!one_edit_apart(a, b), "{a} {b}");
         }
-        let m = |q: &str, a: &str| Member {
-            ticket_id: q.into(),
-            question: q.into(),
-            answer: a.into(),
-            rating: String::new(),
-            kind: crate::kind::Kind::Flat,
-            similarity: 0.9,
-        };
         let members = [
             m("Во сколько вы открываетесь в воскрисенье?", "В воскресенье магазины работают с 10 до 22."),
             m("Оплата не праходит, карта рабочая", "Если оплата не проходит, попробуйте другую карту."),
@@ -220,14 +218,6 @@ mod tests {
         for (a, b) in [("подменные", "подменный"), ("заказа", "заказ"), ("товар", "товара"), ("ванна", "ванна")] {
             assert!(!doubling_apart(a, b) && !doubling_apart(b, a), "{a} {b}");
         }
-        let m = |q: &str, a: &str| Member {
-            ticket_id: q.into(),
-            question: q.into(),
-            answer: a.into(),
-            rating: String::new(),
-            kind: crate::kind::Kind::Flat,
-            similarity: 0.9,
-        };
         let members = [
             m("Положен ли подменый телефон пока мой в ремонте?", "Подменный телефон выдаём на время ремонта."),
             m("Дадут подменный аппарат?", "Да, подменный аппарат выдаём."),

@@ -13,6 +13,7 @@ pub mod llm;
 pub mod scenarios;
 pub mod spelling;
 pub mod title;
+pub mod voice;
 mod stage;
 
 pub use stage::{run, Exports};
@@ -194,7 +195,7 @@ fn normalize_question(q: &str) -> String {
 
 /// The best staff answer: the most central (a templated answer wins), highly rated ones preferred,
 /// answers full of one ticket's values (placeholders, dates) avoided; then generalized
-/// ([`generalize::generalize`]).
+/// ([`generalize::generalize`]) and without the courtesy it was wrapped in ([`voice::unframe`]).
 fn best_answer(members: &[&Member]) -> Option<String> {
     let answered: Vec<&Member> = members.iter().copied().filter(|m| !m.answer.trim().is_empty()).take(200).collect();
     let sets: Vec<_> = answered.iter().map(|m| answers::words(&m.answer)).collect();
@@ -206,7 +207,7 @@ fn best_answer(members: &[&Member]) -> Option<String> {
         };
         rating - 0.04 * generalize::specifics(&answered[i].answer).min(5) as f64
     })?;
-    Some(generalize::generalize(answered[best].answer.trim()))
+    Some(voice::unframe(&generalize::generalize(answered[best].answer.trim())))
 }
 
 pub(super) fn unique_id(base: &str, taken: &mut HashSet<String>) -> String {

@@ -80,8 +80,8 @@ pub fn build_draft(id: &str, cluster_id: &str, topic: &str, members: &[Member], 
     let title_source = flat
         .iter()
         .max_by(|a, b| title_score(a).total_cmp(&title_score(b)).then_with(|| b.ticket_id.cmp(&a.ticket_id)))?;
-    let title = title::title(&flat).unwrap_or_else(|| canonical_question(&title_source.question));
-    let answer = best_answer(&flat)?;
+    let (title, asked) = title::titled(&flat).unwrap_or_else(|| (canonical_question(&title_source.question), title_source));
+    let answer = best_answer(&flat, asked)?;
     let mut by_similarity: Vec<&Member> = flat.clone();
     by_similarity.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
     let mut seen: HashSet<String> = HashSet::from([normalize_question(&title)]);
@@ -193,19 +193,29 @@ fn normalize_question(q: &str) -> String {
     q.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
-/// The best staff answer: the most central (a templated answer wins), highly rated ones preferred,
+/// The best staff answer to `asked`, the question the title was made of: among the answers like
+/// the one it got, the most central (a templated answer wins), highly rated ones preferred,
 /// answers full of one ticket's values (placeholders, dates) avoided; then generalized
 /// ([`generalize::generalize`]) and without the courtesy it was wrapped in ([`voice::unframe`]).
-fn best_answer(members: &[&Member]) -> Option<String> {
+fn best_answer(members: &[&Member], asked: &Member) -> Option<String> {
     let answered: Vec<&Member> = members.iter().copied().filter(|m| !m.answer.trim().is_empty()).take(200).collect();
     let sets: Vec<_> = answered.iter().map(|m| answers::words(&m.answer)).collect();
+    // The body answers the title's question: the staff's answer to it or one like it (at least as
+    // like it as the cluster's answers are on average, its copies included), the most central of
+    // those. Where a cluster holds one intent answered with one template, that is its template;
+    // where it holds two, the title's.
+    let own = answers::words(&asked.answer);
+    let like: Vec<f64> = sets.iter().map(|s| answers::jaccard(s, &own)).collect();
+    let mean = like.iter().sum::<f64>() / like.len().max(1) as f64;
+    let like: Vec<bool> = if asked.answer.trim().is_empty() { vec![true; sets.len()] } else { like.iter().map(|&l| l >= mean).collect() };
     let best = answers::most_central_by(&sets, |i| {
         let rating = match answered[i].rating.as_str() {
             "high" => 0.05,
             "low" => -0.1,
             _ => 0.0,
         };
-        rating - 0.04 * generalize::specifics(&answered[i].answer).min(5) as f64
+        let unlike = if like[i] { 0.0 } else { f64::NEG_INFINITY };
+        rating - 0.04 * generalize::specifics(&answered[i].answer).min(5) as f64 + unlike
     })?;
     Some(voice::unframe(&generalize::generalize(answered[best].answer.trim())))
 }
@@ -243,6 +253,26 @@ mod tests {
         assert_eq!(a.front.also_asked, ["Где посмотреть остаток на сертификате", "Сколько денег осталось на карте подарочной"]);
         assert_eq!(a.front.sources, vec!["t:1", "t:2", "t:3"]);
         assert_eq!(a.front.status, Status::Draft);
+    }
+
+    #[test]
+    fn the_body_answers_the_titles_question() {
+        let methods = "Принимаем карты Visa, Mastercard и Мир, оплату через СБП и SberPay, а также наличными курьеру.";
+        let declined = "Если карта не проходит, проверьте лимит на интернет-платежи и повторите оплату из личного кабинета.";
+        let ms = vec![
+            member("t:1", "Какие способы оплаты есть?", methods, 0.95),
+            member("t:2", "Чем можно оплатить заказ?", methods, 0.94),
+            member("t:3", "Можно оплатить через СБП?", methods, 0.93),
+            member("t:4", "Почему не проходит оплата картой?", declined, 0.90),
+            member("t:5", "Карта не проходит при оплате, что делать?", &declined.replace("повторите", "попробуйте ещё раз"), 0.88),
+        ];
+        let flat: Vec<&Member> = ms.iter().collect();
+        // Asked about the methods, the methods; asked why the card is declined, not the methods.
+        assert_eq!(best_answer(&flat, &ms[0]).as_deref(), Some(methods));
+        assert_eq!(best_answer(&flat, &ms[3]).as_deref(), Some(declined));
+        // A question with no answer of its own leaves the cluster's most central answer.
+        let unanswered = member("t:6", "Почему не проходит оплата?", "", 0.9);
+        assert_eq!(best_answer(&flat, &unanswered).as_deref(), Some(methods));
     }
 
     #[test]

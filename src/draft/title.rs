@@ -167,15 +167,20 @@ type Checks = (bool, bool, bool, bool, bool);
 /// it: «Вчера мой iPad оценили… Сумма не поменяется?»); where none does all five, the one that
 /// does the most, in that order. `None` when nothing is left to make a title of.
 pub fn title(members: &[&Member]) -> Option<String> {
-    let mut by_centrality: Vec<&&Member> = members.iter().collect();
+    titled(members).map(|(title, _)| title)
+}
+
+/// [`title`] and the member whose question it was made of.
+pub fn titled<'a>(members: &[&'a Member]) -> Option<(String, &'a Member)> {
+    let mut by_centrality: Vec<&'a Member> = members.to_vec();
     by_centrality.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
     by_centrality.truncate(LOOKED_AT);
     let questions: Vec<String> = by_centrality.iter().map(|m| crate::clean::for_embedding(&m.question)).collect();
     let words = Vocabulary::of(&questions);
-    let scored: Vec<(f64, bool, String)> = by_centrality
+    let scored: Vec<(f64, bool, String, &'a Member)> = by_centrality
         .iter()
         .zip(&questions)
-        .flat_map(|(m, q)| placed(q).into_iter().map(|(c, opens)| (score(&c, m.similarity, &words), opens, c)))
+        .flat_map(|(m, q)| placed(q).into_iter().map(|(c, opens)| (score(&c, m.similarity, &words), opens, c, *m)))
         .collect();
     // What a title must do, most important first: say what the cluster is about, ask, carry no
     // one ticket's values or profanity, and stand alone. The candidate that does the most of it, in that order,
@@ -188,12 +193,12 @@ pub fn title(members: &[&Member]) -> Option<String> {
     // Ties go to the more central member: the first seen.
     scored
         .into_iter()
-        .map(|(s, opens, c)| (checks(&c, opens), s, c))
-        .fold(None, |best: Option<(Checks, f64, String)>, (k, s, c)| match &best {
-            Some((bk, bs, _)) if (*bk, *bs) >= (k, s) => best,
-            _ => Some((k, s, c)),
+        .map(|(s, opens, c, m)| (checks(&c, opens), s, c, m))
+        .fold(None, |best: Option<(Checks, f64, String, &'a Member)>, (k, s, c, m)| match &best {
+            Some((bk, bs, _, _)) if (*bk, *bs) >= (k, s) => best,
+            _ => Some((k, s, c, m)),
         })
-        .map(|(_, _, c)| c)
+        .map(|(_, _, c, m)| (c, m))
 }
 
 /// Whether `text` has words a help center never shows ([`PROFANITY`]).

@@ -29,6 +29,8 @@ const OPENING: &str = concat!(
     r"|(?:our|my)\s+(?:sincere\s+)?apologies\s+for[^.!?\n]{0,80}",
     r"|we\s+apologi[sz]e\s+for[^.!?\n]{0,80}",
     r"|that(?:'s|’s|\s+is)\s+(?:not\s+(?:good|great|ideal|the\s+experience[^.!?\n]{0,60})|odd|strange|weird|frustrating|no\s+fun)",
+    r"|this\s+is\s+(?:never|not)\s+(?:the\s+(?:way|experience)\s+we\s+want)[^.!?\n]{0,80}",
+    r"|we\s+hear\s+you",
     r"|(?:мне\s+|нам\s+)?(?:очень\s+|искренне\s+|так\s+)?жаль,?\s+(?:что|слышать)[^.!?\n]{0,100}",
     r"|(?:мы\s+)?(?:очень\s+|искренне\s+)?сожалеем[^.!?\n]{0,100}",
     r"|(?:мы\s+)?приносим\s+(?:свои\s+|наши\s+)?(?:искренние\s+)?извинения[^.!?\n]{0,100}",
@@ -40,7 +42,7 @@ const OPENING: &str = concat!(
     r"|we\s+(?:really\s+)?appreciate\s+(?:your|you)[^.!?\n,–—:;]{0,40}",
     r"|(?:спасибо|благодарим|благодарю)(?:\s+вам)?,?\s+(?:что\s+(?:написали|обратились|сообщили|рассказали|дождались|связались)|за\s+(?:ваше\s+|ваш\s+|ваши\s+)?(?:обращение|вопрос|ожидание|терпение|интерес|доверие|обратную\s+связь|сообщение|подробности|уточнение|понимание))[^.!?\n,–—:;]{0,60}",
     // Offers to help.
-    r"|(?:glad|happy|here)\s+to\s+help",
+    r"|(?:glad|happy|here)\s+to\s+(?:help|assist)",
     r"|(?:i|we)(?:'d|’d|\s+would)\s+(?:love|like|be\s+(?:glad|happy))\s+to\s+(?:help|assist)[^.!?\n,:;]{0,40}",
     r"|(?:sure|absolutely|of\s+course),?\s+(?:we|i)\s+can\s+(?:help|assist)[^.!?\n,:;]{0,40}",
     r"|not\s+to\s+worry[^.!?\n]{0,60}|no\s+worries",
@@ -69,7 +71,8 @@ static PARTICLE_RE: LazyLock<Regex> =
 /// Courtesy a reply closes with, as its last sentence.
 const CLOSING: &str = concat!(
     r"(?:",
-    r"(?:i\s+|we\s+)?hope\s+(?:this|that|it|these|the\s+above)\s+(?:helps?|info\w*)[^.!?\n]{0,40}",
+    r"(?:i\s+|we\s+)?hope\s+(?:this|that|it|these|the\s+above)\s+(?:helps?|info\w*|clarifies|gets\s+(?:resolved|sorted|fixed))[^.!?\n]{0,40}",
+    r"|keep\s+us\s+(?:posted|updated)",
     r"|let\s+us\s+know(?:\s+(?:if|how|whether|when)\b[^.!?\n]{0,100})?",
     r"|give\s+us\s+a\s+(?:shout|call|holler)[^.!?\n]{0,100}",
     r"|(?:we(?:'re|’re|\s+are)\s+)?(?:always\s+)?here\s+(?:to\s+help|for\s+you|if\s+you\s+need\s+us)[^.!?\n]{0,40}",
@@ -94,7 +97,7 @@ static CLOSING_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// ("…all public health guidance. -Mike", "…explained in this article -FR"), and a lone mark or
 /// emoji closing the reply ("~", "😊").
 static SIGNED_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\s+[-~^]\p{Lu}\p{L}{0,11}|\s*[~^]|\s+[\p{Extended_Pictographic}\u{FE0F}\u{200D}]+)\s*$").expect("static regex")
+    Regex::new(r"(?:\s+[-~^]\p{Lu}\p{L}{0,11}|\s*[~^]|([.!?…])\s+[-–—]|\s+[\p{Extended_Pictographic}\u{FE0F}\u{200D}]+)\s*$").expect("static regex")
 });
 
 /// Least of the answer that must be left after the frame goes, in letters: a reply that is only
@@ -119,7 +122,7 @@ pub fn unframe(reply: &str) -> String {
         let cut = CLOSING_RE
             .captures(&text)
             .and_then(|c| c.get(0).zip(c.get(1)).map(|(all, kept)| all.start() + kept.as_str().len()))
-            .or_else(|| SIGNED_RE.find(&text).map(|m| m.start()));
+            .or_else(|| SIGNED_RE.captures(&text).and_then(|c| c.get(1).map(|p| p.end()).or_else(|| c.get(0).map(|m| m.start()))));
         if let Some(end) = cut {
             if letters(&text[..end]) >= LEFT {
                 text = text[..end].trim_end().to_string();
@@ -162,6 +165,10 @@ mod tests {
             ("We will continue to follow all public health guidance. -Mike", "We will continue to follow all public health guidance."),
             ("All recovery options are explained in this article -FR", "All recovery options are explained in this article"),
             ("We are removing items that profit from the crisis. ~", "We are removing items that profit from the crisis."),
+            ("We will continue to follow all public health guidance. -", "We will continue to follow all public health guidance."),
+            ("Glad to assist. What issue are you having with the purchase?", "What issue are you having with the purchase?"),
+            ("This is never the way we want you to feel. Please visit the travel page.", "Please visit the travel page."),
+            ("Do you have 2-Step Verification enabled? Try these tips. Keep us posted.", "Do you have 2-Step Verification enabled? Try these tips."),
             ("Check out our popular section. We'll keep an eye out for your reply. 😊", "Check out our popular section."),
             ("Очень жаль, что так получилось. Пришлите адрес магазина, дату и время — передадим информацию бренду.", "Пришлите адрес магазина, дату и время — передадим информацию бренду."),
             ("Спасибо, что написали! Сертификат действует три года.", "Сертификат действует три года."),

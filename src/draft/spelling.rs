@@ -1,7 +1,61 @@
 //! The desk's spelling, for titles made of customers' words: a customer's slip («воскрисенье»)
-//! spelled as the staff spell the word. Used by [`super::title`] through the draft stage.
+//! spelled as the staff spell the word, and chat spellings written out ([`written_out`]). Used by
+//! [`super::title`] through the draft stage.
 
 use super::Member;
+
+/// Chat spellings a help center writes out («щас», «скока», "u", "ur"): (the customer's, the
+/// written word). A title is read by every customer, and an editor would spell it so.
+const COLLOQUIAL: [(&str, &str); 22] = [
+    ("щас", "сейчас"),
+    ("щя", "сейчас"),
+    ("скока", "сколько"),
+    ("скоко", "сколько"),
+    ("чё", "что"),
+    ("чо", "что"),
+    ("шо", "что"),
+    ("токо", "только"),
+    ("тока", "только"),
+    ("можна", "можно"),
+    ("нада", "надо"),
+    ("када", "когда"),
+    ("седня", "сегодня"),
+    ("сёдня", "сегодня"),
+    ("u", "you"),
+    ("ur", "your"),
+    ("ppl", "people"),
+    ("cuz", "because"),
+    ("coz", "because"),
+    ("thru", "through"),
+    ("yall", "y'all"),
+    ("wanna", "want to"),
+];
+
+static COLLOQUIAL_WORD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    let words: Vec<&str> = COLLOQUIAL.iter().map(|(w, _)| *w).collect();
+    regex::Regex::new(&format!(r"(?i)\b({})\b", words.join("|"))).expect("static regex")
+});
+
+/// `text` with [`COLLOQUIAL`] spellings written out, the first letter's case kept.
+pub fn written_out(text: &str) -> String {
+    COLLOQUIAL_WORD
+        .replace_all(text, |c: &regex::Captures| {
+            let found = &c[1];
+            let lower = found.to_lowercase();
+            // "Wii U", "UR": a capital one- or two-letter word is a name, not chat.
+            if found.len() <= 2 && found != lower {
+                return found.to_string();
+            }
+            let word = COLLOQUIAL.iter().find(|(w, _)| *w == lower).map_or(found, |(_, written)| *written);
+            if found.chars().next().is_some_and(char::is_uppercase) {
+                let mut chars = word.chars();
+                chars.next().map(|f| f.to_uppercase().chain(chars).collect()).unwrap_or_default()
+            } else {
+                word.to_string()
+            }
+        })
+        .into_owned()
+}
 
 /// The desk's spelling, to correct a customer's slip in a title («Во сколько вы открываетесь в
 /// воскрисенье?»): the word forms the staff write in their answers, and in how many questions each

@@ -62,59 +62,6 @@ static ANYWHERE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[,\s]*\b(пожалуйста|пожайлуста|пожалуста|пожалста|пжлст|пжл|пж|плиз|плз|срочно|очень\s+срочно|вообще-то|вообще|ваще|блин|короче|тогда|please|pls|plz|asap|urgently|btw)\b[,!]*").expect("static regex")
 });
 
-/// Chat spellings a help center writes out («щас», «скока», "u", "ur"): (the customer's, the
-/// written word). A title is read by every customer, and an editor would spell it so.
-const COLLOQUIAL: [(&str, &str); 22] = [
-    ("щас", "сейчас"),
-    ("щя", "сейчас"),
-    ("скока", "сколько"),
-    ("скоко", "сколько"),
-    ("чё", "что"),
-    ("чо", "что"),
-    ("шо", "что"),
-    ("токо", "только"),
-    ("тока", "только"),
-    ("можна", "можно"),
-    ("нада", "надо"),
-    ("када", "когда"),
-    ("седня", "сегодня"),
-    ("сёдня", "сегодня"),
-    ("u", "you"),
-    ("ur", "your"),
-    ("ppl", "people"),
-    ("cuz", "because"),
-    ("coz", "because"),
-    ("thru", "through"),
-    ("yall", "y'all"),
-    ("wanna", "want to"),
-];
-
-static COLLOQUIAL_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    let words: Vec<&str> = COLLOQUIAL.iter().map(|(w, _)| *w).collect();
-    Regex::new(&format!(r"(?i)\b({})\b", words.join("|"))).expect("static regex")
-});
-
-/// `text` with [`COLLOQUIAL`] spellings written out, the first letter's case kept.
-fn written_out(text: &str) -> String {
-    COLLOQUIAL_WORD
-        .replace_all(text, |c: &regex::Captures| {
-            let found = &c[1];
-            let lower = found.to_lowercase();
-            // "Wii U", "UR": a capital one- or two-letter word is a name, not chat.
-            if found.len() <= 2 && found != lower {
-                return found.to_string();
-            }
-            let word = COLLOQUIAL.iter().find(|(w, _)| *w == lower).map_or(found, |(_, written)| *written);
-            if found.chars().next().is_some_and(char::is_uppercase) {
-                let mut chars = word.chars();
-                chars.next().map(|f| f.to_uppercase().chain(chars).collect()).unwrap_or_default()
-            } else {
-                word.to_string()
-            }
-        })
-        .into_owned()
-}
-
 /// A closing request for help ("…my account, can you guys help?", «…, можете помочь?»): what
 /// comes before it is the customer's statement, not a question.
 static ASKING_FOR_HELP: LazyLock<Regex> = LazyLock::new(|| {
@@ -394,7 +341,7 @@ pub fn strip(sentence: &str) -> String {
             s = joined;
         }
     }
-    let s = written_out(&s).split_whitespace().collect::<Vec<_>>().join(" ");
+    let s = super::spelling::written_out(&s).split_whitespace().collect::<Vec<_>>().join(" ");
     let s = s.trim_matches(|c: char| c == ',' || c == '-' || c == '—' || c == ':' || c.is_whitespace()).to_string();
     if question {
         format!("{s}?")

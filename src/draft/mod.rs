@@ -204,10 +204,14 @@ fn best_answer(members: &[&Member], asked: &Member) -> Option<String> {
     // like it as the cluster's answers are on average, its copies included), the most central of
     // those. Where a cluster holds one intent answered with one template, that is its template;
     // where it holds two, the title's.
-    let own = answers::words(&asked.answer);
-    let like: Vec<f64> = sets.iter().map(|s| answers::jaccard(s, &own)).collect();
-    let mean = like.iter().sum::<f64>() / like.len().max(1) as f64;
-    let like: Vec<bool> = if asked.answer.trim().is_empty() { vec![true; sets.len()] } else { like.iter().map(|&l| l >= mean).collect() };
+    let like: Vec<bool> = if asked.answer.trim().is_empty() {
+        vec![true; sets.len()]
+    } else {
+        let own = answers::words(&asked.answer);
+        let overlap: Vec<f64> = sets.iter().map(|s| answers::jaccard(s, &own)).collect();
+        let mean = overlap.iter().sum::<f64>() / overlap.len().max(1) as f64;
+        overlap.iter().map(|&o| o >= mean).collect()
+    };
     let best = answers::most_central_by(&sets, |i| {
         let rating = match answered[i].rating.as_str() {
             "high" => 0.05,

@@ -46,15 +46,18 @@ pub fn written_out(text: &str) -> String {
             if found.len() <= 2 && found != lower {
                 return found.to_string();
             }
-            let word = COLLOQUIAL.iter().find(|(w, _)| *w == lower).map_or(found, |(_, written)| *written);
-            if found.chars().next().is_some_and(char::is_uppercase) {
-                let mut chars = word.chars();
-                chars.next().map(|f| f.to_uppercase().chain(chars).collect()).unwrap_or_default()
-            } else {
-                word.to_string()
-            }
+            cased(found, COLLOQUIAL.iter().find(|(w, _)| *w == lower).map_or(found, |(_, written)| *written))
         })
         .into_owned()
+}
+
+/// `word` with the first letter's case of `like`, the word it replaces.
+fn cased(like: &str, word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) if like.chars().next().is_some_and(char::is_uppercase) => first.to_uppercase().chain(chars).collect(),
+        _ => word.to_string(),
+    }
 }
 
 /// The desk's spelling, to correct a customer's slip in a title («Во сколько вы открываетесь в
@@ -157,9 +160,7 @@ impl<'a> Spelling<'a> {
                 _ => self.in_context(&near, stem, context)?,
             }
         };
-        let mut chars = best.chars();
-        let first = chars.next()?;
-        Some(if word.chars().next().is_some_and(char::is_uppercase) { first.to_uppercase().chain(chars).collect() } else { best.clone() })
+        Some(cased(word, best))
     }
 
     /// Of a slip's readings, the one more of the desk's texts write together with another word

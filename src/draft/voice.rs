@@ -121,7 +121,7 @@ pub fn unframe(reply: &str) -> String {
         }
         let cut = CLOSING_RE
             .captures(&text)
-            .and_then(|c| c.get(0).zip(c.get(1)).map(|(all, kept)| all.start() + kept.as_str().len()))
+            .and_then(|c| c.get(1).map(|kept| kept.end()))
             .or_else(|| SIGNED_RE.captures(&text).and_then(|c| c.get(1).map(|p| p.end()).or_else(|| c.get(0).map(|m| m.start()))));
         if let Some(end) = cut {
             if letters(&text[..end]) >= LEFT {

@@ -47,13 +47,25 @@ static WEAK_RE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid weak signoff regex")
 });
 
-/// An agent's initials at the very end of a reply, as social-media care teams sign ("…here: *SR",
-/// "…a tweet away /TF", "^JK", or a name after a caret, "…questions. ^JorgeGarcia"), or a lone
-/// `^` / `~` mark. A dash before the initials counts only
-/// after the end of a sentence ("…help. -AB"), so a model name ("… -XL") stays.
-static INITIALS_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\s[\^*/~]\s?[A-ZА-ЯЁ]{2,3}|[.!?:)…]\s*\^[A-ZА-ЯЁ][a-zа-яё]+(?:[A-ZА-ЯЁ][a-zа-яё]+)?|[.!?:)…]\s*[-–—]\s?[A-ZА-ЯЁ]{2,3}|[.!?:)…]\s*[\^~])\s*$").expect("valid initials regex")
+/// An agent's sign-off at the very end of a reply, as social-media care teams sign: initials after
+/// a mark ("…here: *SR", "…a tweet away /TF"), a name or initials after the end of a sentence with
+/// a caret, tilde or dash ("…questions. ^JorgeGarcia", "…guidance. -Mike", "…help. -AB"), or
+/// attached to a dash right after a word ("…in this article -FR"), or a lone `^`, `~` or dash after
+/// the answer. The word before a dash must end in a small letter, so a model's suffix after its code
+/// ("Galaxy S23 -XL", "E-AB") stays. The sign-off is group 1; what precedes it stays.
+static SIGN_OFF_RE: LazyLock<Regex> = LazyLock::new(|| {
+    const NAME: &str = r"(?:\p{Lu}{2,3}|\p{Lu}\p{Ll}{1,11}(?:\p{Lu}\p{Ll}{1,11})?)";
+    Regex::new(&format!(
+        r"(?:\s([\^*/~]\s?\p{{Lu}}{{2,3}})|[.!?:)…]\s*([-–—~^]\s?{NAME}|[-–—~^])|\p{{Ll}}\s+([-~^]{NAME}))\s*$"
+    ))
+    .expect("valid sign-off regex")
 });
+
+/// Where an agent's sign-off at the end of `text` begins ([`SIGN_OFF_RE`]), if it has one. The
+/// draft stage asks again after it has cut a closing courtesy, so the policy is this one.
+pub(crate) fn sign_off_start(text: &str) -> Option<usize> {
+    SIGN_OFF_RE.captures(text).and_then(|c| (1..=3).find_map(|i| c.get(i)).map(|m| m.start()))
+}
 
 /// Cuts the signature, if any, from its first line to the end.
 pub(crate) fn strip_signature(text: &str) -> String {
@@ -75,14 +87,11 @@ pub(crate) fn strip_signature(text: &str) -> String {
     }
 }
 
-/// The text without an agent's closing initials ([`INITIALS_RE`]).
+/// The text without an agent's closing sign-off ([`SIGN_OFF_RE`]); the sentence's own punctuation
+/// stays.
 fn strip_initials(text: &str) -> String {
-    match INITIALS_RE.find(text) {
-        // The sentence's own punctuation stays.
-        Some(m) => {
-            let kept = text[m.start()..].chars().next().filter(|c| ".!?:)…".contains(*c)).map_or(0, char::len_utf8);
-            text[..m.start() + kept].trim_end().to_string()
-        }
+    match sign_off_start(text) {
+        Some(start) => text[..start].trim_end().to_string(),
         None => text.to_string(),
     }
 }
@@ -317,10 +326,21 @@ mod tests {
             ("Send us a DM if you have any questions. ^JorgeGarcia", "Send us a DM if you have any questions."),
             ("We're here to help! ^Ana", "We're here to help!"),
             ("Мы проверим заказ. -АП", "Мы проверим заказ."),
+            ("We will continue to follow all public health guidance. -Mike", "We will continue to follow all public health guidance."),
+            ("All recovery options are explained in this article -FR", "All recovery options are explained in this article"),
+            ("We will continue to follow all public health guidance. -", "We will continue to follow all public health guidance."),
+            ("Заказ передан в доставку. ~Ольга", "Заказ передан в доставку."),
         ] {
             assert_eq!(strip_signature(text), want, "{text}");
         }
-        for text in ["Подойдёт ли чехол для Galaxy S23 -XL", "Price is 5 ~", "Код ошибки E-AB", "Press Shift+^Home to select"] {
+        for text in [
+            "Подойдёт ли чехол для Galaxy S23 -XL",
+            "The case fits the Pixel 8 -XL",
+            "Price is 5 ~",
+            "Код ошибки E-AB",
+            "Press Shift+^Home to select",
+            "Поставьте галочку - Да",
+        ] {
             assert_eq!(strip_signature(text), text);
         }
     }

@@ -93,11 +93,10 @@ static CLOSING_RE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-/// An agent's name or initials after the answer, where no sentence punctuation was left before it
-/// ("…all public health guidance. -Mike", "…explained in this article -FR"), and a lone mark or
-/// emoji closing the reply ("~", "😊").
-static SIGNED_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\s+[-~^]\p{Lu}\p{L}{0,11}|\s*[~^]|([.!?…])\s+[-–—]|\s+[\p{Extended_Pictographic}\u{FE0F}\u{200D}]+)\s*$").expect("static regex")
+/// An emoji closing the reply ("😊"); an agent's name or initials there are the cleaner's sign-off
+/// rule ([`crate::clean::sign_off_start`]), asked again once a closing courtesy has gone.
+static EMOJI_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s+[\p{Extended_Pictographic}\u{FE0F}\u{200D}]+\s*$").expect("static regex")
 });
 
 /// Least of the answer that must be left after the frame goes, in letters: a reply that is only
@@ -122,7 +121,8 @@ pub fn unframe(reply: &str) -> String {
         let cut = CLOSING_RE
             .captures(&text)
             .and_then(|c| c.get(1).map(|kept| kept.end()))
-            .or_else(|| SIGNED_RE.captures(&text).and_then(|c| c.get(1).map(|p| p.end()).or_else(|| c.get(0).map(|m| m.start()))));
+            .or_else(|| crate::clean::sign_off_start(&text))
+            .or_else(|| EMOJI_RE.find(&text).map(|m| m.start()));
         if let Some(end) = cut {
             if letters(&text[..end]) >= LEFT {
                 text = text[..end].trim_end().to_string();
@@ -195,6 +195,7 @@ mod tests {
             "Sorry to hear that!",
             "Можно. Впишите данные получателя при оформлении заказа.",
             "Check the list at voltmarket.ru/service. Let the courier know in advance.",
+            "This case is made for the Galaxy S23 -XL",
         ] {
             let kept = unframe(reply);
             assert_eq!(kept, reply);

@@ -37,6 +37,14 @@ static LEADING: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// A greeting set off by a comma or an exclamation mark after a word or two ("for Hello, we
+/// applied…", "ok hi, my account…", «ой, здравствуйте, …»): it opens the message, so what comes
+/// before it is a leftover of the address, not of the question.
+static GREETING_AFTER_STRAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:[\p{L}'’]+[\s,]+){1,2}?(?:здравствуйте|здрасте|привет|добрый\s+(?:день|вечер)|доброе\s+утро|hello|hi|hey)\s*[,!]+\s*")
+        .expect("static regex")
+});
+
 /// "Помогите / подскажите, как" + an infinitive (`ru`), or "(can you / anyone at X want to) help
 /// me (to)" + a word (`en`):
 /// the thing to do starts at the group.
@@ -323,6 +331,7 @@ pub fn strip(sentence: &str) -> String {
             question = true;
         }
         s = LEADING.replace(&s, "").into_owned();
+        s = GREETING_AFTER_STRAY.replace(&s, "").into_owned();
         s = ANYWHERE.replace_all(&s, "").into_owned();
         let request = ASKING_FOR_HELP.replace(&s, "").into_owned();
         if request != s {
@@ -428,6 +437,10 @@ mod tests {
             ("Скока ждать доставку?", "Сколько ждать доставку?"),
             ("Why did u take views off of my new video?", "Why did you take views off of my new video?"),
             ("Is the Wii U still supported?", "Is the Wii U still supported?"),
+            // A greeting after a stray word or two opens the message all the same.
+            ("for Hello, we applied on the same day, but my channel was not approved", "We applied on the same day, but my channel was not approved"),
+            ("Ой, здравствуйте, а сертификат можно вернуть?", "Сертификат можно вернуть?"),
+            ("Should I say hi to the courier?", "Should I say hi to the courier?"),
         ] {
             assert_eq!(candidates(question), [want], "{question}");
         }

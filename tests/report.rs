@@ -66,3 +66,39 @@ fn report_gives_the_verdict_the_gaps_and_a_self_contained_page() {
     assert_eq!(total, parts);
     assert!(r["gaps"].as_array().unwrap().len() >= 3, "{json}");
 }
+
+/// A desk exported as a list of questions and answers, with no dates: every line is read (none
+/// quarantined for a missing `created_at`), the shares count every ticket, and the report leaves
+/// out the monthly trend rather than drawing a month with no name.
+#[test]
+fn a_question_answer_list_without_dates_is_read_and_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path();
+    let lines = [
+        (1, "Как проверить баланс сертификата?", "Баланс виден на странице сертификата: введите код на сайте."),
+        (2, "Сколько действует подарочный сертификат?", "Сертификат действует три года с даты покупки."),
+        (3, "How do I check my gift card balance?", "Enter the card code on the balance page of our site."),
+        (4, "Можно ли вернуть сертификат?", "Да, неактивированный сертификат можно вернуть в течение 14 дней."),
+        (5, "Здравствуйте", ""),
+    ];
+    let jsonl: String = lines
+        .iter()
+        .map(|(id, q, a)| serde_json::json!({"id": id, "question": q, "answer": a}).to_string() + "\n")
+        .collect();
+    std::fs::write(ws.join("desk.jsonl"), jsonl).unwrap();
+    ok(kbforge(ws, &["init"]));
+    std::fs::write(
+        ws.join("pipelines/qa.toml"),
+        "[pipeline]\nname = \"qa\"\nstages = [\"ingest\", \"clean\", \"extract\", \"classify\"]\n\n[ingest]\nsources = [{ format = \"jsonl\", path = \"desk.jsonl\" }]\n",
+    )
+    .unwrap();
+    let out = ok(kbforge(ws, &["run", "pipelines/qa.toml"]));
+    assert!(out.contains("5 records read: 5 stored") && out.contains("0 quarantined"), "{out}");
+
+    let r: serde_json::Value = serde_json::from_str(&ok(kbforge(ws, &["report", "--json"]))).unwrap();
+    assert_eq!(r["overall"]["tickets"].as_u64(), Some(5), "{r}");
+    assert_eq!(r["months"].as_array().map(Vec::len), Some(0), "{r}");
+    ok(kbforge(ws, &["report", "--html", "report.html"]));
+    let page = std::fs::read_to_string(ws.join("report.html")).unwrap();
+    assert!(page.contains("Доля «плоских» вопросов") && !page.contains("<polyline"), "{page}");
+}

@@ -5,6 +5,8 @@
 //! A desk exported as question–answer pairs gives `"question"` and `"answer"` instead of
 //! `"messages"`: the ticket is the customer's question and the staff's answer.
 //! `customer` (the customer's e-mail or id, optional) is kept only as a hash, for erasure.
+//! `created_at` may be left out (a list of questions and answers often has no dates); one that is
+//! given must be a date.
 //! A line that does not parse is quarantined with its line number and the field at fault.
 
 use std::io::BufRead as _;
@@ -26,7 +28,10 @@ struct Line {
     subject: String,
     #[serde(default = "closed")]
     status: String,
-    created_at: String,
+    /// Optional: a question–answer list often has no dates. A ticket without one has no month in
+    /// the report's trend; a date that is there must parse.
+    #[serde(default)]
+    created_at: Option<String>,
     #[serde(default)]
     updated_at: Option<String>,
     #[serde(default)]
@@ -172,8 +177,10 @@ fn convert(l: Line) -> Result<Option<Ticket>, (&'static str, String)> {
     if id.trim().is_empty() {
         return Err(("id", "empty".into()));
     }
-    let created_at = super::omnidesk::parse_date(&l.created_at)
-        .ok_or(("created_at", format!("`{}` is not an RFC 3339 or RFC 2822 date", l.created_at)))?;
+    let created_at = match l.created_at.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(date) => super::omnidesk::parse_date(date).ok_or(("created_at", format!("`{date}` is not an RFC 3339 or RFC 2822 date")))?,
+        None => String::new(),
+    };
     let updated_at = l.updated_at.as_deref().and_then(super::omnidesk::parse_date).unwrap_or_else(|| created_at.clone());
     let thread = match (l.messages, l.question) {
         (Some(_), Some(_)) => return Err(("question", "give either `messages` or `question` and `answer`, not both".into())),
@@ -251,6 +258,11 @@ mod tests {
             panic!("not a ticket")
         };
         assert_eq!(t.messages.len(), 1);
+        // A list of questions and answers without dates is read; the ticket is undated.
+        let Record::Ticket(t) = parse(r#"{"id": 9, "question": "Можно ли вернуть сертификат?", "answer": "Да, в течение 14 дней."}"#) else {
+            panic!("not a ticket")
+        };
+        assert_eq!((t.created_at.as_str(), t.messages.len()), ("", 2));
     }
 
     #[test]
@@ -264,6 +276,8 @@ mod tests {
         assert_eq!(field(&format!(r#"{{{date}, "answer": "A."}}"#)).0, "question");
         assert_eq!(field(&format!(r#"{{{date}, "question": " ", "answer": "A."}}"#)).0, "question");
         assert_eq!(field(&format!("{{{date}}}")).0, "messages");
+        // A date that is there must be one.
+        assert_eq!(field(r#"{"id": 2, "created_at": "вчера", "question": "Q?", "answer": "A."}"#), ("created_at".into(), "line 3".into()));
     }
 
     #[test]

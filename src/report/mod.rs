@@ -137,13 +137,17 @@ pub async fn build(store: &Store, kb_dir: &Path, guard: &Guard, cluster: &Cluste
 
     // Monthly trend of the largest topics.
     let month = |d: &str| d.get(..7).unwrap_or("").to_string();
-    let months: Vec<String> = rows.iter().map(|r| month(&r.3)).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    // An undated ticket (a question–answer export without dates) counts in the shares, not in a month.
+    let months: Vec<String> =
+        rows.iter().map(|r| month(&r.3)).filter(|m| !m.is_empty()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
     let month_index: HashMap<&str, usize> = months.iter().enumerate().map(|(i, m)| (m.as_str(), i)).collect();
     let shown: Vec<String> = topics.iter().take(TREND_TOPICS).map(|t| t.topic.clone()).collect();
     let mut trend: Vec<(String, Vec<usize>)> = shown.iter().map(|t| (t.clone(), vec![0; months.len()])).collect();
     let mut rest = vec![0; months.len()];
     for (_, topic, _, created) in &rows {
-        let m = month_index[month(created).as_str()];
+        let Some(&m) = month_index.get(month(created).as_str()) else {
+            continue;
+        };
         match shown.iter().position(|t| *t == topic_name(topic)) {
             Some(i) => trend[i].1[m] += 1,
             None => rest[m] += 1,

@@ -7,6 +7,12 @@
 //! Rows are grouped into tickets by `ticket-id`, in the order the file gives them. The delimiter
 //! (`,`, `;` or tab) is detected from the header unless set. A row that cannot be read is
 //! quarantined with its line number and column; the other rows of its ticket still count.
+//!
+//! A table of questions and answers, one pair a row, names its `question` and `answer` columns
+//! instead: `columns = { question = "Вопрос", answer = "Ответ" }`. Each row is a ticket of the
+//! customer's question and the staff's answer, its id the `ticket-id` column's where the file has
+//! one, else its line; the date is optional there, as it is anywhere `created-at = ""` says the
+//! file has none (messages then keep the file's order).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -31,7 +37,8 @@ pub struct CsvColumns {
     pub body: String,
     /// Default: `author`. Required.
     pub author: String,
-    /// Default: `created_at`. Required.
+    /// Default: `created_at`. Required for a file of messages unless set to `""` (no dates);
+    /// optional for a table of questions and answers.
     pub created_at: String,
     /// Default: `subject`.
     pub subject: String,
@@ -45,6 +52,12 @@ pub struct CsvColumns {
     pub rating: String,
     /// Default: `channel`.
     pub channel: String,
+    /// The column of a question–answer table's questions; empty (the default) for a file of
+    /// messages.
+    pub question: String,
+    /// The column of a question–answer table's answers (default `answer`, read only with
+    /// `question`).
+    pub answer: String,
     /// One character; empty detects `,`, `;` or tab from the header. Default: empty.
     pub delimiter: String,
     /// Values of the author column that mean the customer (case-insensitive); anything else is
@@ -65,6 +78,8 @@ impl Default for CsvColumns {
             tags: "tags".into(),
             rating: "rating".into(),
             channel: "channel".into(),
+            question: String::new(),
+            answer: "answer".into(),
             delimiter: String::new(),
             customer_values: ["customer", "client", "user", "end-user", "requester", "клиент", "покупатель"].map(String::from).to_vec(),
         }
@@ -116,12 +131,17 @@ pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Resul
             detail: format!("no column `{name}` (columns.{key}); the header has: {}", headers.iter().collect::<Vec<_>>().join(", ")),
         })
     };
-    let (id_col, body_col, author_col, date_col) = (
-        required("ticket-id", &columns.ticket_id)?,
-        required("body", &columns.body)?,
-        required("author", &columns.author)?,
-        required("created-at", &columns.created_at)?,
-    );
+    if !columns.question.is_empty() {
+        let (question_col, answer_col) = (required("question", &columns.question)?, index(&columns.answer));
+        let at = PairColumns { question: question_col, answer: answer_col, id: index(&columns.ticket_id), date: index(&columns.created_at) };
+        return Ok(read_pairs(&mut reader, &display, delimiter, &at, columns));
+    }
+    let (id_col, body_col, author_col) =
+        (required("ticket-id", &columns.ticket_id)?, required("body", &columns.body)?, required("author", &columns.author)?);
+    let date_col = match columns.created_at.as_str() {
+        "" => None,
+        name => Some(required("created-at", name)?),
+    };
     let (subject_col, status_col, internal_col, tags_col, rating_col, channel_col) = (
         index(&columns.subject),
         index(&columns.status),
@@ -158,9 +178,15 @@ pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Resul
             records.push(reject(&columns.body, "empty message".into(), raw));
             continue;
         }
-        let Some(created_at) = parse_date(get(Some(date_col))) else {
-            records.push(reject(&columns.created_at, format!("`{}` is not a date", get(Some(date_col))), raw));
-            continue;
+        let created_at = match date_col {
+            None => String::new(),
+            Some(col) => match parse_date(get(Some(col))) {
+                Some(date) => date,
+                None => {
+                    records.push(reject(&columns.created_at, format!("`{}` is not a date", get(Some(col))), raw));
+                    continue;
+                }
+            },
         };
         let author = if customers.contains(&get(Some(author_col)).to_lowercase()) { Author::Customer } else { Author::Staff };
         let internal = matches!(get(internal_col).to_lowercase().as_str(), "true" | "1" | "yes" | "да" | "y");
@@ -212,6 +238,7 @@ pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Resul
             continue;
         }
         t.status = "closed".into();
+        // A stable sort: undated messages keep the file's order.
         t.messages.sort_by(|a, b| a.created_at.cmp(&b.created_at));
         if !t.messages.iter().any(|m| m.author == Author::Customer && !m.internal) {
             records.push(Record::Rejected(Rejected {
@@ -230,6 +257,79 @@ pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Resul
     Ok(records)
 }
 
+/// Where a question–answer table's fields are: column indexes.
+struct PairColumns {
+    question: usize,
+    answer: Option<usize>,
+    id: Option<usize>,
+    date: Option<usize>,
+}
+
+/// A question–answer table: each row is a ticket of the customer's question and, when the row has
+/// one, the staff's answer. An empty question, or a date that is there but is none, quarantines
+/// the row.
+fn read_pairs(reader: &mut csv::Reader<&[u8]>, display: &str, delimiter: u8, at: &PairColumns, columns: &CsvColumns) -> Vec<Record> {
+    let mut records = Vec::new();
+    for (i, row) in reader.records().enumerate() {
+        let line = i + 2;
+        let reject = |field: &str, reason: String, raw: String| {
+            Record::Rejected(Rejected { stage: "ingest".into(), source: display.to_string(), location: format!("line {line}"), field: field.into(), reason, raw })
+        };
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                records.push(reject("-", e.to_string(), String::new()));
+                continue;
+            }
+        };
+        let raw = row.iter().collect::<Vec<_>>().join(&(delimiter as char).to_string());
+        let get = |col: Option<usize>| col.and_then(|c| row.get(c)).map(str::trim).unwrap_or_default();
+        let question = get(Some(at.question));
+        if question.is_empty() {
+            records.push(reject(&columns.question, "empty question".into(), raw));
+            continue;
+        }
+        let created_at = match get(at.date) {
+            "" => String::new(),
+            date => match parse_date(date) {
+                Some(date) => date,
+                None => {
+                    records.push(reject(&columns.created_at, format!("`{date}` is not a date"), raw));
+                    continue;
+                }
+            },
+        };
+        let id = match get(at.id) {
+            "" => format!("line-{line}"),
+            id => id.to_string(),
+        };
+        let message = |author, body: &str| Message { external_id: String::new(), author, internal: false, body: body.to_string(), created_at: created_at.clone() };
+        let mut messages = vec![message(Author::Customer, question)];
+        if !get(at.answer).is_empty() {
+            messages.push(message(Author::Staff, get(at.answer)));
+        }
+        for (n, m) in messages.iter_mut().enumerate() {
+            m.external_id = (n + 1).to_string();
+        }
+        records.push(Record::Ticket(Ticket {
+            id: format!("{SOURCE}:{id}"),
+            source: SOURCE.into(),
+            external_id: id,
+            subject: String::new(),
+            status: "closed".into(),
+            channel: String::new(),
+            language: detect_language(question).to_string(),
+            labels: Vec::new(),
+            rating: String::new(),
+            created_at: created_at.clone(),
+            updated_at: created_at.clone(),
+            customer: String::new(),
+            messages,
+        }));
+    }
+    records
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,6 +340,45 @@ mod tests {
         assert_eq!(parse_date("05.05.2025 10:00:30").as_deref(), Some("2025-05-05T10:00:30Z"));
         assert_eq!(parse_date("2025-05-05T10:00:00+03:00").as_deref(), Some("2025-05-05T10:00:00+03:00"));
         assert_eq!(parse_date("вчера"), None);
+    }
+
+    fn table(csv: &str, columns: &str) -> Vec<Record> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("faq.csv");
+        std::fs::write(&path, csv).unwrap();
+        read_file(&path, Encoding::Auto, &toml::from_str(columns).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_table_of_questions_and_answers_is_a_ticket_a_row() {
+        let records = table(
+            "Вопрос;Ответ\nКак проверить баланс?;Введите код на странице баланса.\n;Ответ без вопроса\nСколько действует сертификат?;\n",
+            "question = \"Вопрос\"\nanswer = \"Ответ\"",
+        );
+        let tickets: Vec<(String, usize, String)> = records
+            .iter()
+            .filter_map(|r| match r {
+                Record::Ticket(t) => Some((t.id.clone(), t.messages.len(), t.created_at.clone())),
+                _ => None,
+            })
+            .collect();
+        // Ids from the line where the file has no id column; an unanswered question is a ticket.
+        assert_eq!(tickets, [("csv:line-2".into(), 2, String::new()), ("csv:line-4".into(), 1, String::new())]);
+        let Some(Record::Rejected(r)) = records.iter().find(|r| matches!(r, Record::Rejected(_))) else { panic!("{records:?}") };
+        assert_eq!((r.location.as_str(), r.field.as_str()), ("line 3", "Вопрос"));
+        // With an id and a date column; a date that is no date quarantines its row.
+        let records = table("id,question,answer,created_at\n7,Where is my order?,It ships in 2 days.,2025-05-05\n8,Can I return it?,Yes.,yesterday\n", "question = \"question\"\nticket-id = \"id\"");
+        let Record::Ticket(t) = &records[0] else { panic!("{records:?}") };
+        assert_eq!((t.id.as_str(), t.created_at.as_str(), t.messages[1].author), ("csv:7", "2025-05-05T00:00:00Z", Author::Staff));
+        assert!(matches!(&records[1], Record::Rejected(r) if r.field == "created_at"), "{records:?}");
+    }
+
+    #[test]
+    fn a_file_of_messages_without_dates_keeps_their_order() {
+        let records = table("ticket_id,author,body\n1,customer,Где мой заказ?\n1,staff,Заказ передан в доставку.\n", "created-at = \"\"");
+        let Record::Ticket(t) = &records[0] else { panic!("{records:?}") };
+        let thread: Vec<Author> = t.messages.iter().map(|m| m.author).collect();
+        assert_eq!(thread, [Author::Customer, Author::Staff]);
     }
 
     #[test]

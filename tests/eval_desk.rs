@@ -203,3 +203,40 @@ fn a_desk_whose_agents_reply_in_parts_drafts_as_one_that_does_not() {
     assert!(r["duplicates"].as_f64().unwrap() <= 0.10 * r["drafts"].as_f64().unwrap(), "{out}");
     assert_eq!((r["bad_titles"].as_u64(), r["title_defects"].as_u64()), (Some(0), Some(0)), "{out}");
 }
+
+/// A desk kept as a spreadsheet of questions and answers (`id,question,answer`, no dates, no
+/// `columns` table) is read and scored as it is; labels that name none of its tickets are an error that
+/// shows both kinds of id, not a perfect score over nothing.
+#[test]
+fn a_question_answer_spreadsheet_is_evaluated_and_mismatched_labels_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path();
+    ok(kbforge(ws, &["init"]));
+    let rows = [
+        ("b1", "balance", "Как проверить баланс сертификата?", "Баланс виден на странице сертификата: введите его код на сайте."),
+        ("b2", "balance", "Где посмотреть остаток на сертификате?", "Остаток виден на странице сертификата, если ввести код на сайте."),
+        ("b3", "balance", "Сколько денег осталось на подарочной карте?", "Баланс показан на странице сертификата после ввода кода."),
+        ("v1", "validity", "Сколько действует сертификат?", "Сертификат действует три года с даты покупки."),
+        ("v2", "validity", "Какой срок действия у подарочного сертификата?", "Срок действия сертификата — три года со дня покупки."),
+        ("v3", "validity", "До какого числа можно использовать сертификат?", "Сертификатом можно пользоваться три года с момента покупки."),
+    ];
+    let mut csv = String::from("id,question,answer\n");
+    let mut labels = String::new();
+    for (id, intent, q, a) in rows {
+        csv.push_str(&format!("{id},{q},{a}\n"));
+        labels.push_str(&format!("{{\"id\": \"{id}\", \"intent\": \"{intent}\", \"kind\": \"flat\"}}\n"));
+    }
+    std::fs::write(ws.join("faq.csv"), csv).unwrap();
+    std::fs::write(ws.join("labels.jsonl"), &labels).unwrap();
+    let out = ok(kbforge(ws, &["eval", "desk", "faq.csv", "--labels", "labels.jsonl", "--json"]));
+    let r: serde_json::Value = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"));
+    // Every row read as a ticket of a labelled flat intent (six tickets are too few to draft from:
+    // the clustering centres each desk's vectors on its own mean).
+    let counts = ["tickets", "flat_tickets", "flat_intents"].map(|k| r[k].as_u64());
+    assert_eq!((counts, r["kind_accuracy"].as_f64()), ([Some(6), Some(6), Some(2)], Some(1.0)), "{out}");
+
+    std::fs::write(ws.join("other.jsonl"), labels.replace("{\"id\": \"", "{\"id\": \"vm-")).unwrap();
+    let out = kbforge(ws, &["eval", "desk", "faq.csv", "--labels", "other.jsonl", "--json"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("none of the 6 tickets read has a label") && err.contains("`b1`") && err.contains("`vm-b1`"), "{err}");
+}

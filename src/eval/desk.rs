@@ -146,6 +146,9 @@ pub async fn eval_desk(ws: &Workspace, tickets: &Path, labels: &HashMap<String, 
         let report = ctx.run_stage(stage).await?;
         tracing::info!("{}", report.line());
         seconds.insert(report.stage.to_string(), report.elapsed.as_secs_f64());
+        if stage == Stage::Ingest {
+            labels_fit(&ctx.store, labels).await?;
+        }
     }
     if let Some(path) = std::env::var_os("KBFORGE_EVAL_DUMP") {
         dump(&mut ctx, labels, Path::new(&path)).await?;
@@ -182,6 +185,25 @@ pub async fn eval_desk(ws: &Workspace, tickets: &Path, labels: &HashMap<String, 
         });
     }
     Ok(eval)
+}
+
+/// Fails when no ticket read has a label, and warns when most have none: scores over tickets the
+/// labels do not name would be empty (a purity of 1 over nothing), so say how the ids differ.
+async fn labels_fit(store: &Store, labels: &HashMap<String, Label>) -> anyhow::Result<()> {
+    let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM tickets ORDER BY id").fetch_all(store.pool()).await?;
+    let labelled = ids.iter().filter(|(id,)| labels.contains_key(local_id(id))).count();
+    let ticket = ids.first().map_or("", |(id,)| local_id(id));
+    let label = labels.keys().min().map_or("", String::as_str);
+    if labelled == 0 && !ids.is_empty() {
+        anyhow::bail!(
+            "none of the {} tickets read has a label: the tickets' ids look like `{ticket}`, the labels' like `{label}` (a label's `id` is the ticket's id in the export)",
+            ids.len()
+        );
+    }
+    if labelled * 2 < ids.len() {
+        tracing::warn!("{labelled} of {} tickets have a label; the scores count those only (tickets' ids look like `{ticket}`, the labels' like `{label}`)", ids.len());
+    }
+    Ok(())
 }
 
 /// Scores the drafts in `store` and `articles` (the kb) against the labels.

@@ -10,8 +10,8 @@
 //!
 //! A table of questions and answers, one pair a row, names its `question` and `answer` columns
 //! instead: `columns = { question = "Вопрос", answer = "Ответ" }`. Each row is a ticket of the
-//! customer's question and the staff's answer, its id the `ticket-id` column's where the file has
-//! one, else its line; the date is optional there, as it is anywhere `created-at = ""` says the
+//! customer's question and the staff's answer, its id the `ticket-id` column's (or an `id`
+//! column's) where the file has one, else its line; the date is optional there, as it is anywhere `created-at = ""` says the
 //! file has none (messages then keep the file's order).
 
 use std::collections::HashMap;
@@ -131,9 +131,21 @@ pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Resul
             detail: format!("no column `{name}` (columns.{key}); the header has: {}", headers.iter().collect::<Vec<_>>().join(", ")),
         })
     };
-    if !columns.question.is_empty() {
-        let (question_col, answer_col) = (required("question", &columns.question)?, index(&columns.answer));
-        let at = PairColumns { question: question_col, answer: answer_col, id: index(&columns.ticket_id), date: index(&columns.created_at) };
+    // A file with a `question` column and no messages' `body` is a question–answer table even
+    // when the source does not say so (`kbforge ingest faq.csv`, `eval desk faq.csv`).
+    let question = match columns.question.as_str() {
+        "" if index(&columns.body).is_none() && index("question").is_some() => "question",
+        name => name,
+    };
+    if !question.is_empty() {
+        let (question_col, answer_col) = (required("question", question)?, index(&columns.answer));
+        let at = PairColumns {
+            question: question_col,
+            question_name: question.to_string(),
+            answer: answer_col,
+            id: index(&columns.ticket_id).or_else(|| index("id")),
+            date: index(&columns.created_at),
+        };
         return Ok(read_pairs(&mut reader, &display, delimiter, &at, columns));
     }
     let (id_col, body_col, author_col) =
@@ -260,6 +272,7 @@ pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Resul
 /// Where a question–answer table's fields are: column indexes.
 struct PairColumns {
     question: usize,
+    question_name: String,
     answer: Option<usize>,
     id: Option<usize>,
     date: Option<usize>,
@@ -286,7 +299,7 @@ fn read_pairs(reader: &mut csv::Reader<&[u8]>, display: &str, delimiter: u8, at:
         let get = |col: Option<usize>| col.and_then(|c| row.get(c)).map(str::trim).unwrap_or_default();
         let question = get(Some(at.question));
         if question.is_empty() {
-            records.push(reject(&columns.question, "empty question".into(), raw));
+            records.push(reject(&at.question_name, "empty question".into(), raw));
             continue;
         }
         let created_at = match get(at.date) {
@@ -366,11 +379,13 @@ mod tests {
         assert_eq!(tickets, [("csv:line-2".into(), 2, String::new()), ("csv:line-4".into(), 1, String::new())]);
         let Some(Record::Rejected(r)) = records.iter().find(|r| matches!(r, Record::Rejected(_))) else { panic!("{records:?}") };
         assert_eq!((r.location.as_str(), r.field.as_str()), ("line 3", "Вопрос"));
-        // With an id and a date column; a date that is no date quarantines its row.
-        let records = table("id,question,answer,created_at\n7,Where is my order?,It ships in 2 days.,2025-05-05\n8,Can I return it?,Yes.,yesterday\n", "question = \"question\"\nticket-id = \"id\"");
-        let Record::Ticket(t) = &records[0] else { panic!("{records:?}") };
+        // Known by its `question` column; with an id and a date column, and a date that is no date
+        // quarantines its row.
+        let records = table("id,question,answer,created_at\n6,,An answer alone\n7,Where is my order?,It ships in 2 days.,2025-05-05\n8,Can I return it?,Yes.,yesterday\n", "\n");
+        assert!(matches!(&records[0], Record::Rejected(r) if r.field == "question"), "{records:?}");
+        let Record::Ticket(t) = &records[1] else { panic!("{records:?}") };
         assert_eq!((t.id.as_str(), t.created_at.as_str(), t.messages[1].author), ("csv:7", "2025-05-05T00:00:00Z", Author::Staff));
-        assert!(matches!(&records[1], Record::Rejected(r) if r.field == "created_at"), "{records:?}");
+        assert!(matches!(&records[2], Record::Rejected(r) if r.field == "created_at"), "{records:?}");
     }
 
     #[test]

@@ -23,6 +23,7 @@ const SOURCE: &str = "jsonl";
 
 #[derive(Debug, Deserialize)]
 struct Line {
+    #[serde(alias = "ticket_id")]
     id: IdValue,
     #[serde(default)]
     subject: String,
@@ -62,13 +63,17 @@ enum IdValue {
     Number(i64),
 }
 
+/// A message; `role` / `from`, `text` / `content` and `is_internal` / `private` are read as
+/// `author`, `body` and `internal`, as other exports name them.
 #[derive(Debug, Deserialize)]
 struct LineMessage {
     #[serde(default)]
     id: Option<IdValue>,
+    #[serde(alias = "role", alias = "from")]
     author: String,
-    #[serde(default)]
+    #[serde(default, alias = "is_internal", alias = "private")]
     internal: bool,
+    #[serde(alias = "text", alias = "content")]
     body: String,
     #[serde(default)]
     created_at: Option<String>,
@@ -196,11 +201,11 @@ fn convert(l: Line) -> Result<Option<Ticket>, (&'static str, String)> {
     };
     let mut messages = Vec::new();
     for (i, m) in thread.into_iter().enumerate() {
-        let author = match m.author.as_str() {
-            "customer" | "user" | "end-user" => Author::Customer,
-            "staff" | "agent" | "operator" => Author::Staff,
-            "system" | "bot" | "rule" | "automation" => Author::System,
-            other => return Err(("messages.author", format!("unknown author `{other}` in message {}", i + 1))),
+        let author = match m.author.trim().to_lowercase().as_str() {
+            "customer" | "user" | "end-user" | "end_user" | "client" | "requester" | "клиент" | "покупатель" => Author::Customer,
+            "staff" | "agent" | "operator" | "support" | "admin" | "manager" | "оператор" | "сотрудник" | "поддержка" => Author::Staff,
+            "system" | "bot" | "rule" | "automation" | "система" => Author::System,
+            other => return Err(("messages.author", format!("unknown author `{other}` in message {}: give `customer`, `staff` or `system`", i + 1))),
         };
         let external_id = match m.id {
             Some(IdValue::Text(s)) => s,
@@ -263,6 +268,20 @@ mod tests {
             panic!("not a ticket")
         };
         assert_eq!((t.created_at.as_str(), t.messages.len()), ("", 2));
+    }
+
+    #[test]
+    fn other_exports_field_names_and_roles_are_read() {
+        let Record::Ticket(t) = parse(
+            r#"{"ticket_id": "c-1", "messages": [{"role": "Client", "text": "Где мой заказ?"}, {"from": "оператор", "content": "Заказ у курьера.", "is_internal": false}, {"role": "agent", "text": "проверил в CRM", "private": true}]}"#,
+        ) else {
+            panic!("not a ticket")
+        };
+        let thread: Vec<(Author, bool, &str)> = t.messages.iter().map(|m| (m.author, m.internal, m.body.as_str())).collect();
+        assert_eq!(t.id, "jsonl:c-1");
+        assert_eq!(thread, [(Author::Customer, false, "Где мой заказ?"), (Author::Staff, false, "Заказ у курьера."), (Author::Staff, true, "проверил в CRM")]);
+        // An author no one would guess is still named.
+        assert!(matches!(parse(r#"{"id": 1, "messages": [{"author": "robot", "body": "?"}]}"#), Record::Rejected(r) if r.field == "messages.author"));
     }
 
     #[test]

@@ -48,11 +48,12 @@ struct Line {
     customer: Option<String>,
     #[serde(default)]
     messages: Option<Vec<LineMessage>>,
-    /// A question–answer export's customer question, in place of `messages`.
-    #[serde(default)]
+    /// A question–answer export's customer question, in place of `messages` (`query` is read too).
+    #[serde(default, alias = "query")]
     question: Option<String>,
-    /// …and the staff's answer to it (optional: an unanswered question is still a ticket).
-    #[serde(default)]
+    /// …and the staff's answer to it (optional: an unanswered question is still a ticket;
+    /// `response` and `reply` are read too).
+    #[serde(default, alias = "response", alias = "reply")]
     answer: Option<String>,
 }
 
@@ -280,6 +281,10 @@ mod tests {
         let thread: Vec<(Author, bool, &str)> = t.messages.iter().map(|m| (m.author, m.internal, m.body.as_str())).collect();
         assert_eq!(t.id, "jsonl:c-1");
         assert_eq!(thread, [(Author::Customer, false, "Где мой заказ?"), (Author::Staff, false, "Заказ у курьера."), (Author::Staff, true, "проверил в CRM")]);
+        let Record::Ticket(t) = parse(r#"{"id": 2, "query": "How long is the card valid?", "response": "Three years."}"#) else {
+            panic!("not a ticket")
+        };
+        assert_eq!(t.messages.len(), 2);
         // An author no one would guess is still named.
         assert!(matches!(parse(r#"{"id": 1, "messages": [{"author": "robot", "body": "?"}]}"#), Record::Rejected(r) if r.field == "messages.author"));
     }

@@ -166,29 +166,18 @@ pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Resul
     let mut order: Vec<String> = Vec::new();
     let mut tickets: HashMap<String, Ticket> = HashMap::new();
     let mut records = Vec::new();
-    for (i, row) in reader.records().enumerate() {
-        let line = i + 2;
-        let reject = |field: &str, reason: String, raw: String| {
-            Record::Rejected(Rejected { stage: "ingest".into(), source: display.clone(), location: format!("line {line}"), field: field.into(), reason, raw })
-        };
-        let row = match row {
-            Ok(r) => r,
-            Err(e) => {
-                records.push(reject("-", e.to_string(), String::new()));
-                continue;
-            }
-        };
-        let raw = row.iter().collect::<Vec<_>>().join(&(delimiter as char).to_string());
+    each_row(&mut reader, &display, delimiter, &mut records, |line, row, raw, records| {
+        let reject = |field: &str, reason: String, raw: String| rejected(&display, line, field, reason, raw);
         let get = |col: Option<usize>| col.and_then(|c| row.get(c)).map(str::trim).unwrap_or_default();
         let id = get(Some(id_col));
         if id.is_empty() {
             records.push(reject(&columns.ticket_id, "empty ticket id".into(), raw));
-            continue;
+            return;
         }
         let body = get(Some(body_col));
         if body.is_empty() {
             records.push(reject(&columns.body, "empty message".into(), raw));
-            continue;
+            return;
         }
         let created_at = match date_col {
             None => String::new(),
@@ -196,7 +185,7 @@ pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Resul
                 Some(date) => date,
                 None => {
                     records.push(reject(&columns.created_at, format!("`{}` is not a date", get(Some(col))), raw));
-                    continue;
+                    return;
                 }
             },
         };
@@ -242,7 +231,7 @@ pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Resul
             body: body.to_string(),
             created_at,
         });
-    }
+    });
     for id in order {
         let mut t = tickets.remove(&id).expect("grouped");
         if !matches!(t.status.as_str(), "closed" | "solved" | "resolved" | "закрыт" | "закрыто" | "решен" | "решён" | "решено") {
@@ -269,6 +258,32 @@ pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Resul
     Ok(records)
 }
 
+/// A row quarantined with its file, line and column.
+fn rejected(display: &str, line: usize, field: &str, reason: String, raw: String) -> Record {
+    Record::Rejected(Rejected { stage: "ingest".into(), source: display.to_string(), location: format!("line {line}"), field: field.into(), reason, raw })
+}
+
+/// Hands `read` each row that parses, with its line number and its text as the file has it; a row
+/// that does not parse is quarantined.
+fn each_row(
+    reader: &mut csv::Reader<&[u8]>,
+    display: &str,
+    delimiter: u8,
+    records: &mut Vec<Record>,
+    mut read: impl FnMut(usize, &csv::StringRecord, String, &mut Vec<Record>),
+) {
+    for (i, row) in reader.records().enumerate() {
+        let line = i + 2;
+        match row {
+            Ok(row) => {
+                let raw = row.iter().collect::<Vec<_>>().join(&(delimiter as char).to_string());
+                read(line, &row, raw, records);
+            }
+            Err(e) => records.push(rejected(display, line, "-", e.to_string(), String::new())),
+        }
+    }
+}
+
 /// Where a question–answer table's fields are: column indexes.
 struct PairColumns {
     question: usize,
@@ -283,24 +298,13 @@ struct PairColumns {
 /// the row.
 fn read_pairs(reader: &mut csv::Reader<&[u8]>, display: &str, delimiter: u8, at: &PairColumns, columns: &CsvColumns) -> Vec<Record> {
     let mut records = Vec::new();
-    for (i, row) in reader.records().enumerate() {
-        let line = i + 2;
-        let reject = |field: &str, reason: String, raw: String| {
-            Record::Rejected(Rejected { stage: "ingest".into(), source: display.to_string(), location: format!("line {line}"), field: field.into(), reason, raw })
-        };
-        let row = match row {
-            Ok(r) => r,
-            Err(e) => {
-                records.push(reject("-", e.to_string(), String::new()));
-                continue;
-            }
-        };
-        let raw = row.iter().collect::<Vec<_>>().join(&(delimiter as char).to_string());
+    each_row(reader, display, delimiter, &mut records, |line, row, raw, records| {
+        let reject = |field: &str, reason: String, raw: String| rejected(display, line, field, reason, raw);
         let get = |col: Option<usize>| col.and_then(|c| row.get(c)).map(str::trim).unwrap_or_default();
         let question = get(Some(at.question));
         if question.is_empty() {
             records.push(reject(&at.question_name, "empty question".into(), raw));
-            continue;
+            return;
         }
         let created_at = match get(at.date) {
             "" => String::new(),
@@ -308,7 +312,7 @@ fn read_pairs(reader: &mut csv::Reader<&[u8]>, display: &str, delimiter: u8, at:
                 Some(date) => date,
                 None => {
                     records.push(reject(&columns.created_at, format!("`{date}` is not a date"), raw));
-                    continue;
+                    return;
                 }
             },
         };
@@ -339,7 +343,7 @@ fn read_pairs(reader: &mut csv::Reader<&[u8]>, display: &str, delimiter: u8, at:
             customer: String::new(),
             messages,
         }));
-    }
+    });
     records
 }
 

@@ -48,15 +48,20 @@ static WEAK_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// An agent's sign-off at the very end of a reply, as social-media care teams sign: initials after
-/// a mark ("…here: *SR", "…a tweet away /TF"), a name or initials after the end of a sentence with
-/// a caret, tilde or dash ("…questions. ^JorgeGarcia", "…guidance. -Mike", "…help. -AB"), or
-/// attached to a dash right after a word ("…in this article -FR"), or a lone `^`, `~` or dash after
-/// the answer. The word before a dash must end in a small letter, so a model's suffix after its code
-/// ("Galaxy S23 -XL", "E-AB") stays. The sign-off is group 1; what precedes it stays.
+/// a mark ("…here: *SR", "…a tweet away /TF"); after the end of a sentence, initials or a name
+/// with a caret or tilde ("…questions. ^JorgeGarcia", "…community.~ Olivia") or a dash the name
+/// touches ("…guidance. -Mike", "…help. -AB", "- AB"), or the mark alone; after a colon, initials
+/// with a dash or a caret, or a name with a caret ("…article: -TC", "…this guide: ^Lisi"); initials touching a
+/// dash right after a word ("…in this article -FR"), and a name after a link. A dash sign-off
+/// stays on its line, so a list's last item ("\n- Наличные") is no signature; a name must touch
+/// its dash, so an answer ("…товар? — Нет") is none either; after a word only initials count, so a
+/// flag or a model ("-Force", "-Xmx", "iphone -Pro", "Galaxy S23 -XL", "E-AB") stays. The sign-off
+/// is the first group that matched; what precedes it stays.
 static SIGN_OFF_RE: LazyLock<Regex> = LazyLock::new(|| {
-    const NAME: &str = r"(?:\p{Lu}{2,3}|\p{Lu}\p{Ll}{1,11}(?:\p{Lu}\p{Ll}{1,11})?)";
+    const INITIALS: &str = r"\p{Lu}{2,3}";
+    const NAME: &str = r"\p{Lu}\p{Ll}{1,11}(?:\p{Lu}\p{Ll}{1,11})?";
     Regex::new(&format!(
-        r"(?:\s([\^*/~]\s?\p{{Lu}}{{2,3}})|[.!?:)…]\s*([-–—~^]\s?{NAME}|[-–—~^])|\p{{Ll}}\s+([-~^]{NAME}))\s*$"
+        r"(?:\s([\^*/~]\s?{INITIALS})|[.!?…):][ \t]*([-–—][ \t]?{INITIALS})|[.!?…)][ \t]*([-–—]{NAME}|[-–—])|[.!?…)]\s*([~^][ \t]?(?:{INITIALS}|{NAME})|[~^])|:\s*(\^(?:{INITIALS}|{NAME}))|(?:\p{{Ll}}|https?://\S+)[ \t]+([-~^]{INITIALS})|https?://\S+[ \t]+([-~^]{NAME}))[ \t]*$"
     ))
     .expect("valid sign-off regex")
 });
@@ -64,7 +69,7 @@ static SIGN_OFF_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// Where an agent's sign-off at the end of `text` begins ([`SIGN_OFF_RE`]), if it has one. The
 /// draft stage asks again after it has cut a closing courtesy, so the policy is this one.
 pub(crate) fn sign_off_start(text: &str) -> Option<usize> {
-    SIGN_OFF_RE.captures(text).and_then(|c| (1..=3).find_map(|i| c.get(i)).map(|m| m.start()))
+    SIGN_OFF_RE.captures(text).and_then(|c| (1..=7).find_map(|i| c.get(i)).map(|m| m.start()))
 }
 
 /// Cuts the signature, if any, from its first line to the end.
@@ -330,6 +335,10 @@ mod tests {
             ("All recovery options are explained in this article -FR", "All recovery options are explained in this article"),
             ("We will continue to follow all public health guidance. -", "We will continue to follow all public health guidance."),
             ("Заказ передан в доставку. ~Ольга", "Заказ передан в доставку."),
+            ("We appreciate you looking out for the rest of the community.~ Olivia", "We appreciate you looking out for the rest of the community."),
+            ("Please refer to the following help article: -TC", "Please refer to the following help article:"),
+            ("Follow the steps in this guide to cancel it: ^Lisi", "Follow the steps in this guide to cancel it:"),
+            ("For additional information, please visit: https://example.com/covid -Shannon", "For additional information, please visit: https://example.com/covid"),
         ] {
             assert_eq!(strip_signature(text), want, "{text}");
         }
@@ -340,6 +349,14 @@ mod tests {
             "Код ошибки E-AB",
             "Press Shift+^Home to select",
             "Поставьте галочку - Да",
+            "Поставьте галочку: - Да",
+            "Способы оплаты:\n- Картой онлайн (Visa, МИР)\n- Наличные",
+            "Нужны документы:\n- Паспорт.\n- Чек",
+            "Можно ли вернуть товар? — Нет",
+            "Set Mode to: ~Auto",
+            "Run the command with -Force",
+            "Start java with -Xmx",
+            "I bought the iphone -Pro",
         ] {
             assert_eq!(strip_signature(text), text);
         }

@@ -23,14 +23,17 @@ const SOURCE: &str = "jsonl";
 
 #[derive(Debug, Deserialize)]
 struct Line {
-    #[serde(alias = "ticket_id")]
-    id: IdValue,
+    /// Required; `ticket_id` is read where `id` is absent.
+    #[serde(default)]
+    id: Option<IdValue>,
+    #[serde(default)]
+    ticket_id: Option<serde_json::Value>,
     #[serde(default)]
     subject: String,
     #[serde(default = "closed")]
     status: String,
-    /// Optional: a question–answer list often has no dates. A ticket without one has no month in
-    /// the report's trend; a date that is there must parse.
+    /// Optional: a question–answer list often has no dates. A ticket without one (nor an
+    /// `updated_at`) has no month in the report's trend; a date that is there must parse.
     #[serde(default)]
     created_at: Option<String>,
     #[serde(default)]
@@ -48,13 +51,20 @@ struct Line {
     customer: Option<String>,
     #[serde(default)]
     messages: Option<Vec<LineMessage>>,
-    /// A question–answer export's customer question, in place of `messages` (`query` is read too).
-    #[serde(default, alias = "query")]
+    /// A question–answer export's customer question, in place of `messages`.
+    #[serde(default)]
     question: Option<String>,
-    /// …and the staff's answer to it (optional: an unanswered question is still a ticket;
-    /// `response` and `reply` are read too).
-    #[serde(default, alias = "response", alias = "reply")]
+    /// …and the staff's answer to it (optional: an unanswered question is still a ticket).
+    #[serde(default)]
     answer: Option<String>,
+    /// Other exports' names, read where the canonical field is absent and the value is text:
+    /// `query` for `question`, `response` or `reply` for `answer`.
+    #[serde(default)]
+    query: Option<serde_json::Value>,
+    #[serde(default)]
+    response: Option<serde_json::Value>,
+    #[serde(default)]
+    reply: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,20 +74,56 @@ enum IdValue {
     Number(i64),
 }
 
-/// A message; `role` / `from`, `text` / `content` and `is_internal` / `private` are read as
-/// `author`, `body` and `internal`, as other exports name them.
+/// A message; `role` or `from`, `text` or `content`, and `is_internal` or `private` are read where
+/// `author`, `body` and `internal` are absent and their value is text (a flag for `internal`), as
+/// other exports name them; an object or a list there is ignored.
 #[derive(Debug, Deserialize)]
 struct LineMessage {
     #[serde(default)]
     id: Option<IdValue>,
-    #[serde(alias = "role", alias = "from")]
-    author: String,
-    #[serde(default, alias = "is_internal", alias = "private")]
-    internal: bool,
-    #[serde(alias = "text", alias = "content")]
-    body: String,
+    #[serde(default)]
+    author: Option<String>,
+    #[serde(default)]
+    internal: Option<bool>,
+    #[serde(default)]
+    body: Option<String>,
     #[serde(default)]
     created_at: Option<String>,
+    #[serde(default)]
+    role: Option<serde_json::Value>,
+    #[serde(default)]
+    from: Option<serde_json::Value>,
+    #[serde(default)]
+    text: Option<serde_json::Value>,
+    #[serde(default)]
+    content: Option<serde_json::Value>,
+    #[serde(default)]
+    is_internal: Option<serde_json::Value>,
+    #[serde(default)]
+    private: Option<serde_json::Value>,
+}
+
+/// The first of `values` that is text.
+fn text_of<const N: usize>(values: [Option<serde_json::Value>; N]) -> Option<String> {
+    values.into_iter().flatten().find_map(|v| v.as_str().map(str::to_string))
+}
+
+impl LineMessage {
+    fn new(author: &str, body: String) -> Self {
+        LineMessage {
+            id: None,
+            author: Some(author.into()),
+            internal: None,
+            body: Some(body),
+            created_at: None,
+            role: None,
+            from: None,
+            text: None,
+            content: None,
+            is_internal: None,
+            private: None,
+        }
+    }
 }
 
 fn closed() -> String {
@@ -177,32 +223,47 @@ fn convert(l: Line) -> Result<Option<Ticket>, (&'static str, String)> {
         return Ok(None);
     }
     let id = match l.id {
-        IdValue::Text(s) => s,
-        IdValue::Number(n) => n.to_string(),
+        Some(IdValue::Text(s)) => s,
+        Some(IdValue::Number(n)) => n.to_string(),
+        None => match l.ticket_id {
+            Some(serde_json::Value::String(s)) => s,
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            _ => return Err(("id", "missing".into())),
+        },
     };
     if id.trim().is_empty() {
         return Err(("id", "empty".into()));
     }
-    let created_at = match l.created_at.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        Some(date) => super::omnidesk::parse_date(date).ok_or(("created_at", format!("`{date}` is not an RFC 3339 or RFC 2822 date")))?,
+    let dated = |d: &Option<String>| d.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_string);
+    let created_at = match dated(&l.created_at).or_else(|| dated(&l.updated_at)) {
+        Some(date) => super::omnidesk::parse_date(&date).ok_or(("created_at", format!("`{date}` is not an RFC 3339 or RFC 2822 date")))?,
         None => String::new(),
     };
     let updated_at = l.updated_at.as_deref().and_then(super::omnidesk::parse_date).unwrap_or_else(|| created_at.clone());
-    let thread = match (l.messages, l.question) {
+    let question = l.question.or_else(|| text_of([l.query]));
+    let answer = l.answer.or_else(|| text_of([l.response, l.reply]));
+    let thread = match (l.messages, question) {
         (Some(_), Some(_)) => return Err(("question", "give either `messages` or `question` and `answer`, not both".into())),
         (Some(messages), None) => messages,
         (None, Some(question)) if question.trim().is_empty() => return Err(("question", "empty".into())),
-        (None, Some(question)) => [("customer", question), ("staff", l.answer.unwrap_or_default())]
+        (None, Some(question)) => [("customer", question), ("staff", answer.unwrap_or_default())]
             .into_iter()
             .filter(|(_, body)| !body.trim().is_empty())
-            .map(|(author, body)| LineMessage { id: None, author: author.into(), internal: false, body, created_at: None })
+            .map(|(author, body)| LineMessage::new(author, body))
             .collect(),
-        (None, None) if l.answer.is_some() => return Err(("question", "an `answer` without a `question`".into())),
+        (None, None) if answer.is_some() => return Err(("question", "an `answer` without a `question`".into())),
         (None, None) => return Err(("messages", "missing: give `messages`, or `question` and `answer`".into())),
     };
     let mut messages = Vec::new();
     for (i, m) in thread.into_iter().enumerate() {
-        let author = match m.author.trim().to_lowercase().as_str() {
+        let Some(author) = m.author.or_else(|| text_of([m.role, m.from])) else {
+            return Err(("messages.author", format!("missing in message {}", i + 1)));
+        };
+        let Some(body) = m.body.or_else(|| text_of([m.text, m.content])) else {
+            return Err(("messages.body", format!("missing in message {}", i + 1)));
+        };
+        let internal = m.internal.or_else(|| [m.is_internal, m.private].into_iter().flatten().find_map(|v| v.as_bool())).unwrap_or(false);
+        let author = match author.trim().to_lowercase().as_str() {
             "customer" | "user" | "end-user" | "end_user" | "client" | "requester" | "клиент" | "покупатель" => Author::Customer,
             "staff" | "agent" | "operator" | "support" | "admin" | "manager" | "оператор" | "сотрудник" | "поддержка" => Author::Staff,
             "system" | "bot" | "rule" | "automation" | "система" => Author::System,
@@ -214,7 +275,7 @@ fn convert(l: Line) -> Result<Option<Ticket>, (&'static str, String)> {
             None => (i + 1).to_string(),
         };
         let created = m.created_at.as_deref().and_then(super::omnidesk::parse_date).unwrap_or_else(|| created_at.clone());
-        messages.push(Message { external_id, author, internal: m.internal, body: m.body, created_at: created });
+        messages.push(Message { external_id, author, internal, body, created_at: created });
     }
     if !messages.iter().any(|m| m.author == Author::Customer && !m.internal) {
         return Err(("messages", "no customer message".into()));
@@ -285,6 +346,21 @@ mod tests {
             panic!("not a ticket")
         };
         assert_eq!(t.messages.len(), 2);
+        // Where both names are there the canonical one counts, and a value of another shape under
+        // another name (Front's `from` object, a chat's list of content parts) is no error.
+        let Record::Ticket(t) = parse(
+            r#"{"id": 3, "ticket_id": 99, "updated_at": "2025-06-01T10:00:00Z", "messages": [{"author": "customer", "from": {"name": "Анна"}, "body": "Где заказ?", "text": "Где заказ?", "content": [{"type": "text"}]}]}"#,
+        ) else {
+            panic!("not a ticket")
+        };
+        assert_eq!((t.id.as_str(), t.messages[0].body.as_str(), t.created_at.as_str()), ("jsonl:3", "Где заказ?", "2025-06-01T10:00:00Z"));
+        let field = |line: &str| match parse(line) {
+            Record::Rejected(r) => r.field,
+            _ => panic!("accepted: {line}"),
+        };
+        assert_eq!(field(r#"{"id": 4, "messages": [{"from": {"name": "Анна"}, "body": "?"}]}"#), "messages.author");
+        assert_eq!(field(r#"{"id": 5, "messages": [{"author": "customer", "content": [{"type": "text"}]}]}"#), "messages.body");
+        assert_eq!(field(r#"{"question": "Q?"}"#), "id");
         // An author no one would guess is still named.
         assert!(matches!(parse(r#"{"id": 1, "messages": [{"author": "robot", "body": "?"}]}"#), Record::Rejected(r) if r.field == "messages.author"));
     }

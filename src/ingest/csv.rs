@@ -11,7 +11,7 @@
 //! A table of questions and answers, one pair a row, names its `question` and `answer` columns
 //! instead: `columns = { question = "Вопрос", answer = "Ответ" }`. Each row is a ticket of the
 //! customer's question and the staff's answer, its id the `ticket-id` column's (or an `id`
-//! column's) where the file has one, else its line; the date is optional there, as it is anywhere `created-at = ""` says the
+//! column's) where the file has one, else made of the file's name and a hash of the row's text; the date is optional there, as it is anywhere `created-at = ""` says the
 //! file has none (messages then keep the file's order).
 
 use std::collections::HashMap;
@@ -134,17 +134,29 @@ pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Resul
     // A file with a `question` column and no messages' `body` is a question–answer table even
     // when the source does not say so (`kbforge ingest faq.csv`, `eval desk faq.csv`).
     let question = match columns.question.as_str() {
-        "" if index(&columns.body).is_none() && index("question").is_some() => "question",
+        "" if columns.body == CsvColumns::default().body && index(&columns.body).is_none() && index("question").is_some() => "question",
         name => name,
     };
     if !question.is_empty() {
-        let (question_col, answer_col) = (required("question", question)?, index(&columns.answer));
+        // A missing answer column is said, not read as a table of unanswered questions (for
+        // which `answer = ""`).
+        let answer_col = match columns.answer.as_str() {
+            "" => None,
+            name => Some(required("answer", name)?),
+        };
+        let question_col = required("question", question)?;
         let at = PairColumns {
+            file: path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
             question: question_col,
             question_name: question.to_string(),
             answer: answer_col,
             id: index(&columns.ticket_id).or_else(|| index("id")),
             date: index(&columns.created_at),
+            status: index(&columns.status),
+            subject: index(&columns.subject),
+            tags: index(&columns.tags),
+            rating: index(&columns.rating),
+            channel: index(&columns.channel),
         };
         return Ok(read_pairs(&mut reader, &display, delimiter, &at, columns));
     }
@@ -234,7 +246,7 @@ pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Resul
     });
     for id in order {
         let mut t = tickets.remove(&id).expect("grouped");
-        if !matches!(t.status.as_str(), "closed" | "solved" | "resolved" | "закрыт" | "закрыто" | "решен" | "решён" | "решено") {
+        if !resolved(&t.status) {
             records.push(Record::Skipped { reason: "not closed" });
             continue;
         }
@@ -258,6 +270,11 @@ pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Resul
     Ok(records)
 }
 
+/// A status that means the ticket is resolved (no status column: every ticket is).
+fn resolved(status: &str) -> bool {
+    matches!(status, "closed" | "solved" | "resolved" | "закрыт" | "закрыто" | "решен" | "решён" | "решено")
+}
+
 /// A row quarantined with its file, line and column.
 fn rejected(display: &str, line: usize, field: &str, reason: String, raw: String) -> Record {
     Record::Rejected(Rejected { stage: "ingest".into(), source: display.to_string(), location: format!("line {line}"), field: field.into(), reason, raw })
@@ -273,24 +290,32 @@ fn each_row(
     mut read: impl FnMut(usize, &csv::StringRecord, String, &mut Vec<Record>),
 ) {
     for (i, row) in reader.records().enumerate() {
-        let line = i + 2;
+        // The line the row starts on, which a quoted cell running over several lines moves on.
+        let line = |at: Option<&csv::Position>| at.map_or(i + 2, |p| p.line() as usize);
         match row {
             Ok(row) => {
                 let raw = row.iter().collect::<Vec<_>>().join(&(delimiter as char).to_string());
-                read(line, &row, raw, records);
+                read(line(row.position()), &row, raw, records);
             }
-            Err(e) => records.push(rejected(display, line, "-", e.to_string(), String::new())),
+            Err(e) => records.push(rejected(display, line(e.position()), "-", e.to_string(), String::new())),
         }
     }
 }
 
 /// Where a question–answer table's fields are: column indexes.
 struct PairColumns {
+    /// The file's name without its extension, for ids made from a row's text.
+    file: String,
     question: usize,
     question_name: String,
     answer: Option<usize>,
     id: Option<usize>,
     date: Option<usize>,
+    status: Option<usize>,
+    subject: Option<usize>,
+    tags: Option<usize>,
+    rating: Option<usize>,
+    channel: Option<usize>,
 }
 
 /// A question–answer table: each row is a ticket of the customer's question and, when the row has
@@ -306,6 +331,10 @@ fn read_pairs(reader: &mut csv::Reader<&[u8]>, display: &str, delimiter: u8, at:
             records.push(reject(&at.question_name, "empty question".into(), raw));
             return;
         }
+        if at.status.is_some() && !resolved(&get(at.status).to_lowercase()) {
+            records.push(Record::Skipped { reason: "not closed" });
+            return;
+        }
         let created_at = match get(at.date) {
             "" => String::new(),
             date => match parse_date(date) {
@@ -316,8 +345,10 @@ fn read_pairs(reader: &mut csv::Reader<&[u8]>, display: &str, delimiter: u8, at:
                 }
             },
         };
+        // Without an id column, the row's own text with the file's name: an id that keeps when rows
+        // are added or moved, and differs between two files.
         let id = match get(at.id) {
-            "" => format!("line-{line}"),
+            "" => format!("{}-{}", at.file, &crate::hash::text_hash(&format!("{question}\u{1}{}", get(at.answer)))[..12]),
             id => id.to_string(),
         };
         let message = |author, body: &str| Message { external_id: String::new(), author, internal: false, body: body.to_string(), created_at: created_at.clone() };
@@ -332,12 +363,12 @@ fn read_pairs(reader: &mut csv::Reader<&[u8]>, display: &str, delimiter: u8, at:
             id: format!("{SOURCE}:{id}"),
             source: SOURCE.into(),
             external_id: id,
-            subject: String::new(),
+            subject: get(at.subject).to_string(),
             status: "closed".into(),
-            channel: String::new(),
-            language: detect_language(question).to_string(),
-            labels: Vec::new(),
-            rating: String::new(),
+            channel: get(at.channel).to_string(),
+            language: detect_language(&format!("{} {question}", get(at.subject))).to_string(),
+            labels: get(at.tags).split([',', ';']).map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect(),
+            rating: get(at.rating).to_string(),
             created_at: created_at.clone(),
             updated_at: created_at.clone(),
             customer: String::new(),
@@ -379,8 +410,15 @@ mod tests {
                 _ => None,
             })
             .collect();
-        // Ids from the line where the file has no id column; an unanswered question is a ticket.
-        assert_eq!(tickets, [("csv:line-2".into(), 2, String::new()), ("csv:line-4".into(), 1, String::new())]);
+        // Ids from the row's text where the file has no id column; an unanswered question is a ticket.
+        assert_eq!(tickets.iter().map(|t| (t.1, t.2.as_str())).collect::<Vec<_>>(), [(2, ""), (1, "")]);
+        assert!(tickets.iter().all(|t| t.0.starts_with("csv:faq-") && t.0.len() == "csv:faq-".len() + 12), "{tickets:?}");
+        // The ids keep when a row is added above.
+        let again = table(
+            "Вопрос;Ответ\nНовый вопрос?;Новый ответ.\nКак проверить баланс?;Введите код на странице баланса.\n",
+            "question = \"Вопрос\"\nanswer = \"Ответ\"",
+        );
+        assert!(matches!(&again[1], Record::Ticket(t) if t.id == tickets[0].0), "{again:?}");
         let Some(Record::Rejected(r)) = records.iter().find(|r| matches!(r, Record::Rejected(_))) else { panic!("{records:?}") };
         assert_eq!((r.location.as_str(), r.field.as_str()), ("line 3", "Вопрос"));
         // Known by its `question` column; with an id and a date column, and a date that is no date
@@ -390,6 +428,21 @@ mod tests {
         let Record::Ticket(t) = &records[1] else { panic!("{records:?}") };
         assert_eq!((t.id.as_str(), t.created_at.as_str(), t.messages[1].author), ("csv:7", "2025-05-05T00:00:00Z", Author::Staff));
         assert!(matches!(&records[2], Record::Rejected(r) if r.field == "created_at"), "{records:?}");
+    }
+
+    #[test]
+    fn a_question_answer_table_reads_its_other_columns_and_names_a_missing_answer_column() {
+        let records = table("question,answer,status,tags\nWhere is my order?,On its way.,closed,delivery\nCan I pay later?,No.,open,\n", "");
+        assert!(matches!(&records[0], Record::Ticket(t) if t.labels == ["delivery"]), "{records:?}");
+        assert!(matches!(&records[1], Record::Skipped { .. }), "{records:?}");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("faq.csv");
+        std::fs::write(&path, "Вопрос;Ответы\nГде заказ?;В пути.\n").unwrap();
+        let columns = toml::from_str("question = \"Вопрос\"\nanswer = \"Ответ\"").unwrap();
+        let err = read_file(&path, Encoding::Auto, &columns).unwrap_err().to_string();
+        assert!(err.contains("no column `Ответ` (columns.answer)") && err.contains("Ответы"), "{err}");
+        let columns = toml::from_str("question = \"Вопрос\"\nanswer = \"\"").unwrap();
+        assert!(matches!(&read_file(&path, Encoding::Auto, &columns).unwrap()[0], Record::Ticket(t) if t.messages.len() == 1));
     }
 
     #[test]

@@ -239,4 +239,9 @@ fn a_question_answer_spreadsheet_is_evaluated_and_mismatched_labels_are_named() 
     let out = kbforge(ws, &["eval", "desk", "faq.csv", "--labels", "other.jsonl", "--json"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && err.contains("none of the 6 tickets read has a label") && err.contains("`b1`") && err.contains("`vm-b1`"), "{err}");
+    // A file none of whose lines is read says why rather than scoring nothing.
+    std::fs::write(ws.join("bad.jsonl"), "{\"messages\": []}\n").unwrap();
+    let out = kbforge(ws, &["eval", "desk", "bad.jsonl", "--labels", "labels.jsonl", "--json"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("no ticket was read (1 records quarantined: the first, line 1, field `id`"), "{err}");
 }

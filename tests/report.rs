@@ -98,7 +98,10 @@ fn a_question_answer_list_without_dates_is_read_and_reported() {
     let r: serde_json::Value = serde_json::from_str(&ok(kbforge(ws, &["report", "--json"]))).unwrap();
     assert_eq!(r["overall"]["tickets"].as_u64(), Some(5), "{r}");
     assert_eq!(r["months"].as_array().map(Vec::len), Some(0), "{r}");
+    let terminal = ok(kbforge(ws, &["report"]));
+    assert!(terminal.contains("of all 5 tickets (undated)"), "{terminal}");
     ok(kbforge(ws, &["report", "--html", "report.html"]));
     let page = std::fs::read_to_string(ws.join("report.html")).unwrap();
     assert!(page.contains("Доля «плоских» вопросов") && !page.contains("<polyline"), "{page}");
+    assert!(page.contains("из всех 5 обращений (в выгрузке нет дат)") && !page.contains("(с )"), "{page}");
 }

@@ -37,11 +37,12 @@ static LEADING: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-/// A greeting set off by a comma or an exclamation mark after a word or two ("for Hello, we
+/// A greeting set off by a comma or an exclamation mark after a short word or two ("for Hello, we
 /// applied…", "ok hi, my account…", «ой, здравствуйте, …»): it opens the message, so what comes
-/// before it is a leftover of the address, not of the question.
+/// before it is a leftover of the address, not of the question. A longer word makes the greeting
+/// part of the question («Передайте привет, пожалуйста, курьеру?»).
 static GREETING_AFTER_STRAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:[\p{L}'’]+[\s,]+){1,2}?(?:здравствуйте|здрасте|привет|добрый\s+(?:день|вечер)|доброе\s+утро|hello|hi|hey)\s*[,!]+\s*")
+    Regex::new(r"(?i)^(?:\p{L}{1,4}[\s,]+){1,2}?(?:здравствуйте|здрасте|привет|добрый\s+(?:день|вечер)|доброе\s+утро|hello|hi|hey)\s*[,!]+\s*")
         .expect("static regex")
 });
 
@@ -441,6 +442,7 @@ mod tests {
             ("for Hello, we applied on the same day, but my channel was not approved", "We applied on the same day, but my channel was not approved"),
             ("Ой, здравствуйте, а сертификат можно вернуть?", "Сертификат можно вернуть?"),
             ("Should I say hi to the courier?", "Should I say hi to the courier?"),
+            ("Передайте привет, это можно?", "Передайте привет, это можно?"),
         ] {
             assert_eq!(candidates(question), [want], "{question}");
         }

@@ -187,14 +187,22 @@ pub async fn eval_desk(ws: &Workspace, tickets: &Path, labels: &HashMap<String, 
     Ok(eval)
 }
 
-/// Fails when no ticket read has a label, and warns when most have none: scores over tickets the
-/// labels do not name would be empty (a purity of 1 over nothing), so say how the ids differ.
+/// Fails when no ticket was read or none read has a label, and warns when most have none: scores
+/// over tickets the labels do not name would be empty (a purity of 1 over nothing), so say why
+/// (the first quarantined record) or how the ids differ.
 async fn labels_fit(store: &Store, labels: &HashMap<String, Label>) -> anyhow::Result<()> {
     let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM tickets ORDER BY id").fetch_all(store.pool()).await?;
     let labelled = ids.iter().filter(|(id,)| labels.contains_key(local_id(id))).count();
+    if ids.is_empty() {
+        let (quarantined,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM quarantine").fetch_one(store.pool()).await?;
+        let first: Option<(String, String, String)> =
+            sqlx::query_as("SELECT location, field, reason FROM quarantine ORDER BY id LIMIT 1").fetch_optional(store.pool()).await?;
+        let why = first.map_or_else(String::new, |(at, field, reason)| format!(": the first, {at}, field `{field}`: {reason}"));
+        anyhow::bail!("no ticket was read ({quarantined} records quarantined{why})");
+    }
     let ticket = ids.first().map_or("", |(id,)| local_id(id));
     let label = labels.keys().min().map_or("", String::as_str);
-    if labelled == 0 && !ids.is_empty() {
+    if labelled == 0 {
         anyhow::bail!(
             "none of the {} tickets read has a label: the tickets' ids look like `{ticket}`, the labels' like `{label}` (a label's `id` is the ticket's id in the export)",
             ids.len()

@@ -158,7 +158,7 @@ pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Resul
             rating: index(&columns.rating),
             channel: index(&columns.channel),
         };
-        return Ok(read_pairs(&mut reader, &display, delimiter, &at, columns));
+        return Ok(read_pairs(&mut reader, text, &display, delimiter, &at, columns));
     }
     let (id_col, body_col, author_col) =
         (required("ticket-id", &columns.ticket_id)?, required("body", &columns.body)?, required("author", &columns.author)?);
@@ -178,7 +178,7 @@ pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Resul
     let mut order: Vec<String> = Vec::new();
     let mut tickets: HashMap<String, Ticket> = HashMap::new();
     let mut records = Vec::new();
-    each_row(&mut reader, &display, delimiter, &mut records, |line, row, raw, records| {
+    each_row(&mut reader, text, &display, delimiter, &mut records, |line, row, raw, records| {
         let reject = |field: &str, reason: String, raw: String| rejected(&display, line, field, reason, raw);
         let get = |col: Option<usize>| col.and_then(|c| row.get(c)).map(str::trim).unwrap_or_default();
         let id = get(Some(id_col));
@@ -284,14 +284,21 @@ fn rejected(display: &str, line: usize, field: &str, reason: String, raw: String
 /// that does not parse is quarantined.
 fn each_row(
     reader: &mut csv::Reader<&[u8]>,
+    text: &str,
     display: &str,
     delimiter: u8,
     records: &mut Vec<Record>,
     mut read: impl FnMut(usize, &csv::StringRecord, String, &mut Vec<Record>),
 ) {
     for (i, row) in reader.records().enumerate() {
-        // The line the row starts on, which a quoted cell running over several lines moves on.
-        let line = |at: Option<&csv::Position>| at.map_or(i + 2, |p| p.line() as usize);
+        // The line the row starts on, which a quoted cell running over several lines moves on. A
+        // row after a CRLF starts at the `\n` the reader left, which counts.
+        let line = |at: Option<&csv::Position>| {
+            at.map_or(i + 2, |p| {
+                let upto = (p.byte() as usize + 1).min(text.len());
+                text.as_bytes()[..upto].iter().filter(|&&b| b == b'\n').count() + 1
+            })
+        };
         match row {
             Ok(row) => {
                 let raw = row.iter().collect::<Vec<_>>().join(&(delimiter as char).to_string());
@@ -321,9 +328,9 @@ struct PairColumns {
 /// A question–answer table: each row is a ticket of the customer's question and, when the row has
 /// one, the staff's answer. An empty question, or a date that is there but is none, quarantines
 /// the row.
-fn read_pairs(reader: &mut csv::Reader<&[u8]>, display: &str, delimiter: u8, at: &PairColumns, columns: &CsvColumns) -> Vec<Record> {
+fn read_pairs(reader: &mut csv::Reader<&[u8]>, text: &str, display: &str, delimiter: u8, at: &PairColumns, columns: &CsvColumns) -> Vec<Record> {
     let mut records = Vec::new();
-    each_row(reader, display, delimiter, &mut records, |line, row, raw, records| {
+    each_row(reader, text, display, delimiter, &mut records, |line, row, raw, records| {
         let reject = |field: &str, reason: String, raw: String| rejected(display, line, field, reason, raw);
         let get = |col: Option<usize>| col.and_then(|c| row.get(c)).map(str::trim).unwrap_or_default();
         let question = get(Some(at.question));
@@ -443,6 +450,15 @@ mod tests {
         assert!(err.contains("no column `Ответ` (columns.answer)") && err.contains("Ответы"), "{err}");
         let columns = toml::from_str("question = \"Вопрос\"\nanswer = \"\"").unwrap();
         assert!(matches!(&read_file(&path, Encoding::Auto, &columns).unwrap()[0], Record::Ticket(t) if t.messages.len() == 1));
+    }
+
+    #[test]
+    fn a_rejected_row_is_found_by_the_line_it_starts_on() {
+        for eol in ["\n", "\r\n"] {
+            let csv = format!("question,answer,created_at{eol}\"Где{eol}заказ?\",\"В пути,{eol}скоро будет.\",{eol}Можно вернуть?,Да.,вчера{eol}");
+            let records = table(&csv, "");
+            assert!(matches!(&records[1], Record::Rejected(r) if r.location == "line 5"), "{eol:?}: {records:?}");
+        }
     }
 
     #[test]

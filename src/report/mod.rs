@@ -263,11 +263,13 @@ pub fn terminal(r: &Report) -> String {
         o.pct(o.other)
     ));
     out.push_str(&format!("verdict: {}\n", verdict(r)));
+    let span = match r.coverage.since.as_str() {
+        "" => format!("all {} tickets (undated)", r.coverage.recent),
+        since => format!("{} tickets since {since}", r.coverage.recent),
+    };
     out.push_str(&format!(
-        "coverage: {} of {} tickets since {} ({:.0}%) ask a question a live article answers ({} live articles)\n\n",
+        "coverage: {} of {span} ({:.0}%) ask a question a live article answers ({} live articles)\n\n",
         r.coverage.covered,
-        r.coverage.recent,
-        r.coverage.since,
         100.0 * r.coverage.covered as f64 / r.coverage.recent.max(1) as f64,
         r.live_articles
     ));
@@ -362,7 +364,10 @@ fn strings(r: &Report, lang: &str) -> serde_json::Value {
             "h_topics": "Tickets by topic", "h_trend": "Tickets per month, largest topics",
             "h_gaps": "Gaps: large flat questions without an article", "no_gaps": "No gaps: every large question has an article.",
             "topic": "topic", "tickets": "tickets", "about": "about", "example": "example question", "draft": "draft",
-            "coverage": format!("{} of {} tickets in the last {} days (since {}), {share:.0}%, ask a question a live article already answers ({} articles).", c.covered, c.recent, c.days, c.since, r.live_articles),
+            "coverage": match c.since.as_str() {
+                "" => format!("{} of all {} tickets (the export has no dates), {share:.0}%, ask a question a live article already answers ({} articles).", c.covered, c.recent, r.live_articles),
+                since => format!("{} of {} tickets in the last {} days (since {since}), {share:.0}%, ask a question a live article already answers ({} articles).", c.covered, c.recent, c.days, r.live_articles),
+            },
             "h_bot": "Bot", "bot_since": format!("Searches and operators' ratings of the last {} days (since {}).", r.bot.days, r.bot.since),
             "no_searches": "No searches yet: the bot calls POST /api/search, then POST /api/feedback with the operator's verdict.",
             "all": "all", "by_route": "by route", "by_topic": "by topic",
@@ -379,7 +384,10 @@ fn strings(r: &Report, lang: &str) -> serde_json::Value {
             "h_topics": "Обращения по темам", "h_trend": "Динамика по месяцам, крупнейшие темы",
             "h_gaps": "Пробелы: крупные «плоские» вопросы без статьи", "no_gaps": "Пробелов нет: у каждого крупного вопроса есть статья.",
             "topic": "тема", "tickets": "обращений", "about": "о чём", "example": "пример вопроса", "draft": "черновик",
-            "coverage": format!("{} из {} обращений за {} дней (с {}), {share:.0}%, задают вопрос, на который уже отвечает опубликованная статья (статей: {}).", c.covered, c.recent, c.days, c.since, r.live_articles),
+            "coverage": match c.since.as_str() {
+                "" => format!("{} из всех {} обращений (в выгрузке нет дат), {share:.0}%, задают вопрос, на который уже отвечает опубликованная статья (статей: {}).", c.covered, c.recent, r.live_articles),
+                since => format!("{} из {} обращений за {} дней (с {since}), {share:.0}%, задают вопрос, на который уже отвечает опубликованная статья (статей: {}).", c.covered, c.recent, c.days, r.live_articles),
+            },
             "h_bot": "Бот", "bot_since": format!("Запросы к боту и оценки операторов за {} дней (с {}).", r.bot.days, r.bot.since),
             "no_searches": "Запросов пока нет: бот вызывает POST /api/search, затем POST /api/feedback с оценкой оператора.",
             "all": "всего", "by_route": "по маршрутам", "by_topic": "по темам",

@@ -290,13 +290,23 @@ fn each_row(
     records: &mut Vec<Record>,
     mut read: impl FnMut(usize, &csv::StringRecord, String, &mut Vec<Record>),
 ) {
+    // Line ends counted so far: up to which byte, and how many lines that made.
+    let (mut counted, mut lines) = (0usize, 1usize);
+    let bytes = text.as_bytes();
     for (i, row) in reader.records().enumerate() {
         // The line the row starts on, which a quoted cell running over several lines moves on. A
-        // row after a CRLF starts at the `\n` the reader left, which counts.
-        let line = |at: Option<&csv::Position>| {
+        // row after a CRLF starts at the `\n` the reader left, which counts; a lone `\r` ends a
+        // line too. Counted on from the last row, so a file is read once.
+        let mut line = |at: Option<&csv::Position>| {
             at.map_or(i + 2, |p| {
-                let upto = (p.byte() as usize + 1).min(text.len());
-                text.as_bytes()[..upto].iter().filter(|&&b| b == b'\n').count() + 1
+                let upto = (p.byte() as usize + 1).min(bytes.len());
+                for at in counted..upto {
+                    if bytes[at] == b'\n' || (bytes[at] == b'\r' && bytes.get(at + 1) != Some(&b'\n')) {
+                        lines += 1;
+                    }
+                }
+                counted = counted.max(upto);
+                lines
             })
         };
         match row {
@@ -454,7 +464,7 @@ mod tests {
 
     #[test]
     fn a_rejected_row_is_found_by_the_line_it_starts_on() {
-        for eol in ["\n", "\r\n"] {
+        for eol in ["\n", "\r\n", "\r"] {
             let csv = format!("question,answer,created_at{eol}\"Где{eol}заказ?\",\"В пути,{eol}скоро будет.\",{eol}Можно вернуть?,Да.,вчера{eol}");
             let records = table(&csv, "");
             assert!(matches!(&records[1], Record::Rejected(r) if r.location == "line 5"), "{eol:?}: {records:?}");

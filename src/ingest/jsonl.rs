@@ -77,7 +77,7 @@ enum IdValue {
 /// A message; `role` or `from`, `text` or `content`, and `is_internal` or `private` are read where
 /// `author`, `body` and `internal` are absent and their value is text (a flag for `internal`), as
 /// other exports name them; an object or a list there is ignored.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 struct LineMessage {
     #[serde(default)]
     id: Option<IdValue>,
@@ -106,24 +106,6 @@ struct LineMessage {
 /// The first of `values` that is text.
 fn text_of<const N: usize>(values: [Option<serde_json::Value>; N]) -> Option<String> {
     values.into_iter().flatten().find_map(|v| v.as_str().map(str::to_string))
-}
-
-impl LineMessage {
-    fn new(author: &str, body: String) -> Self {
-        LineMessage {
-            id: None,
-            author: Some(author.into()),
-            internal: None,
-            body: Some(body),
-            created_at: None,
-            role: None,
-            from: None,
-            text: None,
-            content: None,
-            is_internal: None,
-            private: None,
-        }
-    }
 }
 
 fn closed() -> String {
@@ -249,7 +231,7 @@ fn convert(l: Line) -> Result<Option<Ticket>, (&'static str, String)> {
         (None, Some(question)) => [("customer", question), ("staff", answer.unwrap_or_default())]
             .into_iter()
             .filter(|(_, body)| !body.trim().is_empty())
-            .map(|(author, body)| LineMessage::new(author, body))
+            .map(|(author, body)| LineMessage { author: Some(author.into()), body: Some(body), ..Default::default() })
             .collect(),
         (None, None) if answer.is_some() => return Err(("question", "an `answer` without a `question`".into())),
         (None, None) => return Err(("messages", "missing: give `messages`, or `question` and `answer`".into())),

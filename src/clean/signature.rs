@@ -47,21 +47,25 @@ static WEAK_RE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid weak signoff regex")
 });
 
-/// An agent's sign-off at the very end of a reply, as social-media care teams sign: initials after
-/// a mark ("…here: *SR", "…a tweet away /TF"); after the end of a sentence, initials or a name
-/// with a caret or tilde ("…questions. ^JorgeGarcia", "…community.~ Olivia") or a dash the name
-/// touches ("…guidance. -Mike", "…help. -AB", "- AB"), or the mark alone; after a colon, initials
-/// with a dash or a caret, or a name with a caret ("…article: -TC", "…this guide: ^Lisi"); initials touching a
-/// dash right after a word ("…in this article -FR"), and a name after a link. A dash sign-off
-/// stays on its line, so a list's last item ("\n- Наличные") is no signature; a name must touch
-/// its dash, so an answer ("…товар? — Нет") is none either; after a word only initials count, so a
-/// flag or a model ("-Force", "-Xmx", "iphone -Pro", "Galaxy S23 -XL", "E-AB") stays. The sign-off
-/// is the first group that matched; what precedes it stays.
+/// An agent's sign-off at the very end of a reply, as social-media care teams sign:
+/// - initials touching a mark after a space ("…here: *SR", "…a tweet away /TF"); a mark and a space
+///   are a list's bullet ("\n* PDF"), and "EUR / USD" a pair of values;
+/// - after the end of a sentence, initials or a name with a caret or tilde ("…questions.
+///   ^JorgeGarcia", "…community.~ Olivia"), or the mark alone;
+/// - after a full stop or "!", initials with a dash ("…help. -AB", "- AB") or a name touching it
+///   ("…guidance. -Mike"), or the dash alone; after "?" or ":" only initials touching the dash
+///   ("…article: -TC"), since "…? — Нет", "Нужен ли паспорт? - ДА" and "Статус: - ОК" answer;
+/// - after a colon, a caret with initials or a name ("…this guide: ^Lisi");
+/// - initials touching a dash right after a word ("…in this article -FR"), and a name after a link.
+///
+/// A dash sign-off stays on its line, so a list's last item ("\n- Наличные") is no signature; after
+/// a word only initials count, so a flag or a model ("-Force", "-Xmx", "iphone -Pro", "Galaxy S23
+/// -XL", "E-AB") stays. The sign-off is the first group that matched; what precedes it stays.
 static SIGN_OFF_RE: LazyLock<Regex> = LazyLock::new(|| {
     const INITIALS: &str = r"\p{Lu}{2,3}";
     const NAME: &str = r"\p{Lu}\p{Ll}{1,11}(?:\p{Lu}\p{Ll}{1,11})?";
     Regex::new(&format!(
-        r"(?:\s([\^*/~]\s?{INITIALS})|[.!?…):][ \t]*([-–—][ \t]?{INITIALS})|[.!?…)][ \t]*([-–—]{NAME}|[-–—])|[.!?…)]\s*([~^][ \t]?(?:{INITIALS}|{NAME})|[~^])|:\s*(\^(?:{INITIALS}|{NAME}))|(?:\p{{Ll}}|https?://\S+)[ \t]+([-~^]{INITIALS})|https?://\S+[ \t]+([-~^]{NAME}))[ \t]*$"
+        r"(?:\s([\^*/~]{INITIALS})|[.!…)][ \t]*([-–—][ \t]?{INITIALS})|[?:][ \t]*([-–—]{INITIALS})|[.!…)][ \t]*([-–—]{NAME}|[-–—])|[.!?…)]\s*([~^][ \t]?(?:{INITIALS}|{NAME})|[~^])|:\s*(\^(?:{INITIALS}|{NAME}))|(?:\p{{Ll}}|https?://\S+)[ \t]+([-~^]{INITIALS})|https?://\S+[ \t]+([-~^]{NAME}))[ \t]*$"
     ))
     .expect("valid sign-off regex")
 });
@@ -69,7 +73,7 @@ static SIGN_OFF_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// Where an agent's sign-off at the end of `text` begins ([`SIGN_OFF_RE`]), if it has one. The
 /// draft stage asks again after it has cut a closing courtesy, so the policy is this one.
 pub(crate) fn sign_off_start(text: &str) -> Option<usize> {
-    SIGN_OFF_RE.captures(text).and_then(|c| (1..=7).find_map(|i| c.get(i)).map(|m| m.start()))
+    SIGN_OFF_RE.captures(text).and_then(|c| (1..=8).find_map(|i| c.get(i)).map(|m| m.start()))
 }
 
 /// Cuts the signature, if any, from its first line to the end.
@@ -357,6 +361,13 @@ mod tests {
             "Run the command with -Force",
             "Start java with -Xmx",
             "I bought the iphone -Pro",
+            "Поставьте галочку: - ДА",
+            "Статус: - ОК",
+            "Какой размер брать? — XL",
+            "Нужен ли паспорт? - ДА",
+            "Форматы:\n* PDF\n* DOC",
+            "Prices are in EUR / USD",
+            "Is it possible? -No",
         ] {
             assert_eq!(strip_signature(text), text);
         }

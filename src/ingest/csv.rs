@@ -294,12 +294,16 @@ fn each_row(
     let (mut counted, mut lines) = (0usize, 1usize);
     let bytes = text.as_bytes();
     for (i, row) in reader.records().enumerate() {
-        // The line the row starts on, which a quoted cell running over several lines moves on. A
-        // row after a CRLF starts at the `\n` the reader left, which counts; a lone `\r` ends a
-        // line too. Counted on from the last row, so a file is read once.
+        // The line the row starts on, which a quoted cell running over several lines moves on. The
+        // reader's position is where it stopped, before the line ends (a CRLF's `\n`, blank lines)
+        // it skips on the way to the row; a lone `\r` ends a line too. Counted on from the last
+        // row, so a file is read once.
         let mut line = |at: Option<&csv::Position>| {
             at.map_or(i + 2, |p| {
-                let upto = (p.byte() as usize + 1).min(bytes.len());
+                let mut upto = (p.byte() as usize).min(bytes.len());
+                while upto < bytes.len() && matches!(bytes[upto], b'\r' | b'\n') {
+                    upto += 1;
+                }
                 for at in counted..upto {
                     if bytes[at] == b'\n' || (bytes[at] == b'\r' && bytes.get(at + 1) != Some(&b'\n')) {
                         lines += 1;
@@ -340,6 +344,7 @@ struct PairColumns {
 /// the row.
 fn read_pairs(reader: &mut csv::Reader<&[u8]>, text: &str, display: &str, delimiter: u8, at: &PairColumns, columns: &CsvColumns) -> Vec<Record> {
     let mut records = Vec::new();
+    let mut copies: HashMap<String, usize> = HashMap::new();
     each_row(reader, text, display, delimiter, &mut records, |line, row, raw, records| {
         let reject = |field: &str, reason: String, raw: String| rejected(display, line, field, reason, raw);
         let get = |col: Option<usize>| col.and_then(|c| row.get(c)).map(str::trim).unwrap_or_default();
@@ -348,7 +353,8 @@ fn read_pairs(reader: &mut csv::Reader<&[u8]>, text: &str, display: &str, delimi
             records.push(reject(&at.question_name, "empty question".into(), raw));
             return;
         }
-        if at.status.is_some() && !resolved(&get(at.status).to_lowercase()) {
+        // An empty status cell says nothing, as a file without the column.
+        if !get(at.status).is_empty() && !resolved(&get(at.status).to_lowercase()) {
             records.push(Record::Skipped { reason: "not closed" });
             return;
         }
@@ -364,8 +370,15 @@ fn read_pairs(reader: &mut csv::Reader<&[u8]>, text: &str, display: &str, delimi
         };
         // Without an id column, the row's own text with the file's name: an id that keeps when rows
         // are added or moved, and differs between two files.
+        // The same question with the same answer twice (a template) is two tickets: the second
+        // copy is numbered.
         let id = match get(at.id) {
-            "" => format!("{}-{}", at.file, &crate::hash::text_hash(&format!("{question}\u{1}{}", get(at.answer)))[..12]),
+            "" => {
+                let base = format!("{}-{}", at.file, &crate::hash::text_hash(&format!("{question}\u{1}{}", get(at.answer)))[..12]);
+                let seen = copies.entry(base.clone()).or_insert(0);
+                *seen += 1;
+                if *seen == 1 { base } else { format!("{base}-{seen}") }
+            }
             id => id.to_string(),
         };
         let message = |author, body: &str| Message { external_id: String::new(), author, internal: false, body: body.to_string(), created_at: created_at.clone() };
@@ -449,9 +462,12 @@ mod tests {
 
     #[test]
     fn a_question_answer_table_reads_its_other_columns_and_names_a_missing_answer_column() {
-        let records = table("question,answer,status,tags\nWhere is my order?,On its way.,closed,delivery\nCan I pay later?,No.,open,\n", "");
+        let records = table("question,answer,status,tags\nWhere is my order?,On its way.,closed,delivery\nCan I pay later?,No.,open,\nCan I pay later?,No.,,\nCan I pay later?,No.,,\n", "");
         assert!(matches!(&records[0], Record::Ticket(t) if t.labels == ["delivery"]), "{records:?}");
         assert!(matches!(&records[1], Record::Skipped { .. }), "{records:?}");
+        // An empty status is no status; the same row twice is two tickets.
+        let ids: Vec<&str> = records[2..].iter().filter_map(|r| if let Record::Ticket(t) = r { Some(t.id.as_str()) } else { None }).collect();
+        assert!(ids.len() == 2 && ids[1] == format!("{}-2", ids[0]), "{records:?}");
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("faq.csv");
         std::fs::write(&path, "Вопрос;Ответы\nГде заказ?;В пути.\n").unwrap();
@@ -466,6 +482,10 @@ mod tests {
     fn a_rejected_row_is_found_by_the_line_it_starts_on() {
         for eol in ["\n", "\r\n", "\r"] {
             let csv = format!("question,answer,created_at{eol}\"Где{eol}заказ?\",\"В пути,{eol}скоро будет.\",{eol}Можно вернуть?,Да.,вчера{eol}");
+            let records = table(&csv, "");
+            assert!(matches!(&records[1], Record::Rejected(r) if r.location == "line 5"), "{eol:?}: {records:?}");
+            // Blank lines before a row are skipped by the reader and still counted.
+            let csv = format!("question,answer,created_at{eol}Где заказ?,В пути.,{eol}{eol}{eol}Можно вернуть?,Да.,вчера{eol}");
             let records = table(&csv, "");
             assert!(matches!(&records[1], Record::Rejected(r) if r.location == "line 5"), "{eol:?}: {records:?}");
         }

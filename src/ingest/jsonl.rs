@@ -46,9 +46,14 @@ struct Line {
     tags: Vec<String>,
     #[serde(default)]
     rating: Option<String>,
-    /// The customer's e-mail or id; `customer_email` and `requester` are read too.
-    #[serde(default, alias = "customer_email", alias = "requester")]
-    customer: Option<String>,
+    /// The customer's e-mail or id; `customer_email` and `requester` are read where it is absent
+    /// and they are text (Zendesk's `requester` object is not).
+    #[serde(default)]
+    customer: Option<serde_json::Value>,
+    #[serde(default)]
+    customer_email: Option<serde_json::Value>,
+    #[serde(default)]
+    requester: Option<serde_json::Value>,
     #[serde(default)]
     messages: Option<Vec<LineMessage>>,
     /// A question–answer export's customer question, in place of `messages`.
@@ -217,8 +222,9 @@ fn convert(l: Line) -> Result<Option<Ticket>, (&'static str, String)> {
         return Err(("id", "empty".into()));
     }
     let dated = |d: &Option<String>| d.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_string);
-    let created_at = match dated(&l.created_at).or_else(|| dated(&l.updated_at)) {
-        Some(date) => super::omnidesk::parse_date(&date).ok_or(("created_at", format!("`{date}` is not an RFC 3339 or RFC 2822 date")))?,
+    let date = dated(&l.created_at).map(|d| ("created_at", d)).or_else(|| dated(&l.updated_at).map(|d| ("updated_at", d)));
+    let created_at = match date {
+        Some((field, date)) => super::omnidesk::parse_date(&date).ok_or((field, format!("`{date}` is not an RFC 3339 or RFC 2822 date")))?,
         None => String::new(),
     };
     let updated_at = l.updated_at.as_deref().and_then(super::omnidesk::parse_date).unwrap_or_else(|| created_at.clone());
@@ -275,7 +281,12 @@ fn convert(l: Line) -> Result<Option<Ticket>, (&'static str, String)> {
         rating: l.rating.unwrap_or_default(),
         created_at,
         updated_at,
-        customer: l.customer.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(super::ticket::customer_key).unwrap_or_default(),
+        customer: text_of([l.customer, l.customer_email, l.requester])
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(super::ticket::customer_key)
+            .unwrap_or_default(),
         messages,
     }))
 }
@@ -343,6 +354,10 @@ mod tests {
         assert_eq!(field(r#"{"id": 4, "messages": [{"from": {"name": "Анна"}, "body": "?"}]}"#), "messages.author");
         assert_eq!(field(r#"{"id": 5, "messages": [{"author": "customer", "content": [{"type": "text"}]}]}"#), "messages.body");
         assert_eq!(field(r#"{"question": "Q?"}"#), "id");
+        assert_eq!(field(r#"{"id": 6, "updated_at": "вчера", "question": "Q?"}"#), "updated_at");
+        // A customer under another name is kept (as a hash); an object there is no error.
+        let Record::Ticket(t) = parse(r#"{"id": 7, "customer_email": "a@b.ru", "requester": {"id": 5}, "question": "Q?"}"#) else { panic!("not a ticket") };
+        assert!(!t.customer.is_empty());
         // An author no one would guess is still named.
         assert!(matches!(parse(r#"{"id": 1, "messages": [{"author": "robot", "body": "?"}]}"#), Record::Rejected(r) if r.field == "messages.author"));
     }

@@ -152,11 +152,7 @@ pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Resul
             answer: answer_col,
             id: index(&columns.ticket_id).or_else(|| index("id")),
             date: index(&columns.created_at),
-            status: index(&columns.status),
-            subject: index(&columns.subject),
-            tags: index(&columns.tags),
-            rating: index(&columns.rating),
-            channel: index(&columns.channel),
+            ticket: TicketColumns::find(columns, index),
         };
         return Ok(read_pairs(&mut reader, text, &display, delimiter, &at, columns));
     }
@@ -166,14 +162,7 @@ pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Resul
         "" => None,
         name => Some(required("created-at", name)?),
     };
-    let (subject_col, status_col, internal_col, tags_col, rating_col, channel_col) = (
-        index(&columns.subject),
-        index(&columns.status),
-        index(&columns.internal),
-        index(&columns.tags),
-        index(&columns.rating),
-        index(&columns.channel),
-    );
+    let (at, internal_col) = (TicketColumns::find(columns, index), index(&columns.internal));
     let customers: Vec<String> = columns.customer_values.iter().map(|v| v.to_lowercase()).collect();
     let mut order: Vec<String> = Vec::new();
     let mut tickets: HashMap<String, Ticket> = HashMap::new();
@@ -226,11 +215,11 @@ pub fn read_file(path: &Path, encoding: Encoding, columns: &CsvColumns) -> Resul
                 *target = value.to_string();
             }
         };
-        set(&mut ticket.subject, get(subject_col));
-        set(&mut ticket.status, &get(status_col).to_lowercase());
-        set(&mut ticket.rating, get(rating_col));
-        set(&mut ticket.channel, get(channel_col));
-        for tag in get(tags_col).split([',', ';']).map(str::trim).filter(|t| !t.is_empty()) {
+        set(&mut ticket.subject, get(at.subject));
+        set(&mut ticket.status, &get(at.status).to_lowercase());
+        set(&mut ticket.rating, get(at.rating));
+        set(&mut ticket.channel, get(at.channel));
+        for tag in tags(get(at.tags)) {
             if !ticket.labels.iter().any(|l| l == tag) {
                 ticket.labels.push(tag.to_string());
             }
@@ -332,11 +321,33 @@ struct PairColumns {
     answer: Option<usize>,
     id: Option<usize>,
     date: Option<usize>,
-    status: Option<usize>,
+    ticket: TicketColumns,
+}
+
+/// The columns that describe a ticket rather than a message, read alike in both kinds of file.
+struct TicketColumns {
     subject: Option<usize>,
+    status: Option<usize>,
     tags: Option<usize>,
     rating: Option<usize>,
     channel: Option<usize>,
+}
+
+impl TicketColumns {
+    fn find(columns: &CsvColumns, index: impl Fn(&str) -> Option<usize>) -> Self {
+        TicketColumns {
+            subject: index(&columns.subject),
+            status: index(&columns.status),
+            tags: index(&columns.tags),
+            rating: index(&columns.rating),
+            channel: index(&columns.channel),
+        }
+    }
+}
+
+/// A tags cell's tags, separated by `,` or `;`.
+fn tags(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split([',', ';']).map(str::trim).filter(|t| !t.is_empty())
 }
 
 /// A question–answer table: each row is a ticket of the customer's question and, when the row has
@@ -354,7 +365,8 @@ fn read_pairs(reader: &mut csv::Reader<&[u8]>, text: &str, display: &str, delimi
             return;
         }
         // An empty status cell says nothing, as a file without the column.
-        if !get(at.status).is_empty() && !resolved(&get(at.status).to_lowercase()) {
+        let status = get(at.ticket.status);
+        if !status.is_empty() && !resolved(&status.to_lowercase()) {
             records.push(Record::Skipped { reason: "not closed" });
             return;
         }
@@ -393,12 +405,12 @@ fn read_pairs(reader: &mut csv::Reader<&[u8]>, text: &str, display: &str, delimi
             id: format!("{SOURCE}:{id}"),
             source: SOURCE.into(),
             external_id: id,
-            subject: get(at.subject).to_string(),
+            subject: get(at.ticket.subject).to_string(),
             status: "closed".into(),
-            channel: get(at.channel).to_string(),
-            language: detect_language(&format!("{} {question}", get(at.subject))).to_string(),
-            labels: get(at.tags).split([',', ';']).map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect(),
-            rating: get(at.rating).to_string(),
+            channel: get(at.ticket.channel).to_string(),
+            language: detect_language(&format!("{} {question}", get(at.ticket.subject))).to_string(),
+            labels: tags(get(at.ticket.tags)).map(str::to_string).collect(),
+            rating: get(at.ticket.rating).to_string(),
             created_at: created_at.clone(),
             updated_at: created_at.clone(),
             customer: String::new(),

@@ -80,6 +80,12 @@ fn labelled_desks_stay_above_their_floors() {
         // Titles a help center would use: no filler, greeting or one ticket's values, and close
         // to how an editor words the intent.
         assert_eq!(r["title_defects"], 0, "{name}: a title keeps a filler or a value: {out}");
+        // A title asked only by another intent's tickets is named with that intent, and only a
+        // draft that holds two intents can have one.
+        let details = r["details"].as_array().unwrap();
+        let off_topic: Vec<&serde_json::Value> = details.iter().filter(|d| !d["title_intent"].is_null()).collect();
+        assert_eq!(r["off_topic_titles"].as_u64(), Some(off_topic.len() as u64), "{name}: {out}");
+        assert!(off_topic.iter().all(|d| d["title_intent"] != d["intent"] && d["purity"].as_f64().unwrap() < 1.0), "{name}: {out}");
         let t = r["title_similarity"].as_f64().unwrap_or_else(|| panic!("{name}: no title similarity: {out}"));
         assert!(t >= titles, "{name}: titles {t:.3} from the reference, floor {titles}: {out}");
         edits_reach_the_targets(name, &r, &out);

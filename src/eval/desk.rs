@@ -56,6 +56,9 @@ pub struct DeskEval {
     pub title_similarity: Option<f64>,
     /// Drafts whose title keeps a filler, a greeting, a ticket's values or profanity ([`title_defects`]).
     pub title_defects: usize,
+    /// Drafts whose title was asked only by tickets of another intent than the draft's majority: the
+    /// article answers its tickets' question under a title of another one.
+    pub off_topic_titles: usize,
     /// Wall time per stage.
     pub seconds: BTreeMap<String, f64>,
     pub tickets: usize,
@@ -115,6 +118,9 @@ pub struct DraftDetail {
     pub purity: f64,
     /// The article the review's near-duplicate flag would merge this draft into.
     pub flagged_into: Option<String>,
+    /// The intent of the tickets whose question the title was made of, where none of them is of the
+    /// majority intent.
+    pub title_intent: Option<String>,
 }
 
 /// Runs the pipeline up to the drafts on `tickets` (a JSONL or CSV file, or an Omnidesk export
@@ -218,14 +224,23 @@ async fn labels_fit(store: &Store, labels: &HashMap<String, Label>) -> anyhow::R
 async fn score(store: &Store, articles: &[crate::kb::Article], labels: &HashMap<String, Label>, min_size: usize, seconds: BTreeMap<String, f64>) -> anyhow::Result<DeskEval> {
     let pairs: Vec<(String, String)> = sqlx::query_as("SELECT ticket_id, kind FROM qa_pairs").fetch_all(store.pool()).await?;
     let tickets: Vec<(String,)> = sqlx::query_as("SELECT id FROM tickets").fetch_all(store.pool()).await?;
-    let members: Vec<(String, String)> = sqlx::query_as("SELECT d.article_id, m.ticket_id FROM drafts d JOIN cluster_members m ON m.cluster_id = d.cluster_id ORDER BY d.article_id, m.ticket_id")
-        .fetch_all(store.pool())
-        .await?;
+    let members: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT d.article_id, m.ticket_id, COALESCE(q.question, '') FROM drafts d JOIN cluster_members m ON m.cluster_id = d.cluster_id
+         LEFT JOIN qa_pairs q ON q.ticket_id = m.ticket_id ORDER BY d.article_id, m.ticket_id",
+    )
+    .fetch_all(store.pool())
+    .await?;
     let titles: HashMap<&str, &str> = articles.iter().map(|a| (a.front.id.as_str(), a.front.title.as_str())).collect();
     let intent_of = |ticket: &str| labels.get(local_id(ticket)).map_or("(unlabelled)", |l| l.intent.as_str());
     let mut drafts: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (article, ticket) in &members {
+    // The intents of the tickets whose question the draft's title was made of.
+    let mut asked_by: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (article, ticket, question) in &members {
         drafts.entry(article.as_str()).or_default().push(intent_of(ticket));
+        let title = titles.get(article.as_str()).copied().unwrap_or_default();
+        if crate::draft::title::candidates(&crate::clean::for_embedding(question)).iter().any(|c| c == title) {
+            asked_by.entry(article.as_str()).or_default().push(intent_of(ticket));
+        }
     }
     // Flat intents big enough to draft, counted over the tickets that were read.
     let mut flat_counts: HashMap<&str, usize> = HashMap::new();
@@ -252,6 +267,7 @@ async fn score(store: &Store, articles: &[crate::kb::Article], labels: &HashMap<
             bad_titles += 1;
         }
         let reference = labels.values().find(|l| l.intent == intent).and_then(|l| l.title.clone());
+        let title_intent = asked_by.get(article).filter(|asked| !asked.contains(&intent)).map(|asked| majority(asked).0.to_string());
         details.push(DraftDetail {
             id: article.to_string(),
             title: title.to_string(),
@@ -261,6 +277,7 @@ async fn score(store: &Store, articles: &[crate::kb::Article], labels: &HashMap<
             intent: intent.to_string(),
             purity: n as f64 / intents.len() as f64,
             flagged_into: None,
+            title_intent,
         });
     }
     details.sort_by(|a, b| b.tickets.cmp(&a.tickets).then_with(|| a.title.cmp(&b.title)));
@@ -282,7 +299,7 @@ async fn score(store: &Store, articles: &[crate::kb::Article], labels: &HashMap<
         })
         .collect();
     missed.sort_by(|a, b| b.tickets.cmp(&a.tickets).then_with(|| a.intent.cmp(&b.intent)));
-    let drafted: HashSet<&str> = members.iter().map(|(_, t)| local_id(t)).collect();
+    let drafted: HashSet<&str> = members.iter().map(|(_, t, _)| local_id(t)).collect();
     let flat_tickets: Vec<&str> =
         tickets.iter().map(|(id,)| local_id(id)).filter(|id| labels.get(*id).is_some_and(|l| l.kind == "flat")).collect();
     let unassigned = flat_tickets.iter().filter(|id| !drafted.contains(*id)).count();
@@ -299,6 +316,7 @@ async fn score(store: &Store, articles: &[crate::kb::Article], labels: &HashMap<
         bad_titles,
         title_similarity: None,
         title_defects: details.iter().filter(|d| !d.defects.is_empty()).count(),
+        off_topic_titles: details.iter().filter(|d| d.title_intent.is_some()).count(),
         seconds,
         tickets: tickets.len(),
         flat_intents: eligible.len(),
@@ -393,6 +411,7 @@ pub fn format_table(r: &DeskEval, drafts: bool) -> String {
     let _ = writeln!(out, "unassigned  {}  ({:.1}% of {} flat tickets in no draft)", r.unassigned, share(r.unassigned, r.flat_tickets), r.flat_tickets);
     let _ = writeln!(out, "bad titles  {}", r.bad_titles);
     let _ = writeln!(out, "title flaws {}  (fillers, greetings, one ticket's values or profanity)", r.title_defects);
+    let _ = writeln!(out, "off-topic   {}  (titles asked only by tickets of another intent than the draft's majority)", r.off_topic_titles);
     if let Some(s) = r.title_similarity {
         let _ = writeln!(out, "titles      {s:.3}  (mean cosine to the reference titles)");
     }
@@ -411,7 +430,8 @@ pub fn format_table(r: &DeskEval, drafts: bool) -> String {
             let flaws = if d.defects.is_empty() { String::new() } else { format!("  [{}]", d.defects.join(", ")) };
             let reference = d.reference.as_deref().map(|r| format!("  (reference: {r})")).unwrap_or_default();
             let flag = d.flagged_into.as_deref().map(|into| format!("  [near-duplicate of `{into}`]")).unwrap_or_default();
-            let _ = writeln!(out, "{:>4}  {:.2}  {:<40}  {}{flaws}{reference}{flag}", d.tickets, d.purity, d.intent, d.title);
+            let asked = d.title_intent.as_deref().map(|i| format!("  [title asked by {i}]")).unwrap_or_default();
+            let _ = writeln!(out, "{:>4}  {:.2}  {:<40}  {}{flaws}{asked}{reference}{flag}", d.tickets, d.purity, d.intent, d.title);
         }
         if !r.missed.is_empty() {
             let _ = writeln!(out, "\nno draft of their own ({}):", r.missed.len());

@@ -13,7 +13,9 @@
 //! - **titles**: where the labels give an intent's reference title (`"title"`, as a help center
 //!   would word it), the mean cosine between each draft's title and its majority intent's reference
 //!   (the model's query vectors), and the drafts whose title keeps a politeness or urgency filler,
-//!   a greeting or one ticket's values ([`title_defects`]).
+//!   a greeting or one ticket's values ([`title_defects`]);
+//! - **off-topic titles**: drafts whose title was made of questions of another intent than the
+//!   draft's majority only (traced through [`crate::draft::title::candidates`]).
 //!
 //! The vectors are kept for the next evaluation in the same workspace ([`super::cache`]).
 //!

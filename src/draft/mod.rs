@@ -90,7 +90,11 @@ pub fn build_draft(id: &str, cluster_id: &str, topic: &str, members: &[Member], 
     // пожалуйста" does not take two places.
     let also_asked: Vec<String> = by_similarity
         .iter()
-        .map(|m| canonical_question(&crate::clean::for_embedding(&m.question)))
+        .map(|m| crate::clean::for_embedding(&m.question))
+        // A question asked after the customer's story and pointing back to it («…Доставка была
+        // 299 р. Её вычтут из суммы возврата?») names its subject only beside the story.
+        .filter(|q| !title::leans_on_story(q))
+        .map(|q| canonical_question(&q))
         .map(|q| {
             let stripped = title::strip(&q);
             if stripped.split_whitespace().count() >= 2 { canonical_question(&stripped) } else { q }
@@ -319,6 +323,26 @@ mod tests {
         ];
         let a = build_draft("extended", "c-1", "гарантия", &ms, &DraftConfig::default()).unwrap();
         assert_eq!(a.front.also_asked, ["Гарантию продлить ещё можно?", "Продлённую гарантию можно оформить после покупки?"]);
+    }
+
+    #[test]
+    fn a_question_leaning_on_the_story_before_it_is_no_phrasing() {
+        let a = "Доставку возвращаем только при возврате из-за брака или нашей ошибки.";
+        let ms = vec![
+            member("t:1", "Вернут ли деньги за доставку, если я сдам товар?", a, 0.97),
+            member("t:2", "Возвращаю кофемолку, просто не подошла. Доставка была 299 р. Её вычтут из суммы возврата?", a, 0.96),
+            member("t:3", "I returned the kettle. How do I get it refunded?", a, 0.95),
+            // A pronoun in a question that opens its message points inside it.
+            member("t:4", "Можно сдать товар и получить за него стоимость доставки?", a, 0.94),
+            member("t:5", "Стоимость доставки тоже вернёте при возврате?", a, 0.93),
+        ];
+        let a = build_draft("delivery-refund", "c-1", "возврат", &ms, &DraftConfig::default()).unwrap();
+        let mut asked: Vec<&str> = a.front.also_asked.iter().map(String::as_str).chain([a.front.title.as_str()]).collect();
+        asked.sort();
+        assert_eq!(
+            asked,
+            ["Вернут ли деньги за доставку, если я сдам товар?", "Можно сдать товар и получить за него стоимость доставки?", "Стоимость доставки тоже вернёте при возврате?"]
+        );
     }
 
     #[test]

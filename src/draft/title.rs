@@ -248,6 +248,14 @@ pub fn candidates(question: &str) -> Vec<String> {
     placed(question).into_iter().map(|(c, _)| c).collect()
 }
 
+/// Whether the question a message asks comes after the customer's story and points back to it
+/// («Возвращаю кофемолку, не подошла. Доставка была 299 р. Её вычтут из суммы возврата?»): it
+/// says what it is about only beside that story. A pronoun in a question that opens its message
+/// points inside it («Как купить сертификат и отправить его подруге?»).
+pub fn leans_on_story(question: &str) -> bool {
+    placed(question).first().is_some_and(|(c, opens)| !opens && crate::lexical::points_back(c))
+}
+
 /// [`candidates`], each with whether it opens its message: no sentence before it says anything.
 fn placed(question: &str) -> Vec<(String, bool)> {
     // A sentence that asks for nothing in particular ("Any advice?", "Can anyone help?") is no
@@ -404,6 +412,17 @@ pub fn score(candidate: &str, similarity: f64, vocabulary: &Vocabulary) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_question_after_the_story_that_points_back_leans_on_it() {
+        assert!(leans_on_story("Возвращаю кофемолку, просто не подошла. Доставка была 299 р. Её вычтут из суммы возврата?"));
+        assert!(leans_on_story("My order came broken. Can I return it?"));
+        // It opens the message: the pronoun points inside it.
+        assert!(!leans_on_story("Как купить сертификат и отправить его подруге на почту?"));
+        // After the story, but naming its subject.
+        assert!(!leans_on_story("Купила чайник в подарок. Можно ли вернуть подарок без чека?"));
+        assert!(!leans_on_story("Доставка была 299 р."));
+    }
 
     #[test]
     fn a_quoted_message_stays_in_its_sentence() {

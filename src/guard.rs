@@ -172,6 +172,10 @@ impl Guard {
             let s = m.as_str().trim_end_matches(['.', '_']);
             push(m.start()..m.start() + s.len(), "profile");
         }
+        // "my online id is iamfunny100": the clean stage's own rule.
+        for r in crate::clean::account_names(text) {
+            push(r, "profile");
+        }
         for m in ADDRESS.find_iter(text) {
             push(m.range(), "address");
         }
@@ -355,6 +359,7 @@ mod tests {
             ("личный номер 3120585A001PB1", "document", "3120585A001PB1"),
             ("мой тг @anna_k85, пишите", "profile", "@anna_k85"),
             ("страница vk.com/id123456789.", "profile", "vk.com/id123456789"),
+            ("ps4 my online id is iamfunny100", "profile", "iamfunny100"),
             ("доставка: ул. Ленина, д. 5, кв. 12", "address", "ул. Ленина, д. 5"),
             ("дата рождения 12.03.1985", "birthdate", "12.03.1985"),
             ("Заходил с 85.143.22.7", "ip", "85.143.22.7"),

@@ -328,6 +328,26 @@ fn the_organisations_own_profiles_stay() {
 }
 
 #[test]
+fn an_account_name_after_the_words_that_introduce_it_is_a_profile() {
+    let cases = [
+        ("im playing on ps4 my online id is iamfunny100", "im playing on ps4 my online id is [PROFILE]"),
+        ("disconnection from ps4 my id is mohsinkartio82.", "disconnection from ps4 my id is [PROFILE]."),
+        ("Username: john_doe, still locked out", "Username: [PROFILE], still locked out"),
+        ("my PSN is xXShadowXx", "my PSN is [PROFILE]"),
+        ("Не могу войти, логин ivan_petrov85", "Не могу войти, логин [PROFILE]"),
+    ];
+    for (input, want) in cases {
+        assert_eq!(r(input), *want, "{input:?}");
+    }
+    // Words of the sentence after the same words, and an account the desk made public, stay.
+    for keep in ["my id is not working", "The login page is down", "Username and password are correct", "What is my PSN id?", "Логин не подходит"] {
+        assert_eq!(r(keep), keep);
+    }
+    let config = CleanConfig { public_profiles: vec!["RockstarSupport2".into()], ..CleanConfig::default() };
+    assert_eq!(Redactor::new(&config).unwrap().redact("gamertag: RockstarSupport2").text, "gamertag: RockstarSupport2");
+}
+
+#[test]
 fn glued_handles_are_each_a_profile() {
     assert_eq!(r("пишите в тг @zhanna_s@zhanna_s@zhanna_s@zhanna_s"), "пишите в тг [PROFILE][PROFILE][PROFILE][PROFILE]");
 }

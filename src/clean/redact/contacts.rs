@@ -1,5 +1,6 @@
 //! Contacts: e-mails, phones (Russian in every common layout, local mobiles, international) and
-//! messenger and social profiles (`@handle`, `t.me/…`, `vk.com/…`, WhatsApp links).
+//! messenger and social profiles (`@handle`, `t.me/…`, `vk.com/…`, WhatsApp links, a nick after
+//! «ник», a game or service account after "my id is", "username:", «логин»).
 
 use std::sync::LazyLock;
 

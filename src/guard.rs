@@ -76,6 +76,33 @@ static PROFILE_LINK: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)\b(?:t\.me|telegram\.me|vk\.com|vk\.ru|m\.vk\.com|ok\.ru|instagram\.com|wa\.me|whatsapp\.com|facebook\.com|fb\.com|tiktok\.com|twitter\.com|x\.com)/[^\s<>'\x22«»)\]]+")
 });
 static HANDLE: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[^\w@.\-/])(@[A-Za-z][A-Za-z0-9_.]{2,31})"));
+/// An account's name or id after the words that introduce one ("my online id is iamfunny100",
+/// "username: john_doe", "PSN: xXShadowXx", «логин ivan_petrov85»): a game or service account is
+/// one person's as much as an `@handle`. The value must look like an account name, not a word of
+/// the sentence ("my id is not working"): [`looks_like_account`].
+static ACCOUNT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(\b(?:user[ \t]?name|login|gamer[ \t]?tag|psn(?:[ \t]+id)?|online[ \t]+id|epic(?:[ \t]+games)?[ \t]+id|account[ \t]+(?:id|name)|my[ \t]+id|логин|айди)(?:[ \t]+(?:is|was))?[ \t]*[:=—–\-]?[ \t]*)([A-Za-z][A-Za-z0-9_.\-]{2,31})",
+    )
+    .expect("valid account regex")
+});
+
+/// The account names [`ACCOUNT_RE`] finds in `text` that [`looks_like_account`]: the clean stage
+/// replaces them with `[PROFILE]`, and the guard looks for them in what is published.
+pub fn account_names(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    ACCOUNT_RE.captures_iter(text).filter_map(|caps| {
+        let v = caps.get(2)?;
+        let value = v.as_str().trim_end_matches(['.', '_', '-']);
+        looks_like_account(value).then(|| v.start()..v.start() + value.len())
+    })
+}
+
+/// Whether `value` is spelled as an account name rather than a word: it has a digit, an underscore
+/// or a capital after a small letter ("iamfunny100", "john_doe", "xXShadowXx").
+fn looks_like_account(value: &str) -> bool {
+    value.chars().any(|c| c.is_ascii_digit() || c == '_') || value.chars().zip(value.chars().skip(1)).any(|(a, b)| a.is_lowercase() && b.is_uppercase())
+}
+
 static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i:\b(?:ул|улица|пр|пр-т|просп|проспект|пер|переулок|бул|бульвар|б-р|ш|шоссе|наб|набережная|пл|площадь|мкр|микрорайон|проезд|тупик|аллея)\.?[ \t]+[^,\n;]{2,40}?,?[ \t]*(?:д\.?|дом|№)?[ \t]*[0-9]+[а-яa-z]?\b)|(?:\b[0-9]+[A-Za-z]?[ \t]+(?:\p{Lu}\p{Ll}+[ \t]+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Dr)\b)")
 });
@@ -173,7 +200,7 @@ impl Guard {
             push(m.start()..m.start() + s.len(), "profile");
         }
         // "my online id is iamfunny100": the clean stage's own rule.
-        for r in crate::clean::account_names(text) {
+        for r in account_names(text) {
             push(r, "profile");
         }
         for m in ADDRESS.find_iter(text) {

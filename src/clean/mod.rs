@@ -32,7 +32,6 @@ mod quotes;
 mod names;
 mod redact;
 mod signature;
-pub(crate) use redact::account_names;
 pub(crate) use signature::sign_off_start;
 /// The clean stage over the store (I/O lives there, not in this pure core).
 pub mod stage;

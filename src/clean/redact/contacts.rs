@@ -1,6 +1,7 @@
 //! Contacts: e-mails, phones (Russian in every common layout, local mobiles, international) and
 //! messenger and social profiles (`@handle`, `t.me/…`, `vk.com/…`, WhatsApp links, a nick after
-//! «ник», a game or service account after "my id is", "username:", «логин»).
+//! «ник»). A game or service account after "my id is", "username:", «логин» is found by
+//! [`crate::guard::account_names`], which the publish guard shares.
 
 use std::sync::LazyLock;
 
@@ -62,33 +63,6 @@ pub(super) static NICK_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(\bник(?:нейм)?(?:[ \t]+в[ \t]+(?:инст\p{L}*|телеграм\p{L}*|тг|вк|тикток\p{L}*))?[ \t:—–\-]*)([A-Za-z][A-Za-z0-9_.]{2,31})")
         .expect("valid nick regex")
 });
-
-/// An account's name or id after the words that introduce one ("my online id is iamfunny100",
-/// "username: john_doe", "PSN: xXShadowXx", «логин ivan_petrov85»): a game or service account is
-/// one person's as much as an `@handle`. The value must look like an account name, not a word of
-/// the sentence ("my id is not working"): [`looks_like_account`].
-pub(super) static ACCOUNT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(\b(?:user[ \t]?name|login|gamer[ \t]?tag|psn(?:[ \t]+id)?|online[ \t]+id|epic(?:[ \t]+games)?[ \t]+id|account[ \t]+(?:id|name)|my[ \t]+id|логин|айди)(?:[ \t]+(?:is|was))?[ \t]*[:=—–\-]?[ \t]*)([A-Za-z][A-Za-z0-9_.\-]{2,31})",
-    )
-    .expect("valid account regex")
-});
-
-/// The account names [`ACCOUNT_RE`] finds in `text` that [`looks_like_account`]: the publish guard
-/// looks for them too.
-pub(crate) fn account_names(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
-    ACCOUNT_RE.captures_iter(text).filter_map(|caps| {
-        let v = caps.get(2)?;
-        let value = v.as_str().trim_end_matches(['.', '_', '-']);
-        looks_like_account(value).then(|| v.start()..v.start() + value.len())
-    })
-}
-
-/// Whether `value` is spelled as an account name rather than a word: it has a digit, an underscore
-/// or a capital after a small letter ("iamfunny100", "john_doe", "xXShadowXx").
-pub(super) fn looks_like_account(value: &str) -> bool {
-    value.chars().any(|c| c.is_ascii_digit() || c == '_') || value.chars().zip(value.chars().skip(1)).any(|(a, b)| a.is_lowercase() && b.is_uppercase())
-}
 
 /// A profile as compared with `[clean] public-profiles`: lower case, no scheme, `www.`, `@` or
 /// trailing slash.

@@ -43,7 +43,6 @@ use super::{names, CleanConfig, Cleaned, RedactionCounts};
 
 mod addresses;
 mod contacts;
-pub(crate) use contacts::account_names;
 mod documents;
 mod payment;
 mod scan;
@@ -415,7 +414,7 @@ impl Redactor {
                 (!public(value)).then(|| (kw.end(), v.start() + value.len(), Kind::Profile))
             })
         });
-        s.pass(|t| account_names(t).filter(|r| !public(&t[r.clone()])).map(|r| (r.start, r.end, Kind::Profile)).collect());
+        s.pass(|t| crate::guard::account_names(t).filter(|r| !public(&t[r.clone()])).map(|r| (r.start, r.end, Kind::Profile)).collect());
         s.pass(redact_ips);
         // Before the certificate codes: the personal number is 14 upper-case letters and digits.
         s.pass(|t| redact_whole(t, &PERSONAL_NO_RE, Kind::PersonalNo));

@@ -81,10 +81,7 @@ static HANDLE: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[^\w@.\-/])(@[A-Za-z
 /// one person's as much as an `@handle`. The value must look like an account name, not a word of
 /// the sentence ("my id is not working"): [`looks_like_account`].
 static ACCOUNT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(\b(?:user[ \t]?name|login|gamer[ \t]?tag|psn(?:[ \t]+id)?|online[ \t]+id|epic(?:[ \t]+games)?[ \t]+id|account[ \t]+(?:id|name)|my[ \t]+id|логин|айди)(?:[ \t]+(?:is|was))?[ \t]*[:=—–\-]?[ \t]*)([A-Za-z][A-Za-z0-9_.\-]{2,31})",
-    )
-    .expect("valid account regex")
+    re(r"(?i)(\b(?:user[ \t]?name|login|gamer[ \t]?tag|psn(?:[ \t]+id)?|online[ \t]+id|epic(?:[ \t]+games)?[ \t]+id|account[ \t]+(?:id|name)|my[ \t]+id|логин|айди)(?:[ \t]+(?:is|was))?[ \t]*[:=—–\-]?[ \t]*)([A-Za-z][A-Za-z0-9_.\-]{2,31})")
 });
 
 /// The account names [`ACCOUNT_RE`] finds in `text` that [`looks_like_account`]: the clean stage

@@ -17,7 +17,8 @@
 //! `KBFORGE_LOSO_SCORE=desk` scores desk dumps by what their drafts would be instead of B³-F1:
 //! purity × coverage, with drafts taken as the draft stage takes them (clusters of 3+ tickets most
 //! of them classified flat), purity ticket-weighted against the labelled intent and coverage the
-//! share of labelled flat intents with 3+ tickets that are some draft's majority.
+//! share of labelled flat intents with 3+ tickets that are some draft's majority (a draft split
+//! evenly between intents is none's, as in `eval desk`).
 
 use std::collections::HashMap;
 
@@ -177,10 +178,14 @@ fn desk(dump: &kbforge::eval::Dump, labels: &[usize]) -> f64 {
         }
         let mut counts: HashMap<usize, usize> = HashMap::new();
         members.iter().for_each(|&i| *counts.entry(dump.gold[i]).or_default() += 1);
-        let (intent, n) = counts.into_iter().max_by_key(|&(g, n)| (n, std::cmp::Reverse(g))).unwrap_or_default();
+        let n = counts.values().copied().max().unwrap_or_default();
         pure += n;
         total += members.len();
-        covered.insert(intent);
+        // As `eval desk` scores: a draft split evenly between intents covers none of them.
+        let leaders: Vec<usize> = counts.iter().filter(|&(_, &c)| c == n).map(|(&g, _)| g).collect();
+        if let [intent] = leaders[..] {
+            covered.insert(intent);
+        }
     }
     let eligible: Vec<usize> = flat_size.iter().filter(|(_, &n)| n >= 3).map(|(&g, _)| g).collect();
     let coverage = eligible.iter().filter(|g| covered.contains(g)).count() as f64 / eligible.len().max(1) as f64;

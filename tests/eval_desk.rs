@@ -14,7 +14,7 @@ use common::{kbforge, kbforge_logging, ok};
 /// similarity floor: the mean cosine of the drafts' titles to the labels' reference titles).
 const DESKS: &[(&str, &str, &str, f64, f64, f64, f64)] = &[
     ("demo", "examples/omnidesk", "examples/labels.jsonl", 0.97, 0.95, 0.05, 0.93),
-    ("voltmarket", "examples/voltmarket/tickets.jsonl", "examples/voltmarket/labels.jsonl", 0.90, 0.83, 0.10, 0.895),
+    ("voltmarket", "examples/voltmarket/tickets.jsonl", "examples/voltmarket/labels.jsonl", 0.90, 0.80, 0.10, 0.895),
 ];
 
 /// Ten corrections by an editor who knows the labels (`--edits 10`: splits, moves, merges through
@@ -69,6 +69,16 @@ fn labelled_desks_stay_above_their_floors() {
             assert!(m["in_drafts"].as_array().unwrap().iter().all(|d| d[1] != m["intent"]), "{name}: a missed intent is some draft's majority: {m}");
         }
         assert_eq!(r["details"].as_array().map(Vec::len), Some(drafts as usize), "{name}: not every draft listed: {out}");
+        // A draft split evenly between intents names them all and is none's: no duplicate, and
+        // each of them is covered only by a draft of its own.
+        let intents: Vec<&str> = r["details"].as_array().unwrap().iter().map(|d| d["intent"].as_str().unwrap()).collect();
+        let sole: Vec<&str> = intents.iter().copied().filter(|i| !i.contains(" = ")).collect();
+        let distinct: std::collections::HashSet<&str> = sole.iter().copied().collect();
+        assert_eq!(d as usize, sole.len() - distinct.len(), "{name}: duplicates are second drafts of a sole majority: {out}");
+        assert!(missed.iter().all(|m| !distinct.contains(m["intent"].as_str().unwrap())), "{name}: {out}");
+        if name == "voltmarket" {
+            assert!(intents.iter().any(|i| i.contains(" = ")), "the desk has drafts split evenly, so the rule is exercised: {out}");
+        }
         assert!(p >= purity, "{name}: purity {p:.3} below {purity}: {out}");
         assert!(c >= coverage, "{name}: coverage {c:.3} below {coverage}: {out}");
         assert!(d <= duplicates * drafts, "{name}: {d} duplicate drafts of {drafts}: {out}");
@@ -184,7 +194,7 @@ fn the_real_twitter_desk_stays_above_its_floors() {
 /// the greeting alone, some with a holding message first ("Минутку, уточню информацию.") and a
 /// rating request after; the customer's opening message in parts too (greeting, story, question).
 /// The question is the customer's first turn and the answer the staff's whole turn, so the drafts
-/// and the classes are those of the desk as written (0.909 / 0.837, classes 0.994); taking the
+/// and the classes are those of the desk as written (0.909 / 0.808, classes 0.994); taking the
 /// opening message and the last part alone gave purity 0.350, coverage 0.317 and classes 0.862.
 #[test]
 fn a_desk_whose_agents_reply_in_parts_drafts_as_one_that_does_not() {
@@ -205,7 +215,7 @@ fn a_desk_whose_agents_reply_in_parts_drafts_as_one_that_does_not() {
     let r: serde_json::Value = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"));
     let (p, c, k) = (r["purity"].as_f64().unwrap(), r["coverage"].as_f64().unwrap(), r["kind_accuracy"].as_f64().unwrap());
     eprintln!("voltmarket in chat parts: {} drafts, purity {p:.3}, coverage {c:.3}, classes {k:.3}", r["drafts"]);
-    assert!(p >= 0.90 && c >= 0.83 && k >= 0.99, "purity {p:.3}, coverage {c:.3}, classes {k:.3}: {out}");
+    assert!(p >= 0.90 && c >= 0.80 && k >= 0.99, "purity {p:.3}, coverage {c:.3}, classes {k:.3}: {out}");
     assert!(r["duplicates"].as_f64().unwrap() <= 0.10 * r["drafts"].as_f64().unwrap(), "{out}");
     assert_eq!((r["bad_titles"].as_u64(), r["title_defects"].as_u64()), (Some(0), Some(0)), "{out}");
 }

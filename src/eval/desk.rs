@@ -6,7 +6,8 @@
 //! cluster → draft, each timed → every draft's tickets (its cluster's members) against the labels:
 //! - **purity**, ticket-weighted: the share of a draft's tickets that carry its majority intent;
 //! - **coverage**: the share of labelled flat intents with at least `min-cluster-size` tickets that
-//!   got a draft whose majority they are;
+//!   got a draft whose majority they are (a draft split evenly between intents is no intent's: it
+//!   covers none and duplicates none);
 //! - **duplicates**: drafts whose majority intent already has a draft;
 //! - **unassigned**: labelled flat tickets in no draft;
 //! - **bad titles**: drafts titled with a greeting or filler;
@@ -33,7 +34,7 @@ use crate::store::Store;
 use crate::workspace::Workspace;
 
 pub use super::labels::{read_labels, Label};
-use super::labels::{local_id, majority};
+use super::labels::{leaders, local_id, majority};
 
 /// The result of `kbforge eval desk`.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -116,6 +117,7 @@ pub struct DraftDetail {
     /// What [`title_defects`] finds in the title.
     pub defects: Vec<&'static str>,
     pub tickets: usize,
+    /// The majority intent; on a tie, every intent of the tie joined by ` = `.
     pub intent: String,
     pub purity: f64,
     /// The article the review's near-duplicate flag would merge this draft into.
@@ -257,11 +259,13 @@ async fn score(store: &Store, articles: &[crate::kb::Article], labels: &HashMap<
     let mut majorities: HashSet<&str> = HashSet::new();
     let mut draft_counts = Vec::with_capacity(drafts.len());
     for (article, intents) in &drafts {
-        let (intent, n) = majority(intents);
+        let (tops, n) = leaders(intents);
+        let intent = tops[0];
         draft_counts.push((n, intents.len()));
         pure += n;
         total += intents.len();
-        if !majorities.insert(intent) {
+        // A draft split evenly between intents is none of theirs: it covers none and duplicates none.
+        if tops.len() == 1 && !majorities.insert(intent) {
             duplicates += 1;
         }
         let title = titles.get(article).copied().unwrap_or_default();
@@ -269,14 +273,14 @@ async fn score(store: &Store, articles: &[crate::kb::Article], labels: &HashMap<
             bad_titles += 1;
         }
         let reference = labels.values().find(|l| l.intent == intent).and_then(|l| l.title.clone());
-        let title_intent = asked_by.get(article).filter(|asked| !asked.contains(&intent)).map(|asked| majority(asked).0.to_string());
+        let title_intent = asked_by.get(article).filter(|asked| !tops.iter().any(|t| asked.contains(t))).map(|asked| majority(asked).0.to_string());
         details.push(DraftDetail {
             id: article.to_string(),
             title: title.to_string(),
             reference,
             defects: title_defects(title),
             tickets: intents.len(),
-            intent: intent.to_string(),
+            intent: tops.join(" = "),
             purity: n as f64 / intents.len() as f64,
             flagged_into: None,
             title_intent,
@@ -292,7 +296,7 @@ async fn score(store: &Store, articles: &[crate::kb::Article], labels: &HashMap<
                 .iter()
                 .filter_map(|(article, intents)| {
                     let n = intents.iter().filter(|i| **i == intent).count();
-                    (n > 0).then(|| (titles.get(article).copied().unwrap_or_default().to_string(), majority(intents).0.to_string(), n))
+                    (n > 0).then(|| (titles.get(article).copied().unwrap_or_default().to_string(), leaders(intents).0.join(" = "), n))
                 })
                 .collect();
             in_drafts.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));

@@ -50,9 +50,18 @@ pub fn local_id(id: &str) -> &str {
 
 /// The most frequent item and its count; ties go to the smallest.
 pub fn majority<'a>(items: &[&'a str]) -> (&'a str, usize) {
+    let (leaders, n) = leaders(items);
+    (leaders.first().copied().unwrap_or(""), n)
+}
+
+/// The items that are most frequent (more than one on a tie, smallest first) and their count. A
+/// draft whose tickets are split evenly between intents has no majority intent: scored by the first
+/// of a tie, it would count as covering whichever intent sorts first.
+pub fn leaders<'a>(items: &[&'a str]) -> (Vec<&'a str>, usize) {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     items.iter().for_each(|i| *counts.entry(i).or_default() += 1);
-    counts.into_iter().fold(("", 0), |best, (i, n)| if n > best.1 { (i, n) } else { best })
+    let n = counts.values().copied().max().unwrap_or(0);
+    (counts.into_iter().filter(|&(_, c)| c == n).map(|(i, _)| i).collect(), n)
 }
 
 #[cfg(test)]
@@ -77,5 +86,8 @@ mod tests {
     fn majority_of_a_draft() {
         assert_eq!(majority(&["a", "b", "b"]), ("b", 2));
         assert_eq!(majority(&["b", "a"]), ("a", 1));
+        assert_eq!(leaders(&["a", "b", "b"]), (vec!["b"], 2));
+        assert_eq!(leaders(&["b", "c", "a", "c", "b"]), (vec!["b", "c"], 2), "a tie names every leader");
+        assert_eq!(leaders(&[]), (vec![], 0));
     }
 }

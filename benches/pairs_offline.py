@@ -1,0 +1,271 @@
+#!/usr/bin/env python3
+"""The pairs clustering of `kbforge eval desk`, reproduced in numpy on a desk's vector dump, for
+trying another similarity before writing it in Rust (docs/BENCHMARKS.md, issue 19).
+
+    KBFORGE_EVAL_DUMP=/tmp/vm.jsonl kbforge eval desk examples/voltmarket/tickets.jsonl --labels examples/voltmarket/labels.jsonl
+    python3 benches/pairs_offline.py plain      /tmp/vm.jsonl examples/voltmarket/labels.jsonl
+    python3 benches/pairs_offline.py sentences  /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir>
+    python3 benches/pairs_offline.py templates  /tmp/vm.jsonl examples/voltmarket/labels.jsonl
+    python3 benches/pairs_offline.py tfidf      /tmp/vm.jsonl examples/voltmarket/labels.jsonl
+
+Every variant prints purity / coverage / duplicates at thresholds 0.2-0.5. `plain` is the product's
+own similarity and gives `eval desk`'s numbers to the draft at every threshold. What it reproduces:
+- the tickets clustered are every pair not classified empty (`cluster/assign.rs`);
+- questions centred on their mean and re-normalised, answers likewise (`cluster/pairs.rs`); two
+  answered pairs are alike by the mean of both cosines, two unanswered ones by the question, one
+  of each by the question cosine over sqrt 2;
+- average linkage from single tickets, the best mean first, cut at the threshold (the product
+  restricts the candidates to 15 neighbours, which on the labelled desks changes nothing);
+- a draft is a cluster of 3+ whose members are mostly flat; purity is ticket-weighted, coverage
+  counts the labelled flat intents with 3+ tickets that are the sole majority of a draft (a tie
+  covers nothing), duplicates are second drafts of a sole majority (`eval/desk.rs`).
+
+Needs numpy; `sentences` also onnxruntime and tokenizers, `tfidf` snowballstemmer (all on PyPI).
+"""
+import collections
+import json
+import math
+import os
+import re
+import sys
+
+import numpy as np
+
+THRESHOLDS = [round(0.2 + 0.025 * i, 3) for i in range(13)]
+
+
+def unit(m):
+    n = np.linalg.norm(m, axis=1, keepdims=True)
+    n[n == 0] = 1
+    return m / n
+
+
+def centre(m):
+    return unit(m - m.mean(0))
+
+
+def load(dump, labels):
+    rows = [json.loads(line) for line in open(dump, encoding="utf-8")]
+    lab = {}
+    for line in open(labels, encoding="utf-8"):
+        if line.strip():
+            x = json.loads(line)
+            lab[str(x.get("id", x.get("case_id")))] = x
+    return [r for r in rows if r["kind"] != "empty"], lab
+
+
+def similarity(rows, answer_sim=None, question=None):
+    """The pair similarity matrix; `answer_sim(answered_rows)` replaces the answer cosine,
+    `question` the centred question vectors."""
+    q = question if question is not None else centre(np.array([r["vector"] for r in rows], np.float32))
+    has = np.array([bool(r.get("answer_vector")) for r in rows])
+    sa = np.zeros((len(rows), len(rows)), np.float32)
+    idx = np.flatnonzero(has)
+    if answer_sim is None:
+        a = centre(np.array([rows[i]["answer_vector"] for i in idx], np.float32))
+        sa[np.ix_(idx, idx)] = a @ a.T
+    else:
+        sa[np.ix_(idx, idx)] = answer_sim([rows[i] for i in idx])
+    sq = q @ q.T
+    both, none = np.outer(has, has), np.outer(~has, ~has)
+    return np.where(both, 0.5 * (sq + sa), np.where(none, sq, sq / math.sqrt(2)))
+
+
+def average_linkage(s, t):
+    n = len(s)
+    w = s.astype(np.float64).copy()
+    np.fill_diagonal(w, 0)
+    size, active, label = np.ones(n), np.ones(n, bool), np.arange(n)
+    while True:
+        mean = w / np.outer(size, size)
+        mean[~active, :] = -9
+        mean[:, ~active] = -9
+        np.fill_diagonal(mean, -9)
+        i, j = divmod(int(np.argmax(mean)), n)
+        if mean[i, j] < t:
+            return label
+        w[i, :] += w[j, :]
+        w[:, i] += w[:, j]
+        w[i, i] = 0
+        w[j, :] = 0
+        w[:, j] = 0
+        size[i] += size[j]
+        active[j] = False
+        label[label == j] = i
+
+
+def score(rows, lab, label, min_size=3):
+    groups = collections.defaultdict(list)
+    for r, c in zip(rows, label):
+        groups[c].append(r)
+    eligible = {i for i, n in collections.Counter(x["intent"] for x in lab.values() if x["kind"] == "flat").items() if n >= min_size}
+    pure = total = duplicates = drafts = 0
+    covered = set()
+    for g in groups.values():
+        if len(g) < min_size or sum(r["kind"] == "flat" for r in g) * 2 <= len(g):
+            continue
+        drafts += 1
+        counts = collections.Counter(r["intent"] for r in g)
+        n = max(counts.values())
+        leaders = [i for i, c in counts.items() if c == n]
+        pure += n
+        total += len(g)
+        if len(leaders) == 1:
+            duplicates += leaders[0] in covered
+            covered.add(leaders[0])
+    return pure / max(total, 1), len(covered & eligible) / max(len(eligible), 1), duplicates, drafts
+
+
+def report(name, rows, lab, s):
+    cells = []
+    for t in THRESHOLDS:
+        p, c, d, n = score(rows, lab, average_linkage(s, t))
+        cells.append(f"{t}: {p:.3f}/{c:.3f}/{d} of {n}")
+    print(f"{name}\n  " + "\n  ".join(cells), flush=True)
+
+
+def sentences_of(text):
+    parts = [p.strip() for p in re.split(r"(?<=[.!?…])\s+|\n+", text) if p and p.strip()]
+    return [p for p in parts if sum(ch.isalpha() for ch in p) >= 3] or [text]
+
+
+def embed(model_dir, texts):
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(os.path.join(model_dir, "tokenizer.json"))
+    tok.enable_truncation(512)
+    sess = ort.InferenceSession(os.path.join(model_dir, "model.onnx"), providers=["CPUExecutionProvider"])
+    names = {i.name for i in sess.get_inputs()}
+    out = np.zeros((len(texts), 0), np.float32)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for start in range(0, len(order), 32):
+        idx = order[start : start + 32]
+        enc = tok.encode_batch([texts[i] for i in idx])
+        width = max(len(e.ids) for e in enc)
+        ids = np.full((len(enc), width), 1, np.int64)
+        mask = np.zeros((len(enc), width), np.int64)
+        for k, e in enumerate(enc):
+            ids[k, : len(e.ids)] = e.ids
+            mask[k, : len(e.ids)] = 1
+        feed = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in names:
+            feed["token_type_ids"] = np.zeros_like(ids)
+        hidden = sess.run(None, feed)[0]
+        v = unit((hidden * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True))
+        if out.shape[1] == 0:
+            out = np.zeros((len(texts), v.shape[1]), np.float32)
+        out[idx] = v
+    return out
+
+
+def sentences(rows, lab, model_dir):
+    """The answer as its sentences: their mean vector, or the symmetric Chamfer similarity."""
+    owner, texts = [], []
+    for i, r in enumerate(rows):
+        if r.get("answer_vector"):
+            for s in sentences_of(r["answer"]):
+                owner.append(i)
+                texts.append("query: " + s)
+    vectors = embed(model_dir, texts)
+    by_row = collections.defaultdict(list)
+    for k, i in enumerate(owner):
+        by_row[i].append(k)
+    answered = [i for i, r in enumerate(rows) if r.get("answer_vector")]
+
+    def mean_of_sentences(_):
+        return (lambda a: a @ a.T)(centre(np.array([vectors[by_row[i]].mean(0) for i in answered])))
+
+    def chamfer(_):
+        c = centre(vectors)
+        m = c @ c.T
+        out = np.zeros((len(answered), len(answered)), np.float32)
+        for x, i in enumerate(answered):
+            rows_i = m[by_row[i]]
+            for y, j in enumerate(answered):
+                block = rows_i[:, by_row[j]]
+                out[x, y] = 0.5 * (block.max(1).mean() + block.max(0).mean())
+        return out
+
+    report("mean of sentence vectors", rows, lab, similarity(rows, mean_of_sentences))
+    report("Chamfer over sentences", rows, lab, similarity(rows, chamfer))
+
+
+def ledoit_wolf(x):
+    n, p = x.shape
+    s = x.T @ x / n
+    mu = np.trace(s) / p
+    delta = ((s - mu * np.eye(p)) ** 2).sum() / p
+    beta = sum(((np.einsum("ni,nj->nij", x[i : i + 256], x[i : i + 256]) - s) ** 2).sum() for i in range(0, n, 256))
+    return min(beta / p / n / n, delta) / delta
+
+
+def templates(rows, lab):
+    """Questions whitened by their scatter within groups of tickets answered with the same text."""
+    raw = np.array([r["vector"] for r in rows], np.float64)
+    qc = raw - raw.mean(0)
+    groups = collections.defaultdict(list)
+    for i, r in enumerate(rows):
+        if r.get("answer_vector"):
+            groups[r["answer"]].append(i)
+    groups = [g for g in groups.values() if len(g) >= 2]
+    x = np.concatenate([qc[g] - qc[g].mean(0) for g in groups])
+    scatter = x.T @ x / len(x)
+    lw = ledoit_wolf(x)
+    print(f"{len(groups)} groups of 2+ identical answers, {len(x)} tickets; Ledoit-Wolf shrinkage {lw:.2f}")
+    d = scatter.shape[0]
+    for shrink in sorted({0.9, 0.5, 0.3, round(lw, 2)}, reverse=True):
+        w, u = np.linalg.eigh((1 - shrink) * scatter + shrink * np.trace(scatter) / d * np.eye(d))
+        q = unit(qc @ (u @ np.diag(w**-0.5) @ u.T)).astype(np.float32)
+        report(f"questions whitened within template groups, shrinkage {shrink}", rows, lab, similarity(rows, question=q))
+
+
+def tfidf(rows, lab):
+    """Stemmed TF-IDF of the answers blended into the answer half."""
+    import snowballstemmer
+
+    ru, en = snowballstemmer.stemmer("russian"), snowballstemmer.stemmer("english")
+
+    def stems(text):
+        words = re.findall(r"[^\W\d_]{3,}", text.lower())
+        return [ru.stemWord(w) if re.search("[а-яё]", w) else en.stemWord(w) for w in words]
+
+    def blend(weight, centred):
+        def answer_sim(answered):
+            docs = [collections.Counter(stems(r["answer"])) for r in answered]
+            df = collections.Counter(w for doc in docs for w in doc)
+            vocab = {w: i for i, w in enumerate(df)}
+            m = np.zeros((len(docs), len(vocab)), np.float32)
+            for k, doc in enumerate(docs):
+                for w, n in doc.items():
+                    m[k, vocab[w]] = (1 + math.log(n)) * math.log(len(docs) / df[w])
+            m = centre(m) if centred else unit(m)
+            a = centre(np.array([r["answer_vector"] for r in answered], np.float32))
+            return (1 - weight) * (a @ a.T) + weight * (m @ m.T)
+
+        return answer_sim
+
+    for weight in (0.3, 0.5):
+        for centred in (True, False):
+            report(f"answer TF-IDF at weight {weight}, {'centred' if centred else 'not centred'}", rows, lab, similarity(rows, blend(weight, centred)))
+
+
+def main():
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    what, dump, labels = sys.argv[1:4]
+    rows, lab = load(dump, labels)
+    if what == "plain":
+        report("the product's similarity", rows, lab, similarity(rows))
+    elif what == "sentences":
+        sentences(rows, lab, sys.argv[4])
+    elif what == "templates":
+        templates(rows, lab)
+    elif what == "tfidf":
+        tfidf(rows, lab)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

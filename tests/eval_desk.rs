@@ -76,6 +76,7 @@ fn labelled_desks_stay_above_their_floors() {
         let distinct: std::collections::HashSet<&str> = sole.iter().copied().collect();
         assert_eq!(d as usize, sole.len() - distinct.len(), "{name}: duplicates are second drafts of a sole majority: {out}");
         assert!(missed.iter().all(|m| !distinct.contains(m["intent"].as_str().unwrap())), "{name}: {out}");
+        assert_eq!(r["ties"].as_u64(), Some((intents.len() - sole.len()) as u64), "{name}: {out}");
         if name == "voltmarket" {
             assert!(intents.iter().any(|i| i.contains(" = ")), "the desk has drafts split evenly, so the rule is exercised: {out}");
         }

@@ -50,6 +50,8 @@ pub struct DeskEval {
     pub coverage_interval: [f64; 2],
     /// Drafts whose majority intent already had a draft.
     pub duplicates: usize,
+    /// Drafts split evenly between intents: no intent's draft, so they cover none and duplicate none.
+    pub ties: usize,
     /// Labelled flat tickets in no draft.
     pub unassigned: usize,
     /// Drafts titled with a greeting or filler.
@@ -255,7 +257,7 @@ async fn score(store: &Store, articles: &[crate::kb::Article], labels: &HashMap<
     }
     let eligible: HashSet<&str> = flat_counts.iter().filter(|(_, &n)| n >= min_size).map(|(i, _)| *i).collect();
     let mut details = Vec::new();
-    let (mut pure, mut total, mut duplicates, mut bad_titles) = (0usize, 0usize, 0usize, 0usize);
+    let (mut pure, mut total, mut duplicates, mut bad_titles, mut ties) = (0usize, 0usize, 0usize, 0usize, 0usize);
     let mut majorities: HashSet<&str> = HashSet::new();
     let mut draft_counts = Vec::with_capacity(drafts.len());
     for (article, intents) in &drafts {
@@ -265,7 +267,9 @@ async fn score(store: &Store, articles: &[crate::kb::Article], labels: &HashMap<
         pure += n;
         total += intents.len();
         // A draft split evenly between intents is none of theirs: it covers none and duplicates none.
-        if tops.len() == 1 && !majorities.insert(intent) {
+        if tops.len() > 1 {
+            ties += 1;
+        } else if !majorities.insert(intent) {
             duplicates += 1;
         }
         let title = titles.get(article).copied().unwrap_or_default();
@@ -318,6 +322,7 @@ async fn score(store: &Store, articles: &[crate::kb::Article], labels: &HashMap<
         coverage: covered as f64 / eligible.len().max(1) as f64,
         coverage_interval: wilson(covered, eligible.len()),
         duplicates,
+        ties,
         unassigned,
         bad_titles,
         title_similarity: None,
@@ -409,6 +414,7 @@ pub fn format_table(r: &DeskEval, drafts: bool) -> String {
         r.coverage, r.covered, r.flat_intents
     );
     let _ = writeln!(out, "duplicates  {}  ({:.1}% of drafts)", r.duplicates, share(r.duplicates, r.drafts));
+    let _ = writeln!(out, "ties        {}  (drafts split evenly between intents: they cover none)", r.ties);
     let _ = writeln!(
         out,
         "flagged     {} of {} duplicates caught by review's near-duplicate flag, {} flagged wrongly",

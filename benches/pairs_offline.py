@@ -130,33 +130,10 @@ def sentences_of(text):
 
 
 def embed(model_dir, texts):
-    import onnxruntime as ort
-    from tokenizers import Tokenizer
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from embed_python import Model
 
-    tok = Tokenizer.from_file(os.path.join(model_dir, "tokenizer.json"))
-    tok.enable_truncation(512)
-    sess = ort.InferenceSession(os.path.join(model_dir, "model.onnx"), providers=["CPUExecutionProvider"])
-    names = {i.name for i in sess.get_inputs()}
-    out = np.zeros((len(texts), 0), np.float32)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    for start in range(0, len(order), 32):
-        idx = order[start : start + 32]
-        enc = tok.encode_batch([texts[i] for i in idx])
-        width = max(len(e.ids) for e in enc)
-        ids = np.full((len(enc), width), 1, np.int64)
-        mask = np.zeros((len(enc), width), np.int64)
-        for k, e in enumerate(enc):
-            ids[k, : len(e.ids)] = e.ids
-            mask[k, : len(e.ids)] = 1
-        feed = {"input_ids": ids, "attention_mask": mask}
-        if "token_type_ids" in names:
-            feed["token_type_ids"] = np.zeros_like(ids)
-        hidden = sess.run(None, feed)[0]
-        v = unit((hidden * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True))
-        if out.shape[1] == 0:
-            out = np.zeros((len(texts), v.shape[1]), np.float32)
-        out[idx] = v
-    return out
+    return np.array(Model(model_dir).embed_all(texts), np.float32)
 
 
 def sentences(rows, lab, model_dir):

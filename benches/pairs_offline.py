@@ -151,7 +151,8 @@ def sentences(rows, lab, model_dir):
     answered = [i for i, r in enumerate(rows) if r.get("answer_vector")]
 
     def mean_of_sentences(_):
-        return (lambda a: a @ a.T)(centre(np.array([vectors[by_row[i]].mean(0) for i in answered])))
+        a = centre(np.array([vectors[by_row[i]].mean(0) for i in answered]))
+        return a @ a.T
 
     def chamfer(_):
         c = centre(vectors)

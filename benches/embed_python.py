@@ -28,7 +28,8 @@ class Model:
         self.sess = ort.InferenceSession(os.path.join(model_dir, "model.onnx"), opts, providers=["CPUExecutionProvider"])
         self.names = {i.name for i in self.sess.get_inputs()}
 
-    def embed(self, batch_texts):
+    def hidden(self, batch_texts):
+        """The last hidden states of a batch, its attention mask and its token ids."""
         enc = self.tok.encode_batch(batch_texts)
         width = max(len(e.ids) for e in enc)
         ids = np.full((len(enc), width), 1, dtype=np.int64)
@@ -39,10 +40,28 @@ class Model:
         feed = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self.names:
             feed["token_type_ids"] = np.zeros_like(ids)
-        hidden = self.sess.run(None, feed)[0]
+        return self.sess.run(None, feed)[0], mask, ids
+
+    def embed(self, batch_texts):
+        hidden, mask, _ = self.hidden(batch_texts)
         summed = (hidden * mask[:, :, None]).sum(axis=1)
         vec = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
         return vec / np.linalg.norm(vec, axis=1, keepdims=True)
+
+    def token_states(self, texts, prefix="query: ", most=64, batch=32):
+        """Each text's content tokens as kbforge keeps them (src/embed/tokens.rs): the ids and
+        states after `<s>` and the prefix, before `</s>`, at most `most` of them."""
+        skip = 1 + len(self.tok.encode(prefix.strip(), add_special_tokens=False).ids)
+        out = [None] * len(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), batch):
+            idx = order[start : start + batch]
+            hidden, mask, ids = self.hidden([prefix + texts[i] for i in idx])
+            for k, i in enumerate(idx):
+                n = int(mask[k].sum())
+                content = list(range(skip, min(n - 1, skip + most))) if n > skip + 1 else []
+                out[i] = (ids[k, content], hidden[k, content].astype(np.float32))
+        return out
 
     def embed_all(self, all_texts, batch=64):
         order = sorted(range(len(all_texts)), key=lambda i: len(all_texts[i]))

@@ -7,6 +7,7 @@ trying another similarity before writing it in Rust (docs/BENCHMARKS.md, issue 1
     python3 benches/pairs_offline.py sentences  /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir>
     python3 benches/pairs_offline.py templates  /tmp/vm.jsonl examples/voltmarket/labels.jsonl
     python3 benches/pairs_offline.py tfidf      /tmp/vm.jsonl examples/voltmarket/labels.jsonl
+    python3 benches/pairs_offline.py tokens     /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir> [most tokens, 64]
 
 Every variant prints purity / coverage / duplicates at thresholds 0.2-0.5. `plain` is the product's
 own similarity and gives `eval desk`'s numbers to the draft at every threshold. What it reproduces:
@@ -20,7 +21,7 @@ own similarity and gives `eval desk`'s numbers to the draft at every threshold. 
   counts the labelled flat intents with 3+ tickets that are the sole majority of a draft (a tie
   covers nothing), duplicates are second drafts of a sole majority (`eval/desk.rs`).
 
-Needs numpy; `sentences` also onnxruntime and tokenizers, `tfidf` snowballstemmer (all on PyPI).
+Needs numpy; `sentences` and `tokens` also onnxruntime and tokenizers, `tfidf` snowballstemmer (all on PyPI).
 """
 import collections
 import json
@@ -54,9 +55,9 @@ def load(dump, labels):
     return [r for r in rows if r["kind"] != "empty"], lab
 
 
-def similarity(rows, answer_sim=None, question=None):
+def similarity(rows, answer_sim=None, question=None, question_sim=None):
     """The pair similarity matrix; `answer_sim(answered_rows)` replaces the answer cosine,
-    `question` the centred question vectors."""
+    `question` the centred question vectors, `question_sim(rows)` the question cosine."""
     q = question if question is not None else centre(np.array([r["vector"] for r in rows], np.float32))
     has = np.array([bool(r.get("answer_vector")) for r in rows])
     sa = np.zeros((len(rows), len(rows)), np.float32)
@@ -66,7 +67,7 @@ def similarity(rows, answer_sim=None, question=None):
         sa[np.ix_(idx, idx)] = a @ a.T
     else:
         sa[np.ix_(idx, idx)] = answer_sim([rows[i] for i in idx])
-    sq = q @ q.T
+    sq = q @ q.T if question_sim is None else question_sim(rows)
     both, none = np.outer(has, has), np.outer(~has, ~has)
     return np.where(both, 0.5 * (sq + sa), np.where(none, sq, sq / math.sqrt(2)))
 
@@ -228,6 +229,55 @@ def tfidf(rows, lab):
             report(f"answer TF-IDF at weight {weight}, {'centred' if centred else 'not centred'}", rows, lab, similarity(rows, blend(weight, centred)))
 
 
+def token_match(states):
+    """Symmetric BERTScore of every two texts (`cluster::tokens` as the graph method runs it): token
+    states centred on the set's mean token and normalised, each token weighted by ln(N / df) of
+    its id; per side the weighted mean of each token's best cosine with the other's tokens. Then
+    centred on the mean over distinct pairs, so unrelated texts sit at 0 as centred cosines do."""
+    n = len(states)
+    df = collections.Counter(int(t) for ids, _ in states for t in set(ids.tolist()))
+    mean = np.concatenate([s for _, s in states if len(s)]).mean(0)
+    seg = np.cumsum([0] + [len(ids) for ids, _ in states])
+    tok = unit(np.concatenate([s - mean for _, s in states]).astype(np.float32))
+    w = np.array([math.log(n / df[int(t)]) for ids, _ in states for t in ids], np.float32)
+    some = seg[1:] > seg[:-1]
+    starts = seg[:-1][some]
+    out = np.zeros((n, n), np.float32)
+    for i in np.flatnonzero(some):
+        block = tok[seg[i] : seg[i + 1]] @ tok.T
+        wi = w[seg[i] : seg[i + 1]]
+        side_i = wi @ np.maximum.reduceat(block, starts, axis=1) / wi.sum()
+        side_j = np.add.reduceat(block.max(0) * w, starts) / np.add.reduceat(w, starts)
+        out[i, some] = 0.5 * (side_i + side_j)
+    off = ~np.eye(n, dtype=bool)
+    return out - out[off].mean()
+
+
+def tokens(rows, lab, model_dir, most):
+    """Token matching blended at half weight (the graph method's `token-match`) into the answer
+    half, the question half, or both; each text's first `most` content tokens (the embed stage
+    keeps a question's first 64)."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from embed_python import Model
+
+    model = Model(model_dir)
+    answered = [i for i, r in enumerate(rows) if r.get("answer_vector")]
+    tq = token_match(model.token_states([r["question"] for r in rows], most=most))
+    ta = token_match(model.token_states([rows[i]["answer"] for i in answered], most=most))
+
+    def answer_sim(_):
+        a = centre(np.array([rows[i]["answer_vector"] for i in answered], np.float32))
+        return 0.5 * (a @ a.T) + 0.5 * ta
+
+    def question_sim(_):
+        q = centre(np.array([r["vector"] for r in rows], np.float32))
+        return 0.5 * (q @ q.T) + 0.5 * tq
+
+    report("token matching in the answer half", rows, lab, similarity(rows, answer_sim))
+    report("token matching in the question half", rows, lab, similarity(rows, question_sim=question_sim))
+    report("token matching in both halves", rows, lab, similarity(rows, answer_sim, question_sim=question_sim))
+
+
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
@@ -241,6 +291,8 @@ def main():
         templates(rows, lab)
     elif what == "tfidf":
         tfidf(rows, lab)
+    elif what == "tokens":
+        tokens(rows, lab, sys.argv[4], int(sys.argv[5]) if len(sys.argv) > 5 else 64)
     else:
         sys.exit(__doc__)
 

@@ -130,11 +130,16 @@ def sentences_of(text):
     return [p for p in parts if sum(ch.isalpha() for ch in p) >= 3] or [text]
 
 
-def embed(model_dir, texts):
+def load_model(model_dir):
+    """benches/embed_python.py's model: the product's tokenizer, truncation and pooling."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from embed_python import Model
 
-    return np.array(Model(model_dir).embed_all(texts), np.float32)
+    return Model(model_dir)
+
+
+def embed(model_dir, texts):
+    return np.array(load_model(model_dir).embed_all(texts), np.float32)
 
 
 def sentences(rows, lab, model_dir):
@@ -233,7 +238,8 @@ def token_match(states):
     """Symmetric BERTScore of every two texts (`cluster::tokens` as the graph method runs it): token
     states centred on the set's mean token and normalised, each token weighted by ln(N / df) of
     its id; per side the weighted mean of each token's best cosine with the other's tokens. Then
-    centred on the mean over distinct pairs, so unrelated texts sit at 0 as centred cosines do."""
+    centred on its mean over every two different texts, so unrelated texts sit at 0 as centred
+    cosines do."""
     n = len(states)
     df = collections.Counter(int(t) for ids, _ in states for t in set(ids.tolist()))
     mean = np.concatenate([s for _, s in states if len(s)]).mean(0)
@@ -257,10 +263,7 @@ def tokens(rows, lab, model_dir, most):
     """Token matching blended at half weight (the graph method's `token-match`) into the answer
     half, the question half, or both; each text's first `most` content tokens (the embed stage
     keeps a question's first 64)."""
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from embed_python import Model
-
-    model = Model(model_dir)
+    model = load_model(model_dir)
     answered = [i for i, r in enumerate(rows) if r.get("answer_vector")]
     tq = token_match(model.token_states([r["question"] for r in rows], most=most))
     ta = token_match(model.token_states([rows[i]["answer"] for i in answered], most=most))

@@ -33,7 +33,8 @@ fn main() {
         let words: Vec<&str> = texts[..n].iter().map(String::as_str).collect();
         // Token states `kbforge eval cluster` wrote beside the dump; clustering consumes them.
         let answered = !answers.is_empty();
-        let states = if !answered && kbforge::cluster::wants_tokens(&config) != kbforge::embed::Tokens::No {
+        // The questions' states for the graph method, the answers' for the pairs method.
+        let states = if kbforge::cluster::wants_tokens(&config).keep(answered) != kbforge::embed::Keep::Nothing {
             let sidecar = std::path::Path::new(&file).with_extension("tokens");
             kbforge::cluster::tokens::Tokens::read_states(&sidecar, n).unwrap_or_else(|e| panic!("{e}: dump the vectors again with `kbforge eval cluster`"))
         } else {

@@ -80,7 +80,7 @@ fn headroom(vectors: &[Vec<f32>], gold: &[usize], labels: &[usize], drop_directi
 /// The token states `kbforge eval cluster` wrote beside the dump (`<dump>.tokens`), when the
 /// settings use token matching; none otherwise.
 pub fn token_states(dump: &str, config: &kbforge::cluster::ClusterConfig) -> Vec<kbforge::embed::TokenStates> {
-    if kbforge::cluster::wants_tokens(config) == kbforge::embed::Tokens::No {
+    if kbforge::cluster::wants_tokens(config) == kbforge::embed::Tokens::NONE {
         return Vec::new();
     }
     let sidecar = std::path::Path::new(dump).with_extension("tokens");

@@ -202,7 +202,8 @@ fn main() {
         .iter()
         .map(|f| {
             let dump = kbforge::eval::read_dump(std::path::Path::new(f), usize::MAX).expect("a vector dump");
-            let uses_tokens = method == "graph" && std::path::Path::new(f).with_extension("tokens").exists();
+            // The questions' states for the graph method, the answers' for the pairs method.
+            let uses_tokens = std::path::Path::new(f).with_extension("tokens").exists();
             let states = if uses_tokens {
                 kbforge::cluster::tokens::Tokens::read_states(&std::path::Path::new(f).with_extension("tokens"), usize::MAX).expect("token states")
             } else {

@@ -31,8 +31,10 @@ pub struct Questions<'a> {
     pub answer_vectors: &'a [Option<Vec<f32>>],
     /// Cleaned question texts, for the lexical signal.
     pub texts: &'a [&'a str],
-    /// Token states for token matching, or none.
+    /// The questions' token states for the graph method's token matching, or none.
     pub states: Vec<TokenStates>,
+    /// The answers' token states for the pairs method's, or none.
+    pub answer_states: Option<matching::AnswerStates>,
     /// Staff answers, for the answer templates.
     pub answers: &'a [String],
     pub kinds: &'a [Kind],
@@ -46,7 +48,7 @@ pub struct Questions<'a> {
 /// the questions are new, else by a full re-clustering mapped onto the old ids (`previous`: ticket
 /// id → cluster id), those with an article (`anchored`) first.
 pub fn assign(q: Questions<'_>, previous: &HashMap<String, String>, anchored: &HashSet<String>, config: &ClusterConfig) -> Plan {
-    let Questions { keys, vectors, answer_vectors, texts, mut states, answers, kinds, pins } = q;
+    let Questions { keys, vectors, answer_vectors, texts, mut states, answer_states, answers, kinds, pins } = q;
     let pins = if pins.len() == keys.len() { pins } else { &[] };
     // An editor's pin is where the ticket was last put: it overrides the stored membership, so an
     // incremental run keeps it even if the store's clusters were not rewritten after the edit.
@@ -86,7 +88,7 @@ pub fn assign(q: Questions<'_>, previous: &HashMap<String, String>, anchored: &H
         let joined_to = if method == Method::Pairs {
             // The clustering's own rule: a new ticket joins the cluster it is on average as alike
             // as two tickets of one article are.
-            pairs::assign_new(vectors, answer_vectors, &groups, &fresh, &config.pairs)
+            pairs::assign_new(vectors, answer_vectors, answer_states.clone(), &groups, &fresh, &config.pairs)
         } else {
             let cents: Vec<Vec<f32>> = groups.iter().map(|g| normalize(mean(g.iter().map(|&i| vectors[i].as_slice())))).collect();
             let sims: Vec<Vec<f32>> = groups.iter().zip(&cents).map(|(g, c)| g.iter().map(|&i| dot(&vectors[i], c)).collect()).collect();
@@ -108,8 +110,14 @@ pub fn assign(q: Questions<'_>, previous: &HashMap<String, String>, anchored: &H
         // The rest cluster among themselves into new clusters.
         let rest_vectors: Vec<Vec<f32>> = rest.iter().map(|&i| vectors[i].clone()).collect();
         let rest_texts: Vec<&str> = rest.iter().map(|&i| texts[i]).collect();
-        let rest_states: Vec<TokenStates> =
-            if states.len() == keys.len() { rest.iter().map(|&i| std::mem::take(&mut states[i])).collect() } else { Vec::new() };
+        let rest_states: Vec<TokenStates> = match &answer_states {
+            // The pairs method reads the answers' states, one per ticket here (only new ones).
+            Some(a) if method == Method::Pairs && a.text_of.len() == keys.len() => {
+                rest.iter().map(|&i| a.text_of[i].map(|t| a.states[t].clone()).unwrap_or_default()).collect()
+            }
+            _ if states.len() == keys.len() => rest.iter().map(|&i| std::mem::take(&mut states[i])).collect(),
+            _ => Vec::new(),
+        };
         let rest_answers: Vec<Option<Vec<f32>>> = if answered { rest.iter().map(|&i| answer_vectors[i].clone()).collect() } else { Vec::new() };
         let labels = cluster_pairs(&rest_vectors, &rest_answers, &rest_texts, rest_states, &ClusterConfig { method, ..config.clone() });
         let k = labels.iter().copied().max().map_or(0, |m| m + 1);
@@ -140,7 +148,7 @@ pub fn assign(q: Questions<'_>, previous: &HashMap<String, String>, anchored: &H
     let pin_index: HashMap<&str, usize> = pin_names.iter().enumerate().map(|(g, p)| (*p, g)).collect();
     let groups_of: Vec<Option<usize>> = pins.iter().map(|p| p.as_deref().map(|p| pin_index[p])).collect();
     let mut labels = if method == Method::Pairs {
-        pairs::cluster_pinned(vectors, if answered { answer_vectors } else { &[] }, &groups_of, &config.pairs)
+        pairs::cluster_pinned(vectors, if answered { answer_vectors } else { &[] }, answer_states, &groups_of, &config.pairs)
     } else {
         cluster_pairs(vectors, answer_vectors, texts, states, config)
     };

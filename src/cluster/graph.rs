@@ -394,7 +394,7 @@ fn merge_clusters(z: &[f32], d: usize, lex: &[crate::lexical::Sparse], labels: &
             }
         }
     }
-    let roots = super::pairs::merge_linked(&mut Mixed { zs, ls, size, a }, adj, &[], threshold);
+    let roots = super::linkage::merge_linked(&mut Mixed { zs, ls, size, a }, adj, &[], threshold);
     labels.iter().map(|&c| roots[c]).collect()
 }
 
@@ -407,7 +407,7 @@ struct Mixed {
     a: f64,
 }
 
-impl super::pairs::Linked for Mixed {
+impl super::linkage::Linked for Mixed {
     fn score(&self, x: usize, y: usize) -> f64 {
         let e: f64 = self.zs[x].iter().zip(&self.zs[y]).map(|(p, q)| p * q).sum();
         let (small, big) = if self.ls[x].len() <= self.ls[y].len() { (&self.ls[x], &self.ls[y]) } else { (&self.ls[y], &self.ls[x]) };

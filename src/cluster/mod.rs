@@ -27,6 +27,8 @@ mod moving;
 pub mod graph;
 pub mod tokens;
 pub mod pairs;
+pub mod matching;
+mod linkage;
 pub mod edit;
 mod assign;
 mod stage;
@@ -138,7 +140,11 @@ pub fn cluster_pairs(
 ) -> Vec<usize> {
     let answered = answers.len() == vectors.len() && answers.iter().any(Option::is_some);
     match resolve(config.method, answered) {
-        Method::Pairs => pairs::cluster(vectors, if answered { answers } else { &[] }, &config.pairs),
+        Method::Pairs => {
+            // Here states are the answers', one per ticket (`wants_tokens`).
+            let states = (states.len() == vectors.len()).then(|| matching::AnswerStates::per_ticket(states));
+            pairs::cluster_pinned(vectors, if answered { answers } else { &[] }, states, &[], &config.pairs)
+        }
         Method::Graph if config.graph.token_match > 0.0 && states.len() == vectors.len() => {
             let tokens = tokens::Tokens::build(states, config.graph.token_dims);
             graph::cluster_with(vectors, texts, Some(&tokens), &config.graph)
@@ -159,17 +165,18 @@ pub fn resolve(method: Method, answered: bool) -> Method {
     }
 }
 
-/// Whether clustering with `config` may use token states (so the embed stage should keep them):
-/// the graph method with token matching on; `auto` only when no ticket has an answer that takes
-/// part.
+/// Which token states clustering with `config` uses (so the embed stage keeps them): the
+/// questions' for the graph method with token matching, the answers' for the pairs method with
+/// it; `auto` is the pairs method when some ticket has an answer that takes part, else the graph
+/// method.
 pub fn wants_tokens(config: &ClusterConfig) -> crate::embed::Tokens {
-    use crate::embed::Tokens;
-    match config.method {
-        _ if config.graph.token_match <= 0.0 => Tokens::No,
-        Method::Graph => Tokens::Yes,
-        Method::Auto => Tokens::WithoutAnswers,
-        Method::Pairs | Method::AverageLinkage => Tokens::No,
-    }
+    use crate::embed::Keep;
+    let keep = |method: Method| match method {
+        Method::Graph if config.graph.token_match > 0.0 => Keep::Questions,
+        Method::Pairs if config.pairs.token_match > 0.0 => Keep::Answers,
+        _ => Keep::Nothing,
+    };
+    crate::embed::Tokens { answered: keep(resolve(config.method, true)), unanswered: keep(resolve(config.method, false)) }
 }
 
 /// Index of pair (i, j), i < j, in a condensed upper-triangle matrix of n items.

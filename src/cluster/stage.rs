@@ -33,7 +33,28 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
     // The question methods do not cluster by them, but every cluster keeps its answer centroid.
     let answer_texts: Vec<Option<String>> = rows.iter().map(|r| embedder.answer_text(Kind::parse(&r.2), &r.4)).collect();
     let present: Vec<String> = answer_texts.iter().flatten().cloned().collect();
-    let (answer_vectors, answer_stats) = crate::embed::embed_cached(store, embedder, &present).await?;
+    // The answers' token states for the pairs method's token matching, each distinct text's once
+    // (a template's are read once): missing ones come with their vectors from the same inference.
+    let mut answer_states = None;
+    let mut answer_tokens_embedded = 0;
+    if !present.is_empty() && wants_tokens(config).answered == crate::embed::Keep::Answers {
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let text_of: Vec<Option<usize>> = answer_texts
+            .iter()
+            .map(|t| t.as_deref().map(|t| {
+                let next = index.len();
+                *index.entry(t).or_insert(next)
+            }))
+            .collect();
+        let mut distinct: Vec<(&str, usize)> = index.into_iter().collect();
+        distinct.sort_by_key(|(_, i)| *i);
+        let distinct: Vec<String> = distinct.into_iter().map(|(t, _)| t.to_string()).collect();
+        let (states, embedded) = crate::embed::token_states_cached(store, embedder, &distinct).await?;
+        answer_states = Some(matching::AnswerStates { states, text_of });
+        answer_tokens_embedded = embedded;
+    }
+    let (answer_vectors, mut answer_stats) = crate::embed::embed_cached(store, embedder, &present).await?;
+    answer_stats.computed += answer_tokens_embedded;
     let mut answer_vectors = answer_vectors.into_iter();
     let answer_vectors: Vec<Option<Vec<f32>>> = answer_texts.iter().map(|t| t.as_ref().and_then(|_| answer_vectors.next())).collect();
     let method = resolve(config.method, answer_vectors.iter().any(Option::is_some));
@@ -62,7 +83,7 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
         sqlx::query_as::<_, (String, String)>("SELECT ticket_id, cluster_id FROM cluster_pins").fetch_all(store.pool()).await?.into_iter().collect();
     let pins: Vec<Option<String>> = keys.iter().map(|k| pinned.get(*k).cloned()).collect();
     let questions =
-        Questions { keys: &keys, vectors: &vectors, answer_vectors: &answer_vectors, texts: &lexical, states, answers: &answers, kinds: &kinds, pins: &pins };
+        Questions { keys: &keys, vectors: &vectors, answer_vectors: &answer_vectors, texts: &lexical, states, answer_states, answers: &answers, kinds: &kinds, pins: &pins };
     let plan = assign(questions, &previous, &anchored, config);
 
     // Group by id, in order of first appearance.

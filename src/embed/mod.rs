@@ -424,8 +424,8 @@ fn model_id_for_dir(dir: &Path, onnx_len: usize) -> String {
 /// hashes of cached texts are read, so a run with few new tickets costs little, and an answer text
 /// many tickets share (a template) is embedded once. With `[queue] enabled`, the work goes through
 /// the job queue and `kbforge worker` processes share it. With `tokens` (the clustering uses token
-/// matching), the questions' token states are kept too, from the same inference, here or by the
-/// workers ([`Tokens`]).
+/// matching), the questions' or the answers' token states are kept too, from the same inference,
+/// here or by the workers ([`Tokens`]).
 pub async fn run(store: &Store, embedder: &Embedder, queue: &crate::queue::QueueConfig, tokens: Tokens) -> anyhow::Result<StageReport> {
     let started = Instant::now();
     crate::queue::check(store, queue)?;
@@ -435,14 +435,10 @@ pub async fn run(store: &Store, embedder: &Embedder, queue: &crate::queue::Queue
         .context("cannot read questions from the store")?;
     let questions: Vec<String> = rows.iter().map(|(q, _, _)| embedder.question_text(q)).collect();
     let answers: Vec<String> = rows.iter().filter_map(|(_, a, kind)| embedder.answer_text(Kind::parse(kind), a)).collect();
-    let tokens = match tokens {
-        Tokens::Yes => true,
-        Tokens::WithoutAnswers => answers.is_empty(),
-        Tokens::No => false,
-    };
+    let keep = tokens.keep(!answers.is_empty());
     let truncated_before = embedder.truncated();
-    let asked = embed_missing(store, embedder, queue, &questions, tokens).await?;
-    let answered = embed_missing(store, embedder, queue, &answers, false).await?;
+    let asked = embed_missing(store, embedder, queue, &questions, keep == Keep::Questions).await?;
+    let answered = embed_missing(store, embedder, queue, &answers, keep == Keep::Answers).await?;
     let truncated = embedder.truncated() - truncated_before;
     let workers: Vec<&str> = [&asked.1, &answered.1].into_iter().filter(|w| !w.is_empty()).map(String::as_str).collect();
     let by_workers = if workers.is_empty() { String::new() } else { format!(", jobs done by {}", workers.join("; ")) };
@@ -495,14 +491,35 @@ async fn embed_missing(
     Ok((stats, workers))
 }
 
-/// Whether the embed stage keeps the questions' token states (for the clustering's token matching).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tokens {
-    No,
-    Yes,
-    /// Only when no ticket has an answer that takes part (`[cluster] method = "auto"`: without
-    /// answers, the questions are clustered by the graph method with token matching).
-    WithoutAnswers,
+/// Which texts' token states the embed stage keeps (for the clustering's token matching), by
+/// whether some ticket has an answer that takes part ([`crate::cluster::wants_tokens`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tokens {
+    /// When some ticket has an answer that takes part.
+    pub answered: Keep,
+    /// When none has.
+    pub unanswered: Keep,
+}
+
+impl Tokens {
+    /// No token states at all.
+    pub const NONE: Tokens = Tokens { answered: Keep::Nothing, unanswered: Keep::Nothing };
+
+    /// What to keep, given whether some ticket has an answer that takes part.
+    pub fn keep(self, answered: bool) -> Keep {
+        if answered { self.answered } else { self.unanswered }
+    }
+}
+
+/// Whose token states to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Keep {
+    #[default]
+    Nothing,
+    /// The questions' (the graph method's token matching).
+    Questions,
+    /// The staff answers' (the pairs method's).
+    Answers,
 }
 
 /// Fewest words a staff answer needs to say which article it belongs to: "Да, можно." or

@@ -3,10 +3,11 @@
 //! embeds only the texts it has not seen: «ВольтМаркет»'s 22 s of embedding become a read.
 //!
 //! The throw-away store of each evaluation is seeded from the file before the embed stage and its
-//! new vectors are added back after. Only pooled vectors are kept, keyed as the embedding cache
-//! keys them (model id with the model file's hash, text hash of the prefixed text), so a vector is
-//! only ever reused for the same model and the same text; the texts themselves are not in the
-//! file. Token states (question-only desks) are not kept: tens of KB a text.
+//! new vectors are added back after. Pooled vectors and token states (a desk's answers', for the
+//! pairs method's token matching: about 50 KB an answer, 25 MB for «ВольтМаркет») are kept,
+//! keyed as the embedding cache keys them (model id with the model file's hash, text hash of the
+//! prefixed text), so a vector is only ever reused for the same model and the same text; the texts
+//! themselves are not in the file.
 
 use std::path::{Path, PathBuf};
 
@@ -41,18 +42,28 @@ async fn copy(store: &Store, kept: &Path, from: &str, to: &str) -> anyhow::Resul
     let copied = async {
         create(&mut conn).await?;
         let sql = format!("INSERT OR IGNORE INTO {to}.embeddings (model, text_hash, vector) SELECT model, text_hash, vector FROM {from}.embeddings");
-        Ok::<_, sqlx::Error>(sqlx::query(&sql).execute(&mut *conn).await?.rows_affected())
+        let vectors = sqlx::query(&sql).execute(&mut *conn).await?.rows_affected();
+        let sql = format!(
+            "INSERT OR IGNORE INTO {to}.token_states (model, text_hash, ids, states) SELECT model, text_hash, ids, states FROM {from}.token_states"
+        );
+        sqlx::query(&sql).execute(&mut *conn).await?;
+        Ok::<_, sqlx::Error>(vectors)
     }
     .await;
     sqlx::query("DETACH DATABASE kept").execute(&mut *conn).await?;
     Ok(copied?)
 }
 
-/// The kept file's one table, the shape of the store's `embeddings`.
+/// The kept file's two tables, the shape of the store's `embeddings` and `token_states`.
 async fn create(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>) -> Result<(), sqlx::Error> {
     sqlx::query("CREATE TABLE IF NOT EXISTS kept.embeddings (model TEXT NOT NULL, text_hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, text_hash))")
         .execute(&mut **conn)
         .await?;
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS kept.token_states (model TEXT NOT NULL, text_hash TEXT NOT NULL, ids BLOB NOT NULL, states BLOB NOT NULL, PRIMARY KEY (model, text_hash))",
+    )
+    .execute(&mut **conn)
+    .await?;
     Ok(())
 }
 
@@ -78,6 +89,8 @@ mod tests {
         assert!(!kept.exists());
         let mut tx = first.pool().begin().await.unwrap();
         crate::embed::insert_vectors(&mut tx, "m:1", &["a".into(), "b".into()], &[vec![1.0, 0.0], vec![0.0, 1.0]]).await.unwrap();
+        let states = crate::vector::TokenStates { ids: vec![5, 6], states: vec![half::f16::from_f32(0.5); 4] };
+        crate::embed::insert_token_states(&mut tx, "m:1", &["a".into()], std::slice::from_ref(&states)).await.unwrap();
         tx.commit().await.unwrap();
         assert_eq!(save(&first, &kept).await.unwrap(), 2);
         // Saving again adds nothing: a vector is kept once.
@@ -90,6 +103,10 @@ mod tests {
         assert_eq!(seed(&second, &kept).await.unwrap(), 2);
         assert_eq!(rows(&second).await.len(), 3);
         assert_eq!(rows(&second).await[..2], rows(&first).await[..]);
+        // Token states (a desk's answers') go along.
+        let (ids, got): (Vec<u8>, Vec<u8>) =
+            sqlx::query_as("SELECT ids, states FROM token_states WHERE text_hash = 'a'").fetch_one(second.pool()).await.unwrap();
+        assert_eq!(crate::vector::TokenStates::from_bytes(&ids, &got), Some(states));
         // The new vector goes back, the others are there already.
         assert_eq!(save(&second, &kept).await.unwrap(), 1);
         // Every connection of the pool still works on its own database.

@@ -500,7 +500,7 @@ pub fn title_defects(title: &str) -> Vec<&'static str> {
 
 /// Writes every pair (labels, class, cleaned texts, vectors, cluster) as JSON lines.
 async fn dump(ctx: &mut Context, labels: &HashMap<String, Label>, path: &Path) -> anyhow::Result<()> {
-    let (store, embedder, _) = ctx.with_model()?;
+    let (store, embedder, ws) = ctx.with_model()?;
     let rows: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
         "SELECT q.ticket_id, q.question, q.answer, q.kind, m.cluster_id FROM qa_pairs q LEFT JOIN cluster_members m ON m.ticket_id = q.ticket_id
          WHERE q.question <> '' ORDER BY q.ticket_id",
@@ -513,6 +513,21 @@ async fn dump(ctx: &mut Context, labels: &HashMap<String, Label>, path: &Path) -
     let present: Vec<String> = answers.iter().flatten().cloned().collect();
     let (answer_vectors, _) = crate::embed::embed_cached(store, embedder, &present).await?;
     let mut answer_vectors = answer_vectors.into_iter();
+    if crate::cluster::wants_tokens(&ws.config.cluster).answered == crate::embed::Keep::Answers {
+        // Beside the dump, for the benches' token matching (`Tokens::read_states`): the answers'
+        // states of the tickets the cluster stage clusters (the non-empty ones), in order.
+        let (states, _) = crate::embed::token_states_cached(store, embedder, &present).await?;
+        let mut states = states.into_iter();
+        let per_ticket: Vec<crate::vector::TokenStates> = rows
+            .iter()
+            .zip(&answers)
+            .filter_map(|(row, a)| {
+                let s = a.as_ref().and_then(|_| states.next()).unwrap_or_default();
+                (row.3 != "empty").then_some(s)
+            })
+            .collect();
+        crate::cluster::tokens::Tokens::write_states(&path.with_extension("tokens"), &per_ticket)?;
+    }
     let mut out = String::new();
     for ((row, vector), answer) in rows.iter().zip(&vectors).zip(&answers) {
         let label = labels.get(local_id(&row.0));

@@ -162,12 +162,15 @@ pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterCo
     let mut answer_vectors = answer_vectors.into_iter();
     let answers: Vec<Option<Vec<f32>>> = answer_texts.iter().map(|a| a.as_ref().and_then(|_| answer_vectors.next())).collect();
     let answered = answers.iter().any(Option::is_some);
-    let graph = crate::cluster::resolve(config.method, answered) == crate::cluster::Method::Graph;
-    // Token states first: missing ones come with their vectors from the same inference.
-    let (states, _) = if graph && crate::cluster::wants_tokens(config) != crate::embed::Tokens::No {
-        crate::embed::token_states_cached(store, embedder, &texts).await?
-    } else {
-        (Vec::new(), 0)
+    // Token states first: missing ones come with their vectors from the same inference. The
+    // questions' for the graph method, the answers' (one per item) for the pairs method.
+    let states = match crate::cluster::wants_tokens(config).keep(answered) {
+        crate::embed::Keep::Questions => crate::embed::token_states_cached(store, embedder, &texts).await?.0,
+        crate::embed::Keep::Answers => {
+            let mut got = crate::embed::token_states_cached(store, embedder, &present).await?.0.into_iter();
+            answer_texts.iter().map(|a| a.as_ref().and_then(|_| got.next()).unwrap_or_default()).collect()
+        }
+        crate::embed::Keep::Nothing => Vec::new(),
     };
     let (vectors, _) = embed_cached(store, embedder, &texts).await?;
     if let Some(path) = std::env::var_os("KBFORGE_EVAL_DUMP") {

@@ -112,12 +112,15 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # exact-limit = 20000
 
 [cluster.pairs]
-# Two tickets' similarity is the mean of their question cosine and their answer cosine (both
+# Two tickets' similarity is the mean of their question cosine and their answer similarity (both
 # centred); a ticket whose answer says nothing (under 8 words, a needs-action reply, none) counts
-# by its question. Clusters merge, best pair first, while their mean similarity is at least
-# `threshold`; `k` neighbours per ticket say which clusters are compared.
-# threshold = 0.325
+# by its question. The answer similarity blends the answers' cosine with their token matching
+# (word by word, as the graph method's `token-match`; 0 = cosine alone). Clusters merge, best pair
+# first, while their mean similarity is at least `threshold`; `k` neighbours per ticket say which
+# clusters are compared.
+# threshold = 0.275
 # k = 15
+# token-match = 0.5
 
 [cluster.graph]
 # For method = "graph". Strongest directions removed from the centred embeddings: broad axes that make neighbouring

@@ -239,11 +239,7 @@ mod tests {
 
     #[test]
     fn token_matching_of_answers_is_exact_average_linkage_over_the_blended_similarity() {
-        let mut state = 5u64;
-        let mut rnd = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((state >> 33) as f32 / (1u64 << 31) as f32) - 0.5
-        };
+        let mut rnd = crate::cluster::test_numbers(5);
         // 18 tickets of 3 intents in 6 dimensions; answers are paraphrases of an intent's words
         // (token axes), two tickets share one text, and one ticket has no answer.
         let centres: Vec<Vec<f32>> = (0..3).map(|_| (0..6).map(|_| rnd()).collect()).collect();

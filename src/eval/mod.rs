@@ -158,10 +158,7 @@ pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterCo
         .map(|item| item.answer.as_ref().and_then(|a| embedder.answer_text(Some(crate::kind::Kind::Flat), &crate::clean::clean_message(a).text)))
         .collect();
     let present: Vec<String> = answer_texts.iter().flatten().cloned().collect();
-    let (answer_vectors, _) = embed_cached(store, embedder, &present).await?;
-    let mut answer_vectors = answer_vectors.into_iter();
-    let answers: Vec<Option<Vec<f32>>> = answer_texts.iter().map(|a| a.as_ref().and_then(|_| answer_vectors.next())).collect();
-    let answered = answers.iter().any(Option::is_some);
+    let answered = !present.is_empty();
     // Token states first: missing ones come with their vectors from the same inference. The
     // questions' for the graph method, the answers' (one per item) for the pairs method.
     let states = match crate::cluster::wants_tokens(config).keep(answered) {
@@ -172,6 +169,9 @@ pub async fn eval_cluster(store: &Store, embedder: &Embedder, config: &ClusterCo
         }
         crate::embed::Keep::Nothing => Vec::new(),
     };
+    let (answer_vectors, _) = embed_cached(store, embedder, &present).await?;
+    let mut answer_vectors = answer_vectors.into_iter();
+    let answers: Vec<Option<Vec<f32>>> = answer_texts.iter().map(|a| a.as_ref().and_then(|_| answer_vectors.next())).collect();
     let (vectors, _) = embed_cached(store, embedder, &texts).await?;
     if let Some(path) = std::env::var_os("KBFORGE_EVAL_DUMP") {
         if !states.is_empty() {

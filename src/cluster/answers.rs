@@ -210,10 +210,10 @@ mod tests {
                 .collect()
         };
         let vocab: Vec<String> = (0..40).map(|i| format!("слово{i}")).collect();
-        let mut state = 9u64;
+        let mut seq = crate::hash::Sequence::new(9);
         let answers: Vec<Option<HashSet<String>>> = (0..400)
             .map(|_| {
-                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let state = seq.next_state();
                 let base = (state >> 40) as usize % 5 * 6;
                 let len = 6 + (state >> 20) as usize % 8;
                 Some((0..len).map(|j| vocab[(base + j + ((state >> (j * 3)) as usize & 3)) % 40].clone()).collect())

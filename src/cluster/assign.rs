@@ -85,10 +85,14 @@ pub fn assign(q: Questions<'_>, previous: &HashMap<String, String>, anchored: &H
             groups[index[previous[keys[i]].as_str()]].push(i);
             ids[i] = previous[keys[i]].clone();
         }
+        // The new tickets' answer states, for those that join no old cluster: copied before the
+        // join takes them all (a desk's new tickets are a small share of it).
+        let pairs_states = answer_states.filter(|a| method == Method::Pairs && a.text_of.len() == keys.len());
+        let fresh_states = pairs_states.as_ref().map(|a| a.restrict(&fresh));
         let joined_to = if method == Method::Pairs {
             // The clustering's own rule: a new ticket joins the cluster it is on average as alike
             // as two tickets of one article are.
-            pairs::assign_new(vectors, answer_vectors, answer_states.clone(), &groups, &fresh, &config.pairs)
+            pairs::assign_new(vectors, answer_vectors, pairs_states, &groups, &fresh, &config.pairs)
         } else {
             let cents: Vec<Vec<f32>> = groups.iter().map(|g| normalize(mean(g.iter().map(|&i| vectors[i].as_slice())))).collect();
             let sims: Vec<Vec<f32>> = groups.iter().zip(&cents).map(|(g, c)| g.iter().map(|&i| dot(&vectors[i], c)).collect()).collect();
@@ -97,29 +101,33 @@ pub fn assign(q: Questions<'_>, previous: &HashMap<String, String>, anchored: &H
             stable::assign_new(&new_vectors, &cents, &sims, join)
         };
         let mut rest = Vec::new();
+        // Where each of `rest` is in `fresh`.
+        let mut rest_at = Vec::new();
         let mut joined = 0;
-        for (&i, to) in fresh.iter().zip(&joined_to) {
+        for (at, (&i, to)) in fresh.iter().zip(&joined_to).enumerate() {
             match to {
                 Some(c) => {
                     ids[i] = names[*c].to_string();
                     joined += 1;
                 }
-                None => rest.push(i),
+                None => {
+                    rest.push(i);
+                    rest_at.push(at);
+                }
             }
         }
         // The rest cluster among themselves into new clusters.
         let rest_vectors: Vec<Vec<f32>> = rest.iter().map(|&i| vectors[i].clone()).collect();
         let rest_texts: Vec<&str> = rest.iter().map(|&i| texts[i]).collect();
-        let rest_states: Vec<TokenStates> = match &answer_states {
-            // The pairs method reads the answers' states, one per ticket here (only new ones).
-            Some(a) if method == Method::Pairs && a.text_of.len() == keys.len() => {
-                rest.iter().map(|&i| a.text_of[i].map(|t| a.states[t].clone()).unwrap_or_default()).collect()
-            }
-            _ if states.len() == keys.len() => rest.iter().map(|&i| std::mem::take(&mut states[i])).collect(),
-            _ => Vec::new(),
-        };
         let rest_answers: Vec<Option<Vec<f32>>> = if answered { rest.iter().map(|&i| answer_vectors[i].clone()).collect() } else { Vec::new() };
-        let labels = cluster_pairs(&rest_vectors, &rest_answers, &rest_texts, rest_states, &ClusterConfig { method, ..config.clone() });
+        let labels = if method == Method::Pairs {
+            let rest_states = fresh_states.map(|a| a.restrict(&rest_at));
+            pairs::cluster_pinned(&rest_vectors, &rest_answers, rest_states, &[], &config.pairs)
+        } else {
+            let rest_states: Vec<TokenStates> =
+                if states.len() == keys.len() { rest.iter().map(|&i| std::mem::take(&mut states[i])).collect() } else { Vec::new() };
+            cluster_pairs(&rest_vectors, &rest_answers, &rest_texts, rest_states, &ClusterConfig { method, ..config.clone() })
+        };
         let k = labels.iter().copied().max().map_or(0, |m| m + 1);
         let mut new_groups: Vec<Vec<usize>> = vec![Vec::new(); k];
         for (j, &l) in labels.iter().enumerate() {

@@ -430,11 +430,8 @@ mod tests {
     use super::*;
 
     fn blobs(centres: usize, per: usize, d: usize, spread: f32) -> (Vec<Vec<f32>>, Vec<usize>) {
-        let mut state = 5u64;
-        let mut rnd = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((state >> 33) as f32 / (1u64 << 31) as f32) - 0.5
-        };
+        let mut seq = crate::hash::Sequence::new(5);
+        let mut rnd = || seq.centred();
         let cs: Vec<Vec<f32>> = (0..centres).map(|_| (0..d).map(|_| rnd()).collect()).collect();
         let mut vectors = Vec::new();
         let mut truth = Vec::new();

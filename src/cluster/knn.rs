@@ -226,15 +226,10 @@ mod tests {
     use super::*;
 
     fn random_unit(n: usize, d: usize, seed: u64) -> Vec<f32> {
-        let mut state = seed;
+        let mut seq = crate::hash::Sequence::new(seed);
         let mut out = Vec::with_capacity(n * d);
         for _ in 0..n {
-            let v: Vec<f32> = (0..d)
-                .map(|_| {
-                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                    ((state >> 33) as f32 / (1u64 << 31) as f32) - 0.5
-                })
-                .collect();
+            let v: Vec<f32> = (0..d).map(|_| seq.centred()).collect();
             let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
             out.extend(v.iter().map(|x| x / norm));
         }

@@ -41,6 +41,42 @@ impl AnswerStates {
         }
         out
     }
+
+    /// The distinct texts among the tickets' answers (`None` where a ticket's answer does not
+    /// take part), in order of first appearance, and which of them each ticket's is: the texts
+    /// whose states to read, each once.
+    pub fn distinct_texts(answers: &[Option<String>]) -> (Vec<String>, Vec<Option<usize>>) {
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut distinct: Vec<String> = Vec::new();
+        let text_of = answers
+            .iter()
+            .map(|a| {
+                a.as_deref().map(|a| {
+                    *index.entry(a).or_insert_with(|| {
+                        distinct.push(a.to_string());
+                        distinct.len() - 1
+                    })
+                })
+            })
+            .collect();
+        (distinct, text_of)
+    }
+
+    /// The states of some tickets only (`idx`, in order): just their distinct texts, each once.
+    pub fn restrict(&self, idx: &[usize]) -> AnswerStates {
+        let mut renumbered: HashMap<usize, usize> = HashMap::new();
+        let mut out = AnswerStates::default();
+        for &i in idx {
+            let t = self.text_of.get(i).copied().flatten().map(|t| {
+                *renumbered.entry(t).or_insert_with(|| {
+                    out.states.push(self.states[t].clone());
+                    out.states.len() - 1
+                })
+            });
+            out.text_of.push(t);
+        }
+        out
+    }
 }
 
 /// Token matching of the answers ([`super::pairs`], step 1): the distinct answers' token vectors, each
@@ -130,15 +166,11 @@ fn mean_match(tokens: &Tokens, text_of: &[Option<usize>]) -> f64 {
     let pairs: Vec<(usize, usize)> = if m * (m - 1) / 2 <= MEAN_SAMPLE {
         (0..m).flat_map(|i| (i + 1..m).map(move |j| (i, j))).collect()
     } else {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize
-        };
+        let mut draw = crate::hash::Sequence::new(0x9e37_79b9_7f4a_7c15);
         (0..MEAN_SAMPLE)
             .map(|_| {
-                let i = next() % m;
-                (i, (i + 1 + next() % (m - 1)) % m)
+                let i = draw.below(m);
+                (i, (i + 1 + draw.below(m - 1)) % m)
             })
             .collect()
     };
@@ -239,7 +271,8 @@ mod tests {
 
     #[test]
     fn token_matching_of_answers_is_exact_average_linkage_over_the_blended_similarity() {
-        let mut rnd = crate::cluster::test_numbers(5);
+        let mut seq = crate::hash::Sequence::new(5);
+        let mut rnd = || seq.centred();
         // 18 tickets of 3 intents in 6 dimensions; answers are paraphrases of an intent's words
         // (token axes), two tickets share one text, and one ticket has no answer.
         let centres: Vec<Vec<f32>> = (0..3).map(|_| (0..6).map(|_| rnd()).collect()).collect();

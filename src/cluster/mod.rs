@@ -179,16 +179,6 @@ pub fn wants_tokens(config: &ClusterConfig) -> crate::embed::Tokens {
     crate::embed::Tokens { answered: keep(resolve(config.method, true)), unanswered: keep(resolve(config.method, false)) }
 }
 
-/// A fixed sequence of numbers in [-0.5, 0.5) for tests (a 64-bit LCG), so they repeat exactly.
-#[cfg(test)]
-pub(crate) fn test_numbers(seed: u64) -> impl FnMut() -> f32 {
-    let mut state = seed;
-    move || {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        ((state >> 33) as f32 / (1u64 << 31) as f32) - 0.5
-    }
-}
-
 /// Index of pair (i, j), i < j, in a condensed upper-triangle matrix of n items.
 fn pair_index(n: usize, i: usize, j: usize) -> usize {
     debug_assert!(i < j && j < n);

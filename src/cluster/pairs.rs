@@ -289,7 +289,8 @@ mod tests {
 
     #[test]
     fn sparse_average_linkage_matches_the_full_method() {
-        let mut rnd = crate::cluster::test_numbers(11);
+        let mut seq = crate::hash::Sequence::new(11);
+        let mut rnd = || seq.centred();
         let centres: Vec<Vec<f32>> = (0..6).map(|_| (0..8).map(|_| rnd()).collect()).collect();
         let vectors: Vec<Vec<f32>> = (0..60).map(|i| unit(&centres[i % 6].iter().map(|c| c + 0.25 * rnd()).collect::<Vec<_>>())).collect();
         let flat: Vec<f32> = vectors.concat();

@@ -38,17 +38,7 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
     let mut answer_states = None;
     let mut answer_tokens_embedded = 0;
     if !present.is_empty() && wants_tokens(config).answered == crate::embed::Keep::Answers {
-        let mut index: HashMap<&str, usize> = HashMap::new();
-        let text_of: Vec<Option<usize>> = answer_texts
-            .iter()
-            .map(|t| t.as_deref().map(|t| {
-                let next = index.len();
-                *index.entry(t).or_insert(next)
-            }))
-            .collect();
-        let mut distinct: Vec<(&str, usize)> = index.into_iter().collect();
-        distinct.sort_by_key(|(_, i)| *i);
-        let distinct: Vec<String> = distinct.into_iter().map(|(t, _)| t.to_string()).collect();
+        let (distinct, text_of) = matching::AnswerStates::distinct_texts(&answer_texts);
         let (states, embedded) = crate::embed::token_states_cached(store, embedder, &distinct).await?;
         answer_states = Some(matching::AnswerStates { states, text_of });
         answer_tokens_embedded = embedded;

@@ -142,7 +142,7 @@ pub async fn token_states_cached(store: &Store, embedder: &Embedder, texts: &[St
     let hashes: Vec<String> = texts.iter().map(|t| text_hash(t)).collect();
     let mut known = load_token_states(store, embedder.model_id(), &hashes).await?;
     let (missing, missing_hashes) = missing_texts(texts, &hashes, |h| known.contains_key(h));
-    let states = embed_tokens_and_store(store, embedder, &missing, &missing_hashes).await?;
+    let states = embed_tokens_and_store(store, embedder, &missing, &missing_hashes, true).await?;
     known.extend(missing_hashes.into_iter().zip(states));
     // Moved out at a text's last occurrence, cloned before: one copy of the states, not two
     // (about 1 GB at 100k questions).
@@ -160,8 +160,9 @@ pub async fn token_states_cached(store: &Store, embedder: &Embedder, texts: &[St
 }
 
 /// Embeds `texts` keeping their token states, and writes both to the cache, committing every
-/// [`CHECKPOINT`] texts.
-pub(super) async fn embed_tokens_and_store(store: &Store, embedder: &Embedder, texts: &[String], hashes: &[String]) -> anyhow::Result<Vec<TokenStates>> {
+/// [`CHECKPOINT`] texts. The states are returned when `keep` is set; else none are held beyond a
+/// checkpoint's (100k distinct answers' states are about 4.9 GB).
+pub(super) async fn embed_tokens_and_store(store: &Store, embedder: &Embedder, texts: &[String], hashes: &[String], keep: bool) -> anyhow::Result<Vec<TokenStates>> {
     let progress = progress_bar(texts.len() as u64, "embedding");
     let mut out = Vec::with_capacity(texts.len());
     for (part, part_hashes) in texts.chunks(CHECKPOINT).zip(hashes.chunks(CHECKPOINT)) {
@@ -171,7 +172,9 @@ pub(super) async fn embed_tokens_and_store(store: &Store, embedder: &Embedder, t
         insert_vectors(&mut tx, embedder.model_id(), part_hashes, &vectors).await?;
         insert_token_states(&mut tx, embedder.model_id(), part_hashes, &states).await?;
         tx.commit().await?;
-        out.extend(states);
+        if keep {
+            out.extend(states);
+        }
     }
     progress.finish_and_clear();
     Ok(out)

@@ -484,7 +484,7 @@ async fn embed_missing(
     if queue.enabled && !missing.is_empty() {
         workers = jobs::embed_through_queue(store, embedder, &missing, queue, tokens).await?.workers_summary();
     } else if tokens {
-        embed_tokens_and_store(store, embedder, &missing, &missing_hashes).await?;
+        embed_tokens_and_store(store, embedder, &missing, &missing_hashes, false).await?;
     } else {
         embed_and_store(store, embedder, &missing, &missing_hashes).await?;
     }

@@ -81,7 +81,9 @@ static HANDLE: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[^\w@.\-/])(@[A-Za-z
 /// one person's as much as an `@handle`. The value must look like an account name, not a word of
 /// the sentence ("my id is not working"): [`looks_like_account`].
 static ACCOUNT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)(\b(?:user[ \t]?name|login|gamer[ \t]?tag|psn(?:[ \t]+id)?|online[ \t]+id|epic(?:[ \t]+games)?[ \t]+id|account[ \t]+(?:id|name)|my[ \t]+id|логин|айди)(?:[ \t]+(?:is|was))?[ \t]*[:=—–\-]?[ \t]*)([A-Za-z][A-Za-z0-9_.\-]{2,31})")
+    // Not `\b` before the words: a Unicode `\b` keeps the regex engine's fast automaton off
+    // Cyrillic text (the clean stage runs this on every message).
+    re(r"(?i)(?:^|[^\p{L}\p{N}_])((?:user[ \t]?name|login|gamer[ \t]?tag|psn(?:[ \t]+id)?|online[ \t]+id|epic(?:[ \t]+games)?[ \t]+id|account[ \t]+(?:id|name)|my[ \t]+id|логин|айди)(?:[ \t]+(?:is|was))?[ \t]*[:=—–\-]?[ \t]*)([A-Za-z][A-Za-z0-9_.\-]{2,31})")
 });
 
 /// The account names [`ACCOUNT_RE`] finds in `text` that [`looks_like_account`]: the clean stage

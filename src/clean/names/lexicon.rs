@@ -98,7 +98,7 @@ const PATRONYMIC_FEMALE_CASES: &[&str] = &["а", "ы", "е", "у", "ой", "ою
 const PATRONYMIC_KAZAKH: &[&str] = &["улы", "ұлы", "кызы", "қызы"];
 
 fn is_patronymic(lower: &str) -> bool {
-    let ends = |stems: &[&str], cases: &[&str]| stems.iter().any(|s| cases.iter().any(|c| lower.ends_with(&format!("{s}{c}"))));
+    let ends = |stems: &[&str], cases: &[&str]| ends_with_stem_and_case(lower, stems, cases);
     lower.chars().count() >= 7
         && (ends(PATRONYMIC_MALE, PATRONYMIC_MALE_CASES) || ends(PATRONYMIC_FEMALE, PATRONYMIC_FEMALE_CASES) || ends(PATRONYMIC_KAZAKH, &[""]))
 }
@@ -133,7 +133,13 @@ const COMMON_SURNAME_SHAPED: &[&str] = &["магазин", "бензин", "ви
 fn is_russian_surname(lower: &str) -> bool {
     lower.chars().count() >= 4
         && (SURNAME_ENDINGS.iter().any(|e| lower.ends_with(e))
-            || SURNAME_STEMS.iter().any(|s| SURNAME_STEM_CASES.iter().any(|c| lower.ends_with(&format!("{s}{c}")))))
+            || ends_with_stem_and_case(lower, SURNAME_STEMS, SURNAME_STEM_CASES))
+}
+
+/// Whether `lower` ends with one of `stems` followed by one of `cases` (without building the
+/// joined endings: this runs for every word of every message).
+fn ends_with_stem_and_case(lower: &str, stems: &[&str], cases: &[&str]) -> bool {
+    cases.iter().any(|c| lower.strip_suffix(c).is_some_and(|rest| stems.iter().any(|s| rest.ends_with(s))))
 }
 
 fn is_surname(lower: &str) -> bool {
@@ -396,6 +402,10 @@ pub(super) fn lexicon_spans(text: &str, not_names: impl Fn(&str) -> bool) -> Vec
 /// Every other whole-word occurrence (any case) of a word already found in a name: a customer
 /// greeted by name is the same person where the name comes again.
 pub(super) fn repeats(text: &str, found: &[Range<usize>]) -> Vec<Range<usize>> {
+    // Most messages name nobody: nothing to repeat, and no second pass over their words.
+    if found.is_empty() {
+        return Vec::new();
+    }
     let words = words(text);
     // `found` is sorted and does not overlap: the span that could hold a range is the last one
     // starting at or before it (a binary search, so a text of many names stays linear-ish).

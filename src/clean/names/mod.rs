@@ -32,9 +32,15 @@ const NAME: &str = r"(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?:[ ](?:\p{Lu}\p{Ll}+(?:-
 /// A dash counts only after a space, so "Москва-Сити" is one word, not a name and a dash.
 const AFTER: &str = r"(?:[ \t]*(?:[!,.:;?)(|]|$)|[ \t]+[—–\-])";
 
+/// Where a word may start: the start of a line or a character that is no letter, digit or `_`.
+/// It stands for `\b` before a keyword: a Unicode `\b` keeps the regex engine's fast automaton
+/// off Cyrillic text, so every message was scanned by the slowest engine (the character it
+/// consumes is outside the name group).
+const WORD_START: &str = r"(?:^|[^\p{L}\p{N}_])";
+
 static INTRO_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?m)(?i:\bменя[ \t]+зовут|\bзовут[ \t]+меня|\bмо[её][ \t]+имя|\bимя(?:[ \t]+(?:получателя|покупателя|клиента))?|\bфио(?:[ \t]+(?:получателя|покупателя|клиента))?|\bполучател[ьяю]|\b(?:привет|здравствуйте|добрый[ \t]+день)[ \t,!]+это|\bname|\bна[ \t]+связи|\bвас[ \t]+приветствует|\bmy[ \t]+name[ \t]+is|\bmy[ \t]+name's|\bfull[ \t]+name)[ \t:,\-–—]*{NAME}(?:[ \t]+\p{{Ll}}|{AFTER})"
+        r"(?m){WORD_START}(?i:меня[ \t]+зовут|зовут[ \t]+меня|мо[её][ \t]+имя|имя(?:[ \t]+(?:получателя|покупателя|клиента))?|фио(?:[ \t]+(?:получателя|покупателя|клиента))?|получател[ьяю]|(?:привет|здравствуйте|добрый[ \t]+день)[ \t,!]+это|name|на[ \t]+связи|вас[ \t]+приветствует|my[ \t]+name[ \t]+is|my[ \t]+name's|full[ \t]+name)[ \t:,\-–—]*{NAME}(?:[ \t]+\p{{Ll}}|{AFTER})"
     ))
     .expect("valid intro regex")
 });
@@ -58,7 +64,7 @@ static NAME_THEN_GREETING_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// Up to six lower-case words may stand between title and name.
 static JOB_TITLE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?m)(?i:\b(?:специалист|менеджер|оператор|консультант|сотрудни(?:к|ц)|агент|руководител|администратор|координатор|куратор|эксперт|начальник|директор|бухгалтер|юрист|логист)\p{{L}}*|\b(?:agent|manager|specialist|representative|operator|consultant|advisor|adviser|officer|lead))(?:[ \t]+\p{{Ll}}[\p{{Ll}}\-]*){{0,6}}[ \t]+{NAME}(?:[ \t]+\p{{Ll}}|{AFTER})"
+        r"(?m){WORD_START}(?i:(?:специалист|менеджер|оператор|консультант|сотрудни(?:к|ц)|агент|руководител|администратор|координатор|куратор|эксперт|начальник|директор|бухгалтер|юрист|логист)\p{{L}}*|(?:agent|manager|specialist|representative|operator|consultant|advisor|adviser|officer|lead))(?:[ \t]+\p{{Ll}}[\p{{Ll}}\-]*){{0,6}}[ \t]+{NAME}(?:[ \t]+\p{{Ll}}|{AFTER})"
     ))
     .expect("valid job title regex")
 });

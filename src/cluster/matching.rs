@@ -91,7 +91,10 @@ pub(super) struct Matching {
 impl Matching {
     /// `None` when token matching is off or there are no states for these tickets.
     pub(super) fn new(states: Option<AnswerStates>, answers: &[Option<Vec<f32>>], weight: f64) -> Option<Matching> {
-        let states = states.filter(|s| weight > 0.0 && s.text_of.len() == answers.len() && !s.states.is_empty())?;
+        // Past `embed::MAX_ANSWER_STATES` distinct texts the cost is over budget: the cosine alone.
+        let states = states.filter(|s| {
+            weight > 0.0 && s.text_of.len() == answers.len() && !s.states.is_empty() && s.states.len() <= crate::embed::MAX_ANSWER_STATES
+        })?;
         // Only answers that take part: the others have no answer half at all.
         let text_of: Vec<Option<usize>> = states.text_of.iter().zip(answers).map(|(t, a)| a.as_ref().and(*t)).collect();
         let tokens = Tokens::build(states.states, 0);
@@ -333,5 +336,23 @@ mod tests {
         let texts: Vec<usize> = m.text_of.iter().flatten().copied().collect();
         let all: Vec<f64> = (0..texts.len()).flat_map(|i| (i + 1..texts.len()).map(move |j| (i, j))).map(|(i, j)| if texts[i] == texts[j] { 1.0 } else { f64::from(m.tokens.score(texts[i], texts[j])) }).collect();
         assert!((m.mean - all.iter().sum::<f64>() / all.len() as f64).abs() < 1e-9);
+    }
+
+    #[test]
+    fn restricting_keeps_each_text_once_and_too_many_texts_match_by_cosine_alone() {
+        let one = |id: u32| TokenStates { ids: vec![id], states: vec![half::f16::ONE; 4] };
+        let all = AnswerStates::per_ticket(vec![one(1), one(2), one(1), TokenStates::default(), one(3)]);
+        assert_eq!(all.text_of, vec![Some(0), Some(1), Some(0), None, Some(2)]);
+        let some = all.restrict(&[2, 3, 0]);
+        assert_eq!(some.text_of, vec![Some(0), None, Some(0)], "ticket 2 and ticket 0 share one text");
+        assert_eq!(some.states.len(), 1);
+        let (distinct, text_of) = AnswerStates::distinct_texts(&[Some("b".into()), None, Some("a".into()), Some("b".into())]);
+        assert_eq!((distinct, text_of), (vec!["b".to_string(), "a".to_string()], vec![Some(0), None, Some(1), Some(0)]));
+
+        let answers = |n: usize| vec![Some(vec![1.0f32, 0.0]); n];
+        let many = |n: u32| AnswerStates::per_ticket((0..n).map(one).collect());
+        let at_limit = crate::embed::MAX_ANSWER_STATES;
+        assert!(Matching::new(Some(many(at_limit as u32)), &answers(at_limit), 0.5).is_some());
+        assert!(Matching::new(Some(many(at_limit as u32 + 1)), &answers(at_limit + 1), 0.5).is_none(), "over the limit: no token part");
     }
 }

@@ -18,7 +18,7 @@ pub use crate::vector::{dot, normalize, TokenStates};
 pub(crate) use cache::insert_token_states;
 pub use cache::{embed_cached, insert_vectors, token_states_cached, CacheStats, CHECKPOINT};
 use cache::{cached_hashes, embed_and_store, embed_tokens_and_store, missing_texts};
-pub use tokens::MAX_STATE_TOKENS;
+pub use tokens::{MAX_ANSWER_STATES, MAX_STATE_TOKENS};
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -436,9 +436,13 @@ pub async fn run(store: &Store, embedder: &Embedder, queue: &crate::queue::Queue
     let questions: Vec<String> = rows.iter().map(|(q, _, _)| embedder.question_text(q)).collect();
     let answers: Vec<String> = rows.iter().filter_map(|(_, a, kind)| embedder.answer_text(Kind::parse(kind), a)).collect();
     let keep = tokens.keep(!answers.is_empty());
+    // Past MAX_ANSWER_STATES distinct answers the cluster stage matches none by tokens: keeping
+    // their states would only fill the store.
+    let distinct_answers = answers.iter().collect::<HashSet<_>>().len();
+    let answer_states = keep == Keep::Answers && distinct_answers <= MAX_ANSWER_STATES;
     let truncated_before = embedder.truncated();
     let asked = embed_missing(store, embedder, queue, &questions, keep == Keep::Questions).await?;
-    let answered = embed_missing(store, embedder, queue, &answers, keep == Keep::Answers).await?;
+    let answered = embed_missing(store, embedder, queue, &answers, answer_states).await?;
     let truncated = embedder.truncated() - truncated_before;
     let workers: Vec<&str> = [&asked.1, &answered.1].into_iter().filter(|w| !w.is_empty()).map(String::as_str).collect();
     let by_workers = if workers.is_empty() { String::new() } else { format!(", jobs done by {}", workers.join("; ")) };
@@ -461,6 +465,13 @@ pub async fn run(store: &Store, embedder: &Embedder, queue: &crate::queue::Queue
         embedder.config.max_tokens,
         embedder.model_id()
     );
+    if keep == Keep::Answers && !answer_states {
+        report.summary += &format!(
+            "; no token states kept for the answers: {} distinct, over {} (the answer half is their cosine)",
+            count(distinct_answers),
+            count(MAX_ANSWER_STATES)
+        );
+    }
     Ok(report.finish(started))
 }
 

@@ -10,6 +10,15 @@ use crate::vector::{normalize, TokenStates};
 /// Most content tokens kept per text: the start of a question says what it asks.
 pub const MAX_STATE_TOKENS: usize = 64;
 
+/// Most distinct staff answers whose token states are kept for the pairs method's token matching
+/// (`cluster::matching`). Each is about 49 KB (64 tokens × 384 dimensions in f16), so 10,000 are
+/// 0.5 GB, and matching them on their neighbour links took 14 s on two cores
+/// (`cargo bench --bench cluster -- distinct-answers`). The cluster stage of a 100k-ticket desk
+/// holds 2.3 GB without them, so past this many its 3 GB and 60 s budgets would not hold, and the
+/// answer half is the answers' cosine alone. Desks answer with templates and paraphrases of few
+/// policies: «ВольтМаркет» has 517 distinct answers, Twitter 1,019, the generated 100k desk 98.
+pub const MAX_ANSWER_STATES: usize = 10_000;
+
 impl Embedder {
     /// Embeds texts as given (prefixes already applied) and keeps, besides each pooled vector, its
     /// content tokens' states ([`TokenStates`]) from the same inference: the model runs once.

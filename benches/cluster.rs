@@ -26,6 +26,14 @@ fn peak_rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// The resident memory now, in MB.
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
 fn main() {
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
     let file = args.next().expect("usage: cluster <vectors.jsonl> [n …] | distinct-answers [n …]");
@@ -71,7 +79,7 @@ fn distinct_answers(sizes: Vec<usize>) {
         v.into_iter().map(|x| x / norm).collect::<Vec<f32>>()
     };
     let words: Vec<Vec<f32>> = (0..VOCAB).map(|_| unit((0..D).map(|_| draw.centred()).collect())).collect();
-    println!("{:>8} {:>12} {:>7} {:>9} {:>10} {:>9}", "n", "states MB", "tokens", "seconds", "peak MB", "clusters");
+    println!("{:>8} {:>12} {:>7} {:>9} {:>12} {:>10} {:>9}", "n", "states MB", "tokens", "seconds", "MB at start", "peak MB", "clusters");
     for n in sizes {
         let intents = n / 3;
         let centres: Vec<(Vec<f32>, Vec<f32>)> =
@@ -95,6 +103,7 @@ fn distinct_answers(sizes: Vec<usize>) {
             states.push(kbforge::vector::TokenStates { ids, states: token_states });
         }
         let megabytes = (n * TOKENS * (D * 2 + 4)) as f64 / 1e6;
+        let at_start = rss_mb();
         let started = Instant::now();
         let states = kbforge::cluster::matching::AnswerStates::per_ticket(states);
         // Past the limit the clustering leaves the token part out (`embed::MAX_ANSWER_STATES`).
@@ -103,6 +112,6 @@ fn distinct_answers(sizes: Vec<usize>) {
         let labels = kbforge::cluster::pairs::cluster_pinned(&questions, &answers, Some(states), &[], &config.pairs);
         let seconds = started.elapsed().as_secs_f64();
         let clusters = labels.iter().collect::<std::collections::HashSet<_>>().len();
-        println!("{n:>8} {megabytes:>12.0} {matched:>7} {seconds:>9.2} {:>10.0} {clusters:>9}", peak_rss_mb());
+        println!("{n:>8} {megabytes:>12.0} {matched:>7} {seconds:>9.2} {at_start:>12.0} {:>10.0} {clusters:>9}", peak_rss_mb());
     }
 }

@@ -98,13 +98,16 @@ fn block_top_k(sub: &[f32], ids: &[u32], d: usize, k: usize, start: usize, c: &m
     let r = BLOCK.min(m - start);
     c.resize(r * m, 0.0);
     gemm_nt(&sub[start * d..], r, sub, m, d, c);
+    // One candidate buffer for the block: each row keeps only its k best, so 20k rows hold 20k × k
+    // pairs rather than 20k × 20k of spare capacity (3.2 GB).
+    let mut cands: Vec<(u32, f32)> = Vec::with_capacity(m);
     (0..r)
         .map(|i| {
             let row = &c[i * m..(i + 1) * m];
-            let mut cands: Vec<(u32, f32)> =
-                row.iter().enumerate().filter(|(j, _)| *j != start + i).map(|(j, s)| (ids[j], *s)).collect();
+            cands.clear();
+            cands.extend(row.iter().enumerate().filter(|(j, _)| *j != start + i).map(|(j, s)| (ids[j], *s)));
             top_k(&mut cands, k);
-            cands
+            cands.clone()
         })
         .collect()
 }

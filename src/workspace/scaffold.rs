@@ -115,7 +115,8 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # Two tickets' similarity is the mean of their question cosine and their answer similarity (both
 # centred); a ticket whose answer says nothing (under 8 words, a needs-action reply, none) counts
 # by its question. The answer similarity blends the answers' cosine with their token matching
-# (word by word, as the graph method's `token-match`; 0 = cosine alone). Clusters merge, best pair
+# (word by word, as the graph method's `token-match`; 0 = cosine alone; past 10,000 distinct
+# answers, the cosine alone, as their states would not fit the stage's memory). Clusters merge, best pair
 # first, while their mean similarity is at least `threshold`; `k` neighbours per ticket say which
 # clusters are compared.
 # threshold = 0.275

@@ -37,13 +37,16 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
     // (a template's are read once): missing ones come with their vectors from the same inference.
     let mut answer_states = None;
     let mut answer_tokens_embedded = 0;
-    let (distinct, text_of) = matching::AnswerStates::distinct_texts(&answer_texts);
-    let distinct_count = distinct.len();
-    let too_many_answers = distinct_count > crate::embed::MAX_ANSWER_STATES;
-    if !present.is_empty() && wants_tokens(config).answered == crate::embed::Keep::Answers && !too_many_answers {
-        let (states, embedded) = crate::embed::token_states_cached(store, embedder, &distinct).await?;
-        answer_states = Some(matching::AnswerStates { states, text_of });
-        answer_tokens_embedded = embedded;
+    let mut too_many_answers = None;
+    if !present.is_empty() && wants_tokens(config).answered == crate::embed::Keep::Answers {
+        let (distinct, text_of) = matching::AnswerStates::distinct_texts(&answer_texts);
+        if distinct.len() > crate::embed::MAX_ANSWER_STATES {
+            too_many_answers = Some(distinct.len());
+        } else {
+            let (states, embedded) = crate::embed::token_states_cached(store, embedder, &distinct).await?;
+            answer_states = Some(matching::AnswerStates { states, text_of });
+            answer_tokens_embedded = embedded;
+        }
     }
     let (answer_vectors, mut answer_stats) = crate::embed::embed_cached(store, embedder, &present).await?;
     answer_stats.computed += answer_tokens_embedded;
@@ -120,9 +123,9 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
         by_kind.get(&Kind::Other).unwrap_or(&0),
         if stats.computed > 0 { format!(", {} new embeddings", stats.computed) } else { String::new() }
     );
-    if too_many_answers && plan.method == Method::Pairs && wants_tokens(config).answered == crate::embed::Keep::Answers {
+    if let Some(distinct) = too_many_answers.filter(|_| plan.method == Method::Pairs) {
         // Said where it is decided (`embed::MAX_ANSWER_STATES`), and here, in the run's summary.
-        report.summary += &format!("; answers by their cosine alone, no token matching: {} distinct, over {}", count(distinct_count), count(crate::embed::MAX_ANSWER_STATES));
+        report.summary += &format!("; answers by their cosine alone, no token matching: {} distinct, over {}", count(distinct), count(crate::embed::MAX_ANSWER_STATES));
     }
     Ok(report.finish(started))
 }

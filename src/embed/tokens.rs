@@ -12,11 +12,12 @@ pub const MAX_STATE_TOKENS: usize = 64;
 
 /// Most distinct staff answers whose token states are kept for the pairs method's token matching
 /// (`cluster::matching`). Each is about 49 KB (64 tokens × 384 dimensions in f16), so 10,000 are
-/// 0.5 GB, and matching them on their neighbour links took 14 s on two cores
-/// (`cargo bench --bench cluster -- distinct-answers`). The cluster stage of a 100k-ticket desk
-/// holds 2.3 GB without them, so past this many its 3 GB and 60 s budgets would not hold, and the
-/// answer half is the answers' cosine alone. Desks answer with templates and paraphrases of few
-/// policies: «ВольтМаркет» has 517 distinct answers, Twitter 1,019, the generated 100k desk 98.
+/// 0.5 GB; clustering 10,000 tickets of distinct answers with them took 6.1 s on two cores, peak
+/// 0.7 GB (`cargo bench --bench cluster -- distinct-answers`). The cluster stage of a 100k-ticket
+/// desk takes 37 s and 1.6 GB with a templated desk's few answers, so this many more keeps it
+/// within its 60 s and 3 GB; past it the answer half is the answers' cosine alone. Desks answer
+/// with templates and paraphrases of few policies: «ВольтМаркет» has 517 distinct answers,
+/// Twitter 1,019, the generated 100k desk 96 (docs/BENCHMARKS.md).
 pub const MAX_ANSWER_STATES: usize = 10_000;
 
 impl Embedder {

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 static PLACEHOLDER_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&super::placeholder_pattern()).expect("valid placeholder regex")
+    crate::clean::compile(&super::placeholder_pattern()).expect("valid placeholder regex")
 });
 
 /// Phrases that carry no question by themselves, lowercase, `ё` written as `е`, words split by one space.

@@ -29,12 +29,12 @@ const PROCEDURAL: &str = r"(?:(?:так\s+как|поскольку)\s+(?:мы\s
 /// в ближайшее время."). It says the answer is coming, not what it is, so it goes even when nothing
 /// follows: the answer is the part the agent sends next.
 static HOLDING_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:(?:одну\s+)?(?:минут(?:у|ку|очку)|секунд(?:у|очку))(?:,?\s*пожалуйста)?(?:,?\s*(?:(?:сейчас|я)\s+)?(?:уточню|проверю|посмотрю|узнаю)(?:\s+(?:информацию|данные|у\s+коллег|для\s+вас))?)?)|(?:сейчас\s+|я\s+)?(?:уточню|проверю|посмотрю)(?:\s+(?:информацию|данные|у\s+коллег))?(?:\s+и\s+вернусь(?:\s+с\s+ответом)?)?|(?:проверяю|уточняю)(?:\s+(?:информацию|данные))?(?:,?\s*(?:ожидайте|подождите)(?:,?\s*пожалуйста)?)?|(?:ожидайте|подождите)(?:,?\s*пожалуйста)?(?:,?\s+ответа(?:\s+специалиста)?)?|(?:ваше\s+)?(?:обращение|заявка|запрос|письмо)(?:\s+№?\s*[^\s.!?]+)?\s+(?:принят[оа]?|зарегистрирован[оа]?|получен[оа]?)(?:\s+под\s+номером\s+[^\s.!?]+|\s+и\s+(?:передан[оа]?|будет\s+рассмотрен[оа]?)[^.!?\n]{0,60})?|номер\s+(?:вашего\s+)?(?:обращения|заявки|запроса)[^.!?\n]{0,40}|мы\s+(?:получили\s+ваше\s+(?:обращение|письмо|сообщение|заявку)|(?:обязательно\s+)?ответим\s+(?:вам\s+)?(?:в\s+ближайшее\s+время|в\s+течение|как\s+можно\s+скорее))[^.!?\n]{0,80}|we(?:'ve|\s+have)\s+received\s+your\s+(?:request|message|email|ticket)[^.!?\n]{0,80}|your\s+(?:request|ticket|message)(?:\s+#?[^\s.!?]+)?\s+has\s+been\s+received[^.!?\n]{0,80}|we(?:'ll|\s+will)\s+(?:get\s+back\s+to\s+you|reply|respond)\s+(?:within|as\s+soon\s+as|shortly|soon)[^.!?\n]{0,80}|(?:just\s+)?(?:one|a)\s+(?:moment|sec(?:ond)?|minute)(?:,?\s*please)?(?:,?\s*(?:while\s+)?(?:let\s+me|i(?:'ll|\s+will))\s+(?:check|look\s+into\s+(?:this|that|it))(?:\s+for\s+you)?)?|give\s+me\s+a\s+(?:moment|sec(?:ond)?|minute)(?:,?\s*please)?|let\s+me\s+(?:check|look\s+into\s+(?:this|that|it))(?:\s+for\s+you)?)[ \t]*(?:[.!…]+\s*|\n\s*|$)")
+    crate::clean::compile(r"(?i)^(?:(?:(?:одну\s+)?(?:минут(?:у|ку|очку)|секунд(?:у|очку))(?:,?\s*пожалуйста)?(?:,?\s*(?:(?:сейчас|я)\s+)?(?:уточню|проверю|посмотрю|узнаю)(?:\s+(?:информацию|данные|у\s+коллег|для\s+вас))?)?)|(?:сейчас\s+|я\s+)?(?:уточню|проверю|посмотрю)(?:\s+(?:информацию|данные|у\s+коллег))?(?:\s+и\s+вернусь(?:\s+с\s+ответом)?)?|(?:проверяю|уточняю)(?:\s+(?:информацию|данные))?(?:,?\s*(?:ожидайте|подождите)(?:,?\s*пожалуйста)?)?|(?:ожидайте|подождите)(?:,?\s*пожалуйста)?(?:,?\s+ответа(?:\s+специалиста)?)?|(?:ваше\s+)?(?:обращение|заявка|запрос|письмо)(?:\s+№?\s*[^\s.!?]+)?\s+(?:принят[оа]?|зарегистрирован[оа]?|получен[оа]?)(?:\s+под\s+номером\s+[^\s.!?]+|\s+и\s+(?:передан[оа]?|будет\s+рассмотрен[оа]?)[^.!?\n]{0,60})?|номер\s+(?:вашего\s+)?(?:обращения|заявки|запроса)[^.!?\n]{0,40}|мы\s+(?:получили\s+ваше\s+(?:обращение|письмо|сообщение|заявку)|(?:обязательно\s+)?ответим\s+(?:вам\s+)?(?:в\s+ближайшее\s+время|в\s+течение|как\s+можно\s+скорее))[^.!?\n]{0,80}|we(?:'ve|\s+have)\s+received\s+your\s+(?:request|message|email|ticket)[^.!?\n]{0,80}|your\s+(?:request|ticket|message)(?:\s+#?[^\s.!?]+)?\s+has\s+been\s+received[^.!?\n]{0,80}|we(?:'ll|\s+will)\s+(?:get\s+back\s+to\s+you|reply|respond)\s+(?:within|as\s+soon\s+as|shortly|soon)[^.!?\n]{0,80}|(?:just\s+)?(?:one|a)\s+(?:moment|sec(?:ond)?|minute)(?:,?\s*please)?(?:,?\s*(?:while\s+)?(?:let\s+me|i(?:'ll|\s+will))\s+(?:check|look\s+into\s+(?:this|that|it))(?:\s+for\s+you)?)?|give\s+me\s+a\s+(?:moment|sec(?:ond)?|minute)(?:,?\s*please)?|let\s+me\s+(?:check|look\s+into\s+(?:this|that|it))(?:\s+for\s+you)?)[ \t]*(?:[.!…]+\s*|\n\s*|$)")
         .expect("valid holding regex")
 });
 
 static GREETING_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::clean::compile(
         r"(?i)^(?:здравствуйте|здраствуйте|здравствуй|здрасьте|здрасте|добрый\s+день|добрый\s+вечер|доброе\s+утро|доброй\s+ночи|доброго\s+времени\s+суток|доброго\s+дня|доброго\s+утра|доброго\s+вечера|приветствую|приветики|привет|салют|хай|алло|ало|hello|hallo|hiya|hi|hey|good\s+morning|good\s+afternoon|good\s+evening|greetings)(?:\s+(?:всем|вам|there|all|everyone|team))?\b",
     )
     .expect("valid greeting regex")
@@ -42,19 +42,19 @@ static GREETING_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "Уважаемая служба поддержки!", "Уважаемые,", "Dear Support Team,".
 static ADDRESS_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:уважаем(?:ая|ый|ые|ое)|dear)(?:[ \t]+[^\n!?.,:;]{1,50})?[ \t]*[!,.:;]")
+    crate::clean::compile(r"(?i)^(?:уважаем(?:ая|ый|ые|ое)|dear)(?:[ \t]+[^\n!?.,:;]{1,50})?[ \t]*[!,.:;]")
         .expect("valid address regex")
 });
 
 /// A name or address after a greeting, on the same line, up to a terminator.
 static NAME_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[ \t]*,?[ \t]*([^\n!?.,:;]{1,60}?)[ \t]*(?:[!.,:;]+|\n|$)")
+    crate::clean::compile(r"^[ \t]*,?[ \t]*([^\n!?.,:;]{1,60}?)[ \t]*(?:[!.,:;]+|\n|$)")
         .expect("valid name regex")
 });
 
 /// "Анна, здравствуйте!", "Иван Сергеевич, добрый день.": the agent's greeting with the name first.
 static NAME_FIRST_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^([^\n!?.,:;]{1,40}),[ \t]*(?:здравствуйте|добрый\s+(?:день|вечер)|доброе\s+утро|доброго\s+дня|приветствую|hello|hi|good\s+(?:morning|afternoon|evening))(?:[ \t]*[!.,]|[ \t]*$)")
+    crate::clean::compile(r"(?i)^([^\n!?.,:;]{1,40}),[ \t]*(?:здравствуйте|добрый\s+(?:день|вечер)|доброе\s+утро|доброго\s+дня|приветствую|hello|hi|good\s+(?:morning|afternoon|evening))(?:[ \t]*[!.,]|[ \t]*$)")
         .expect("valid name-first greeting regex")
 });
 
@@ -62,32 +62,32 @@ static NAME_FIRST_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// написали нам!", "Благодарим за ваш вопрос."): it says nothing about the question, and left in,
 /// it reads like an acknowledgement of feedback. Removed only when more text follows.
 static COURTESY_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:спасибо|благодарим|благодарю|thanks?(?:\s+you)?)(?:\s+вам)?(?:\s+за\s+(?:ваше\s+|ваш\s+)?(?:обращение|вопрос|ожидание|терпение|интерес\s+к\s+нам)|,\s*что\s+(?:написали|обратились|связались\s+с\s+нами)(?:\s+(?:к\s+нам|нам|в\s+поддержку))?|\s+for\s+(?:contacting|reaching\s+out\s+to)\s+us)[ \t]*[!.]+\s+")
+    crate::clean::compile(r"(?i)^(?:спасибо|благодарим|благодарю|thanks?(?:\s+you)?)(?:\s+вам)?(?:\s+за\s+(?:ваше\s+|ваш\s+)?(?:обращение|вопрос|ожидание|терпение|интерес\s+к\s+нам)|,\s*что\s+(?:написали|обратились|связались\s+с\s+нами)(?:\s+(?:к\s+нам|нам|в\s+поддержку))?|\s+for\s+(?:contacting|reaching\s+out\s+to)\s+us)[ \t]*[!.]+\s+")
         .expect("valid courtesy regex")
 });
 
 /// The @handles a reply opens with on Twitter, Telegram and the like ("@d46392152 Hi there.",
 /// "@AppleSupport my AirPods…"): whom it is addressed to, like the name after a greeting. Removed
 /// only when more text follows, so a greeting after them goes too.
-static MENTIONS_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:@[A-Za-z0-9_][A-Za-z0-9_.]*[ \t,:;]*)+").expect("valid mentions regex"));
+static MENTIONS_RE: LazyLock<Regex> = LazyLock::new(|| crate::clean::compile(r"^(?:@[A-Za-z0-9_][A-Za-z0-9_.]*[ \t,:;]*)+").expect("valid mentions regex"));
 
 /// The counter a reply split over several messages opens with ("1/2 Hmm, that's odd.", "(2/2)
 /// Also, …"), which messengers and Twitter limits make agents write: which part it is, not text.
 /// Removed only when more text follows.
-static PART_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"^{PART}[ \t]+")).expect("valid part counter regex"));
+static PART_RE: LazyLock<Regex> = LazyLock::new(|| crate::clean::compile(&format!(r"^{PART}[ \t]+")).expect("valid part counter regex"));
 
 /// The same counter closing a message, after the end of its last sentence ("…resolve your
 /// issue.\n1/2").
-static PART_AT_END_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"([.!?…:)]\s+|\n\s*){PART}\s*$")).expect("valid part counter regex"));
+static PART_AT_END_RE: LazyLock<Regex> = LazyLock::new(|| crate::clean::compile(&format!(r"([.!?…:)]\s+|\n\s*){PART}\s*$")).expect("valid part counter regex"));
 
 /// A part counter: "1/2" or "(1/2)".
 const PART: &str = r"(?:\(\d/\d\)|\d/\d)";
 
 static LEAD_PUNCT_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[\s!.,:;…)\-—–]*").expect("valid punct regex"));
+    LazyLock::new(|| crate::clean::compile(r"^[\s!.,:;…)\-—–]*").expect("valid punct regex"));
 
 static TRAILING_THANKS_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    crate::clean::compile(&format!(
         r"(?i)(^|[.!?…)]|\n)[ \t]*(?:{THANKS}|{CLOSINGS}|{PROCEDURAL})[\s!.,…)(:;*^\p{{Extended_Pictographic}}\p{{So}}\u{{FE0F}}]*$"
     ))
     .expect("valid trailing thanks regex")

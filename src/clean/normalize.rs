@@ -49,7 +49,7 @@ pub(crate) fn normalize_chars(s: &str) -> String {
 /// Messenger artefacts: `[Стикер]`, `[Sticker]`, `[Фото]`, `[Голосовое сообщение]`, `<media omitted>`,
 /// WhatsApp's `image omitted`, `<attached: ...>`.
 static ARTEFACT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::clean::compile(
         r"(?i)\[(?:стикер|sticker|фото|фотография|photo|изображение|image|картинка|picture|видео|video|видеосообщение|video message|голосовое сообщение|голосовое|аудио|аудиосообщение|audio|voice message|voice|файл|file|документ|document|gif|анимация|animation|геопозиция|местоположение|location|контакт|contact|опрос|poll|эмодзи|emoji|вложение|attachment|медиа|media)(?:[:\s][^\]\n]{0,200})?\]|<(?:media omitted|медиа отсутствуют|без медиафайлов|медиафайл пропущен|файл пропущен|attached:[^>\n]{0,200}|прикреплено:[^>\n]{0,200})>|\b(?:image|video|audio|sticker|document|gif|photo) omitted\b",
     )
     .expect("valid artefact regex")

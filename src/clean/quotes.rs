@@ -14,50 +14,50 @@ use regex::Regex;
 const MAX_MARKER_LEN: usize = 600;
 
 static BANNER_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::clean::compile(
         r"(?i)^[\s\-=_*>]*(?:original message|исходное сообщение|forwarded message|пересылаемое сообщение|пересланное сообщение|переадресованное сообщение|начало пересылаемого сообщения|начало переадресованного сообщения|начало пересланного сообщения|begin forwarded message|reply message|ответное сообщение)[\s\-=_*:]*$",
     )
     .expect("valid banner regex")
 });
 
 static REPLY_ABOVE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::clean::compile(
         r"(?i)(?:выше\s+этой\s+(?:строки|линии|черты)|above\s+this\s+line|ниже\s+этой\s+(?:строки|линии|черты)\s+не\s+пишите)",
     )
     .expect("valid reply-above regex")
 });
 
 static ON_START_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^on\s").expect("valid on regex"));
+    LazyLock::new(|| crate::clean::compile(r"(?i)^on\s").expect("valid on regex"));
 
 static VERB_END_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::clean::compile(
         r"(?i)(?:wrote|writes|написал|написала|написали|написал\s*\(\s*а\s*\)|пишет|писал|писала)\s*:$",
     )
     .expect("valid verb regex")
 });
 
 static DATE_START_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::clean::compile(
         r"(?i)^(?:\d|(?:понедельник|вторник|среда|четверг|пятница|суббота|воскресенье|пн|вт|ср|чт|пт|сб|вс|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\b)",
     )
     .expect("valid date start regex")
 });
 
 static TIME_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b\d{1,2}:\d{2}\b").expect("valid time regex"));
+    LazyLock::new(|| crate::clean::compile(r"\b\d{1,2}:\d{2}\b").expect("valid time regex"));
 
 static YEAR_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:19|20)\d{2}\b").expect("valid year regex"));
+    LazyLock::new(|| crate::clean::compile(r"\b(?:19|20)\d{2}\b").expect("valid year regex"));
 
 static ANGLE_EMAIL_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"<\s*[^<>\s]+@[^<>\s]+\s*>").expect("valid angle email regex"));
+    LazyLock::new(|| crate::clean::compile(r"<\s*[^<>\s]+@[^<>\s]+\s*>").expect("valid angle email regex"));
 
 static EMAIL_START_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[^\s@]+@[^\s@]+\.\w+").expect("valid email start regex"));
+    LazyLock::new(|| crate::clean::compile(r"^[^\s@]+@[^\s@]+\.\w+").expect("valid email start regex"));
 
 static HEADER_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::clean::compile(
         r"(?i)^[*\s]*(от кого|от|from|отправлено|отправлен|дата|date|sent|кому|to|тема|subject|копия|cc|reply-to)[*\s]*:",
     )
     .expect("valid header regex")

@@ -13,35 +13,35 @@ use regex::Regex;
 use super::vocabulary::{name_like, THANKS};
 
 static SIGNOFF_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::clean::compile(
         r"(?i)^(?:с\s+уважением(?:\s+и\s+благодарностью)?|с\s+наилучшими\s+пожеланиями|всего\s+(?:доброго|хорошего|наилучшего)|(?:best|kind|warm|warmest|kindest)\s+regards|regards|best\s+wishes|(?:yours\s+)?sincerely|yours\s+faithfully|respectfully)",
     )
     .expect("valid signoff regex")
 });
 
 static MOBILE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::clean::compile(
         r"(?i)^(?:отправлено|послано|sent|отправлено\s+через)\s+(?:с|со|из|from|via|через|using|with)\s+(.{1,80})$",
     )
     .expect("valid mobile regex")
 });
 
 static DEVICE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::clean::compile(
         r"(?i)(?:iphone|ipad|ipod|android|samsung|galaxy|xiaomi|redmi|huawei|honor|pixel|nokia|mobile|мобильн|почт|mail|outlook|яндекс|yandex|gmail|телефона|смартфона|устройства|device|планшета|windows|mac|blackberry|^моего|^my\s|spark|bluemail|aquamail|myoffice|yahoo|proton|tutanota|приложения|app\b)",
     )
     .expect("valid device regex")
 });
 
 static OUTLOOK_APP_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::clean::compile(
         r"(?i)^(?:get|download|скачайте|загрузите|получить|получите)\s+outlook\s+(?:for|для)\s+\S+",
     )
     .expect("valid outlook regex")
 });
 
 static WEAK_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    crate::clean::compile(&format!(
         r"(?i)^(?:{THANKS}|best|cheers|всех\s+благ)(?P<tail>.*)$"
     ))
     .expect("valid weak signoff regex")
@@ -64,7 +64,7 @@ static WEAK_RE: LazyLock<Regex> = LazyLock::new(|| {
 static SIGN_OFF_RE: LazyLock<Regex> = LazyLock::new(|| {
     const INITIALS: &str = r"\p{Lu}{2,3}";
     const NAME: &str = r"\p{Lu}\p{Ll}{1,11}(?:\p{Lu}\p{Ll}{1,11})?";
-    Regex::new(&format!(
+    crate::clean::compile(&format!(
         r"(?:\s([\^*/~]{INITIALS})|[.!…)][ \t]*([-–—][ \t]?{INITIALS})|[?:][ \t]*([-–—]{INITIALS})|[.!…)][ \t]*([-–—]{NAME}|[-–—])|[.!?…)]\s*([~^][ \t]?(?:{INITIALS}|{NAME})|[~^])|:\s*(\^(?:{INITIALS}|{NAME}))|(?:\p{{Ll}}|https?://\S+)[ \t]+([-~^]{INITIALS})|https?://\S+[ \t]+([-~^]{NAME}))[ \t]*$"
     ))
     .expect("valid sign-off regex")

@@ -101,13 +101,14 @@ fn clean_page(rows: Vec<(String, String, Option<String>)>, redactor: &Redactor, 
     Page { rows, redactions }
 }
 
-/// Writes cleaned texts back, 100 rows a statement, one transaction a page.
+/// Writes cleaned texts back, a few rows a statement ([`crate::store::rows_per_statement`]), one
+/// transaction a page.
 async fn write_page(store: &Store, rows: &[(String, String, String)]) -> anyhow::Result<usize> {
     if rows.is_empty() {
         return Ok(0);
     }
     let mut tx = store.pool().begin().await?;
-    for chunk in rows.chunks(100) {
+    for chunk in rows.chunks(crate::store::rows_per_statement(3)) {
         let sql = format!(
             "WITH v(id, body, hash) AS (VALUES {})
              UPDATE messages SET clean_body = v.body, clean_hash = v.hash, extracted = 0 FROM v WHERE messages.id = v.id",

@@ -39,21 +39,21 @@ const AFTER: &str = r"(?:[ \t]*(?:[!,.:;?)(|]|$)|[ \t]+[—–\-])";
 const WORD_START: &str = r"(?:^|[^\p{L}\p{N}_])";
 
 static INTRO_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    crate::clean::compile(&format!(
         r"(?m){WORD_START}(?i:меня[ \t]+зовут|зовут[ \t]+меня|мо[её][ \t]+имя|имя(?:[ \t]+(?:получателя|покупателя|клиента))?|фио(?:[ \t]+(?:получателя|покупателя|клиента))?|получател[ьяю]|(?:привет|здравствуйте|добрый[ \t]+день)[ \t,!]+это|name|на[ \t]+связи|вас[ \t]+приветствует|my[ \t]+name[ \t]+is|my[ \t]+name's|full[ \t]+name)[ \t:,\-–—]*{NAME}(?:[ \t]+\p{{Ll}}|{AFTER})"
     ))
     .expect("valid intro regex")
 });
 
 static GREETING_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    crate::clean::compile(&format!(
         r"(?m)(?:^|[.!?][ \t]+)[ \t]*(?i:здравствуйте|здравствуй|добрый[ \t]+(?:день|вечер)|доброе[ \t]+утро|доброй[ \t]+ночи|приветствую|привет|уважаем(?:ый|ая|ые)|hi|hello|hey|dear|good[ \t]+(?:morning|afternoon|evening))(?:[ \t]*,)?[ \t]+(?:(?i:уважаем(?:ый|ая)|mr\.?|mrs\.?|ms\.?|miss)[ \t]+)?{NAME}{AFTER}"
     ))
     .expect("valid greeting regex")
 });
 
 static NAME_THEN_GREETING_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    crate::clean::compile(&format!(
         r"(?m)^[ \t]*{NAME},[ \t]*(?i:здравствуйте|добрый[ \t]+(?:день|вечер)|доброе[ \t]+утро|привет|hello|hi|good[ \t]+(?:morning|afternoon|evening))\b"
     ))
     .expect("valid name-greeting regex")
@@ -63,7 +63,7 @@ static NAME_THEN_GREETING_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// поддержки Анна Петрова", "руководителем группы Даниялом Ахметовым", "Support agent Emily Clark".
 /// Up to six lower-case words may stand between title and name.
 static JOB_TITLE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    crate::clean::compile(&format!(
         r"(?m){WORD_START}(?i:(?:специалист|менеджер|оператор|консультант|сотрудни(?:к|ц)|агент|руководител|администратор|координатор|куратор|эксперт|начальник|директор|бухгалтер|юрист|логист)\p{{L}}*|(?:agent|manager|specialist|representative|operator|consultant|advisor|adviser|officer|lead))(?:[ \t]+\p{{Ll}}[\p{{Ll}}\-]*){{0,6}}[ \t]+{NAME}(?:[ \t]+\p{{Ll}}|{AFTER})"
     ))
     .expect("valid job title regex")
@@ -73,12 +73,12 @@ static JOB_TITLE_RE: LazyLock<Regex> = LazyLock::new(|| {
 const SIGNOFF: &str = r"(?i:с[ \t]+уважением(?:[ \t]+и[ \t]+благодарностью)?|с[ \t]+наилучшими[ \t]+пожеланиями|всего[ \t]+(?:доброго|хорошего|наилучшего)|хорошего[ \t]+дня|спасибо|благодарю|(?:best|kind|warm|warmest|kindest)[ \t]+regards|regards|best[ \t]+wishes|(?:yours[ \t]+)?sincerely|cheers|thanks|thank[ \t]+you)";
 
 static SIGNOFF_SAME_LINE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?m)(?:^|[.!?][ \t]+)[ \t]*{SIGNOFF}[ \t]*,[ \t]*{NAME}[ \t]*(?:[!.,|—–\-]|$)"))
+    crate::clean::compile(&format!(r"(?m)(?:^|[.!?][ \t]+)[ \t]*{SIGNOFF}[ \t]*,[ \t]*{NAME}[ \t]*(?:[!.,|—–\-]|$)"))
         .expect("valid signoff regex")
 });
 
 static SIGNOFF_NEXT_LINE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?m)(?:^|[.!?][ \t]+)[ \t]*{SIGNOFF}[ \t]*[,.!]?[ \t]*\n[ \t]*{NAME}{AFTER}"))
+    crate::clean::compile(&format!(r"(?m)(?:^|[.!?][ \t]+)[ \t]*{SIGNOFF}[ \t]*[,.!]?[ \t]*\n[ \t]*{NAME}{AFTER}"))
         .expect("valid signoff next-line regex")
 });
 

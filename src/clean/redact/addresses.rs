@@ -11,7 +11,7 @@ pub(super) const STREET_TYPE: &str = r"(?:ул|улица|пр-т|пр|прос�
 
 /// A street address: the street's type and name, the house (with building and flat).
 pub(super) static ADDRESS_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    crate::clean::compile(&format!(
         r"(?i:\b{STREET_TYPE})(?:\.[ \t]*|[ \t]+)(?:[\p{{L}}0-9][\p{{L}}0-9\-]*\.?[ \t]+){{0,3}}?[\p{{L}}][\p{{L}}0-9\-]*,?[ \t]*(?i:(?:д|дом)\.?[ \t]*)?[0-9]{{1,4}}(?:[/к][0-9]{{1,4}})?[а-яА-Яa-zA-Z]?(?:-[0-9]{{1,4}})?(?:[ \t]*,?[ \t]*(?i:корп|корпус|к|стр|строение|кв|квартира|оф|офис)\.?[ \t]*[0-9]{{1,4}}[а-яА-Яa-zA-Z]?)*"
     ))
     .expect("valid address regex")
@@ -19,34 +19,34 @@ pub(super) static ADDRESS_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A house and a flat without the street: `д. 5, кв. 12`.
 pub(super) static HOUSE_FLAT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i:\b(?:д|дом))\.?[ \t]*[0-9]{1,4}(?:[/к][0-9]{1,4})?[а-яА-Яa-zA-Z]?[ \t]*,?[ \t]*(?i:кв|квартира)\.?[ \t]*[0-9]{1,4}")
+    crate::clean::compile(r"(?i:\b(?:д|дом))\.?[ \t]*[0-9]{1,4}(?:[/к][0-9]{1,4})?[а-яА-Яa-zA-Z]?[ \t]*,?[ \t]*(?i:кв|квартира)\.?[ \t]*[0-9]{1,4}")
         .expect("valid house regex")
 });
 
 /// An English street address: `12 Baker Street, flat 3`.
 pub(super) static ADDRESS_EN_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b[0-9]{1,5}[A-Za-z]?[ \t]+(?:\p{Lu}\p{Ll}+[ \t]+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Dr|Square|Sq)\b\.?(?:,?[ \t]*(?i:apt|apartment|flat|suite|unit)\.?[ \t]*#?[0-9]{1,5}[A-Za-z]?)?")
+    crate::clean::compile(r"\b[0-9]{1,5}[A-Za-z]?[ \t]+(?:\p{Lu}\p{Ll}+[ \t]+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Dr|Square|Sq)\b\.?(?:,?[ \t]*(?i:apt|apartment|flat|suite|unit)\.?[ \t]*#?[0-9]{1,5}[A-Za-z]?)?")
         .expect("valid english address regex")
 });
 
 /// A postcode: 6 digits (Russia, Belarus, old Kazakh) or the Kazakh `A15E3C5`, after `индекс`.
 pub(super) static POSTCODE_KEYWORD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(\b(?:почтовый[ \t]+)?(?:индекс|postcode|post[ \t]+code|zip(?:[ \t]+code)?)[ \t:№]*)((?-i:[0-9]{6}|[A-Z][0-9]{2}[ ]?[A-Z][0-9][A-Z][0-9]))\b")
+    crate::clean::compile(r"(?i)(\b(?:почтовый[ \t]+)?(?:индекс|postcode|post[ \t]+code|zip(?:[ \t]+code)?)[ \t:№]*)((?-i:[0-9]{6}|[A-Z][0-9]{2}[ ]?[A-Z][0-9][A-Z][0-9]))\b")
         .expect("valid postcode regex")
 });
 
 /// A postcode by itself: 6 digits, or the Kazakh `A15E3C5`.
 pub(super) static POSTCODE_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:[0-9]{6}|[A-Z][0-9]{2}[ ]?[A-Z][0-9][A-Z][0-9])\b").expect("valid postcode regex"));
+    LazyLock::new(|| crate::clean::compile(r"\b(?:[0-9]{6}|[A-Z][0-9]{2}[ ]?[A-Z][0-9][A-Z][0-9])\b").expect("valid postcode regex"));
 
 /// Words that open an address, just before a postcode.
 pub(super) static ADDRESS_WORD_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:адрес\p{L}*|доставк\p{L}*|address)[ \t:,\-–—]*(?:\p{L}+[ \t]*){0,3}[ \t:,]*$").expect("valid address word regex")
+    crate::clean::compile(r"(?i)(?:адрес\p{L}*|доставк\p{L}*|address)[ \t:,\-–—]*(?:\p{L}+[ \t]*){0,3}[ \t:,]*$").expect("valid address word regex")
 });
 
 /// A postcode opening an address: `119021, г. Москва`, `Z10 F8M1, ул. …`.
 pub(super) static POSTCODE_LEADING_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"\b(?:[0-9]{{6}}|[A-Z][0-9]{{2}}[ ]?[A-Z][0-9][A-Z][0-9])[ \t]*,?[ \t]+(?:г\.|город|(?i:{STREET_TYPE})\.?[ \t]|\p{{Lu}})"))
+    crate::clean::compile(&format!(r"\b(?:[0-9]{{6}}|[A-Z][0-9]{{2}}[ ]?[A-Z][0-9][A-Z][0-9])[ \t]*,?[ \t]+(?:г\.|город|(?i:{STREET_TYPE})\.?[ \t]|\p{{Lu}})"))
         .expect("valid leading postcode regex")
 });
 

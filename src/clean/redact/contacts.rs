@@ -11,56 +11,56 @@ use super::scan::*;
 use super::{Kind, Rep};
 
 pub(super) static EMAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[\w.+%\-]+@[\w\-]+(?:\.[\w\-]+)*\.\p{L}{2,}").expect("valid email regex")
+    crate::clean::compile(r"[\w.+%\-]+@[\w\-]+(?:\.[\w\-]+)*\.\p{L}{2,}").expect("valid email regex")
 });
 
 pub(super) static RU_PHONE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::clean::compile(
         r"(?:\+[ ]?7|\b[78])[ \-]?(?:\([ ]?[0-9]{3,5}[ ]?\)|[0-9]{3})[ \-]?[0-9]{1,3}[ \-]?[0-9]{2}[ \-]?[0-9]{2}\b",
     )
     .expect("valid ru phone regex")
 });
 
 pub(super) static RU_LOCAL_PHONE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::clean::compile(
         r"(?:\([0-9]{3}\)[ \-]?|\b9[0-9]{2}[ \-]?)(?:[0-9]{3}[ \-]?[0-9]{2}[ \-]?[0-9]{2}|[0-9]{3}[ \-]?[0-9]{4})\b",
     )
     .expect("valid local phone regex")
 });
 
 pub(super) static INTL_PHONE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\+[ ]?[1-9][0-9]{0,3}(?:[ \-]?\(?[0-9]{1,5}\)?){1,6}")
+    crate::clean::compile(r"\+[ ]?[1-9][0-9]{0,3}(?:[ \-]?\(?[0-9]{1,5}\)?){1,6}")
         .expect("valid intl phone regex")
 });
 
 /// Words before a 10-digit number that make it a tax or bank identifier, not a phone.
 pub(super) static ID_KEYWORD_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:инн|кпп|огрн|огрнип|бик|окпо|снилс|rrn|счет|счёт|счета|счёта|р/с|к/с|операции|транзакции|платежа|платёжа|inn|account)[ \t:№#]*$")
+    crate::clean::compile(r"(?i)(?:инн|кпп|огрн|огрнип|бик|окпо|снилс|rrn|счет|счёт|счета|счёта|р/с|к/с|операции|транзакции|платежа|платёжа|inn|account)[ \t:№#]*$")
         .expect("valid id keyword regex")
 });
 
 /// Social and messenger profile links: a person's page, never a group's or a channel's path kind.
 pub(super) static PROFILE_LINK_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)(?:\bhttps?://)?(?:\bwww\.|\bm\.)?\b(?:t\.me|telegram\.me|vk\.com|vk\.ru|ok\.ru|instagram\.com|wa\.me|api\.whatsapp\.com|whatsapp\.com|facebook\.com|fb\.com|tiktok\.com)/[^\s<>"'«»)\]]+"#)
+    crate::clean::compile(r#"(?i)(?:\bhttps?://)?(?:\bwww\.|\bm\.)?\b(?:t\.me|telegram\.me|vk\.com|vk\.ru|ok\.ru|instagram\.com|wa\.me|api\.whatsapp\.com|whatsapp\.com|facebook\.com|fb\.com|tiktok\.com)/[^\s<>"'«»)\]]+"#)
         .expect("valid profile link regex")
 });
 
 /// Paths of those sites that are not a person: groups, public pages, apps.
 pub(super) static GROUP_PATH_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)/(?:club|public|group|groups|wall|topic|app|market|joinchat|addstickers|share)").expect("valid group path regex")
+    crate::clean::compile(r"(?i)/(?:club|public|group|groups|wall|topic|app|market|joinchat|addstickers|share)").expect("valid group path regex")
 });
 
 /// `@handle`, not inside an e-mail or a path.
 pub(super) static HANDLE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^\w@.\-/])(@[A-Za-z0-9_][A-Za-z0-9_.]{2,31})").expect("valid handle regex")
+    crate::clean::compile(r"(?:^|[^\w@.\-/])(@[A-Za-z0-9_][A-Za-z0-9_.]{2,31})").expect("valid handle regex")
 });
 
 /// A handle right where another ended.
-pub(super) static GLUED_HANDLE_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^@[A-Za-z0-9_][A-Za-z0-9_.]{2,31}").expect("valid glued handle regex"));
+pub(super) static GLUED_HANDLE_RE: LazyLock<Regex> = LazyLock::new(|| crate::clean::compile(r"^@[A-Za-z0-9_][A-Za-z0-9_.]{2,31}").expect("valid glued handle regex"));
 
 /// A bare nick after "ник в инсте", "ник в тг".
 pub(super) static NICK_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(\bник(?:нейм)?(?:[ \t]+в[ \t]+(?:инст\p{L}*|телеграм\p{L}*|тг|вк|тикток\p{L}*))?[ \t:—–\-]*)([A-Za-z][A-Za-z0-9_.]{2,31})")
+    crate::clean::compile(r"(?i)(\bник(?:нейм)?(?:[ \t]+в[ \t]+(?:инст\p{L}*|телеграм\p{L}*|тг|вк|тикток\p{L}*))?[ \t:—–\-]*)([A-Za-z][A-Za-z0-9_.]{2,31})")
         .expect("valid nick regex")
 });
 

@@ -321,12 +321,12 @@ impl Redactor {
         let extra_codes = config
             .code_patterns
             .iter()
-            .map(|p| Regex::new(p).map_err(|e| ConfigError { pattern: p.clone(), detail: e.to_string() }))
+            .map(|p| crate::clean::compile(p).map_err(|e| ConfigError { pattern: p.clone(), detail: e.to_string() }))
             .collect::<Result<Vec<_>, _>>()?;
         let public_profiles = config.public_profiles.iter().map(|p| profile_key(p)).filter(|p| !p.is_empty()).collect();
         let words: Vec<String> = config.not_names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()).map(regex::escape).collect();
         let not_names = (!words.is_empty())
-            .then(|| Regex::new(&format!(r"(?i)\b(?:{})\b", words.join("|"))))
+            .then(|| crate::clean::compile(&format!(r"(?i)\b(?:{})\b", words.join("|"))))
             .transpose()
             .map_err(|e| ConfigError { pattern: config.not_names.join(", "), detail: e.to_string() })?;
         Ok(Redactor { extra_codes, public_profiles, not_names })

@@ -9,65 +9,65 @@ use super::scan::*;
 use super::{Kind, Rep};
 
 pub(super) static GROUPED_CARD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::clean::compile(
         r"\b[0-9]{4}(?:[ \-][0-9]{4}){2}[ \-][0-9]{1,4}(?:[ \-][0-9]{1,3})?\b|\b[0-9]{4}[ \-][0-9]{6}[ \-][0-9]{5}\b",
     )
     .expect("valid grouped card regex")
 });
 
 pub(super) static GROUPED_CODE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b[A-Za-z0-9]{4}(?:[ \-][A-Za-z0-9]{4}){2,4}\b").expect("valid code regex")
+    crate::clean::compile(r"\b[A-Za-z0-9]{4}(?:[ \-][A-Za-z0-9]{4}){2,4}\b").expect("valid code regex")
 });
 
 pub(super) static PLAIN_CODE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:[A-Z0-9]{12,24}|[a-z0-9]{16})\b").expect("valid plain code regex")
+    crate::clean::compile(r"\b(?:[A-Z0-9]{12,24}|[a-z0-9]{16})\b").expect("valid plain code regex")
 });
 
 pub(super) static TWO_GROUP_CODE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b").expect("valid two-group code regex")
+    crate::clean::compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b").expect("valid two-group code regex")
 });
 
 pub(super) static BARE_NUMBER_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b[0-9]{7,24}\b").expect("valid bare number regex"));
+    LazyLock::new(|| crate::clean::compile(r"\b[0-9]{7,24}\b").expect("valid bare number regex"));
 
 /// Codes of a company or a bank, public by design, not of a person: `КПП 770701001`, `БИК 044525225`.
 pub(super) static PUBLIC_CODE_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:кпп|бик|bic|swift|окпо|октмо|оквэд)[ \t:№#]*$").expect("valid public code regex")
+    crate::clean::compile(r"(?i)(?:кпп|бик|bic|swift|окпо|октмо|оквэд)[ \t:№#]*$").expect("valid public code regex")
 });
 
 pub(super) static LONG_DIGITS_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b[0-9]{13,19}\b").expect("valid long digits regex"));
+    LazyLock::new(|| crate::clean::compile(r"\b[0-9]{13,19}\b").expect("valid long digits regex"));
 
 pub(super) static PIN_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::clean::compile(
         r"(?i)(\b(?:пин[ \t\-]?код[а-я]*|пин|pin[ \t\-]?code|pincode|pin)(?:[ \t:=#№\-–—]{1,6})(?:(?:is|это)[ \t:\-]{1,3})?)([0-9]{3,8})\b",
     )
     .expect("valid pin regex")
 });
 
 pub(super) static ORDER_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::clean::compile(
         r"(?i)((?:\bномер[ \t]+заказа|№[ \t]*заказа|\bзаказ(?:а|у|ом|е|ы|ов)?|\bзаявк(?:а|и|у|е|ой)|\bквитанци(?:я|и|ю|ей)|\bброн(?:ь|и|ю)|\border(?:[ \t]+(?:number|no\.?|num|id))?)(?:[ \t:=#№\-–—]{1,6})(?:(?:номер|number|no\.?|n)[ \t:#№.]{1,4})?)((?:[A-Za-z]{0,4}-?[0-9]{4,14}|[0-9]{2,4}-[0-9]{3,10})(?:-[0-9]{2,10}){0,2})\b",
     )
     .expect("valid order regex")
 });
 
 pub(super) static CERT_NUMBER_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::clean::compile(
         r"(?i)((?:\bсертификат(?:а|у|ом|е|ы|ов)?|\bcertificate|\bcert|\bкарт(?:а|ы|у|е|ой|очк[аиу])|\bcard)(?:[ \t]+(?:номер|number|no\.?))?(?:[ \t:=#№\-–—]{1,6}))([0-9]{6,19})\b",
     )
     .expect("valid certificate number regex")
 });
 
 pub(super) static CODE_KEYWORD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::clean::compile(
         r"(?i)(\b(?:код(?:а|ом|у)?(?:[ \t]+(?:активации|подтверждения|сертификата|карты|доступа|из[ \t]+(?:смс|sms)|смс|sms))?|(?:смс|sms)-?код|activation[ \t]+code|code)(?:[ \t:=#№\-–—]{1,6}))([A-Za-z0-9]{4,20})\b",
     )
     .expect("valid code keyword regex")
 });
 
 pub(super) static INVOICE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::clean::compile(
         r"(?i)((?:\bсч[её]т(?:а|у|ом|е)?(?:[ \t\-]+(?:фактур[аеуыой]*|оферт[аеуыой]*|на[ \t]+оплату))?|\binvoice(?:[ \t]+(?:number|no\.?|num))?|\bинвойс[а-я]*)(?:[ \t:=#№\-–—]{1,6})(?:(?:номер|number|no\.?|n)[ \t:#№.]{1,4})?)((?:[A-Za-zА-ЯЁа-яё]{1,4}-?)?[0-9]{2,}(?:[\-/][0-9]{1,10}){0,3})\b",
     )
     .expect("valid invoice regex")

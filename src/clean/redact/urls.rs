@@ -9,22 +9,22 @@ use super::scan::*;
 use super::{Kind, Rep};
 
 pub(super) static URL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\b(?:https?://|www\.)[^\s<>"'«»\[\]{}|\\^`]+"#).expect("valid url regex")
+    crate::clean::compile(r#"(?i)\b(?:https?://|www\.)[^\s<>"'«»\[\]{}|\\^`]+"#).expect("valid url regex")
 });
 
 pub(super) static IPV4_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\b")
+    crate::clean::compile(r"\b(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\b")
         .expect("valid ipv4 regex")
 });
 
 pub(super) static IPV6_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4}\b")
+    crate::clean::compile(r"(?i)\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4}\b")
         .expect("valid ipv6 regex")
 });
 
 /// A version number looks like an IPv4 address: "версия 1.2.3.4", "v10.0.0.1".
 pub(super) static VERSION_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:верси[яиюейё]|версии|version|ver\.?|вер\.|v\.?|сборк[аиу])(?:[ \t]+\p{L}+){0,2}[ \t:]*$").expect("valid version regex")
+    crate::clean::compile(r"(?i)(?:верси[яиюейё]|версии|version|ver\.?|вер\.|v\.?|сборк[аиу])(?:[ \t]+\p{L}+){0,2}[ \t:]*$").expect("valid version regex")
 });
 
 /// URLs are matched without overlap: a URL without a token is skipped whole (linear time).

@@ -90,7 +90,7 @@ pub async fn enqueue(store: &Store, batch: &str, kind: &str, payloads: &[String]
         .bind(cutoff)
         .execute(&mut *tx)
         .await?;
-    for chunk in payloads.chunks(100) {
+    for chunk in payloads.chunks(crate::store::rows_per_statement(5)) {
         let sql = format!(
             "INSERT INTO jobs (batch, kind, payload, state, created_at) VALUES {}",
             crate::store::values_rows(chunk.len(), 5)

@@ -133,7 +133,7 @@ pub async fn run(store: &Store, embedder: &Embedder, config: &ClusterConfig) -> 
 /// The classes (`clusters.kind`) of the clusters `ids` that have a row.
 pub async fn kinds_of(store: &Store, ids: &[String]) -> anyhow::Result<Vec<String>> {
     let mut out = Vec::new();
-    for chunk in ids.chunks(300) {
+    for chunk in ids.chunks(crate::store::rows_per_statement(1)) {
         let sql = format!("SELECT kind FROM clusters WHERE id IN ({})", crate::store::placeholders(1, chunk.len()));
         let mut q = sqlx::query_as::<_, (String,)>(&sql);
         for id in chunk {
@@ -199,7 +199,7 @@ pub async fn refresh(store: &Store, embedder: &Embedder, touched: &[String]) -> 
     let built = build(&groups, &Rows { rows: &rows, vectors: &vectors, answer_vectors: &answer_vectors }, &cluster_texts, &cluster_labels)?;
 
     let mut tx = store.pool().begin().await?;
-    for chunk in touched.chunks(300) {
+    for chunk in touched.chunks(crate::store::rows_per_statement(1)) {
         for table in ["cluster_members WHERE cluster_id", "clusters WHERE id"] {
             let sql = format!("DELETE FROM {table} IN ({})", crate::store::placeholders(1, chunk.len()));
             let mut q = sqlx::query(&sql);
@@ -278,7 +278,7 @@ fn build(groups: &[(&str, &Vec<usize>)], r: &Rows, texts: &[Vec<&str>], labels: 
 
 /// Inserts what [`build`] made.
 async fn write(tx: &mut sqlx::Transaction<'_, sqlx::Any>, built: &Built) -> anyhow::Result<()> {
-    for (chunk, extra) in built.clusters.chunks(100).zip(built.extra.chunks(100)) {
+    for (chunk, extra) in built.clusters.chunks(crate::store::rows_per_statement(11)).zip(built.extra.chunks(crate::store::rows_per_statement(11))) {
         let sql = format!(
             "INSERT INTO clusters (id, size, kind, topic, medoid, updated_at, label, representatives, consistency, centroid, answer_centroid) VALUES {}",
             crate::store::values_rows(chunk.len(), 11)
@@ -300,7 +300,7 @@ async fn write(tx: &mut sqlx::Transaction<'_, sqlx::Any>, built: &Built) -> anyh
         }
         q.execute(&mut **tx).await?;
     }
-    for chunk in built.members.chunks(300) {
+    for chunk in built.members.chunks(crate::store::rows_per_statement(3)) {
         let sql = format!("INSERT INTO cluster_members (ticket_id, cluster_id, similarity) VALUES {}", crate::store::values_rows(chunk.len(), 3));
         let mut q = sqlx::query(&sql);
         for (ticket, id, sim) in chunk {

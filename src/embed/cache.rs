@@ -82,7 +82,7 @@ pub async fn insert_vectors(
     vectors: &[Vec<f32>],
 ) -> Result<(), sqlx::Error> {
     let rows: Vec<(&String, &Vec<f32>)> = hashes.iter().zip(vectors).collect();
-    for chunk in rows.chunks(100) {
+    for chunk in rows.chunks(crate::store::rows_per_statement(3)) {
         let sql = format!(
             "INSERT INTO embeddings (model, text_hash, vector) VALUES {} ON CONFLICT (model, text_hash) DO NOTHING",
             crate::store::values_rows(chunk.len(), 3)
@@ -101,7 +101,7 @@ async fn load_cached(store: &Store, model: &str, hashes: &[String]) -> anyhow::R
     // Each distinct hash asked once: a desk's answers are mostly a few templates.
     let mut seen = HashSet::new();
     let hashes: Vec<&String> = hashes.iter().filter(|h| seen.insert(h.as_str())).collect();
-    for chunk in hashes.chunks(500) {
+    for chunk in hashes.chunks(crate::store::rows_per_statement(1)) {
         let sql = format!(
             "SELECT text_hash, vector FROM embeddings WHERE model = $1 AND text_hash IN ({})",
             crate::store::placeholders(2, chunk.len())
@@ -121,7 +121,7 @@ async fn load_cached(store: &Store, model: &str, hashes: &[String]) -> anyhow::R
 /// reading the vectors.
 pub(super) async fn cached_hashes(store: &Store, table: &'static str, model: &str, hashes: &[String]) -> anyhow::Result<HashSet<String>> {
     let mut found = HashSet::new();
-    for chunk in hashes.chunks(500) {
+    for chunk in hashes.chunks(crate::store::rows_per_statement(1)) {
         let sql = format!(
             "SELECT text_hash FROM {table} WHERE model = $1 AND text_hash IN ({})",
             crate::store::placeholders(2, chunk.len())
@@ -187,7 +187,7 @@ pub(crate) async fn insert_token_states(
     states: &[TokenStates],
 ) -> Result<(), sqlx::Error> {
     let rows: Vec<(&String, &TokenStates)> = hashes.iter().zip(states).collect();
-    for chunk in rows.chunks(100) {
+    for chunk in rows.chunks(crate::store::rows_per_statement(4)) {
         let sql = format!(
             "INSERT INTO token_states (model, text_hash, ids, states) VALUES {} ON CONFLICT (model, text_hash) DO NOTHING",
             crate::store::values_rows(chunk.len(), 4)
@@ -206,7 +206,7 @@ pub(crate) async fn insert_token_states(
 /// computed again).
 async fn load_token_states(store: &Store, model: &str, hashes: &[String]) -> anyhow::Result<HashMap<String, TokenStates>> {
     let mut found = HashMap::new();
-    for chunk in hashes.chunks(500) {
+    for chunk in hashes.chunks(crate::store::rows_per_statement(1)) {
         let sql = format!(
             "SELECT text_hash, ids, states FROM token_states WHERE model = $1 AND text_hash IN ({})",
             crate::store::placeholders(2, chunk.len())

@@ -300,7 +300,7 @@ pub async fn store_tickets(store: &Store, batch: &[Ticket]) -> anyhow::Result<us
     }
     let hashes: Vec<String> = batch.iter().map(Ticket::content_hash).collect();
     let mut known = std::collections::HashMap::new();
-    for ids in batch.chunks(400) {
+    for ids in batch.chunks(crate::store::rows_per_statement(1)) {
         let sql = format!("SELECT id, content_hash FROM tickets WHERE id IN ({})", placeholders(1, ids.len()));
         let mut q = sqlx::query_as::<_, (String, String)>(&sql);
         for t in ids {
@@ -310,7 +310,7 @@ pub async fn store_tickets(store: &Store, batch: &[Ticket]) -> anyhow::Result<us
     }
     // Tickets forgotten at their customer's request are never stored again.
     let mut erased = std::collections::HashSet::new();
-    for ids in batch.chunks(400) {
+    for ids in batch.chunks(crate::store::rows_per_statement(1)) {
         let sql = format!("SELECT ticket_id FROM forgotten WHERE reason = $1 AND ticket_id IN ({})", placeholders(2, ids.len()));
         let mut q = sqlx::query_as::<_, (String,)>(&sql).bind(crate::store::forget::ERASURE);
         for t in ids {
@@ -324,7 +324,7 @@ pub async fn store_tickets(store: &Store, batch: &[Ticket]) -> anyhow::Result<us
         return Ok(0);
     }
     let mut tx = store.pool().begin().await?;
-    for rows in changed.chunks(50) {
+    for rows in changed.chunks(crate::store::rows_per_statement(13)) {
         let sql = format!(
             "INSERT INTO tickets (id, source, external_id, subject, status, channel, language, labels, rating, created_at, updated_at, content_hash, customer)
              VALUES {}
@@ -364,7 +364,7 @@ pub async fn store_tickets(store: &Store, batch: &[Ticket]) -> anyhow::Result<us
     }
     let messages: Vec<(&Ticket, usize, &Message)> =
         changed.iter().flat_map(|(t, _)| t.messages.iter().enumerate().map(move |(i, m)| (*t, i, m))).collect();
-    for rows in messages.chunks(100) {
+    for rows in messages.chunks(crate::store::rows_per_statement(7)) {
         let sql = format!(
             "INSERT INTO messages (id, ticket_id, position, author, internal, body, created_at) VALUES {}",
             values_rows(rows.len(), 7)

@@ -72,7 +72,7 @@ pub async fn tickets_of(store: &Store, customer_keys: &[String]) -> Result<Vec<S
 /// The `updated_at` the store holds for each of `ids` it has.
 pub async fn stored_updated_at(store: &Store, ids: &[String]) -> Result<HashMap<String, String>, sqlx::Error> {
     let mut out = HashMap::new();
-    for chunk in ids.chunks(400) {
+    for chunk in ids.chunks(crate::store::rows_per_statement(1)) {
         let sql = format!("SELECT id, updated_at FROM tickets WHERE id IN ({})", placeholders(1, chunk.len()));
         let mut q = sqlx::query_as::<_, (String, String)>(&sql);
         for id in chunk {

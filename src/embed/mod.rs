@@ -438,7 +438,7 @@ pub async fn run(store: &Store, embedder: &Embedder, queue: &crate::queue::Queue
     let keep = tokens.keep(!answers.is_empty());
     // Past MAX_ANSWER_STATES distinct answers the cluster stage matches none by tokens: keeping
     // their states would only fill the store.
-    let distinct_answers = answers.iter().collect::<HashSet<_>>().len();
+    let distinct_answers = if keep == Keep::Answers { answers.iter().collect::<HashSet<_>>().len() } else { 0 };
     let answer_states = keep == Keep::Answers && distinct_answers <= MAX_ANSWER_STATES;
     let truncated_before = embedder.truncated();
     let asked = embed_missing(store, embedder, queue, &questions, keep == Keep::Questions).await?;

@@ -8,6 +8,7 @@ trying another similarity before writing it in Rust (docs/BENCHMARKS.md, issue 1
     python3 benches/pairs_offline.py templates  /tmp/vm.jsonl examples/voltmarket/labels.jsonl
     python3 benches/pairs_offline.py tfidf      /tmp/vm.jsonl examples/voltmarket/labels.jsonl
     python3 benches/pairs_offline.py tokens     /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir> [most tokens, 64]
+    python3 benches/pairs_offline.py halves     /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir>
 
 Every variant prints purity / coverage / duplicates at thresholds 0.2-0.5. `plain` is the product's
 own similarity and gives `eval desk`'s numbers to the draft at every threshold. What it reproduces:
@@ -281,6 +282,40 @@ def tokens(rows, lab, model_dir, most):
     report("token matching in both halves", rows, lab, similarity(rows, answer_sim, question_sim=question_sim))
 
 
+def halves(rows, lab, model_dir):
+    """Why the two halves weigh the same: over every two answered tickets, each half's spread over
+    the pairs of different intents (the noise an unrelated pair shows), its mean over the pairs of
+    one intent, and how well it alone ranks same-intent pairs above the others (the pairs' AUC).
+    Halves of equal noise add on one scale; then the product's similarity (token matching in the
+    answer half) clusters with the answer at half and at two thirds of the weight."""
+    model = load_model(model_dir)
+    answered = [i for i, r in enumerate(rows) if r.get("answer_vector")]
+    ta = token_match(model.token_states([rows[i]["answer"] for i in answered], most=64))
+    a = centre(np.array([rows[i]["answer_vector"] for i in answered], np.float32))
+    q = centre(np.array([rows[i]["vector"] for i in answered], np.float32))
+    intent = np.array([rows[i]["intent"] for i in answered])
+    upper = np.triu_indices(len(answered), 1)
+    same = (intent[:, None] == intent[None, :])[upper]
+
+    def auc(x):
+        ranks = np.empty(len(x))
+        ranks[np.argsort(x)] = np.arange(len(x))
+        pos = same.sum()
+        return (ranks[same].sum() - pos * (pos - 1) / 2) / (pos * (len(x) - pos))
+
+    sq, sa = (q @ q.T)[upper], (0.5 * (a @ a.T) + 0.5 * ta)[upper]
+    for name, x in [("question half", sq), ("answer half", sa), ("their mean", 0.5 * (sq + sa))]:
+        print(f"{name:14s} noise {x[~same].std():.3f}  same-intent mean {x[same].mean():.3f}  AUC {auc(x):.4f}")
+    full = np.zeros((len(rows), len(rows)), np.float32)
+    full[np.ix_(answered, answered)] = 0.5 * (a @ a.T) + 0.5 * ta
+    qa = centre(np.array([r["vector"] for r in rows], np.float32))
+    has = np.array([bool(r.get("answer_vector")) for r in rows])
+    both, none = np.outer(has, has), np.outer(~has, ~has)
+    for w in [0.5, 2 / 3]:
+        s = np.where(both, (1 - w) * (qa @ qa.T) + w * full, np.where(none, qa @ qa.T, (qa @ qa.T) / math.sqrt(2)))
+        report(f"the answer at {w:.2f} of the similarity", rows, lab, s)
+
+
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
@@ -294,6 +329,8 @@ def main():
         templates(rows, lab)
     elif what == "tfidf":
         tfidf(rows, lab)
+    elif what == "halves":
+        halves(rows, lab, sys.argv[4])
     elif what == "tokens":
         tokens(rows, lab, sys.argv[4], int(sys.argv[5]) if len(sys.argv) > 5 else 64)
     else:

@@ -31,6 +31,11 @@
 //!    between two clusters and, for tickets sharing an answer text, counted from each cluster's
 //!    texts (`matching::Blended`); two tickets of different texts that no link joins count its mean, 0.
 //!
+//! The halves weigh the same because their noise does: over pairs of different intents each half
+//! spreads by about 0.1 on both labelled desks with answer variety (within 15%), so the mean adds
+//! them on one scale; an answer weighted by its larger separation clusters no better
+//! (docs/BENCHMARKS.md, `benches/pairs_offline.py halves`).
+//!
 //! Two settings. The threshold is the mean similarity two tickets of one article reach: the best
 //! on the labelled desks together; left out in turn, «ВольтМаркет» and the demo get this value
 //! from the others and Twitter 0.25 (docs/BENCHMARKS.md). The

@@ -9,6 +9,7 @@ trying another similarity before writing it in Rust (docs/BENCHMARKS.md, issue 1
     python3 benches/pairs_offline.py tfidf      /tmp/vm.jsonl examples/voltmarket/labels.jsonl
     python3 benches/pairs_offline.py tokens     /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir> [most tokens, 64]
     python3 benches/pairs_offline.py halves     /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir>
+    python3 benches/pairs_offline.py leftovers  /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir>
 
 Every variant prints purity / coverage / duplicates at thresholds 0.2-0.5. `plain` is the product's
 own similarity and gives `eval desk`'s numbers to the draft at every threshold. What it reproduces:
@@ -316,6 +317,46 @@ def halves(rows, lab, model_dir):
         report(f"the answer at {w:.2f} of the similarity", rows, lab, s)
 
 
+def join_leftovers(s, label, t, min_size=3):
+    """Tickets that average linkage left in clusters smaller than `min_size` join by single linkage
+    at the same threshold, among themselves only: the strongest links first, two leftover groups
+    becoming one when any two of their tickets reach `t`."""
+    size = collections.Counter(label.tolist())
+    left = [i for i in range(len(label)) if size[label[i]] < min_size]
+    parent = {int(label[i]): int(label[i]) for i in left}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    links = sorted(((s[i, j], i, j) for x, i in enumerate(left) for j in left[x + 1 :] if label[i] != label[j]), reverse=True)
+    for v, i, j in links:
+        if v < t:
+            break
+        parent[find(int(label[j]))] = find(int(label[i]))
+    out = label.copy()
+    for i in left:
+        out[i] = find(int(label[i]))
+    return out
+
+
+def leftovers(rows, lab, model_dir):
+    """The product's similarity (token matching in the answer half), average linkage, then the
+    leftovers joined by single linkage at the same threshold ([`join_leftovers`])."""
+    model = load_model(model_dir)
+    answered = [i for i, r in enumerate(rows) if r.get("answer_vector")]
+    ta = token_match(model.token_states([rows[i]["answer"] for i in answered], most=64))
+    a = centre(np.array([rows[i]["answer_vector"] for i in answered], np.float32))
+    s = similarity(rows, lambda _: 0.5 * (a @ a.T) + 0.5 * ta)
+    for t in THRESHOLDS[2:7]:
+        base = average_linkage(s, t)
+        for name, label in [("average linkage", base), ("and the leftovers joined", join_leftovers(s, base, t))]:
+            p, c, d, n = score(rows, lab, label)
+            print(f"{t}: {name:25s} {p:.3f}/{c:.3f}/{d} of {n}  purity x coverage {p * c:.3f}", flush=True)
+
+
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
@@ -329,6 +370,8 @@ def main():
         templates(rows, lab)
     elif what == "tfidf":
         tfidf(rows, lab)
+    elif what == "leftovers":
+        leftovers(rows, lab, sys.argv[4])
     elif what == "halves":
         halves(rows, lab, sys.argv[4])
     elif what == "tokens":

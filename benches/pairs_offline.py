@@ -10,6 +10,7 @@ trying another similarity before writing it in Rust (docs/BENCHMARKS.md, issue 1
     python3 benches/pairs_offline.py tokens     /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir> [most tokens, 64]
     python3 benches/pairs_offline.py halves     /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir>
     python3 benches/pairs_offline.py leftovers  /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir>
+    python3 benches/pairs_offline.py polish     /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir>
 
 Every variant prints purity / coverage / duplicates at thresholds 0.2-0.5. `plain` is the product's
 own similarity and gives `eval desk`'s numbers to the draft at every threshold. What it reproduces:
@@ -357,6 +358,66 @@ def leftovers(rows, lab, model_dir):
             print(f"{t}: {name:25s} {p:.3f}/{c:.3f}/{d} of {n}  purity x coverage {p * c:.3f}", flush=True)
 
 
+def reassign(s, label, t, rounds=10):
+    """Each ticket moved to the cluster it is on average most alike (average linkage's own rule,
+    applied again at the end), when that mean reaches `t` and beats its own cluster's without it;
+    every move of a round decided on the round's start, until nothing moves."""
+    label = label.copy()
+    n = len(s)
+    for _ in range(rounds):
+        ids = sorted(set(label.tolist()))
+        col = {c: k for k, c in enumerate(ids)}
+        member = np.zeros((n, len(ids)))
+        member[np.arange(n), [col[c] for c in label]] = 1
+        sums, sizes = s @ member, member.sum(0)
+        new = label.copy()
+        for i in range(n):
+            own = col[label[i]]
+            total, size = sums[i].copy(), sizes.copy()
+            total[own] -= s[i, i]
+            size[own] -= 1
+            mean = np.where(size > 0, total / np.maximum(size, 1), -9)
+            best = int(np.argmax(mean))
+            if best != own and mean[best] >= t and (size[own] == 0 or mean[best] > mean[own]):
+                new[i] = ids[best]
+        if (new == label).all():
+            break
+        label = new
+    return label
+
+
+def join_singletons(s, label, t):
+    """A ticket left alone joins a group of two when its nearest ticket is in that group and their
+    similarity reaches `t`: a group of two the linkage agreed on, completed to three."""
+    size = collections.Counter(label.tolist())
+    near = s.copy()
+    np.fill_diagonal(near, -9)
+    out = label.copy()
+    for i in range(len(label)):
+        j = int(np.argmax(near[i]))
+        if size[label[i]] == 1 and size[label[j]] == 2 and near[i, j] >= t:
+            out[i] = label[j]
+    return out
+
+
+def polish(rows, lab, model_dir):
+    """The product's similarity (token matching in the answer half), average linkage, then three
+    passes after it: every ticket reassigned to the cluster it is most alike on average; a lone
+    ticket completing its nearest ticket's group of two; both."""
+    model = load_model(model_dir)
+    answered = [i for i, r in enumerate(rows) if r.get("answer_vector")]
+    ta = token_match(model.token_states([rows[i]["answer"] for i in answered], most=64))
+    a = centre(np.array([rows[i]["answer_vector"] for i in answered], np.float32))
+    s = similarity(rows, lambda _: 0.5 * (a @ a.T) + 0.5 * ta)
+    for t in THRESHOLDS[1:7]:
+        base = average_linkage(s, t)
+        passes = [("average linkage", base), ("reassigned", reassign(s, base, t)), ("lone joins a two", join_singletons(s, base, t))]
+        passes.append(("both", reassign(s, passes[2][1], t)))
+        for name, label in passes:
+            p, c, d, n = score(rows, lab, label)
+            print(f"{t}: {name:17s} {p:.3f}/{c:.3f}/{d} of {n}  purity x coverage {p * c:.3f}", flush=True)
+
+
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
@@ -372,6 +433,8 @@ def main():
         tfidf(rows, lab)
     elif what == "leftovers":
         leftovers(rows, lab, sys.argv[4])
+    elif what == "polish":
+        polish(rows, lab, sys.argv[4])
     elif what == "halves":
         halves(rows, lab, sys.argv[4])
     elif what == "tokens":

@@ -98,12 +98,15 @@ const NOT_NAMES: &[&str] = &[
     "tomorrow", "сегодня", "завтра", "ник",
 ];
 
+/// [`NOT_NAMES`] hashed: every capitalised word of every message is looked up.
+static NOT_NAME_SET: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(|| NOT_NAMES.iter().copied().collect());
+
 fn is_name(words: &str) -> bool {
     words.split([' ', '-']).filter(|w| !w.is_empty()).all(|w| {
-        let lower = w.trim_end_matches('.').to_lowercase();
+        let lower = lexicon::to_lower(w.trim_end_matches('.'));
         // Russian imperatives ("Подскажите", "Проверьте") are not names.
         let imperative = lower.chars().count() > 4 && (lower.ends_with("ите") || lower.ends_with("йте") || lower.ends_with("ьте"));
-        !NOT_NAMES.contains(&lower.as_str()) && !imperative
+        !NOT_NAME_SET.contains(lower.as_str()) && !imperative
     })
 }
 

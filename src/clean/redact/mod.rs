@@ -352,11 +352,23 @@ impl Redactor {
     /// boundaries.
     pub fn redact_spans(&self, text: &str) -> Vec<(Range<usize>, Kind)> {
         let mut s = Spans { input: text, spans: Vec::new() };
+        let digits = scan::DigitlessText::new(text);
         // Until nothing new is found (at most eight rounds, so a long chain of glued values stays
         // linear): a value next to a placeholder can match only once its neighbour is replaced
         // (`2200308-917-555-44-33` is an order number, then a phone), and what leaves this
         // function must have nothing left to redact.
-        for _ in 0..8 {
+        for round in 0..8 {
+            if round > 0 {
+                // The values replaced so far may have held the text's last digits.
+                let mut last = 0;
+                let mut left = String::new();
+                for (r, _) in &s.spans {
+                    left.push_str(&text[last..r.start]);
+                    last = r.end;
+                }
+                left.push_str(&text[last..]);
+                digits.update(&left);
+            }
             let before = s.spans.clone();
             self.passes(&mut s);
             if s.spans == before {

@@ -1,6 +1,26 @@
 use super::*;
 
 #[test]
+fn patterns_that_need_a_digit_are_told_from_the_others() {
+    let needs = |p: &str| needs_digit(&regex_syntax::parse(p).unwrap());
+    for p in [r"[0-9]{6}", r"(?i)\bпаспорт[ \t]*([0-9]{2}[ ]?[0-9]{7}|N[0-9]{8})\b", r"a1", r"(?:x|[0-9])+y[0-9]"] {
+        assert!(needs(p), "{p}");
+    }
+    for p in [r"[0-9]*", r"\d{6}", r"[0-9a]", r"(?:x|[0-9])", r"\b", r"[0-9]{0,3}"] {
+        assert!(!needs(p), "{p}");
+    }
+    // A text without digits rules such a pattern out; its placeholders add none.
+    let re = crate::clean::compile(r"\b[0-9]{6}\b").unwrap();
+    assert!(might_match(&re, "индекс 119021"));
+    {
+        let _digits = DigitlessText::new("индекс не помню");
+        assert!(!might_match(&re, "индекс 119021"), "told by the input, not by the text of a pass");
+    }
+    assert!(might_match(&re, "индекс 119021"), "forgotten when dropped");
+    assert!(Kind::all().all(|k| !k.placeholder().bytes().any(|b| b.is_ascii_digit())));
+}
+
+#[test]
 fn gates_drop_only_word_boundaries() {
     assert_eq!(without_word_boundaries(r"\b[0-9]{7}\b"), "[0-9]{7}");
     assert_eq!(without_word_boundaries(r"a\\b\Bc\d"), r"a\\bc\d");

@@ -318,6 +318,16 @@ def halves(rows, lab, model_dir):
         report(f"the answer at {w:.2f} of the similarity", rows, lab, s)
 
 
+def product_similarity(rows, model_dir):
+    """The product's similarity matrix: token matching (first 64 tokens) beside the centred cosine
+    in the answer half, as `cluster::pairs` blends them."""
+    model = load_model(model_dir)
+    answered = [i for i, r in enumerate(rows) if r.get("answer_vector")]
+    ta = token_match(model.token_states([rows[i]["answer"] for i in answered], most=64))
+    a = centre(np.array([rows[i]["answer_vector"] for i in answered], np.float32))
+    return similarity(rows, lambda _: 0.5 * (a @ a.T) + 0.5 * ta)
+
+
 def join_leftovers(s, label, t, min_size=3):
     """Tickets that average linkage left in clusters smaller than `min_size` join by single linkage
     at the same threshold, among themselves only: the strongest links first, two leftover groups
@@ -346,11 +356,7 @@ def join_leftovers(s, label, t, min_size=3):
 def leftovers(rows, lab, model_dir):
     """The product's similarity (token matching in the answer half), average linkage, then the
     leftovers joined by single linkage at the same threshold ([`join_leftovers`])."""
-    model = load_model(model_dir)
-    answered = [i for i, r in enumerate(rows) if r.get("answer_vector")]
-    ta = token_match(model.token_states([rows[i]["answer"] for i in answered], most=64))
-    a = centre(np.array([rows[i]["answer_vector"] for i in answered], np.float32))
-    s = similarity(rows, lambda _: 0.5 * (a @ a.T) + 0.5 * ta)
+    s = product_similarity(rows, model_dir)
     for t in THRESHOLDS[2:7]:
         base = average_linkage(s, t)
         for name, label in [("average linkage", base), ("and the leftovers joined", join_leftovers(s, base, t))]:
@@ -404,11 +410,7 @@ def polish(rows, lab, model_dir):
     """The product's similarity (token matching in the answer half), average linkage, then three
     passes after it: every ticket reassigned to the cluster it is most alike on average; a lone
     ticket completing its nearest ticket's group of two; both."""
-    model = load_model(model_dir)
-    answered = [i for i, r in enumerate(rows) if r.get("answer_vector")]
-    ta = token_match(model.token_states([rows[i]["answer"] for i in answered], most=64))
-    a = centre(np.array([rows[i]["answer_vector"] for i in answered], np.float32))
-    s = similarity(rows, lambda _: 0.5 * (a @ a.T) + 0.5 * ta)
+    s = product_similarity(rows, model_dir)
     for t in THRESHOLDS[1:7]:
         base = average_linkage(s, t)
         passes = [("average linkage", base), ("reassigned", reassign(s, base, t)), ("lone joins a two", join_singletons(s, base, t))]

@@ -11,6 +11,7 @@ trying another similarity before writing it in Rust (docs/BENCHMARKS.md, issue 1
     python3 benches/pairs_offline.py halves     /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir>
     python3 benches/pairs_offline.py leftovers  /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir>
     python3 benches/pairs_offline.py polish     /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir>
+    python3 benches/pairs_offline.py articles   /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir>
 
 Every variant prints purity / coverage / duplicates at thresholds 0.2-0.5. `plain` is the product's
 own similarity and gives `eval desk`'s numbers to the draft at every threshold. What it reproduces:
@@ -420,6 +421,58 @@ def polish(rows, lab, model_dir):
             print(f"{t}: {name:17s} {p:.3f}/{c:.3f}/{d} of {n}  purity x coverage {p * c:.3f}", flush=True)
 
 
+def linkage_of_articles(s, sq, t, min_size=3):
+    """Average linkage, except that two clusters of `min_size` or more (two drafts already) merge
+    only when one half alone, the questions' mean cosine or the answers' part of the similarity
+    (twice the mean less the questions' part), reaches twice the threshold: one side is enough to
+    call them one article, not two weak agreements adding up."""
+    n = len(s)
+    w = s.astype(np.float64).copy()
+    wq = sq.astype(np.float64).copy()
+    np.fill_diagonal(w, 0)
+    np.fill_diagonal(wq, 0)
+    size, active, label = np.ones(n), np.ones(n, bool), np.arange(n)
+    blocked = np.zeros((n, n), bool)
+    while True:
+        mean = w / np.outer(size, size)
+        mean[~active, :] = -9
+        mean[:, ~active] = -9
+        np.fill_diagonal(mean, -9)
+        mean[blocked] = -9
+        i, j = divmod(int(np.argmax(mean)), n)
+        if mean[i, j] < t:
+            return label
+        question = wq[i, j] / (size[i] * size[j])
+        answer = 2 * mean[i, j] - question
+        if size[i] >= min_size and size[j] >= min_size and max(question, answer) < 2 * t:
+            blocked[i, j] = blocked[j, i] = True
+            continue
+        for m in (w, wq):
+            m[i, :] += m[j, :]
+            m[:, i] += m[:, j]
+            m[i, i] = 0
+            m[j, :] = 0
+            m[:, j] = 0
+        blocked[i, :] |= blocked[j, :]
+        blocked[:, i] |= blocked[:, j]
+        blocked[j, :] = False
+        blocked[:, j] = False
+        size[i] += size[j]
+        active[j] = False
+        label[label == j] = i
+
+
+def articles(rows, lab, model_dir):
+    """The product's similarity and average linkage, against the same with two drafts merging only
+    when one half alone reaches twice the threshold ([`linkage_of_articles`])."""
+    s = product_similarity(rows, model_dir)
+    q = centre(np.array([r["vector"] for r in rows], np.float32))
+    for t in THRESHOLDS[1:7]:
+        for name, label in [("average linkage", average_linkage(s, t)), ("one half alone", linkage_of_articles(s, q @ q.T, t))]:
+            p, c, d, n = score(rows, lab, label)
+            print(f"{t}: {name:16s} {p:.3f}/{c:.3f}/{d} of {n}  purity x coverage {p * c:.3f}", flush=True)
+
+
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
@@ -435,6 +488,8 @@ def main():
         tfidf(rows, lab)
     elif what == "leftovers":
         leftovers(rows, lab, sys.argv[4])
+    elif what == "articles":
+        articles(rows, lab, sys.argv[4])
     elif what == "polish":
         polish(rows, lab, sys.argv[4])
     elif what == "halves":

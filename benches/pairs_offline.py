@@ -76,24 +76,44 @@ def similarity(rows, answer_sim=None, question=None, question_sim=None):
     return np.where(both, 0.5 * (sq + sa), np.where(none, sq, sq / math.sqrt(2)))
 
 
-def average_linkage(s, t):
+def average_linkage(s, t, question=None, min_size=3):
+    """Average linkage cut at `t`. With `question` (the questions' cosines), two clusters of
+    `min_size` or more (two drafts already) merge only when one half alone, the questions' mean
+    cosine or the answers' part of the similarity (twice the mean less the questions' part),
+    reaches twice the threshold: one side is enough to call them one article, not two weak
+    agreements adding up. A refused pair stays refused, and its clusters' refusals pass to what
+    they merge into."""
     n = len(s)
-    w = s.astype(np.float64).copy()
-    np.fill_diagonal(w, 0)
+    sums = [s.astype(np.float64).copy()] + ([] if question is None else [question.astype(np.float64).copy()])
+    for w in sums:
+        np.fill_diagonal(w, 0)
+    w = sums[0]
     size, active, label = np.ones(n), np.ones(n, bool), np.arange(n)
+    refused = np.zeros((n, n), bool)
     while True:
         mean = w / np.outer(size, size)
         mean[~active, :] = -9
         mean[:, ~active] = -9
         np.fill_diagonal(mean, -9)
+        mean[refused] = -9
         i, j = divmod(int(np.argmax(mean)), n)
         if mean[i, j] < t:
             return label
-        w[i, :] += w[j, :]
-        w[:, i] += w[:, j]
-        w[i, i] = 0
-        w[j, :] = 0
-        w[:, j] = 0
+        if question is not None and size[i] >= min_size and size[j] >= min_size:
+            q = sums[1][i, j] / (size[i] * size[j])
+            if max(q, 2 * mean[i, j] - q) < 2 * t:
+                refused[i, j] = refused[j, i] = True
+                continue
+        for m in sums:
+            m[i, :] += m[j, :]
+            m[:, i] += m[:, j]
+            m[i, i] = 0
+            m[j, :] = 0
+            m[:, j] = 0
+        refused[i, :] |= refused[j, :]
+        refused[:, i] |= refused[:, j]
+        refused[j, :] = False
+        refused[:, j] = False
         size[i] += size[j]
         active[j] = False
         label[label == j] = i
@@ -421,54 +441,13 @@ def polish(rows, lab, model_dir):
             print(f"{t}: {name:17s} {p:.3f}/{c:.3f}/{d} of {n}  purity x coverage {p * c:.3f}", flush=True)
 
 
-def linkage_of_articles(s, sq, t, min_size=3):
-    """Average linkage, except that two clusters of `min_size` or more (two drafts already) merge
-    only when one half alone, the questions' mean cosine or the answers' part of the similarity
-    (twice the mean less the questions' part), reaches twice the threshold: one side is enough to
-    call them one article, not two weak agreements adding up."""
-    n = len(s)
-    w = s.astype(np.float64).copy()
-    wq = sq.astype(np.float64).copy()
-    np.fill_diagonal(w, 0)
-    np.fill_diagonal(wq, 0)
-    size, active, label = np.ones(n), np.ones(n, bool), np.arange(n)
-    blocked = np.zeros((n, n), bool)
-    while True:
-        mean = w / np.outer(size, size)
-        mean[~active, :] = -9
-        mean[:, ~active] = -9
-        np.fill_diagonal(mean, -9)
-        mean[blocked] = -9
-        i, j = divmod(int(np.argmax(mean)), n)
-        if mean[i, j] < t:
-            return label
-        question = wq[i, j] / (size[i] * size[j])
-        answer = 2 * mean[i, j] - question
-        if size[i] >= min_size and size[j] >= min_size and max(question, answer) < 2 * t:
-            blocked[i, j] = blocked[j, i] = True
-            continue
-        for m in (w, wq):
-            m[i, :] += m[j, :]
-            m[:, i] += m[:, j]
-            m[i, i] = 0
-            m[j, :] = 0
-            m[:, j] = 0
-        blocked[i, :] |= blocked[j, :]
-        blocked[:, i] |= blocked[:, j]
-        blocked[j, :] = False
-        blocked[:, j] = False
-        size[i] += size[j]
-        active[j] = False
-        label[label == j] = i
-
-
 def articles(rows, lab, model_dir):
     """The product's similarity and average linkage, against the same with two drafts merging only
-    when one half alone reaches twice the threshold ([`linkage_of_articles`])."""
+    when one half alone reaches twice the threshold ([`average_linkage`] with the questions)."""
     s = product_similarity(rows, model_dir)
     q = centre(np.array([r["vector"] for r in rows], np.float32))
     for t in THRESHOLDS[1:7]:
-        for name, label in [("average linkage", average_linkage(s, t)), ("one half alone", linkage_of_articles(s, q @ q.T, t))]:
+        for name, label in [("average linkage", average_linkage(s, t)), ("one half alone", average_linkage(s, t, question=q @ q.T))]:
             p, c, d, n = score(rows, lab, label)
             print(f"{t}: {name:16s} {p:.3f}/{c:.3f}/{d} of {n}  purity x coverage {p * c:.3f}", flush=True)
 

@@ -14,21 +14,19 @@ use common::{kbforge, kbforge_logging, ok};
 /// similarity floor: the mean cosine of the drafts' titles to the labels' reference titles).
 const DESKS: &[(&str, &str, &str, f64, f64, f64, f64)] = &[
     ("demo", "examples/omnidesk", "examples/labels.jsonl", 0.97, 0.95, 0.05, 0.93),
-    // 0.928 / 0.856, 9 duplicates of 101, since two drafts merge only on one half's word (held out:
-    // the threshold the other two desks choose is the default).
-    ("voltmarket", "examples/voltmarket/tickets.jsonl", "examples/voltmarket/labels.jsonl", 0.91, 0.84, 0.10, 0.895),
+    ("voltmarket", "examples/voltmarket/tickets.jsonl", "examples/voltmarket/labels.jsonl", 0.90, 0.80, 0.10, 0.895),
 ];
 
 /// Ten corrections by an editor who knows the labels (`--edits 10`: splits, moves, merges through
-/// `cluster::edit`) meet the targets: purity `purity` and coverage `coverage` (0.90 and
-/// 0.85, the issue's, except on Twitter, below), at most 10% duplicates. A desk with nothing to
-/// correct is left as it was.
-fn edits_reach_the_targets(name: &str, r: &serde_json::Value, out: &str, purity: f64, coverage: f64) {
+/// `cluster::edit`) meet the targets: purity `purity` (0.90, the issue's, except on
+/// Twitter, below), coverage 0.85, at most 10% duplicates. A desk with nothing to correct is left
+/// as it was.
+fn edits_reach_the_targets(name: &str, r: &serde_json::Value, out: &str, purity: f64) {
     let e = &r["edited"];
     let made = ["splits", "moves", "merges"].iter().map(|k| e[k].as_u64().unwrap_or_else(|| panic!("{name}: no edited.{k}: {out}"))).sum::<u64>();
     assert!(made <= 10, "{name}: {made} edits: {out}");
     let (p, c, d) = (e["purity"].as_f64().unwrap(), e["coverage"].as_f64().unwrap(), e["duplicates"].as_f64().unwrap());
-    assert!(p >= purity && c >= coverage && d <= 0.10 * e["drafts"].as_f64().unwrap(), "{name}: after {made} edits {p:.3} / {c:.3} / {d}: {out}");
+    assert!(p >= purity && c >= 0.85 && d <= 0.10 * e["drafts"].as_f64().unwrap(), "{name}: after {made} edits {p:.3} / {c:.3} / {d}: {out}");
     assert!(p >= r["purity"].as_f64().unwrap() && c >= r["coverage"].as_f64().unwrap(), "{name}: edits made it worse: {out}");
     if made == 0 {
         assert_eq!((e["drafts"].as_u64(), e["unassigned"].as_u64()), (r["drafts"].as_u64(), r["unassigned"].as_u64()), "{name}: {out}");
@@ -102,7 +100,7 @@ fn labelled_desks_stay_above_their_floors() {
         assert!(off_topic.iter().all(|d| d["title_intent"] != d["intent"] && d["purity"].as_f64().unwrap() < 1.0), "{name}: {out}");
         let t = r["title_similarity"].as_f64().unwrap_or_else(|| panic!("{name}: no title similarity: {out}"));
         assert!(t >= titles, "{name}: titles {t:.3} from the reference, floor {titles}: {out}");
-        edits_reach_the_targets(name, &r, &out, 0.90, 0.85);
+        edits_reach_the_targets(name, &r, &out, 0.90);
         first_run.insert(name, r);
     }
     eprintln!("{}", report.join("\n"));
@@ -185,18 +183,17 @@ fn the_real_twitter_desk_stays_above_its_floors() {
     let drafts = r["drafts"].as_f64().unwrap();
     let (p, c, d) = (r["purity"].as_f64().unwrap(), r["coverage"].as_f64().unwrap(), r["duplicates"].as_f64().unwrap());
     eprintln!("twitter: {drafts} drafts, purity {p:.3}, coverage {c:.3}, {d} duplicates");
-    // 0.885 / 0.771 with 8 duplicates of 55 since two drafts merge only on one half's word
-    // (2026-12-07; 0.879 / 0.750 with 5 of 52 before). Held out: the other two desks choose the
-    // default 0.275 too. Its duplicates are over the 10%: the second drafts are mostly
-    // sub-topics its article links lump (docs/BENCHMARKS.md), so the floor is 15%.
+    // 0.879 / 0.750 since the answers' token matching (2026-12-07): two more pages drafted (Delta's
+    // and Mojang's), at a little purity. Held out (the threshold the other two desks choose, 0.25)
+    // it is 0.838 / 0.771; the default 0.275 is chosen on all three desks, so here a training score.
     assert!(p >= 0.87, "purity {p:.3}: {out}");
-    assert!(c >= 0.76, "coverage {c:.3}: {out}");
-    assert!(d <= 0.15 * drafts, "{d} duplicate drafts of {drafts}: {out}");
+    assert!(c >= 0.74, "coverage {c:.3}: {out}");
+    assert!(d <= 0.10 * drafts, "{d} duplicate drafts of {drafts}: {out}");
     assert_eq!(r["bad_titles"], 0, "a draft titled with a greeting: {out}");
-    // Ten corrections reach 0.888 / 0.813 here (0.894 / 0.854 before): the editor's first
-    // corrections now merge the duplicate drafts (8 of the 10), which leaves fewer to gather
-    // intents with no draft. docs/BENCHMARKS.md has both.
-    edits_reach_the_targets("twitter", &r, &out, 0.88, 0.80);
+    // Since the answers' token matching, ten corrections reach 0.894 / 0.854 here (0.901 / 0.896
+    // before): the editor's first corrections gather intents with no draft, which lifts coverage
+    // but not purity (15 corrections: 0.898 / 0.958). docs/BENCHMARKS.md has both.
+    edits_reach_the_targets("twitter", &r, &out, 0.89);
 }
 
 /// «ВольтМаркет» as a chat desk writes it (`benches/chat_desk.py`): every staff reply sent in parts,

@@ -1,8 +1,7 @@
 //! Average linkage over a graph of candidate links: greedy merging of linked clusters, best pair
 //! first, under editors' pins ([`merge_linked`]), with clusters scored by a [`Linked`]
 //! implementation: sum vectors ([`Sums`]) for the pairs method, the pairs method's token matching
-//! beside them (`matching::Blended`), vectors and words for the graph method's merge step; the
-//! pairs method's refusal of two drafts agreeing only weakly on both halves (`pairs::Articles`).
+//! beside them (`matching::Blended`), vectors and words for the graph method's merge step.
 
 use std::collections::{BTreeSet, BinaryHeap};
 
@@ -10,8 +9,13 @@ use std::collections::{BTreeSet, BinaryHeap};
 /// the linked pair of clusters with the highest mean pairwise dot product merges first. Returns
 /// each item's cluster (the id of one of its members).
 pub fn average_linkage(v: &[f32], d: usize, edges: &[(usize, usize)], threshold: f64) -> Vec<usize> {
+    average_linkage_pinned(v, d, edges, &[], threshold)
+}
+
+/// [`average_linkage`] with editors' groups (`pins`: one per item, or none; see [`cluster_pinned`]).
+pub(super) fn average_linkage_pinned(v: &[f32], d: usize, edges: &[(usize, usize)], pins: &[Option<usize>], threshold: f64) -> Vec<usize> {
     let n = v.len() / d.max(1);
-    merge_linked(&mut Sums::of(v, d), adjacency(n, edges), &[], threshold)
+    merge_linked(&mut Sums::of(v, d), adjacency(n, edges), pins, threshold)
 }
 
 /// Which of `n` items `edges` link, both ways.
@@ -66,23 +70,17 @@ fn dot64(a: &[f32], b: &[f32]) -> f64 {
     acc.iter().sum::<f64>() + tail
 }
 
-/// Clusters that greedy linked merging can work on: a score for two of them, one absorbing
-/// another, and whether two that score `score` (at least the threshold) must stay apart all the
-/// same (none by default).
+/// Clusters that greedy linked merging can work on: a score for two of them, and one absorbing
+/// another.
 pub(super) trait Linked {
     fn score(&self, x: usize, y: usize) -> f64;
     fn absorb(&mut self, x: usize, y: usize);
-    fn refuses(&self, _x: usize, _y: usize, _score: f64) -> bool {
-        false
-    }
 }
 
 /// Greedy merging of linked clusters (`adj`: which are linked), best scoring pair first, while the
 /// best reaches `threshold`; a merged cluster is linked to both sides' links. A max-heap of
 /// candidate pairs, each with the clusters' versions at scoring time, so pairs a merge made stale
-/// are skipped; ties go to the higher ids. A pair the clusters refuse ([`Linked::refuses`]) is
-/// dropped, and scored again only when one of its sides has grown. Returns each cluster's final
-/// cluster.
+/// are skipped; ties go to the higher ids. Returns each cluster's final cluster.
 ///
 /// `pins` (one per cluster, or none) are editors' groups: clusters of one group are joined before
 /// anything else, and clusters of two different groups never merge.
@@ -114,9 +112,9 @@ pub(super) fn merge_linked(clusters: &mut impl Linked, adj: Vec<BTreeSet<usize>>
             }
         }
     }
-    while let Some((Score(s), x, y, vx, vy)) = heap.pop() {
+    while let Some((_, x, y, vx, vy)) = heap.pop() {
         let (x, y) = (x as usize, y as usize);
-        if m.parent[x] != x || m.parent[y] != y || m.version[x] != vx || m.version[y] != vy || clusters.refuses(x, y, s) {
+        if m.parent[x] != x || m.parent[y] != y || m.version[x] != vx || m.version[y] != vy {
             continue;
         }
         m.join(clusters, x, y);

@@ -30,21 +30,6 @@
 //!    the cosines' mean exact (`Σa · Σb / (|a| |b|)`); the token part is summed over the links
 //!    between two clusters and, for tickets sharing an answer text, counted from each cluster's
 //!    texts (`matching::Blended`); two tickets of different texts that no link joins count its mean, 0.
-//!    The graph only says which clusters are compared, so it needs enough neighbours that the
-//!    labelled desks cluster as when every two are ([`PairsConfig::k`], 30: with step 3 a cluster
-//!    refused by its nearest draft looks further; 15 lost «ВольтМаркет» three intents, from 25 on
-//!    nothing changes, docs/BENCHMARKS.md).
-//! 3. **Two drafts merge only on one half's word** ([`Articles`]). Once both clusters hold enough
-//!    tickets to be drafted (`[draft] min-cluster-size`), they are two articles already, and
-//!    they merge only when one half alone reaches twice the threshold: the questions' mean centred
-//!    cosine, or the answers' part of the mean similarity (twice the mean less the questions'
-//!    part, token matching included). One side then carries the pair over the threshold even if
-//!    the other were no more alike than unrelated tickets; two weak agreements adding up (the
-//!    expiry of bonus points beside how to earn them: a little alike in the questions, a little
-//!    in the answers) keep two articles. A refused pair is scored again when either side grows.
-//!    No new setting: the threshold and the draft size are the product's own. On the labelled
-//!    desks it lifts purity and coverage together (docs/BENCHMARKS.md, "Two drafts merge only on
-//!    one half's word").
 //!
 //! The halves weigh the same because their noise does: over pairs of different intents each half
 //! spreads by about 0.1 on both labelled desks with answer variety (within 15%), so the mean adds
@@ -52,13 +37,14 @@
 //! (docs/BENCHMARKS.md, `benches/pairs_offline.py halves`).
 //!
 //! Two settings. The threshold is the mean similarity two tickets of one article reach: the best
-//! on the labelled desks together, and left out in turn each of them gets this value from the
-//! other two (docs/BENCHMARKS.md). The token match's weight is not chosen here: it is the graph
-//! method's, chosen on the question-only sets.
+//! on the labelled desks together; left out in turn, «ВольтМаркет» and the demo get this value
+//! from the others and Twitter 0.25 (docs/BENCHMARKS.md). The
+//! token match's weight is not chosen here: it is the graph method's, chosen on the question-only
+//! sets.
 
 use rayon::prelude::*;
 
-use super::linkage::{adjacency, merge_linked, Linked, Sums};
+use super::linkage::{adjacency, average_linkage_pinned, merge_linked};
 use super::matching::{AnswerStates, Blended, Matching};
 pub use super::linkage::average_linkage;
 
@@ -69,22 +55,16 @@ pub struct PairsConfig {
     /// Least mean similarity (the mean of the question and answer halves) at which two clusters
     /// merge. Default: 0.275.
     pub threshold: f64,
-    /// Neighbours per ticket: which clusters are compared. Enough that the labelled desks cluster
-    /// as when every two clusters are compared (module step 2). Default: 30.
+    /// Neighbours per ticket: which clusters are compared. Default: 15.
     pub k: usize,
     /// Weight of the answers' token matching in the answer half, beside their cosine (0 turns it
     /// off): the graph method's own `token-match`. Default: 0.5.
     pub token_match: f64,
-    /// Tickets a cluster needs to be drafted: `[draft] min-cluster-size`, copied in when the
-    /// workspace's settings load (not a key of this table). Two clusters this size or larger are
-    /// two articles already (module step 3). Default: 3.
-    #[serde(skip)]
-    pub draft_size: usize,
 }
 
 impl Default for PairsConfig {
     fn default() -> Self {
-        PairsConfig { threshold: 0.275, k: 30, token_match: 0.5, draft_size: 3 }
+        PairsConfig { threshold: 0.275, k: 15, token_match: 0.5 }
     }
 }
 
@@ -97,12 +77,9 @@ pub fn pair_vectors(questions: &[Vec<f32>], answers: &[Option<Vec<f32>>]) -> Vec
 /// [`pair_vectors`] whose answer cosine counts for `cosine` of the answer half (the rest is the
 /// token matching, added on the links).
 fn pair_vectors_weighted(questions: &[Vec<f32>], answers: &[Option<Vec<f32>>], cosine: f32) -> Vec<f32> {
-    pair_rows(&crate::vector::centre(questions), questions.first().map_or(0, Vec::len), answers, cosine)
-}
-
-/// [`pair_vectors_weighted`] from the questions already centred (`q`, rows of `d`).
-fn pair_rows(q: &[f32], d: usize, answers: &[Option<Vec<f32>>], cosine: f32) -> Vec<f32> {
-    let n = q.len() / d.max(1);
+    let n = questions.len();
+    let d = questions.first().map_or(0, Vec::len);
+    let q = crate::vector::centre(questions);
     let answered: Vec<Vec<f32>> = answers.iter().flatten().cloned().collect();
     let a = crate::vector::centre(&answered);
     let mut out = vec![0f32; n * 2 * d];
@@ -145,57 +122,14 @@ pub fn cluster_pinned(
     }
     let d = 2 * questions[0].len();
     let matching = Matching::new(states, answers, config.token_match);
-    let q = crate::vector::centre(questions);
-    let v = pair_rows(&q, d / 2, answers, matching.as_ref().map_or(1.0, |m| 1.0 - m.weight as f32));
+    let v = pair_vectors_weighted(questions, answers, matching.as_ref().map_or(1.0, |m| 1.0 - m.weight as f32));
     let nn = super::knn::knn(&v, d, config.k.min(n - 1));
     let edges: Vec<(usize, usize)> = (0..n).flat_map(|i| nn.of(i).map(move |(j, _)| (i, j))).collect();
-    let questions = Sums::of(&q, d / 2);
-    drop(q);
-    let labels = match matching {
-        None => merge_linked(&mut Articles::new(Sums::of(&v, d), questions, config), adjacency(n, &edges), pins, config.threshold),
-        Some(matching) => {
-            let blended = Blended::new(&matching, &v, d, &edges);
-            merge_linked(&mut Articles::new(blended, questions, config), adjacency(n, &edges), pins, config.threshold)
-        }
+    let Some(matching) = matching else {
+        return super::renumber(average_linkage_pinned(&v, d, &edges, pins, config.threshold));
     };
-    super::renumber(labels)
-}
-
-/// Clusters of pairs (`clusters`: their mean similarity) beside their centred questions' sums,
-/// refusing to merge two drafts on two weak agreements (module step 3).
-struct Articles<L> {
-    clusters: L,
-    questions: Sums,
-    draft_size: f64,
-    threshold: f64,
-}
-
-impl<L: Linked> Articles<L> {
-    fn new(clusters: L, questions: Sums, config: &PairsConfig) -> Articles<L> {
-        Articles { clusters, questions, draft_size: config.draft_size as f64, threshold: config.threshold }
-    }
-}
-
-impl<L: Linked> Linked for Articles<L> {
-    fn score(&self, x: usize, y: usize) -> f64 {
-        self.clusters.score(x, y)
-    }
-
-    fn absorb(&mut self, x: usize, y: usize) {
-        self.clusters.absorb(x, y);
-        self.questions.absorb(x, y);
-    }
-
-    /// Two drafts whose questions' mean cosine and answers' part (twice the mean similarity less
-    /// the questions' part) both stay under twice the threshold.
-    fn refuses(&self, x: usize, y: usize, score: f64) -> bool {
-        let size = &self.questions.size;
-        if size[x] < self.draft_size || size[y] < self.draft_size {
-            return false;
-        }
-        let question = self.questions.score(x, y);
-        question.max(2.0 * score - question) < 2.0 * self.threshold
-    }
+    let mut blended = Blended::new(&matching, &v, d, &edges);
+    super::renumber(merge_linked(&mut blended, adjacency(n, &edges), pins, config.threshold))
 }
 
 /// For an incremental run: the old cluster (index into `groups`, lists of ticket indices) each new
@@ -317,7 +251,7 @@ mod tests {
             q.push(e(2, 0.1, t));
             a.push(Some(e(6, 0.1, t)));
         }
-        let config = PairsConfig { threshold: 0.3, k: 6, token_match: 0.5, ..PairsConfig::default() };
+        let config = PairsConfig { threshold: 0.3, k: 6, token_match: 0.5 };
         let labels = cluster(&q, &a, &config);
         assert!(labels[..4].iter().all(|&l| l == labels[0]), "{labels:?}");
         assert!(labels[4..8].iter().all(|&l| l == labels[4] && l != labels[0]), "{labels:?}");
@@ -338,7 +272,7 @@ mod tests {
             unit(&[0.0, 0.0, 0.0, 1.0]),
             unit(&[0.0, 0.05, 0.0, 1.0]),
         ];
-        let config = PairsConfig { threshold: 0.3, k: 5, token_match: 0.5, ..PairsConfig::default() };
+        let config = PairsConfig { threshold: 0.3, k: 5, token_match: 0.5 };
         let free = cluster(&q, &[], &config);
         assert!(free[..4].iter().all(|&l| l == free[0]) && free[4] != free[0], "{free:?}");
         // An editor put 0 and 1 apart: they never merge, and the tickets beside them go with the
@@ -356,40 +290,6 @@ mod tests {
         assert_ne!(labels[5], labels[4], "{labels:?}");
         // Without pins the same function is the plain clustering.
         assert_eq!(cluster_pinned(&q, &[], None, &[None; 6], &config), free);
-    }
-
-    #[test]
-    fn two_drafts_merge_only_when_one_half_alone_calls_them_one_article() {
-        // Two groups of tickets, each alike within (similarity 1). Across, the questions' cosine
-        // is 0.5, and the answers' is 0.5 (weak) or 1 (one answer): the mean is 0.5 or 0.75, over
-        // the threshold 0.3 either way. Vectors here are taken as centred already.
-        let half = std::f32::consts::FRAC_1_SQRT_2;
-        let other = [0.5f32, 0.75f32.sqrt()];
-        let run = |per_group: usize, same_answer: bool, draft_size: usize| {
-            let mut q = Vec::new();
-            let mut v = Vec::new();
-            for g in 0..2 {
-                for _ in 0..per_group {
-                    let qi = if g == 0 { [1.0, 0.0] } else { other };
-                    let ai = if g == 0 || same_answer { [1.0, 0.0] } else { other };
-                    q.extend(qi);
-                    v.extend([qi[0] * half, qi[1] * half, ai[0] * half, ai[1] * half]);
-                }
-            }
-            let n = 2 * per_group;
-            let edges: Vec<(usize, usize)> = (0..n).flat_map(|i| (0..n).map(move |j| (i, j))).collect();
-            let config = PairsConfig { threshold: 0.3, draft_size, ..PairsConfig::default() };
-            let mut clusters = Articles::new(Sums::of(&v, 4), Sums::of(&q, 2), &config);
-            let labels = crate::cluster::renumber(merge_linked(&mut clusters, adjacency(n, &edges), &[], config.threshold));
-            labels.iter().collect::<std::collections::BTreeSet<_>>().len()
-        };
-        // Two drafts of 3, alike a little in both halves (0.5 each, under 2 × 0.3): two articles.
-        assert_eq!(run(3, false, 3), 2);
-        // One answer for both: the answers' part alone (1.0) calls them one.
-        assert_eq!(run(3, true, 3), 1);
-        // Under the draft size, the mean alone decides, as plain average linkage.
-        assert_eq!(run(2, false, 3), 1);
-        assert_eq!(run(3, false, 4), 1);
     }
 
     #[test]

@@ -412,11 +412,9 @@ mod tests {
         std::fs::write(dir.path().join(crate::workspace::CONFIG_FILE), "[cluster]\nthreshold = 0.8\nrefine-rounds = 2\n[site]\ntitle = \"Help\"\n").unwrap();
         std::fs::create_dir(dir.path().join("pipelines")).unwrap();
         let p = dir.path().join("pipelines/x.toml");
-        std::fs::write(&p, "[pipeline]\nstages = [\"ingest\"]\n[cluster]\nthreshold = 0.85\n[draft]\nmin-cluster-size = 4\n").unwrap();
+        std::fs::write(&p, "[pipeline]\nstages = [\"ingest\"]\n[cluster]\nthreshold = 0.85\n").unwrap();
         let (ws, pipeline) = PipelineSection::load(&p).unwrap();
         assert_eq!(ws.config.cluster.threshold, 0.85);
-        // The pairs method's draft size is the draft stage's, however it was set.
-        assert_eq!(ws.config.cluster.pairs.draft_size, 4);
         assert_eq!(ws.config.cluster.refine_rounds, 2);
         assert_eq!(ws.config.site.title, "Help");
         assert_eq!(pipeline.stages.len(), 1);

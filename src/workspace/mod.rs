@@ -184,7 +184,7 @@ fn read_toml(path: &Path) -> Result<toml::Table, ConfigError> {
 /// Deserializes the merged table; an error names the key (`[cluster] threshold`) and, when it can be
 /// found in `path`, its line.
 fn parse_config(path: &Path, table: toml::Table) -> Result<Config, ConfigError> {
-    let mut config: Config = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+    let config: Config = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
         let key = e.path().to_string();
         let text = std::fs::read_to_string(path).unwrap_or_default();
         ConfigError::Parse {
@@ -194,8 +194,6 @@ fn parse_config(path: &Path, table: toml::Table) -> Result<Config, ConfigError> 
         }
     })?;
     validate(&config).map_err(|detail| ConfigError::Invalid { path: path.to_path_buf(), detail })?;
-    // The pairs method keeps two drafts apart unless one half calls them one article.
-    config.cluster.pairs.draft_size = config.draft.min_cluster_size;
     Ok(config)
 }
 

@@ -117,11 +117,10 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # by its question. The answer similarity blends the answers' cosine with their token matching
 # (word by word, as the graph method's `token-match`; 0 = cosine alone; past 10,000 distinct
 # answers, the cosine alone, as their states would not fit the stage's memory). Clusters merge, best pair
-# first, while their mean similarity is at least `threshold`; two clusters that are each a draft
-# already ([draft] min-cluster-size) merge only when their questions alone, or their answers alone,
-# reach twice the threshold. `k` neighbours per ticket say which clusters are compared.
+# first, while their mean similarity is at least `threshold`; `k` neighbours per ticket say which
+# clusters are compared.
 # threshold = 0.275
-# k = 30
+# k = 15
 # token-match = 0.5
 
 [cluster.graph]

@@ -12,6 +12,9 @@ trying another similarity before writing it in Rust (docs/BENCHMARKS.md, issue 1
     python3 benches/pairs_offline.py leftovers  /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir>
     python3 benches/pairs_offline.py polish     /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir>
     python3 benches/pairs_offline.py articles   /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir>
+    python3 benches/pairs_offline.py tree       /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir>
+    python3 benches/pairs_offline.py refusals   /tmp/vm.jsonl examples/voltmarket/labels.jsonl <model_dir>
+    python3 benches/pairs_offline.py stability  /tmp/demo.jsonl examples/labels.jsonl <model_dir>
 
 Every variant prints purity / coverage / duplicates at thresholds 0.2-0.5. `plain` is the product's
 own similarity and gives `eval desk`'s numbers to the draft at every threshold. What it reproduces:
@@ -77,12 +80,11 @@ def similarity(rows, answer_sim=None, question=None, question_sim=None):
 
 
 def average_linkage(s, t, question=None, min_size=3):
-    """Average linkage cut at `t`. With `question` (the questions' cosines), two clusters of
-    `min_size` or more (two drafts already) merge only when one half alone, the questions' mean
-    cosine or the answers' part of the similarity (twice the mean less the questions' part),
-    reaches twice the threshold: one side is enough to call them one article, not two weak
-    agreements adding up. A refused pair stays refused, and its clusters' refusals pass to what
-    they merge into."""
+    """Average linkage cut at `t`. With `question` (each two tickets' question part of their
+    similarity, [`question_part`]), two clusters of `min_size` or more (two drafts already) merge
+    only when one part alone, the questions' mean part or the answers' (the mean less it), reaches
+    the threshold: one side is enough to call them one article, not two weak agreements adding
+    up. A refused pair stays refused, and its clusters' refusals pass to what they merge into."""
     n = len(s)
     sums = [s.astype(np.float64).copy()] + ([] if question is None else [question.astype(np.float64).copy()])
     for w in sums:
@@ -101,7 +103,7 @@ def average_linkage(s, t, question=None, min_size=3):
             return label
         if question is not None and size[i] >= min_size and size[j] >= min_size:
             q = sums[1][i, j] / (size[i] * size[j])
-            if max(q, 2 * mean[i, j] - q) < 2 * t:
+            if max(q, mean[i, j] - q) < t:
                 refused[i, j] = refused[j, i] = True
                 continue
         for m in sums:
@@ -443,13 +445,170 @@ def polish(rows, lab, model_dir):
 
 def articles(rows, lab, model_dir):
     """The product's similarity and average linkage, against the same with two drafts merging only
-    when one half alone reaches twice the threshold ([`average_linkage`] with the questions)."""
+    when one part alone reaches the threshold ([`average_linkage`] with the question parts)."""
     s = product_similarity(rows, model_dir)
     q = centre(np.array([r["vector"] for r in rows], np.float32))
     for t in THRESHOLDS[1:7]:
-        for name, label in [("average linkage", average_linkage(s, t)), ("one half alone", average_linkage(s, t, question=q @ q.T))]:
+        for name, label in [("average linkage", average_linkage(s, t)), ("one half alone", average_linkage(s, t, question=question_part(rows, q)))]:
             p, c, d, n = score(rows, lab, label)
             print(f"{t}: {name:16s} {p:.3f}/{c:.3f}/{d} of {n}  purity x coverage {p * c:.3f}", flush=True)
+
+
+def merge_tree(s, t):
+    """Plain average linkage cut at `t`, recording its merges: each `(i, j, mean)` where cluster
+    `j` joined cluster `i` (ids are a member's index), in order."""
+    n = len(s)
+    w = s.astype(np.float64).copy()
+    np.fill_diagonal(w, 0)
+    size, active = np.ones(n), np.ones(n, bool)
+    merges = []
+    while True:
+        mean = w / np.outer(size, size)
+        mean[~active, :] = -9
+        mean[:, ~active] = -9
+        np.fill_diagonal(mean, -9)
+        i, j = divmod(int(np.argmax(mean)), n)
+        if mean[i, j] < t:
+            return merges
+        merges.append((i, j, mean[i, j]))
+        w[i, :] += w[j, :]
+        w[:, i] += w[:, j]
+        w[i, i] = 0
+        w[j, :] = 0
+        w[:, j] = 0
+        size[i] += size[j]
+        active[j] = False
+
+
+def question_part(rows, q):
+    """Each two tickets' question part of their similarity: the dot product of their pair vectors'
+    question halves (half the cosine for two answered, the cosine for two unanswered, the cosine
+    over sqrt 2 for one of each); the rest of the similarity is the answers' part."""
+    has = np.array([bool(r.get("answer_vector")) for r in rows])
+    sq = q @ q.T
+    both, none = np.outer(has, has), np.outer(~has, ~has)
+    return np.where(both, 0.5 * sq, np.where(none, sq, sq / math.sqrt(2)))
+
+
+def split_drafts(s, qp, merges, t, min_size=3, stragglers=True):
+    """The linkage's final clusters, each split where two drafts met on two weak agreements: top
+    down from a cluster's last merge, a merge of two sides of `min_size` or more tickets whose
+    question part and answer part of the mean similarity are both under `t` is undone, and each
+    side is looked at in turn. With `stragglers`, a merge of a draft and fewer tickets is looked
+    through: the draft's side decides, and the few go with the piece they are most alike."""
+    n = len(s)
+    members = {i: [i] for i in range(n)}
+    node = {i: ("leaf", i) for i in range(n)}
+    for i, j, m in merges:
+        a, b = members[i], members[j]
+        qm = qp[np.ix_(a, b)].mean()
+        node[i] = ("merge", node[i], node[j], m, qm, len(a), len(b))
+        members[i] = a + b
+        del members[j], node[j]
+
+    def leaves(x):
+        if x[0] == "leaf":
+            return [x[1]]
+        return leaves(x[1]) + leaves(x[2])
+
+    def split(x):
+        if x[0] == "leaf":
+            return [[x[1]]]
+        _, l, r, m, qm, nl, nr = x
+        if nl >= min_size and nr >= min_size:
+            if max(qm, m - qm) < t:
+                return split(l) + split(r)
+            return [leaves(x)]
+        if not stragglers:
+            return [leaves(x)]
+        big, few = (l, r) if nl >= nr else (r, l)
+        pieces = split(big)
+        if len(pieces) == 1:
+            return [leaves(x)]
+        few = leaves(few)
+        best = max(range(len(pieces)), key=lambda k: s[np.ix_(few, pieces[k])].mean())
+        pieces[best] = pieces[best] + few
+        return pieces
+
+    label = np.arange(n)
+    for root in node.values():
+        for piece in split(root):
+            label[piece] = piece[0]
+    return label
+
+
+def tree(rows, lab, model_dir, demo_tenth=False):
+    """The product's similarity and plain average linkage, then its final clusters split where two
+    drafts met on two weak agreements ([`split_drafts`]), decided on the finished tree rather than
+    during the merging, so the result is a function of plain linkage's clusters."""
+    s = product_similarity(rows, model_dir)
+    q = centre(np.array([r["vector"] for r in rows], np.float32))
+    qp = question_part(rows, q)
+    for t in THRESHOLDS[1:7]:
+        merges = merge_tree(s, t)
+        plain = split_drafts(s, qp, merges, -9)
+        for name, label in [("average linkage", plain), ("split at the root", split_drafts(s, qp, merges, t, stragglers=False)), ("split through stragglers", split_drafts(s, qp, merges, t))]:
+            p, c, d, n = score(rows, lab, label)
+            print(f"{t}: {name:24s} {p:.3f}/{c:.3f}/{d} of {n}  purity x coverage {p * c:.3f}", flush=True)
+
+
+def refusals(rows, lab, model_dir, t=0.275):
+    """Every merge of plain average linkage at `t` that the one-part rule would refuse (two sides
+    of 3+ tickets, both parts of their mean similarity under `t`), with whether the two sides'
+    majority intents are the same: how well the rule tells two articles from one."""
+    s = product_similarity(rows, model_dir)
+    qp = question_part(rows, centre(np.array([r["vector"] for r in rows], np.float32)))
+    members = {i: [i] for i in range(len(rows))}
+    right = wrong = 0
+    for i, j, m in merge_tree(s, t):
+        a, b = members[i], members[j]
+        if len(a) >= 3 and len(b) >= 3:
+            qm = qp[np.ix_(a, b)].mean()
+            if max(qm, m - qm) < t:
+                ia, ib = (collections.Counter(rows[x]["intent"] for x in side).most_common(1)[0][0] for side in (a, b))
+                right += ia != ib
+                wrong += ia == ib
+                print(f"{'two intents' if ia != ib else 'one intent '} mean {m:.3f} question part {qm:.3f} answer part {m - qm:.3f}  {len(a)} + {len(b)}  {ia} | {ib}")
+        members[i] = a + b
+        del members[j]
+    print(f"refused {right + wrong}: {right} between two intents, {wrong} inside one")
+
+
+def stability(rows, lab, model_dir, t=0.275):
+    """Each way of clustering on the desk and on the desk without every tenth ticket (numeric id
+    ending in 3, as tests/cluster_stability.rs holds back; else every tenth row): the drafts of
+    both, and how many of the smaller desk's drafts fall into a full-desk cluster another of its
+    drafts already fell into (an article that a full re-clustering would leave without a cluster)."""
+    def num(r):
+        tail = re.sub(r"\D", "", str(r["ticket"]).rsplit(":", 1)[-1])
+        return int(tail) if tail else None
+
+    part = [r for k, r in enumerate(rows) if (num(r) if num(r) is not None else k) % 10 != 3]
+
+    def ways(rs):
+        s = product_similarity(rs, model_dir)
+        qp = question_part(rs, centre(np.array([r["vector"] for r in rs], np.float32)))
+        merges = merge_tree(s, t)
+        return {
+            "average linkage": split_drafts(s, qp, merges, -9),
+            "one part, while merging": average_linkage(s, t, question=qp),
+            "split at the root": split_drafts(s, qp, merges, t, stragglers=False),
+            "split through stragglers": split_drafts(s, qp, merges, t),
+        }
+
+    full, small = ways(rows), ways(part)
+    where = {r["ticket"]: k for k, r in enumerate(rows)}
+    for name in full:
+        groups = collections.defaultdict(list)
+        for r, c in zip(part, small[name]):
+            groups[c].append(where[r["ticket"]])
+        landed = collections.Counter(
+            collections.Counter(full[name][i] for i in g).most_common(1)[0][0] for g in groups.values() if len(g) >= 3
+        )
+        lost = sum(v - 1 for v in landed.values())
+        p, c, d, n = score(rows, lab, full[name])
+        ps, cs, ds, ns = score(part, lab, small[name])
+        print(f"{t}: {name:24s} desk {n} drafts ({d} duplicates), without a tenth {ns} ({ds}); drafts merged by the full desk: {lost}")
 
 
 def main():
@@ -469,6 +628,12 @@ def main():
         leftovers(rows, lab, sys.argv[4])
     elif what == "articles":
         articles(rows, lab, sys.argv[4])
+    elif what == "refusals":
+        refusals(rows, lab, sys.argv[4])
+    elif what == "stability":
+        stability(rows, lab, sys.argv[4])
+    elif what == "tree":
+        tree(rows, lab, sys.argv[4])
     elif what == "polish":
         polish(rows, lab, sys.argv[4])
     elif what == "halves":

@@ -101,9 +101,7 @@ pub async fn export(store: &Store, classify: &ClassifyConfig, guard: &crate::gua
         }
         let size = ms.len();
         let title = ms.iter().find(|m| m.0 == medoid).unwrap_or(&ms[0]).1;
-        let mut intent = crate::kb::slug::slugify(&crate::draft::canonical_question(&crate::clean::for_embedding(title)));
-        intent.truncate(intent.char_indices().nth(48).map_or(intent.len(), |(i, _)| i));
-        let intent = unique(intent.trim_end_matches('-').to_string(), &mut taken);
+        let intent = unique(intent_id(title), &mut taken);
         let mut seen = HashSet::new();
         let examples: Vec<String> = ms
             .iter()
@@ -209,6 +207,36 @@ pub fn action_phrase(phrase: &str) -> String {
     masked.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A scenario's id from its typical question: the question's slug without its values (dates,
+/// amounts and their units), at most 48 characters. "НЕ ПРИШЁЛ СЕРТИФИКАТ. Оплачено 28.03.2025,
+/// 2500 р." is `ne-prishel-sertifikat-oplacheno`: the request, not one customer's payment, which
+/// would also make the id change from run to run and trip the publish guard.
+fn intent_id(question: &str) -> String {
+    let slug = crate::kb::slug::slugify(&crate::draft::canonical_question(&crate::clean::for_embedding(question)));
+    // Units that follow a value (transliterated): рубли, тысячи, штуки, годы, часы, гигабайты.
+    const UNITS: [&str; 19] = ["r", "rub", "kop", "tys", "mln", "sht", "kg", "g", "gg", "gb", "mb", "tb", "ch", "min", "dn", "usd", "eur", "pcs", "k"];
+    let mut words: Vec<&str> = Vec::new();
+    let mut after_value = false;
+    for word in slug.split('-') {
+        let value = word.chars().any(|c| c.is_ascii_digit());
+        if !value && !(after_value && UNITS.contains(&word)) {
+            words.push(word);
+        }
+        after_value = value;
+    }
+    let mut id = String::new();
+    for word in words {
+        if !id.is_empty() && id.len() + word.len() + 1 > 48 {
+            break;
+        }
+        if !id.is_empty() {
+            id.push('-');
+        }
+        id.push_str(word);
+    }
+    id
+}
+
 fn unique(base: String, taken: &mut HashSet<String>) -> String {
     let base = if base.is_empty() { "intent".to_string() } else { base };
     let mut name = base.clone();
@@ -223,6 +251,18 @@ fn unique(base: String, taken: &mut HashSet<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scenario_id_names_the_request_without_its_values() {
+        assert_eq!(intent_id("НЕ ПРИШЁЛ СЕРТИФИКАТ. Оплачено 28.03.2025, 2500 р."), "ne-prishel-sertifikat-oplacheno");
+        assert_eq!(intent_id("Please refund order 4417 of 30 USD, I was charged twice"), "please-refund-order-of-i-was-charged-twice");
+        assert_eq!(intent_id("Продлите сертификат"), "prodlite-sertifikat");
+        assert!(intent_id(&"продлите срок действия сертификата ".repeat(4)).len() <= 48);
+        // Nothing but values: `unique` names it.
+        assert_eq!(intent_id("12.05.2025"), "");
+        let mut taken = HashSet::new();
+        assert_eq!(unique(intent_id("12.05.2025"), &mut taken), "intent");
+    }
 
     #[test]
     fn an_action_is_one_phrase_whatever_the_values() {

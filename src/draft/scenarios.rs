@@ -224,17 +224,7 @@ fn intent_id(question: &str) -> String {
         }
         after_value = value;
     }
-    let mut id = String::new();
-    for word in words {
-        if !id.is_empty() && id.len() + word.len() + 1 > 48 {
-            break;
-        }
-        if !id.is_empty() {
-            id.push('-');
-        }
-        id.push_str(word);
-    }
-    id
+    crate::kb::slug::join(words, 48)
 }
 
 fn unique(base: String, taken: &mut HashSet<String>) -> String {

@@ -11,9 +11,14 @@ pub fn slugify(title: &str) -> String {
             None => out.push(' '),
         }
     }
+    join(out.split_whitespace(), 60).chars().take(60).collect()
+}
+
+/// `words` joined with `-`, as many as fit in `max` bytes (the first always).
+pub fn join<'a>(words: impl IntoIterator<Item = &'a str>, max: usize) -> String {
     let mut slug = String::new();
-    for word in out.split_whitespace() {
-        if !slug.is_empty() && slug.len() + word.len() + 1 > 60 {
+    for word in words {
+        if !slug.is_empty() && slug.len() + word.len() + 1 > max {
             break;
         }
         if !slug.is_empty() {
@@ -21,7 +26,7 @@ pub fn slugify(title: &str) -> String {
         }
         slug.push_str(word);
     }
-    slug.chars().take(60).collect()
+    slug
 }
 
 fn translit(c: char) -> Option<&'static str> {

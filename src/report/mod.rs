@@ -355,6 +355,27 @@ const TEMPLATE: &str = include_str!("report.html");
 
 /// The page's words in Russian or English (`[site] language`).
 fn strings(r: &Report, lang: &str) -> serde_json::Value {
+    let mut words = sentences(r, lang);
+    // The four kinds of request, apart: one `json!` of everything is past the macro's recursion limit.
+    let kinds = if lang == "en" {
+        serde_json::json!({
+            "k_flat": "flat", "k_action": "needs-action", "k_empty": "empty", "k_other": "other", "of_flat": "flat",
+            "k_header": "flat / action / empty / other",
+        })
+    } else {
+        serde_json::json!({
+            "k_flat": "плоские", "k_action": "требуют действия", "k_empty": "пустые", "k_other": "прочие", "of_flat": "плоских",
+            "k_header": "плоские / действие / пустые / прочие",
+        })
+    };
+    if let (Some(all), serde_json::Value::Object(kinds)) = (words.as_object_mut(), kinds) {
+        all.extend(kinds);
+    }
+    words
+}
+
+/// [`strings`] but the kinds of request.
+fn sentences(r: &Report, lang: &str) -> serde_json::Value {
     let c = &r.coverage;
     let share = 100.0 * c.covered as f64 / c.recent.max(1) as f64;
     if lang == "en" {
@@ -521,5 +542,11 @@ mod tests {
         }
         assert!(verdict(&r).contains("will not pay off"));
         assert!(html(&r, "en").unwrap().contains("Share of flat questions"));
+        // The kinds of request in the page's language, in the legend and in each topic's row.
+        let ru = html(&r, "ru").unwrap();
+        assert!(ru.contains("требуют действия 90%") && ru.contains("10% плоских") && ru.contains("действие"), "{ru}");
+        assert!(!ru.contains("needs-action") && !ru.contains("% flat"), "{ru}");
+        let en = html(&r, "en").unwrap();
+        assert!(en.contains("needs-action 90%") && en.contains("10% flat"), "{en}");
     }
 }

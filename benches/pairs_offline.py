@@ -79,12 +79,14 @@ def similarity(rows, answer_sim=None, question=None, question_sim=None):
     return np.where(both, 0.5 * (sq + sa), np.where(none, sq, sq / math.sqrt(2)))
 
 
-def average_linkage(s, t, question=None, min_size=3):
+def average_linkage(s, t, question=None, min_size=3, merges=None):
     """Average linkage cut at `t`. With `question` (each two tickets' question part of their
     similarity, [`question_part`]), two clusters of `min_size` or more (two drafts already) merge
     only when one part alone, the questions' mean part or the answers' (the mean less it), reaches
     the threshold: one side is enough to call them one article, not two weak agreements adding
-    up. A refused pair stays refused, and its clusters' refusals pass to what they merge into."""
+    up. A refused pair stays refused, and its clusters' refusals pass to what they merge into.
+    With `merges` (a list), each merge is appended to it as `(i, j, mean)`: cluster `j` joined
+    cluster `i` (ids are a member's index), in order."""
     n = len(s)
     sums = [s.astype(np.float64).copy()] + ([] if question is None else [question.astype(np.float64).copy()])
     for w in sums:
@@ -106,6 +108,8 @@ def average_linkage(s, t, question=None, min_size=3):
             if max(q, mean[i, j] - q) < t:
                 refused[i, j] = refused[j, i] = True
                 continue
+        if merges is not None:
+            merges.append((i, j, mean[i, j]))
         for m in sums:
             m[i, :] += m[j, :]
             m[:, i] += m[:, j]
@@ -455,29 +459,10 @@ def articles(rows, lab, model_dir):
 
 
 def merge_tree(s, t):
-    """Plain average linkage cut at `t`, recording its merges: each `(i, j, mean)` where cluster
-    `j` joined cluster `i` (ids are a member's index), in order."""
-    n = len(s)
-    w = s.astype(np.float64).copy()
-    np.fill_diagonal(w, 0)
-    size, active = np.ones(n), np.ones(n, bool)
+    """Plain average linkage cut at `t`, recording its merges ([`average_linkage`]'s `merges`)."""
     merges = []
-    while True:
-        mean = w / np.outer(size, size)
-        mean[~active, :] = -9
-        mean[:, ~active] = -9
-        np.fill_diagonal(mean, -9)
-        i, j = divmod(int(np.argmax(mean)), n)
-        if mean[i, j] < t:
-            return merges
-        merges.append((i, j, mean[i, j]))
-        w[i, :] += w[j, :]
-        w[:, i] += w[:, j]
-        w[i, i] = 0
-        w[j, :] = 0
-        w[:, j] = 0
-        size[i] += size[j]
-        active[j] = False
+    average_linkage(s, t, merges=merges)
+    return merges
 
 
 def question_part(rows, q):
@@ -537,7 +522,7 @@ def split_drafts(s, qp, merges, t, min_size=3, stragglers=True):
     return label
 
 
-def tree(rows, lab, model_dir, demo_tenth=False):
+def tree(rows, lab, model_dir):
     """The product's similarity and plain average linkage, then its final clusters split where two
     drafts met on two weak agreements ([`split_drafts`]), decided on the finished tree rather than
     during the merging, so the result is a function of plain linkage's clusters."""

@@ -80,7 +80,8 @@ async fn drafts_through_the_model_once_and_retries_failures() {
     let phone = regex::Regex::new(r"\+?\d[\d\s()-]{9,}\d").unwrap();
     for p in &prompts {
         assert!(p.starts_with("Question: ") && p.contains("Staff answers:"), "{p}");
-        assert!(!email.is_match(p) && !phone.is_match(p), "personal data sent to the model: {p}");
+        let personal = email.find_iter(p).any(|m| !kbforge::guard::role_mailbox(m.as_str()));
+        assert!(!personal && !phone.is_match(p), "personal data sent to the model: {p}");
     }
 
     // Nothing changed: nothing is asked.

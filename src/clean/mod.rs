@@ -59,9 +59,11 @@ pub struct CleanConfig {
     /// the built-in formats (grouped `ABCD-1234-EFGH-5678`, ungrouped upper-case 12–24 characters,
     /// keyword-led `код: ...`) always apply. Example: `["\\bGC-[0-9]{6}\\b"]`.
     pub code_patterns: Vec<String>,
-    /// The organisation's own profiles, which stay in the text: `@handle`s and links such as
-    /// `["@podarok_help", "vk.com/podarok"]`. Every other `@handle` and profile link becomes
-    /// `[PROFILE]`. Default: none.
+    /// The organisation's own profiles, which stay in the text: `@handle`s, links, e-mail addresses
+    /// and mail domains, such as `["@podarok_help", "vk.com/podarok", "podarokplus.ru"]` (every
+    /// address at that domain stays). Every other `@handle` and profile link becomes `[PROFILE]`,
+    /// every other e-mail `[EMAIL]`, except role mailboxes (`help@`, `noreply@`, `b2b@`), which name
+    /// a function, not a person. Default: none.
     pub public_profiles: Vec<String>,
     /// Brands and places whose names are people's names, which stay in the text: `["Глория
     /// Джинс", "Ив Роше"]`. Names are found by context and by a first-name lexicon, so "Глория

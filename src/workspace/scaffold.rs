@@ -61,8 +61,9 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # Extra regular expressions for this desk's certificate codes, redacted as [CODE] on top of the
 # built-in formats (XXXX-XXXX-XXXX-XXXX and the like).
 # code-patterns = ["\\bGC\\d{10}\\b"]
-# The organisation's own @handles and profile links, which stay in the text.
-# public-profiles = ["@podarokplus", "vk.com/podarokplus"]
+# The organisation's own @handles, profile links and mail domains, which stay in the text. Role
+# mailboxes (help@, support@, noreply@, b2b@, ...) always stay: they name a function, not a person.
+# public-profiles = ["@podarokplus", "vk.com/podarokplus", "podarokplus.ru"]
 # Brands and places named like people, which stay in the text (names are found by context and by
 # a first-name lexicon, so "Глория Джинс" would otherwise read as a person).
 # not-names = ["Глория Джинс", "Ив Роше"]

@@ -382,7 +382,7 @@ impl Redactor {
     fn passes(&self, s: &mut Spans<'_>) {
         let public = |v: &str| {
             let key = profile_key(v);
-            self.public_profiles.iter().any(|p| *p == key || key.ends_with(&format!("/{p}")))
+            self.public_profiles.iter().any(|p| *p == key || key.ends_with(&format!("/{p}")) || key.ends_with(&format!("@{p}")))
         };
         // Profile links first: a WhatsApp link carries a phone, a VK link an id, both are a person.
         s.pass(|t| {
@@ -394,7 +394,14 @@ impl Redactor {
             })
         });
         s.pass(redact_urls);
-        s.pass(|t| redact_whole(t, &EMAIL_RE, Kind::Email));
+        // Whole addresses, never retried inside a kept one (`2b@…` of `b2b@…`).
+        s.pass(|t| {
+            EMAIL_RE
+                .find_iter(t)
+                .filter(|m| !crate::guard::role_mailbox(m.as_str()) && !public(m.as_str()))
+                .map(|m| (m.start(), m.end(), Kind::Email))
+                .collect()
+        });
         s.pass(|t| {
             let mut out = scan(t, &HANDLE_RE, |_, caps| {
                 let m = caps.get(1)?;

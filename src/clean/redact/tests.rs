@@ -43,7 +43,12 @@ fn luhn() {
 fn emails_table() {
     let cases: &[(&str, &str)] = &[
         ("пишите на ivan.petrov@mail.ru", "пишите на [EMAIL]"),
-        ("<help@x.ru>", "<[EMAIL]>"),
+        ("<anna.help@x.ru>", "<[EMAIL]>"),
+        // Role mailboxes name a function, not a person.
+        ("пишите на b2b@podarokplus.ru с реквизитами", "пишите на b2b@podarokplus.ru с реквизитами"),
+        ("Чек придёт от noreply@ofd.ru.", "Чек придёт от noreply@ofd.ru."),
+        ("Support <help@x.com>", "Support <help@x.com>"),
+        ("help1@x.ru", "[EMAIL]"),
         ("a_b+tag@sub.example.co.uk, ok", "[EMAIL], ok"),
         ("почта: иван@почта.рф.", "почта: [EMAIL]."),
         ("MAIL: IVAN@YANDEX.RU", "MAIL: [EMAIL]"),
@@ -52,6 +57,12 @@ fn emails_table() {
         assert_eq!(r(input), *want, "{input:?}");
     }
     assert_eq!(redact("a@b.ru и c@d.com").redactions.get(Kind::Email), 2);
+}
+
+#[test]
+fn the_organisations_mail_domain_stays() {
+    let redactor = Redactor::new(&CleanConfig { public_profiles: vec!["podarokplus.ru".into()], ..CleanConfig::default() }).unwrap();
+    assert_eq!(redactor.redact("пишите на a.ivanova@podarokplus.ru или ivan@mail.ru").text, "пишите на a.ivanova@podarokplus.ru или [EMAIL]");
 }
 
 #[test]

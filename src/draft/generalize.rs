@@ -60,21 +60,24 @@ pub fn generalize(text: &str) -> String {
     for (re, ru, en) in RULES.iter() {
         out = re.replace_all(&out, if russian { *ru } else { *en }).into_owned();
     }
-    // A sentence that now starts in lower case after a cut name.
+    // A sentence that now starts in lower case after a cut name. A sentence ends at a stop followed
+    // by a space, so the dots of `podarokplus.ru/business` end none.
     let mut fixed = String::with_capacity(out.len());
     let mut capital = true;
+    let mut stop = false;
     for c in out.chars() {
         if capital && c.is_alphabetic() {
             fixed.extend(c.to_uppercase());
             capital = false;
         } else {
             fixed.push(c);
-            if matches!(c, '.' | '!' | '?' | '\n') {
+            if c == '\n' || (stop && c.is_whitespace()) {
                 capital = true;
             } else if !c.is_whitespace() {
                 capital = false;
             }
         }
+        stop = matches!(c, '.' | '!' | '?');
     }
     fixed.lines().map(|l| l.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join("\n")
 }
@@ -92,6 +95,10 @@ mod tests {
         assert_eq!(generalize("Статус заказа №[ORDER] виден в личном кабинете."), "Статус заказа виден в личном кабинете.");
         assert_eq!(generalize("Письмо придёт на [EMAIL] в течение часа."), "Письмо придёт на ваш адрес электронной почты в течение часа.");
         assert_eq!(generalize("Уважаемая [NAME]! Баланс виден на сайте."), "Баланс виден на сайте.");
+        assert_eq!(
+            generalize("[NAME], заявка на podarokplus.ru/business или письмо на b2b@podarokplus.ru."),
+            "Заявка на podarokplus.ru/business или письмо на b2b@podarokplus.ru."
+        );
     }
 
     #[test]

@@ -185,7 +185,7 @@ impl Context {
                 let (articles, errors) = kb::load_all(&kb_dir);
                 warn_kb_errors(&errors);
                 let (articles, blocked) = only_answers(store, articles).await?;
-                let (mut report, held) = crate::publish::index::sync(store, embedder.expect("loaded"), &articles, &cfg.index, &guard, &root, "/").await?;
+                let (mut report, held) = crate::publish::index::sync(store, embedder.expect("loaded"), &articles, &cfg.index, &guard, &root, &cfg.site).await?;
                 store.replace_holds("index", &held).await?;
                 note_blocked(&mut report, blocked);
                 report

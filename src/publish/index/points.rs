@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use super::{chunk, IndexConfig};
 use crate::embed::Embedder;
 use crate::kb::{Article, Audience};
+use crate::publish::site::SiteConfig;
 
 /// Bumped when what a point holds changes, so every point is rewritten once.
 pub(super) const POINT_VERSION: &str = "3";
@@ -63,7 +64,7 @@ pub(super) fn point_id(key: &str) -> u64 {
     u64::from_le_bytes(digest[..8].try_into().expect("8 bytes")) >> 1
 }
 
-pub(super) fn plan(articles: &[&Article], embedder: &Embedder, config: &IndexConfig, base_url: &str) -> Vec<PlannedPoint> {
+pub(super) fn plan(articles: &[&Article], embedder: &Embedder, config: &IndexConfig, site: &SiteConfig) -> Vec<PlannedPoint> {
     let mut points = Vec::new();
     let passage = &embedder.prefixes().passage;
     let query = &embedder.prefixes().query;
@@ -71,7 +72,7 @@ pub(super) fn plan(articles: &[&Article], embedder: &Embedder, config: &IndexCon
         let audience = article.front.audience;
         let url = match (audience, article.front.extra.get("url").and_then(|u| u.as_str())) {
             (_, Some(url)) => url.to_string(),
-            (Audience::Public, None) => format!("{}articles/{}.html", base_url, article.front.id),
+            (Audience::Public, None) => crate::publish::site::article_url(site, article),
             (Audience::Internal, None) => format!("kb/{}", article.path.display()),
         };
         let updated_at = ["published_at", "reviewed_at", "updated_at"]

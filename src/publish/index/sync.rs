@@ -14,6 +14,7 @@ use super::{for_each_point, open_shard, server, IndexConfig, DENSE, SPARSE};
 use crate::embed::{embed_cached, Embedder};
 use crate::guard::{Guard, Held};
 use crate::kb::{Article, Audience};
+use crate::publish::site::SiteConfig;
 use crate::stage::{count, StageReport};
 use crate::store::Store;
 
@@ -26,9 +27,11 @@ pub async fn sync(
     config: &IndexConfig,
     guard: &Guard,
     root: &Path,
-    base_url: &str,
+    site: &SiteConfig,
 ) -> anyhow::Result<(StageReport, Held)> {
     let started = Instant::now();
+    // The links the bot gives are the pages `publish site` writes for the same articles.
+    let site = &site.for_articles(articles);
     let public: Vec<&Article> = articles.iter().filter(|a| a.is_public_live()).collect();
     let regulations = regulation_articles(store).await?;
     let internal: Vec<&Article> = articles
@@ -43,7 +46,7 @@ pub async fn sync(
         // The public shard is what the bot answers customers from: the guard reads every point of
         // it first. The internal shard (the operators' copilot, regulations included) is not published.
         let guard = (audience == Audience::Public).then_some(guard);
-        let n = sync_shard(store, embedder, &live, config, guard, &mut held, root, audience, base_url).await?;
+        let n = sync_shard(store, embedder, &live, config, guard, &mut held, root, audience, site).await?;
         report.processed += n.planned;
         report.written += n.upserted + n.deleted;
         report.unchanged += n.planned - n.upserted;
@@ -183,9 +186,9 @@ pub(super) async fn sync_shard(
     held: &mut Held,
     root: &Path,
     audience: Audience,
-    base_url: &str,
+    site: &SiteConfig,
 ) -> anyhow::Result<SyncCounts> {
-    let mut planned = plan(live, embedder, config, base_url);
+    let mut planned = plan(live, embedder, config, site);
     if let Some(guard) = guard {
         let found = held_points(guard, &planned);
         // A held article has no point in the shard: the ones it had are deleted as stale below.

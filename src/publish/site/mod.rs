@@ -65,6 +65,23 @@ pub struct SiteConfig {
 }
 
 impl SiteConfig {
+    /// The site as published for `articles`. Where `language` has no live public article and every
+    /// one is in the UI's other language, that language is the site's: an English desk run with the
+    /// default `ru` gets an English home page that lists its articles, not a Russian one that says
+    /// there are none (and article links the bot gives that match).
+    pub fn for_articles(&self, articles: &[Article]) -> SiteConfig {
+        let languages: std::collections::BTreeSet<String> = articles
+            .iter()
+            .filter(|a| a.is_public_live())
+            .map(Article::language)
+            .filter(|l| pages::OTHER_LANGUAGES.contains(&l.as_str()))
+            .collect();
+        match languages.first() {
+            Some(only) if languages.len() == 1 && *only != self.language => SiteConfig { language: only.clone(), ..self.clone() },
+            _ => self.clone(),
+        }
+    }
+
     /// The help center's Content-Security-Policy: scripts and everything else from the site itself
     /// (Pagefind's search needs WebAssembly), images also from `image-hosts`, no plugins, no
     /// `<base>`, forms only to the site.
@@ -239,6 +256,11 @@ struct Link {
     title: String,
 }
 
+/// The public address of an article's page, which the bot's index gives as its link.
+pub fn article_url(config: &SiteConfig, article: &Article) -> String {
+    absolute(config, &pages::article_path(config, article))
+}
+
 /// The public address of a page: `[site] base-url` + its path (root-relative without a base URL).
 fn absolute(config: &SiteConfig, rel: &str) -> String {
     format!("{}/{}", config.base_url.trim_end_matches('/'), rel)
@@ -399,7 +421,8 @@ static ATTRIBUTE_RE: std::sync::LazyLock<regex::Regex> =
 /// is removed), the rest of the site goes on, and it is returned with the findings.
 pub async fn publish(articles: &[Article], config: &SiteConfig, guard: &Guard, root: &Path, kb_dir: &Path) -> anyhow::Result<(StageReport, Held)> {
     let started = Instant::now();
-    let config = &SiteConfig { theme_dir: config.theme_dir.as_ref().map(|d| root.join(d)), ..config.clone() };
+    let configured = &config.language;
+    let config = &SiteConfig { theme_dir: config.theme_dir.as_ref().map(|d| root.join(d)), ..config.for_articles(articles) };
     let held: Held = articles
         .iter()
         .filter(|a| a.is_public_live())
@@ -442,7 +465,9 @@ pub async fn publish(articles: &[Article], config: &SiteConfig, guard: &Guard, r
         total += kept.len();
         wanted.extend(kept);
     }
-    counts.removed = prune(&out_dir, wanted, &prefixes)?;
+    // Every language's folder: a site whose language changed has pages under the old prefix.
+    let every: Vec<String> = std::iter::once(String::new()).chain(pages::OTHER_LANGUAGES.iter().map(|l| format!("{l}/"))).collect();
+    counts.removed = prune(&out_dir, wanted, &every)?;
     std::fs::remove_file(&marker)?;
     let now = crate::store::now();
     for a in articles.iter().filter(|a| a.is_public_live() && a.front.status == crate::kb::Status::Approved) {
@@ -462,6 +487,12 @@ pub async fn publish(articles: &[Article], config: &SiteConfig, guard: &Guard, r
         count(counts.removed),
         out_dir.join("index.html").display()
     );
+    if config.language != *configured {
+        report.summary.push_str(&format!(
+            "; in {}: every live article is, none in `[site] language = \"{configured}\"`",
+            config.language
+        ));
+    }
     crate::guard::report_held(&mut report, &held);
     Ok((report.finish(started), held))
 }
@@ -479,6 +510,27 @@ mod tests {
     fn article(id: &str, status: &str, audience: &str, body: &str) -> Article {
         let text = format!("---\nid: {id}\ntitle: Вопрос {id}\nstatus: {status}\naudience: {audience}\ntopic: баланс\nalso_asked: [\"секретная формулировка\"]\n---\n{body}\n");
         Article::parse(Path::new("x.md"), &text).unwrap()
+    }
+
+    #[test]
+    fn a_site_whose_language_has_no_article_takes_its_articles_language() {
+        let english = |id: &str| {
+            let text = format!("---\nid: {id}\ntitle: How do I reset my password?\nstatus: approved\naudience: public\n---\nOpen the sign-in page and choose Forgot password.\n");
+            Article::parse(Path::new("x.md"), &text).unwrap()
+        };
+        let articles = [english("reset"), english("reset-2")];
+        let config = SiteConfig::default().for_articles(&articles);
+        assert_eq!(config.language, "en");
+        let pages = build_pages(&articles, &config).unwrap();
+        let home = pages.iter().find(|p| p.path.to_str() == Some("index.html")).unwrap().text().to_string();
+        assert!(home.contains("How do I reset my password?") && home.contains("lang=\"en\""), "{home}");
+        assert_eq!(article_url(&config, &articles[0]), "/articles/reset.html");
+        // With one Russian article the site stays Russian, and the English ones live under `en/`.
+        let mixed = [english("reset"), article("balans", "approved", "public", "Баланс виден в личном кабинете на сайте.")];
+        let config = SiteConfig::default().for_articles(&mixed);
+        assert_eq!(config.language, "ru");
+        assert_eq!(article_url(&config, &mixed[0]), "/en/articles/reset.html");
+        assert_eq!(article_url(&config, &mixed[1]), "/articles/balans.html");
     }
 
     #[test]

@@ -29,6 +29,23 @@ fn prefix(config: &SiteConfig, language: &str) -> String {
     }
 }
 
+/// The language of the site part an article is shown in: its own, or the site language for one the
+/// UI does not speak.
+fn site_language(config: &SiteConfig, article: &Article) -> String {
+    let language = article.language();
+    if OTHER_LANGUAGES.contains(&language.as_str()) {
+        language
+    } else {
+        config.language.clone()
+    }
+}
+
+/// An article page's path in the site: `articles/<id>.html`, under `en/` (or `ru/`) where the
+/// article's language is not the site's.
+pub fn article_path(config: &SiteConfig, article: &Article) -> String {
+    format!("{}articles/{}.html", prefix(config, &site_language(config, article)), article.front.id)
+}
+
 fn language_name(language: &str) -> &'static str {
     match language {
         "en" => "English",
@@ -54,15 +71,7 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
     let env = environment(&theme)?;
     let mut live: Vec<&Article> = articles.iter().filter(|a| a.is_public_live()).collect();
     live.sort_by(|a, b| b.front.tickets.unwrap_or(0).cmp(&a.front.tickets.unwrap_or(0)).then(a.front.id.cmp(&b.front.id)));
-    // Articles of a language the UI does not speak join the site language.
-    let language_of = |a: &Article| {
-        let l = a.language();
-        if OTHER_LANGUAGES.contains(&l.as_str()) {
-            l
-        } else {
-            config.language.clone()
-        }
-    };
+    let language_of = |a: &Article| site_language(config, a);
     let mut by_language: BTreeMap<String, Vec<&Article>> = BTreeMap::from([(config.language.clone(), Vec::new())]);
     for a in &live {
         by_language.entry(language_of(a)).or_default().push(a);
@@ -70,7 +79,7 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
     // Translations: the articles sharing a key, by language.
     let mut translations: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for a in &live {
-        let path = format!("{}articles/{}.html", prefix(config, &language_of(a)), a.front.id);
+        let path = article_path(config, a);
         translations.entry(a.translation_key()).or_default().entry(language_of(a)).or_insert(path);
     }
     let homes: Vec<(String, String)> = by_language.keys().map(|l| (l.clone(), format!("{}index.html", prefix(config, l)))).collect();

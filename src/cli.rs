@@ -53,7 +53,8 @@ pub enum Command {
         #[arg(value_enum)]
         target: Option<PublishTarget>,
     },
-    /// Search the bot index as the bot would (dense + BM25, fused by reciprocal rank).
+    /// Search the bot index as the bot would (closest question, closest passage and BM25, each
+    /// standardised over the candidates and added).
     Search(SearchArgs),
     /// Check the setup: config, store, index, ONNX Runtime, model.
     Check,

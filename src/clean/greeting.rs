@@ -68,8 +68,11 @@ static COURTESY_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The @handles a reply opens with on Twitter, Telegram and the like ("@d46392152 Hi there.",
 /// "@AppleSupport my AirPods…"): whom it is addressed to, like the name after a greeting. Removed
-/// only when more text follows, so a greeting after them goes too.
-static MENTIONS_RE: LazyLock<Regex> = LazyLock::new(|| crate::clean::compile(r"^(?:@[A-Za-z0-9_][A-Za-z0-9_.]*[ \t,:;]*)+").expect("valid mentions regex"));
+/// only when more text follows, so a greeting after them goes too. A handle that is part of the
+/// sentence ("@hulu’s app keeps crashing") is its subject, not an address, and stays: stripped, it
+/// left "’s app keeps crashing".
+static MENTIONS_RE: LazyLock<Regex> =
+    LazyLock::new(|| crate::clean::compile(r"^(?:@[A-Za-z0-9_][A-Za-z0-9_.]*(?:[\s,:;]+|$))+").expect("valid mentions regex"));
 
 /// The counter a reply split over several messages opens with ("1/2 Hmm, that's odd.", "(2/2)
 /// Also, …"), which messengers and Twitter limits make agents write: which part it is, not text.
@@ -239,6 +242,8 @@ mod tests {
             ("@gmail Hello ! for the past few days I get recovery emails", "For the past few days I get recovery emails"),
             ("@AppleSupport @Apple my airpods keep disconnecting", "My airpods keep disconnecting"),
             ("@Google", "@Google"),
+            ("@hulu’s streaming service keeps buffering", "@hulu’s streaming service keeps buffering"),
+            ("@Hulu_Support @hulu's app crashes", "@hulu's app crashes"),
             ("@systeemtoezicht 1/2 Hmm, that's odd. Is this happening across devices?", "Hmm, that's odd. Is this happening across devices?"),
             ("@SaiphNocturnal (4/4) For now, reset the app", "For now, reset the app"),
             ("2/2 Also, you can check steps on this link", "Also, you can check steps on this link"),

@@ -103,7 +103,7 @@ pub fn build_draft(id: &str, cluster_id: &str, topic: &str, members: &[Member], 
         // "Can you help?" say what they are about only beside the message they came in, and in
         // the bot's index they would match every such follow-up word for word. No profanity: the
         // help center shows them.
-        .filter(|q| !q.contains('[') && (12..=160).contains(&q.chars().count()) && crate::lexical::stems(q).len() >= 2 && !title::profane(q) && !crate::clean::is_empty_request(q))
+        .filter(|q| !q.contains('[') && !q.ends_with('…') && (12..=160).contains(&q.chars().count()) && crate::lexical::stems(q).len() >= 2 && !title::profane(q) && !crate::clean::is_empty_request(q))
         .filter(|q| seen.insert(normalize_question(q)))
         .take(config.max_also_asked)
         .collect();
@@ -185,7 +185,14 @@ pub fn canonical_question(q: &str) -> String {
         None => q.trim_end_matches(['.', '!', ' ', ',']).to_string(),
     };
     let candidate = if candidate.chars().count() < 8 { q.clone() } else { candidate };
-    let truncated: String = candidate.chars().take(160).collect();
+    // A longer one is cut after a whole word, and says so.
+    let truncated = if candidate.chars().count() > 160 {
+        let head: String = candidate.chars().take(160).collect();
+        let cut = head.rfind(' ').filter(|&i| i > 0).unwrap_or(head.len());
+        format!("{}…", head[..cut].trim_end_matches([',', ';', ':', ' ', '-', '—']))
+    } else {
+        candidate
+    };
     let mut chars = truncated.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -302,6 +309,8 @@ mod tests {
         assert_eq!(canonical_question("Добрый день. как активировать сертификат? Спасибо"), "Как активировать сертификат?");
         assert_eq!(canonical_question("не пришел сертификат на почту..."), "Не пришел сертификат на почту");
         assert_eq!(canonical_question("Пришло письмо от ofd.ru, это не мошенники?"), "Пришло письмо от ofd.ru, это не мошенники?");
+        let long = canonical_question(&format!("{} How do I get credit for future travel on Delta", "My flight was cancelled and".repeat(5)));
+        assert!(long.ends_with("credit for…") && long.chars().count() <= 160, "{long}");
         // A quoted button's question mark does not end the question.
         assert_eq!(
             canonical_question("Нажимаю «Забыли пароль?», а письмо так и не приходит. Что ещё можно сделать?"),

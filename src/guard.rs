@@ -75,7 +75,7 @@ static DOCUMENT: LazyLock<Regex> =
 static PROFILE_LINK: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)\b(?:t\.me|telegram\.me|vk\.com|vk\.ru|m\.vk\.com|ok\.ru|instagram\.com|wa\.me|whatsapp\.com|facebook\.com|fb\.com|tiktok\.com|twitter\.com|x\.com)/[^\s<>'\x22«»)\]]+")
 });
-static HANDLE: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[^\w@.\-/])(@[A-Za-z][A-Za-z0-9_.]{2,31})"));
+static HANDLE: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^\.?|[^\w@.\-/]|\s\.)(@[A-Za-z][A-Za-z0-9_.]{2,31})"));
 /// An account's name or id after the words that introduce one ("my online id is iamfunny100",
 /// "username: john_doe", "PSN: xXShadowXx", «логин ivan_petrov85»): a game or service account is
 /// one person's as much as an `@handle`. The value must look like an account name, not a word of
@@ -406,6 +406,7 @@ mod tests {
             ("паспорт РБ MP1234567", "document", "MP1234567"),
             ("личный номер 3120585A001PB1", "document", "3120585A001PB1"),
             ("мой тг @anna_k85, пишите", "profile", "@anna_k85"),
+            (".@anna_k85 fix the app", "profile", "@anna_k85"),
             ("страница vk.com/id123456789.", "profile", "vk.com/id123456789"),
             ("ps4 my online id is iamfunny100", "profile", "iamfunny100"),
             ("доставка: ул. Ленина, д. 5, кв. 12", "address", "ул. Ленина, д. 5"),

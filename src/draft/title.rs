@@ -166,8 +166,19 @@ pub(super) fn profane(text: &str) -> bool {
 /// back ("Где его найти?"), two content words at least («Вернуть можно?», «Подойдёт или нет?»
 /// leave the thing out), and not cut short ([`CUT_SHORT`]).
 fn stands_alone(candidate: &str) -> bool {
-    !crate::lexical::points_back(candidate) && crate::lexical::stems(candidate).len() >= 2 && !CUT_SHORT.is_match(candidate)
+    !crate::lexical::points_back(candidate)
+        && crate::lexical::stems(candidate).len() >= 2
+        && !CUT_SHORT.is_match(candidate)
+        && !(STATEMENT_CUT_SHORT.is_match(candidate) && !candidate.ends_with('?'))
+        && !candidate.starts_with(['’', '\''])
 }
+
+/// A statement (it does not ask) that ends on an English preposition lost its object with a
+/// removed @mention ("…sites detected so far all hosted by", from "hosted by @GoDaddy"); a question
+/// may end on one ("Who do I talk to?"). A sentence that opens with a possessive ending ("’s
+/// streaming service sucks", from "@hulu’s…") lost its subject the same way.
+static STATEMENT_CUT_SHORT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(by|to|with|on|in|at|from|for|of|about|into)[\s.!,:;—-]*$").expect("static regex"));
 
 /// A sentence that ends on a word no sentence ends with (an article, a possessive, a conjunction,
 /// a Russian preposition) was cut short: the hashtag or the @mention it ended with went ("…you are
@@ -594,6 +605,12 @@ mod tests {
         for s in ["Who do I talk to about my refund?", "Which plan is the storage for?", "Бонусы сгорают через год или как?", "Заказ можно забрать в пункте А?"] {
             assert!(stands_alone(s), "{s}");
         }
+        // A statement that ends on one lost its object with a removed @mention, and one opening
+        // with a possessive ending lost its subject.
+        for s in ["Lots of phishing sites detected so far all hosted by", "’s streaming service sucks", "'s app crashes on login"] {
+            assert!(!stands_alone(s), "{s}");
+        }
+        assert!(stands_alone("My order was delivered to the wrong address"));
         for s in ["Which fker tried to sign into my account?", "What the hell am I paying for?", "Какого хрена не работает?"] {
             assert!(PROFANITY.is_match(s), "{s}");
         }

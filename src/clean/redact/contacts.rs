@@ -52,7 +52,8 @@ pub(super) static GROUP_PATH_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// `@handle`, not inside an e-mail or a path.
 pub(super) static HANDLE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    crate::clean::compile(r"(?:^|[^\w@.\-/])(@[A-Za-z0-9_][A-Za-z0-9_.]{2,31})").expect("valid handle regex")
+    // ".@hulu fix the app": the dot Twitter users put before a mention so everyone sees it.
+    crate::clean::compile(r"(?:^\.?|[^\w@.\-/]|\s\.)(@[A-Za-z0-9_][A-Za-z0-9_.]{2,31})").expect("valid handle regex")
 });
 
 /// A handle right where another ended.

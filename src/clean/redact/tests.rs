@@ -337,6 +337,7 @@ fn documents_profiles_addresses_of_the_three_countries() {
         ("ИИН 880814300126", "ИИН [IIN]"),
         ("водительское удостоверение 77 АВ 123456", "водительское удостоверение [LICENCE]"),
         ("пишите в тг @anna_k85 или https://vk.com/id123456.", "пишите в тг [PROFILE] или [PROFILE]."),
+        (".@hulu FIX THE APP. cc .@anna_k85", ".[PROFILE] FIX THE APP. cc .[PROFILE]"),
         ("WhatsApp: wa.me/79161234567", "WhatsApp: [PROFILE]"),
         ("адрес: 220030, г. Минск, ул. Ленина, д. 5, кв. 12", "адрес: [ADDRESS], г. Минск, [ADDRESS]"),
         ("дата рождения 12.03.1985, д.р. 1 марта 1980", "дата рождения [BIRTHDATE], д.р. [BIRTHDATE]"),

@@ -24,7 +24,7 @@ fn mtimes(dir: &Path) -> BTreeMap<PathBuf, SystemTime> {
 }
 
 async fn publish(articles: &[Article], out: &Path) -> kbforge::publish::site::WriteCounts {
-    let config = SiteConfig::default();
+    let config = SiteConfig { base_url: "https://help.example.com/".into(), ..SiteConfig::default() };
     let mut pages = build_pages(articles, &config).unwrap();
     pages.extend(search_index(&pages, "ru").await.unwrap());
     write_site(out, &pages).unwrap()
@@ -83,7 +83,7 @@ async fn the_stage_reindexes_only_when_articles_change() {
         std::fs::write(kb_dir.join("oplata.md"), format!("---\nid: oplata\ntitle: Как оплатить?\nstatus: published\ntopic: оплата\n---\n\n{body}\n")).unwrap();
     };
     write("Картой или через СБП.");
-    let config = SiteConfig::default();
+    let config = SiteConfig { base_url: "https://help.example.com/".into(), ..SiteConfig::default() };
     let publish = || async {
         let (articles, _) = kbforge::kb::load_all(&kb_dir);
         kbforge::publish::site::publish(&articles, &config, &kbforge::publish::guard::Guard::default(), root, &kb_dir).await.unwrap().0

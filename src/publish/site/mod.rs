@@ -45,7 +45,7 @@ pub struct SiteConfig {
     /// Where "didn't help? contact support" points. Default: empty (no link).
     pub contact_url: String,
     /// The site's public address, e.g. `https://help.example.com/`: canonical URLs, OpenGraph,
-    /// `sitemap.xml`. Default: empty (root-relative URLs).
+    /// `sitemap.xml`. Default: empty (root-relative URLs, and no sitemap, whose URLs must be absolute).
     pub base_url: String,
     /// A folder whose `base.html`, `index.html`, `article.html`, `category.html`, `404.html` or
     /// `style.css` replace the default theme's, relative to the workspace. Default: `theme` (used

@@ -200,6 +200,12 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
     if config.vote_endpoint().is_some() {
         pages.push(Page::new("vote.js", VOTE_JS.to_string()));
     }
+    // A sitemap lists absolute URLs (sitemaps.org), so a site without `base-url` has none: search
+    // engines reject `<loc>/index.html</loc>`.
+    if config.base_url.is_empty() {
+        pages.push(Page::new("robots.txt", "User-agent: *\nAllow: /\n".to_string()));
+        return Ok(pages);
+    }
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for url in &sitemap {
         let escaped = url.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
@@ -255,9 +261,12 @@ mod tests {
         let redeem = page(&pages, "en/articles/redeem.html");
         assert!(redeem.contains("hreflang=\"ru\" href=\"/index.html\""), "{redeem}");
         assert!(pages.iter().any(|p| p.path.starts_with("en/categories")));
-        let sitemap = page(&pages, "sitemap.xml");
+        // Without `base-url` no sitemap, whose URLs must be absolute; with it, every language's pages.
+        assert!(!pages.iter().any(|p| p.path == Path::new("sitemap.xml")) && !page(&pages, "robots.txt").contains("Sitemap"));
+        let based = build_pages(&articles, &SiteConfig { base_url: "https://help.example.com/".into(), ..config.clone() }).unwrap();
+        let sitemap = page(&based, "sitemap.xml");
         for url in ["/index.html", "/en/index.html", "/articles/balans.html", "/en/articles/redeem.html"] {
-            assert!(sitemap.contains(&format!("<loc>{url}</loc>")), "{url} not in {sitemap}");
+            assert!(sitemap.contains(&format!("<loc>https://help.example.com{url}</loc>")), "{url} not in {sitemap}");
         }
         // Each language's search index covers its own articles.
         let search = super::super::search_indexes(&pages, &config).await.unwrap();

@@ -501,7 +501,7 @@ impl Redactor {
                 let v = val.as_str();
                 let digits = digit_count(v);
                 let letters = v.chars().filter(char::is_ascii_alphabetic).count();
-                let ok = digits >= 4 || (digits >= 2 && letters >= 2 && v.len() >= 6);
+                let ok = (digits >= 4 || (digits >= 2 && letters >= 2 && v.len() >= 6)) && !ERROR_BEFORE_RE.is_match(tail(text, kw.start(), 16));
                 (ok && !UNIT_AFTER_RE.is_match(&text[val.end()..])).then(|| (kw.end(), val.end(), Kind::Code))
             })
         });

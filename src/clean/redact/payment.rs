@@ -59,6 +59,11 @@ pub(super) static CERT_NUMBER_RE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid certificate number regex")
 });
 
+/// An error's code ("error code #1006", "Error code: 0x80070005"): a message of the product, which
+/// customers search for, not a code of theirs.
+pub(super) static ERROR_BEFORE_RE: LazyLock<Regex> =
+    LazyLock::new(|| crate::clean::compile(r"(?i)\b(?:error|err\.?)[ \t]*$").expect("valid error regex"));
+
 pub(super) static CODE_KEYWORD_RE: LazyLock<Regex> = LazyLock::new(|| {
     crate::clean::compile(
         r"(?i)(\b(?:код(?:а|ом|у)?(?:[ \t]+(?:активации|подтверждения|сертификата|карты|доступа|из[ \t]+(?:смс|sms)|смс|sms))?|(?:смс|sms)-?код|activation[ \t]+code|code)(?:[ \t:=#№\-–—]{1,6}))([A-Za-z0-9]{4,20})\b",

@@ -192,6 +192,10 @@ fn keyword_values_table() {
         assert_eq!(c.text, *want, "{input:?}");
         assert_eq!(c.redactions.total(), 1, "{input:?}");
     }
+    // An error's code is the product's message, not the customer's code.
+    for text in ["I keep getting error code #1006 on the app", "Error code: 0x80070005 when I install"] {
+        assert_eq!(r(text), text);
+    }
 }
 
 #[test]

@@ -489,7 +489,7 @@ pub async fn publish(articles: &[Article], config: &SiteConfig, guard: &Guard, r
     );
     if config.language != *configured {
         report.summary.push_str(&format!(
-            "; in {}: every live article is, none in `[site] language = \"{configured}\"`",
+            "; the site is in {}, the language of every live article (none is in `[site] language = \"{configured}\"`)",
             config.language
         ));
     }

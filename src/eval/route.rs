@@ -40,7 +40,7 @@ fn route_name(r: Route) -> &'static str {
 /// Asks every labelled ticket's first customer turn and scores the routes.
 pub async fn eval_route(ws: &Workspace, store: &Store, embedder: &Embedder, items: &[(Ticket, Kind)]) -> anyhow::Result<RouteEval> {
     let searcher = crate::publish::index::search::Searcher::new(ws.config.index.clone(), &ws.root);
-    let clusters = crate::routing::Clusters::load(store).await?;
+    let clusters = crate::routing::Clusters::load(store, embedder).await?;
     let filters = crate::publish::index::SearchFilters::default();
     let mut routes: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for (ticket, kind) in items {
@@ -58,7 +58,7 @@ pub async fn eval_route(ws: &Workspace, store: &Store, embedder: &Embedder, item
         };
         let prepared = crate::publish::index::prepare(store, embedder, &query).await?;
         let hits = searcher.search(&prepared, 5, Audience::Public, &filters).await?;
-        let decision = crate::routing::decide(&ws.config.routing, &prepared.cleaned, hits.first(), clusters.nearest(&prepared.dense));
+        let decision = crate::routing::decide(&ws.config.routing, &prepared.cleaned, hits.first(), clusters.nearest_skipping(&prepared.dense, Some(&ticket.id)));
         *routes.entry(kind.as_str().to_string()).or_default().entry(route_name(decision.route).to_string()).or_default() += 1;
     }
     let count = |label: Option<&str>, route: Option<&str>| -> usize {

@@ -6,8 +6,9 @@
 //!    request ("Здравствуйте", "помогите", "у меня вопрос") → `clarify`; so does a message that
 //!    does not name what it is about ([`crate::lexical::names_nothing`]: «Как это сделать?», "Can
 //!    you help?"), a follow-up whose subject was in a message the bot never saw;
-//! 2. **the nearest cluster's class** ([`Clusters::nearest`], the desk's past tickets): when the
-//!    query is as close to a cluster as `[routing] cluster-similarity`, its class speaks for the
+//! 2. **the nearest cluster's class** ([`Clusters::nearest`]: the cluster of the desk's past
+//!    ticket nearest the query): when the query is as close to that ticket as
+//!    `[routing] cluster-similarity`, the cluster's class speaks for the
 //!    query: a needs-action cluster (staff had to do something by hand) → `handoff`, an empty one
 //!    → `clarify`;
 //! 3. **the top hit's closeness**: `answer` when its `similarity` (the cosine to the article's
@@ -35,8 +36,8 @@ pub struct RoutingConfig {
     /// Least cosine between the query and the top article's closest question or passage for the
     /// bot to answer. Default: 0.88.
     pub answer_similarity: f32,
-    /// Least cosine between the query and a cluster's centroid for the cluster's class to decide.
-    /// Default: 0.9.
+    /// Least cosine between the query and a cluster's nearest question for the cluster's class to
+    /// decide. Default: 0.9.
     pub cluster_similarity: f32,
     /// Least share of correct answers among a topic's rated answers for `kbforge routing suggest`
     /// to let the bot answer it alone. Default: 0.8.
@@ -123,32 +124,47 @@ impl Decision {
     }
 }
 
-/// The desk's clusters with their classes and centroids, for [`Clusters::nearest`].
+/// The desk's clusters with their classes and their members' question vectors, for
+/// [`Clusters::nearest`].
 #[derive(Debug, Default, Clone)]
 pub struct Clusters {
     ids: Vec<String>,
     kinds: Vec<String>,
     topics: Vec<String>,
-    centroids: Vec<f32>,
+    /// Every member's question vector, `dim` floats each, its ticket and the index of its cluster.
+    members: Vec<f32>,
+    tickets: Vec<String>,
+    cluster_of: Vec<usize>,
     dim: usize,
 }
 
 impl Clusters {
-    /// Every cluster of the store that has a centroid.
-    pub async fn load(store: &Store) -> anyhow::Result<Clusters> {
-        let rows: Vec<(String, String, String, Vec<u8>)> =
-            sqlx::query_as("SELECT id, kind, topic, centroid FROM clusters WHERE size >= 2 ORDER BY id").fetch_all(store.pool()).await?;
+    /// Every cluster of two or more tickets, with its members' question vectors (the cluster
+    /// stage cached them; one it did not is embedded now).
+    pub async fn load(store: &Store, embedder: &crate::embed::Embedder) -> anyhow::Result<Clusters> {
+        let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT c.id, c.kind, c.topic, q.question, m.ticket_id FROM clusters c \
+             JOIN cluster_members m ON m.cluster_id = c.id JOIN qa_pairs q ON q.ticket_id = m.ticket_id \
+             WHERE c.size >= 2 AND q.question <> '' ORDER BY c.id, m.ticket_id",
+        )
+        .fetch_all(store.pool())
+        .await?;
+        let texts: Vec<String> = rows.iter().map(|r| embedder.question_text(&r.3)).collect();
+        let (vectors, _) = crate::embed::embed_cached(store, embedder, &texts).await?;
         let mut c = Clusters::default();
-        for (id, kind, topic, blob) in rows {
-            let v = crate::store::vector_from_bytes(&blob);
+        for ((id, kind, topic, _, ticket), v) in rows.into_iter().zip(vectors) {
             if v.is_empty() || (c.dim != 0 && v.len() != c.dim) {
                 continue;
             }
             c.dim = v.len();
-            c.ids.push(id);
-            c.kinds.push(kind);
-            c.topics.push(topic);
-            c.centroids.extend(v);
+            if c.ids.last() != Some(&id) {
+                c.ids.push(id);
+                c.kinds.push(kind);
+                c.topics.push(topic);
+            }
+            c.cluster_of.push(c.ids.len() - 1);
+            c.tickets.push(ticket);
+            c.members.extend(v);
         }
         Ok(c)
     }
@@ -161,18 +177,35 @@ impl Clusters {
         self.ids.is_empty()
     }
 
-    /// The cluster whose centroid is most similar to `query` (a unit vector).
+    /// The cluster of the member question most similar to `query` (a unit vector), with that
+    /// cosine: a cluster is as close as its closest ticket, as an article is as close as its
+    /// closest question (the hit's `similarity`), so the two compare like with like. A broad
+    /// cluster's centroid sits far from the phrasings at its edge, and a tight one of four tickets
+    /// would win a query that one of the broad cluster's tickets asks word for word.
     pub fn nearest(&self, query: &[f32]) -> Option<NearestCluster> {
+        self.nearest_skipping(query, None)
+    }
+
+    /// [`Clusters::nearest`], not counting the ticket `asked` (its id as the source gave it, under
+    /// any source's prefix): `kbforge eval route` may ask the desk's own tickets, and each would
+    /// find itself.
+    pub fn nearest_skipping(&self, query: &[f32], asked: Option<&str>) -> Option<NearestCluster> {
         if self.dim == 0 || query.len() != self.dim {
             return None;
         }
-        let (i, sim) = self
-            .centroids
+        let itself = |t: &str| asked.is_some_and(|a| t == a || t.strip_suffix(a).is_some_and(|p| p.ends_with(':')));
+        let (i, similarity) = self
+            .members
             .chunks(self.dim)
-            .map(|c| c.iter().zip(query).map(|(a, b)| a * b).sum::<f32>())
             .enumerate()
-            .fold((0, f32::MIN), |best, (i, s)| if s > best.1 { (i, s) } else { best });
-        Some(NearestCluster { id: self.ids[i].clone(), class: self.kinds[i].clone(), topic: self.topics[i].clone(), similarity: sim })
+            .filter(|(i, _)| !itself(&self.tickets[*i]))
+            .map(|(i, m)| (i, crate::vector::dot_wide(m, query)))
+            .fold((usize::MAX, f32::MIN), |best, (i, s)| if s > best.1 { (i, s) } else { best });
+        if i == usize::MAX {
+            return None;
+        }
+        let k = self.cluster_of[i];
+        Some(NearestCluster { id: self.ids[k].clone(), class: self.kinds[k].clone(), topic: self.topics[k].clone(), similarity })
     }
 }
 
@@ -250,6 +283,36 @@ mod tests {
         assert_eq!((d.route, d.topic.as_str()), (Route::Answer, "баланс"));
         assert!(decide(&c, "Как проверить баланс?", Some(&hit(0.7)), None).miss);
         assert!(!d.miss);
+    }
+
+    #[test]
+    fn a_cluster_is_as_near_as_its_nearest_ticket() {
+        let unit = |v: [f32; 3]| {
+            let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+            v.map(|x| x / n)
+        };
+        // A broad flat cluster (two phrasings far apart) and a tight needs-action one. The query
+        // is one of the flat cluster's tickets nearly word for word; the tight cluster's centroid
+        // is nearer it than the broad one's (0.94 against 0.70), its ticket is not.
+        let members = [("flat", "jsonl:1", [1.0, 0.0, 0.0]), ("flat", "jsonl:2", [0.0, 1.0, 0.0]), ("needs", "jsonl:3", [0.0, 0.9, 0.44]), ("needs", "jsonl:4", [0.0, 0.9, 0.45])];
+        let mut c = Clusters { dim: 3, ..Clusters::default() };
+        for (id, ticket, v) in members {
+            if c.ids.last().map(String::as_str) != Some(id) {
+                c.ids.push(id.into());
+                c.kinds.push(if id == "flat" { "flat" } else { "needs-action" }.into());
+                c.topics.push(String::new());
+            }
+            c.cluster_of.push(c.ids.len() - 1);
+            c.tickets.push(ticket.into());
+            c.members.extend(unit(v));
+        }
+        let q = unit([0.0, 1.0, 0.1]);
+        let near = c.nearest(&q).unwrap();
+        assert!(near.class == "flat" && near.similarity > 0.99, "{near:?}");
+        // Asked by the ticket itself (`eval route`), the ticket is not counted.
+        assert_eq!(c.nearest_skipping(&q, Some("2")).unwrap().class, "needs-action");
+        assert_eq!(c.nearest_skipping(&q, Some("12")).unwrap().class, "flat");
+        assert!(Clusters::default().nearest(&q).is_none());
     }
 
     #[test]

@@ -107,7 +107,11 @@ impl App {
                 return held.1.clone();
             }
         }
-        let loaded = Arc::new(crate::routing::Clusters::load(&self.store).await.unwrap_or_default());
+        let loaded = match self.embedder().await {
+            Ok(embedder) => crate::routing::Clusters::load(&self.store, &embedder).await.unwrap_or_default(),
+            Err(_) => crate::routing::Clusters::default(),
+        };
+        let loaded = Arc::new(loaded);
         *self.clusters.lock().unwrap_or_else(|e| e.into_inner()) = (stamp, loaded.clone(), Some(std::time::Instant::now()));
         loaded
     }

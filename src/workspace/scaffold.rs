@@ -218,7 +218,7 @@ pub const EXAMPLE_CONFIG: &str = r#"# kbforge workspace settings. Every key is s
 # empty one, hand off what is like a needs-action cluster or has no confident article, answer
 # the rest.
 # answer-similarity = 0.88    # least cosine to the top article's closest question or passage
-# cluster-similarity = 0.9    # least cosine to a cluster's centroid for its class to decide
+# cluster-similarity = 0.9    # least cosine to a cluster's nearest question for its class to decide
 # Learned routing (`kbforge routing suggest`, then `apply`): a topic's answers go to the bot alone
 # when at least min-accuracy of at least min-ratings rated answers were correct.
 # min-accuracy = 0.8

@@ -38,8 +38,9 @@ import json, sys
 total = {}
 for path in sys.argv[1:]:
     r = json.load(open(path))
-    print(f"{path.rsplit('/', 1)[1]}: answer precision {r['answer_precision']:.3f}, recall {r['answer_recall']:.3f}, "
-          f"needs-action kept {r['needs_action_kept_from_bot']:.3f}")
+    share = lambda x: "n/a" if x is None else f"{x:.3f}"
+    print(f"{path.rsplit('/', 1)[1]}: answer precision {share(r['answer_precision'])}, recall {share(r['answer_recall'])}, "
+          f"needs-action kept {share(r['needs_action_kept_from_bot'])}")
     for label, routes in r["routes"].items():
         for route, n in routes.items():
             total.setdefault(label, {}).setdefault(route, 0)

@@ -356,10 +356,25 @@ fn own_id(key: &str) -> bool {
     matches!(key, "id" | "cluster" | "content_hash" | "text_hash" | "updated_at") || key.ends_with("_id")
 }
 
-/// Russian toll-free numbers (`8 800 …`, `+7 800 …`) belong to companies, never to a person.
-fn toll_free(s: &str) -> bool {
+/// A toll-free number belongs to a company, never to a person: the caller does not pay, the
+/// company that rents it does. Staff give their hotline in answers («позвоните 8 800 …»), and
+/// redacted, the drafter could only guess whose number it was. Russia's `8 800` and `8 804`
+/// (`+7 800`, `+7 804`), North America's `1 800`, `888`, `877`, `866`, `855`, `844`, `833`, and the
+/// UK's `0800` and `0808` (`+44 800`, `+44 808`).
+pub fn toll_free(s: &str) -> bool {
     let d: String = s.chars().filter(char::is_ascii_digit).collect();
-    d.len() == 11 && (d.starts_with("8800") || d.starts_with("7800"))
+    let ru = |n: &str| n.len() == 10 && (n.starts_with("800") || n.starts_with("804"));
+    let nanp = |n: &str| n.len() == 10 && ["800", "888", "877", "866", "855", "844", "833"].iter().any(|p| n.starts_with(p));
+    let uk = |n: &str| (9..=10).contains(&n.len()) && (n.starts_with("800") || n.starts_with("808"));
+    match d.as_bytes().first() {
+        Some(b'8') | Some(b'7') if d.len() == 11 => ru(&d[1..]),
+        Some(b'1') if d.len() == 11 => nanp(&d[1..]),
+        Some(b'0') => uk(&d[1..]),
+        _ if d.starts_with("44") => uk(&d[2..]),
+        // "(800) 555-35-35", the trunk prefix left out; written as a phone is, not as a run of
+        // ten digits, which may as well be an order's number.
+        _ => s.trim().contains([' ', '-', '(']) && (ru(&d) || nanp(&d)),
+    }
 }
 
 /// A link that carries a token, a code or personal data: a query value of 8+ characters mixing

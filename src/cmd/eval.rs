@@ -116,9 +116,14 @@ pub async fn run(workspace: Option<&Path>, what: &EvalWhat) -> anyhow::Result<Ou
             if *json {
                 println!("{}", serde_json::to_string(&r)?);
             } else {
+                let share = |x: Option<f64>| x.map_or("n/a".to_string(), |x| format!("{x:.3}"));
                 println!(
-                    "{} tickets: answer precision {:.3}, recall {:.3} (of flat); clarify precision {:.3}; needs-action kept from the bot {:.3}",
-                    r.tickets, r.answer_precision, r.answer_recall, r.clarify_precision, r.needs_action_kept_from_bot
+                    "{} tickets: answer precision {}, recall {} (of flat); clarify precision {}; needs-action kept from the bot {}",
+                    r.tickets,
+                    share(r.answer_precision),
+                    share(r.answer_recall),
+                    share(r.clarify_precision),
+                    share(r.needs_action_kept_from_bot)
                 );
                 for (label, routes) in &r.routes {
                     let row: Vec<String> = routes.iter().map(|(route, n)| format!("{route} {n}")).collect();

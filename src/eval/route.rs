@@ -21,14 +21,14 @@ use crate::workspace::Workspace;
 #[derive(Debug, Clone, Serialize)]
 pub struct RouteEval {
     pub tickets: usize,
-    /// Of the tickets routed `answer`, the share labelled flat.
-    pub answer_precision: f64,
-    /// Of the flat tickets, the share routed `answer`.
-    pub answer_recall: f64,
-    /// Of the tickets routed `clarify`, the share labelled empty.
-    pub clarify_precision: f64,
-    /// Of the tickets labelled needs-action, the share not answered.
-    pub needs_action_kept_from_bot: f64,
+    /// Of the tickets routed `answer`, the share labelled flat (`null` when none was answered).
+    pub answer_precision: Option<f64>,
+    /// Of the flat tickets, the share routed `answer` (`null` when none is labelled flat).
+    pub answer_recall: Option<f64>,
+    /// Of the tickets routed `clarify`, the share labelled empty (`null` when none was clarified).
+    pub clarify_precision: Option<f64>,
+    /// Of the tickets labelled needs-action, the share not answered (`null` when none is).
+    pub needs_action_kept_from_bot: Option<f64>,
     /// `routes[label][route]`: how many.
     pub routes: BTreeMap<String, BTreeMap<String, usize>>,
 }
@@ -70,7 +70,8 @@ pub async fn eval_route(ws: &Workspace, store: &Store, embedder: &Embedder, item
             .map(|(_, n)| n)
             .sum()
     };
-    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    // A share of nothing is no number: a desk labelled all flat keeps no needs-action ticket.
+    let ratio = |a: usize, b: usize| (b > 0).then(|| a as f64 / b as f64);
     let (flat, needs) = (Kind::Flat.as_str(), Kind::NeedsAction.as_str());
     Ok(RouteEval {
         tickets: count(None, None),

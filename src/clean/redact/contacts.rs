@@ -1,4 +1,5 @@
-//! Contacts: e-mails, phones (Russian in every common layout, local mobiles, international) and
+//! Contacts: e-mails, phones (Russian in every common layout, local mobiles, international; not a
+//! company's toll-free line, [`crate::guard::toll_free`]) and
 //! messenger and social profiles (`@handle`, `t.me/…`, `vk.com/…`, WhatsApp links, a nick after
 //! «ник»). A game or service account after "my id is", "username:", «логин» is found by
 //! [`crate::guard::account_names`], which the publish guard shares.
@@ -77,7 +78,7 @@ pub(super) fn profile_key(s: &str) -> String {
 pub(super) fn redact_ru_phones(text: &str) -> Vec<Rep> {
     scan(text, &RU_PHONE_RE, |text, caps| {
         let m = caps.get(0)?;
-        let ok = digit_count(m.as_str()) == 11 && !before_blocks_phone(text, m.start());
+        let ok = digit_count(m.as_str()) == 11 && !before_blocks_phone(text, m.start()) && !crate::guard::toll_free(m.as_str());
         ok.then(|| (m.start(), m.end(), Kind::Phone))
     })
 }
@@ -88,6 +89,7 @@ pub(super) fn redact_intl_phones(text: &str) -> Vec<Rep> {
         let s = m.as_str().trim_end_matches([' ', '-', '(']);
         let digits = digit_count(s);
         let ok = (8..=15).contains(&digits)
+            && !crate::guard::toll_free(s)
             && !char_after(text, m.start() + s.len()).is_some_and(|c| c.is_alphanumeric())
             && !char_before(text, m.start()).is_some_and(|c| c.is_alphanumeric());
         ok.then(|| (m.start(), m.start() + s.len(), Kind::Phone))
@@ -98,6 +100,7 @@ pub(super) fn redact_local_phones(text: &str) -> Vec<Rep> {
     scan(text, &RU_LOCAL_PHONE_RE, |text, caps| {
         let m = caps.get(0)?;
         let ok = digit_count(m.as_str()) == 10
+            && !crate::guard::toll_free(m.as_str())
             && !before_blocks_phone(text, m.start())
             && !ID_KEYWORD_BEFORE_RE.is_match(tail(text, m.start(), 48));
         ok.then(|| (m.start(), m.end(), Kind::Phone))

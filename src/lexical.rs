@@ -51,6 +51,18 @@ get got like im i'm i've i'd dont don't cant can't
 static STOP: LazyLock<std::collections::HashSet<&'static str>> =
     LazyLock::new(|| STOP_WORDS.split_whitespace().collect());
 
+/// `text` in at most `max` characters: whole when it fits, else cut after the last whole word that
+/// fits, without the punctuation it ended on, and "…" to say so (the ellipsis is the `max`-th
+/// character at most).
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max).collect();
+    let cut = head.rfind(char::is_whitespace).filter(|&i| i > 0).unwrap_or_else(|| head.char_indices().last().map_or(0, |(i, _)| i));
+    format!("{}…", head[..cut].trim_end_matches([',', ';', ':', ' ', '-', '—', '–', '(']))
+}
+
 /// The stem of a lower-case word, by its script.
 pub fn stem(word: &str) -> String {
     if word.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)) {
@@ -175,6 +187,16 @@ pub fn dot(a: &Sparse, b: &Sparse) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shortened_at_a_word() {
+        assert_eq!(shorten("Как вернуть товар", 160), "Как вернуть товар");
+        let s = shorten("Если товар не подошёл, его можно вернуть в течение 14 дней, сохранив чек и упаковку", 40);
+        assert_eq!(s, "Если товар не подошёл, его можно…");
+        assert!(s.chars().count() <= 40);
+        // One word longer than the room is cut inside it, still saying so.
+        assert_eq!(shorten("Сверхдлинноесловобезпробелов", 10), "Сверхдлин…");
+    }
 
     #[test]
     fn shared_key_words_score_and_number_words_do_not() {

@@ -73,6 +73,10 @@ async fn customer_finds_an_article_with_an_inflected_query() {
     browser.wait_text("h1", "Нужно ли активировать сертификат?").await;
     assert!(browser.url().await.ends_with("/articles/aktivatsiya.html"), "{}", browser.url().await);
     assert!(browser.text("article").await.contains("готов к оплате сразу после покупки"));
+    // From the article, the header's box searches again: Enter takes the query to the home page.
+    browser.type_into(".find input", "оплатить картой\u{E007}").await;
+    browser.wait_text(".pagefind-ui__results", "Как оплатить заказ картой?").await;
+    assert!(browser.url().await.contains("index.html?q="), "{}", browser.url().await);
     browser.close().await;
 }
 

@@ -128,8 +128,9 @@ pub fn build_draft(id: &str, cluster_id: &str, topic: &str, members: &[Member], 
     })
 }
 
-/// A staff reply as Markdown: the dash and bullet lines operators type become list items (with the
-/// blank line Markdown needs before a list), and bare links become links.
+/// A staff reply as Markdown: the dash, bullet and numbered lines operators type become list items
+/// (with the blank line Markdown needs before a list, and the one after it, without which the next
+/// line would join the last item), and bare links become links.
 pub fn to_markdown(answer: &str) -> String {
     static URL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r#"(^|[\s(«])(https?://[^\s<>()«»"]*[^\s<>()«»".,;:!?])"#).expect("static regex")
@@ -139,13 +140,16 @@ pub fn to_markdown(answer: &str) -> String {
     let mut in_list = false;
     for line in answer.lines() {
         let t = line.trim_start();
-        let item = ["— ", "– ", "• ", "* ", "- "].iter().find_map(|m| t.strip_prefix(m));
+        let bullet = ["— ", "– ", "• ", "* ", "- "].iter().find_map(|m| t.strip_prefix(m)).map(|rest| format!("- {}", rest.trim()));
+        // "1. Принесите товар…", "2) …": kept as numbered.
+        let number = t.find(['.', ')']).filter(|&i| (1..=2).contains(&i) && t[..i].bytes().all(|b| b.is_ascii_digit()) && t[i + 1..].starts_with(' '));
+        let item = bullet.or_else(|| number.map(|i| format!("{}. {}", &t[..i], t[i + 1..].trim())));
         match item {
-            Some(rest) => {
+            Some(item) => {
                 if !in_list && out.last().is_some_and(|l| !l.is_empty()) {
                     out.push(String::new());
                 }
-                out.push(format!("- {}", rest.trim()));
+                out.push(item);
                 in_list = true;
             }
             None => {
@@ -178,13 +182,7 @@ fn title_score(m: &Member) -> f64 {
 /// The question as a title: [`question_sentence`], and a longer one than 160 characters cut after a
 /// whole word, saying so.
 pub fn canonical_question(q: &str) -> String {
-    let sentence = question_sentence(q);
-    if sentence.chars().count() <= 160 {
-        return sentence;
-    }
-    let head: String = sentence.chars().take(160).collect();
-    let cut = head.rfind(' ').filter(|&i| i > 0).unwrap_or(head.len());
-    format!("{}…", head[..cut].trim_end_matches([',', ';', ':', ' ', '-', '—']))
+    crate::lexical::shorten(&question_sentence(q), 160)
 }
 
 /// The first question sentence if there is one, else the whole text without trailing dots;
@@ -368,6 +366,15 @@ mod tests {
             "Мы принимаем:\n\n- карты МИР;\n- СБП.\n\nКомиссии нет."
         );
         assert_eq!(to_markdown("Все способы: https://podarokplus.ru/help/payment."), "Все способы: <https://podarokplus.ru/help/payment>.");
+        // A numbered list, and the line after it, which Markdown would otherwise join to item 2.
+        assert_eq!(
+            to_markdown("Порядок такой:\n1. Принесите товар в магазин.\n2) Назовите номер заказа.\nСрок ремонта — до 45 дней."),
+            "Порядок такой:\n\n1. Принесите товар в магазин.\n2. Назовите номер заказа.\n\nСрок ремонта — до 45 дней."
+        );
+        // Not a list: a year, a price, a time.
+        for line in ["2024. Год был трудным.", "10.5 кг — предел.", "1.Без пробела"] {
+            assert_eq!(to_markdown(&format!("Итак:\n{line}")), format!("Итак:\n{line}"));
+        }
     }
 
     #[test]

@@ -213,7 +213,7 @@ fn image_allowed(src: &str, hosts: &[String]) -> bool {
 /// preflight, no cookie), then thanks the reader; a reader who voted on this article sees the thanks.
 const VOTE_JS: &str = include_str!("templates/vote.js");
 
-const SEARCH_JS: &str = "window.addEventListener(\"DOMContentLoaded\", () => {\n  new PagefindUI({ element: \"#search\", showSubResults: false, showImages: false, resetStyles: false });\n  // The search box is labelled by the page's visible question, not by its placeholder alone.\n  const label = () => document.querySelectorAll(\"#search input\").forEach((i) => i.setAttribute(\"aria-labelledby\", \"search-label\"));\n  label();\n  new MutationObserver(label).observe(document.getElementById(\"search\"), { childList: true, subtree: true });\n});\n";
+const SEARCH_JS: &str = "window.addEventListener(\"DOMContentLoaded\", () => {\n  const ui = new PagefindUI({ element: \"#search\", showSubResults: false, showImages: false, resetStyles: false });\n  // Every other page's header box sends its query here as `?q=`.\n  const asked = new URLSearchParams(location.search).get(\"q\");\n  if (asked) ui.triggerSearch(asked);\n  // The search box is labelled by the page's visible question, not by its placeholder alone.\n  const label = () => document.querySelectorAll(\"#search input\").forEach((i) => i.setAttribute(\"aria-labelledby\", \"search-label\"));\n  label();\n  new MutationObserver(label).observe(document.getElementById(\"search\"), { childList: true, subtree: true });\n});\n";
 
 /// The default theme: every template and the stylesheet. A file of the same name in
 /// `[site] theme-dir` replaces one.

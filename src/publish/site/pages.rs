@@ -158,7 +158,8 @@ pub fn build_pages(articles: &[Article], config: &SiteConfig) -> Result<Vec<Page
             let related: Vec<Link> = related_of[i].iter().map(|&j| Link { id: live[j].front.id.clone(), title: live[j].front.title.clone() }).collect();
             let html = render_markdown(&a.body, &config.image_hosts);
             let text = plain(&html);
-            let summary: String = text.chars().take(160).collect();
+            // A search result's snippet: cut at a word, not in one («…товар », «…сго»).
+            let summary = crate::lexical::shorten(text.trim(), 160);
             let rel = format!("{pre}articles/{}.html", a.front.id);
             sitemap.push(absolute(config, &rel));
             let url = absolute(config, &rel);

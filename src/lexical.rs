@@ -63,6 +63,12 @@ pub fn shorten(text: &str, max: usize) -> String {
     format!("{}…", head[..cut].trim_end_matches([',', ';', ':', ' ', '-', '—', '–', '(']))
 }
 
+/// `text` on one line (every run of whitespace one space) in at most `max` characters, cut at a
+/// word as [`shorten`] cuts: a question quoted in a terminal listing or a report.
+pub fn one_line(text: &str, max: usize) -> String {
+    shorten(&text.split_whitespace().collect::<Vec<_>>().join(" "), max)
+}
+
 /// The stem of a lower-case word, by its script.
 pub fn stem(word: &str) -> String {
     if word.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)) {
@@ -196,6 +202,13 @@ mod tests {
         assert!(s.chars().count() <= 40);
         // One word longer than the room is cut inside it, still saying so.
         assert_eq!(shorten("Сверхдлинноесловобезпробелов", 10), "Сверхдлин…");
+    }
+
+    #[test]
+    fn a_quoted_message_is_one_line_cut_at_a_word() {
+        let quoted = one_line("Здравствуйте!\n\nКак вернуть   товар,\r\nкупленный в магазине?", 30);
+        assert_eq!(quoted, "Здравствуйте! Как вернуть…");
+        assert_eq!(one_line("  Где мой\tзаказ? ", 30), "Где мой заказ?");
     }
 
     #[test]

@@ -3,6 +3,7 @@ use std::path::Path;
 use crate::cli::ClustersAction;
 use crate::cluster::edit::{self, Edit};
 use crate::cluster::inspect;
+use crate::lexical::one_line;
 use crate::pipeline::Context;
 use crate::store::Store;
 use crate::workspace::Workspace;
@@ -102,13 +103,4 @@ async fn apply(ws: Workspace, change: Edit, by: &Option<String>) -> anyhow::Resu
         println!("{}", report.line());
     }
     Ok(())
-}
-
-fn one_line(text: &str, max: usize) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() > max {
-        format!("{}…", flat.chars().take(max).collect::<String>())
-    } else {
-        flat
-    }
 }

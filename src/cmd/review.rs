@@ -3,6 +3,7 @@ use std::path::Path;
 
 use crate::cli::ReviewAction;
 use crate::kb::Status;
+use crate::lexical::one_line;
 use crate::review::{self, context, revisions};
 use crate::store::Store;
 
@@ -163,13 +164,4 @@ async fn show_context(store: &Store, kb_dir: &Path, a: &crate::kb::Article) -> a
         println!("\n== {} open revision(s): kbforge review diff {} ==", open.len(), a.front.id);
     }
     Ok(())
-}
-
-fn one_line(s: &str, max: usize) -> String {
-    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if s.chars().count() > max {
-        format!("{}…", s.chars().take(max).collect::<String>())
-    } else {
-        s
-    }
 }

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::cluster::ClusterConfig;
 use crate::kb::{self, Status};
 use crate::guard::Guard;
+use crate::lexical::one_line;
 use crate::store::Store;
 
 /// The share of flat requests from which a generative bot pays off.
@@ -278,7 +279,7 @@ pub fn terminal(r: &Report) -> String {
         let s = &t.shares;
         out.push_str(&format!(
             "{:<40} {:>7} {:>5.0}% {:>6.0}% {:>5.0}% {:>5.0}%\n",
-            truncate(&t.topic, 40),
+            one_line(&t.topic, 40),
             s.tickets,
             s.pct(s.flat),
             s.pct(s.needs_action),
@@ -289,7 +290,7 @@ pub fn terminal(r: &Report) -> String {
     out.push_str("\ngaps: the largest flat clusters without a live article\n");
     for g in &r.gaps {
         let draft = g.draft.as_deref().map(|d| format!(" (draft `{d}` awaits review)")).unwrap_or_default();
-        out.push_str(&format!("{:>5}  {} — “{}”{draft}\n", g.tickets, g.label, truncate(&g.example, 80)));
+        out.push_str(&format!("{:>5}  {} — “{}”{draft}\n", g.tickets, g.label, one_line(&g.example, 80)));
     }
     out.push_str(&bot_terminal(&r.bot));
     out
@@ -307,7 +308,7 @@ fn bot_terminal(b: &crate::feedback::stats::Bot) -> String {
     let line = |name: &str, n: &Seven| {
         format!(
             "{:<32} {:>6} {:>8} {:>8} {:>7.0}% {:>6.0}% {:>5.0}% {:>7.0}% {:>7.0}%\n",
-            truncate(name, 32),
+            one_line(name, 32),
             n.sent,
             n.answered,
             n.not_answered,
@@ -330,25 +331,16 @@ fn bot_terminal(b: &crate::feedback::stats::Bot) -> String {
     }
     out.push_str("\narticles the bot answered wrongly from (wrong of rated)\n");
     for w in &b.worst {
-        let query = w.queries.first().map(|q| format!(" — “{}”", truncate(q, 60))).unwrap_or_default();
-        out.push_str(&format!("{:>3} of {:<3} /articles/{} {}{query}\n", w.wrong, w.rated, w.article_id, truncate(&w.title, 50)));
+        let query = w.queries.first().map(|q| format!(" — “{}”", one_line(q, 60))).unwrap_or_default();
+        out.push_str(&format!("{:>3} of {:<3} /articles/{} {}{query}\n", w.wrong, w.rated, w.article_id, one_line(&w.title, 50)));
     }
     out.push_str(&format!("\ngaps from the bot's side: {} questions with no confident article\n", b.misses));
     for g in &b.gaps {
         let nearest = g.nearest.as_deref().map(|n| format!(" (closest: /articles/{n})")).unwrap_or_default();
-        out.push_str(&format!("{:>5}  {} — “{}”{nearest}\n", g.searches, g.label, truncate(&g.example, 70)));
+        out.push_str(&format!("{:>5}  {} — “{}”{nearest}\n", g.searches, g.label, one_line(&g.example, 70)));
     }
     out.push_str(&format!("help-center votes (hints, not ratings): {} helpful, {} not\n", b.votes.yes, b.votes.no));
     out
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() > max {
-        format!("{}…", flat.chars().take(max - 1).collect::<String>())
-    } else {
-        flat
-    }
 }
 
 const TEMPLATE: &str = include_str!("report.html");

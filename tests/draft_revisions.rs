@@ -34,7 +34,7 @@ async fn add_cluster(store: &Store, id: &str, centroid: &[f32], members: &[(&str
 async fn draft_stage(store: &Store, root: &Path) -> String {
     let (classify, guard) = (Default::default(), Default::default());
     let exports = draft::Exports { classify: &classify, guard: &guard, dir: root.join("exports") };
-    let report = draft::run(store, &DraftConfig::default(), &Default::default(), &root.join("kb"), Some(exports)).await.unwrap();
+    let report = draft::run(store, &DraftConfig::default(), &Default::default(), &root.join("kb"), Some(exports), None).await.unwrap();
     report.summary
 }
 

@@ -72,13 +72,22 @@ pub struct Spelling<'a> {
     /// The distinct staff answers and the questions: where a slip with two readings finds which
     /// one the desk writes beside the slip's neighbours.
     texts: Vec<&'a str>,
+    /// The embedding model's vocabulary, when there is one: a word it holds whole is no slip.
+    vocabulary: Option<&'a crate::embed::Vocabulary>,
 }
 
 impl<'a> Spelling<'a> {
     /// From the members of the clusters being drafted: their questions and staff answers.
     pub fn of(members: impl IntoIterator<Item = &'a Member>) -> Spelling<'a> {
         let mut out =
-            Spelling { staff: Default::default(), staff_stems: Default::default(), asked: Default::default(), written: Default::default(), texts: Vec::new() };
+            Spelling {
+            staff: Default::default(),
+            staff_stems: Default::default(),
+            asked: Default::default(),
+            written: Default::default(),
+            texts: Vec::new(),
+            vocabulary: None,
+        };
         // Each distinct answer read once: most are a few templates.
         let mut answers: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for m in members {
@@ -102,6 +111,15 @@ impl<'a> Spelling<'a> {
             }
         }
         out
+    }
+
+    /// With the embedding model's vocabulary ([`crate::embed::Vocabulary`]), learned from a large
+    /// corpus: a word it holds as one piece is a word people write, not a slip, however near a
+    /// staff word it is («пройти» beside the staff's «прийти»). Slips split into pieces
+    /// («воскрисенье», «праходит»).
+    pub fn knowing(mut self, vocabulary: Option<&'a crate::embed::Vocabulary>) -> Spelling<'a> {
+        self.vocabulary = vocabulary;
+        self
     }
 
     /// `text` with each slip spelled as the staff spell it. A slip is a content word of six
@@ -160,6 +178,11 @@ impl<'a> Spelling<'a> {
                 _ => self.in_context(&near, stem, context)?,
             }
         };
+        if self.vocabulary.is_some_and(|v| v.holds_whole(&word.to_lowercase())) {
+            tracing::debug!(word, near = %best, "the model's vocabulary holds the word whole: no slip");
+            return None;
+        }
+        tracing::debug!(slip = word, spelled = %best, "spelled as the staff spell it");
         Some(cased(word, best))
     }
 

@@ -22,8 +22,16 @@ pub struct Exports<'a> {
 }
 
 /// The stage, and with `exports` the scenario export. An editor's correction that touched flat
-/// clusters only leaves the export as it was and passes `None`.
-pub async fn run(store: &Store, config: &DraftConfig, queue: &crate::queue::QueueConfig, kb_dir: &Path, exports: Option<Exports<'_>>) -> anyhow::Result<StageReport> {
+/// clusters only leaves the export as it was and passes `None`. The model's `vocabulary`, when
+/// there is one, keeps the title speller from "correcting" a word people write.
+pub async fn run(
+    store: &Store,
+    config: &DraftConfig,
+    queue: &crate::queue::QueueConfig,
+    kb_dir: &Path,
+    exports: Option<Exports<'_>>,
+    vocabulary: Option<&crate::embed::Vocabulary>,
+) -> anyhow::Result<StageReport> {
     let started = Instant::now();
     let swept = crate::atomic::sweep(kb_dir).unwrap_or(0);
     if swept > 0 {
@@ -54,7 +62,7 @@ pub async fn run(store: &Store, config: &DraftConfig, queue: &crate::queue::Queu
             similarity,
         });
     }
-    let spelling = super::spelling::Spelling::of(members.values().flatten());
+    let spelling = super::spelling::Spelling::of(members.values().flatten()).knowing(vocabulary);
     let centroids = crate::cluster::inspect::centred_centroids(store).await?;
     let drafts: Vec<DraftRecord> =
         sqlx::query_as("SELECT article_id, cluster_id, path, generated_hash, body_hash FROM drafts").fetch_all(store.pool()).await?;

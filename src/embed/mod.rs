@@ -13,12 +13,14 @@ mod cache;
 pub mod jobs;
 pub mod runtime;
 mod tokens;
+pub mod vocabulary;
 
 pub use crate::vector::{dot, normalize, TokenStates};
 pub(crate) use cache::insert_token_states;
 pub use cache::{embed_cached, insert_vectors, token_states_cached, CacheStats, CHECKPOINT};
 use cache::{cached_hashes, embed_and_store, embed_tokens_and_store, missing_texts};
 pub use tokens::{MAX_ANSWER_STATES, MAX_STATE_TOKENS};
+pub use vocabulary::Vocabulary;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -291,13 +293,11 @@ impl Embedder {
         self.truncated.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// The model's tokenizer, when the model came from a folder; used to size chunks in tokens.
+    /// The model's tokenizer, from its folder or the hub's downloaded copy
+    /// ([`vocabulary::tokenizer_file`]); used to size chunks in tokens.
     pub fn tokenizer(&self) -> Option<&tokenizers::Tokenizer> {
         self.tokenizer
-            .get_or_init(|| {
-                let dir = self.config.resolved_model_dir(&self.root)?;
-                tokenizers::Tokenizer::from_file(dir.join("tokenizer.json")).ok()
-            })
+            .get_or_init(|| tokenizers::Tokenizer::from_file(vocabulary::tokenizer_file(&self.config, &self.root)?).ok())
             .as_ref()
     }
 
@@ -412,6 +412,8 @@ const MODEL_FILES: [&str; 5] = ["model.onnx", "tokenizer.json", "config.json", "
 
 /// The cache id of fastembed's hub model.
 const HUB_MODEL_ID: &str = "intfloat/multilingual-e5-small";
+/// Where the model hub's copy of [`HUB_MODEL_ID`] lands under fastembed's cache folder.
+const HUB_REPO_DIR: &str = "models--intfloat--multilingual-e5-small";
 
 fn model_id_for_dir(dir: &Path, onnx_len: usize) -> String {
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("model");

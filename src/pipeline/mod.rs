@@ -165,7 +165,10 @@ impl Context {
             Stage::Classify => crate::classify::run(store, &cfg.classify).await?,
             Stage::Embed => crate::embed::run(store, embedder.expect("loaded"), &cfg.queue, crate::cluster::wants_tokens(&cfg.cluster)).await?,
             Stage::Cluster => crate::cluster::run(store, embedder.expect("loaded"), &cfg.cluster).await?,
-            Stage::Draft => crate::draft::run(store, &cfg.draft, &cfg.queue, &kb_dir, Some(exports(&cfg, &guard, &root))).await?,
+            Stage::Draft => {
+                let vocabulary = crate::embed::Vocabulary::load(&cfg.embed, &root);
+                crate::draft::run(store, &cfg.draft, &cfg.queue, &kb_dir, Some(exports(&cfg, &guard, &root)), vocabulary.as_ref()).await?
+            }
             Stage::Report => crate::report::stage(store, &kb_dir, &root, &cfg.site.language, &guard, &crate::feedback::stats::gap_clustering(&cfg.cluster, cfg.routing.answer_similarity)).await?,
             Stage::PublishSite => {
                 let (articles, errors) = kb::load_all(&kb_dir);
@@ -211,7 +214,8 @@ pub async fn after_cluster_edit(store: &Store, embedder: &Embedder, ws: &Workspa
         .iter()
         .any(|k| k != crate::kind::Kind::Flat.as_str())
         .then(|| exports(cfg, &guard, &ws.root));
-    let drafted = crate::draft::run(store, &cfg.draft, &cfg.queue, &ws.kb_dir(), exports).await?;
+    let vocabulary = crate::embed::Vocabulary::load(&cfg.embed, &ws.root);
+    let drafted = crate::draft::run(store, &cfg.draft, &cfg.queue, &ws.kb_dir(), exports, vocabulary.as_ref()).await?;
     Ok(vec![clustered, drafted])
 }
 

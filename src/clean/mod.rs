@@ -142,8 +142,6 @@ pub fn strip_noise(raw: &str) -> String {
     normalize::collapse_whitespace(&text)
 }
 
-/// True when the cleaned text holds no real question: empty, only a greeting ("Здравствуйте",
-/// "Добрый день!", "hello"), "помогите", "у меня вопрос", "?", emoji/sticker placeholders, etc.
 /// The text as the embedding model should see it: redaction placeholders say nothing about the
 /// question, yet shared placeholders ("заказ [ORDER], телефон [PHONE]") make unrelated questions look
 /// alike. They are dropped, and so are lines left with nothing but a label ("Телефон:").
@@ -169,6 +167,8 @@ pub fn for_embedding(cleaned: &str) -> String {
     if text.is_empty() { cleaned.to_string() } else { text }
 }
 
+/// True when the cleaned text holds no real question: empty, only a greeting ("Здравствуйте",
+/// "Добрый день!", "hello"), "помогите", "у меня вопрос", "?", emoji/sticker placeholders, etc.
 pub fn is_empty_request(cleaned: &str) -> bool {
     empty::is_empty_request(cleaned)
 }

@@ -176,6 +176,11 @@ const COMMERCE_PREFIXES: &[&str] = &[
     "карт", "the", "store", "shop", "brand", "certificate", "voucher",
 ];
 
+/// English words before a thing or a place, never before a person: a determiner ("my Mac", "a
+/// Catalina update") or "in" ("in Georgia"). People are not "my Mary" or "in John". Not "its":
+/// chat writes it for "it's" ("hi its Zarina").
+const BEFORE_A_THING: &[&str] = &["my", "your", "our", "his", "their", "this", "that", "a", "an", "the", "in"];
+
 fn commerce(word: &str) -> bool {
     COMMERCE_PREFIXES.iter().any(|p| if p.is_ascii() { word == *p } else { word.starts_with(p) })
         // "в Рив Гош"; not "на": certificates are made out "на Ольгу Петрову" as often as
@@ -338,7 +343,12 @@ fn words(text: &str) -> Vec<Word<'_>> {
 fn run_name(run: &[Word], not_names: &impl Fn(&str) -> bool) -> Option<Range<usize>> {
     // An English first name after a capitalised word that is no name is a product's or a
     // title's word ("iPhone 15 Pro Max", "Gift Card Grace Period").
-    let product = |run: &[Word], k: usize| run[k].shape == Shape::First && run[k].lower.is_ascii() && run[k - 1].shape == Shape::Capitalised;
+    // So is one after a determiner that opens the sentence ("My Mac").
+    let product = |run: &[Word], k: usize| {
+        run[k].shape == Shape::First
+            && run[k].lower.is_ascii()
+            && (run[k - 1].shape == Shape::Capitalised || BEFORE_A_THING.contains(&run[k - 1].lower.as_ref()))
+    };
     let mut run = std::borrow::Cow::Borrowed(run);
     for k in 1..run.len() {
         if product(&run, k) {
@@ -415,8 +425,10 @@ pub(super) fn lexicon_spans(text: &str, not_names: impl Fn(&str) -> bool) -> Vec
             j += 1;
         }
         // After "сертификат", "магазин", "в", "the"…: a brand or a shop ("сертификат Рив Гош",
-        // "on the Snow Queen website"), unless one first name alone ("сертификат Лене").
-        if after_commerce(i) && !(j - i == 1 && words[i].shape == Shape::First) {
+        // "on the Snow Queen website"), unless one first name alone ("сертификат Лене"); in
+        // English, after a determiner or "in", a thing or a place even so ("my Mac", "in Georgia").
+        let thing = i > 0 && words[i].lower.is_ascii() && BEFORE_A_THING.contains(&words[i - 1].lower.as_ref());
+        if thing || (after_commerce(i) && !(j - i == 1 && words[i].shape == Shape::First)) {
             i = j;
             continue;
         }
@@ -565,6 +577,8 @@ mod tests {
             "Обменяла в Gloria Jeans. I tried to pay on the Snow Queen website",
             "Возврат проведён. Партнёру М.Видео комиссию не возвращают",
             "Вера в лучшее. Надежда есть",
+            "My Mac will not boot after the Catalina update, and a Mac mini too",
+            "Do you deliver in Georgia? The Alexa app says no",
         ] {
             assert!(names(text).is_empty(), "{text:?}: {:?}", names(text));
         }

@@ -111,6 +111,30 @@ static QUESTION_WORD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// What a phrasing that does not end with a question mark may still do: ask (a question word
+/// anywhere: «Гарантия на ноутбук сколько месяцев», «одноразовый или многоразовый»), report a problem (a negation or a word of
+/// trouble: «Не приходит смс с кодом», "my code doesn't work") or ask for something (an
+/// imperative or a want: «Скиньте адреса магазинов», «Хочу деньги назад», "I need a refund").
+static ASKS_ANYWHERE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)\b(
+            как|как[ао]\w*|где|что|почему|зачем|когда|сколько|куда|откуда|чем|кто|можно|нужн\w*|надо|ли|или|
+            how|what|where|when|why|which|who|or|
+            не|нет|ни|нельзя|невозможно|ошибк\w*|пропал\w*|сломал\w*|зависает|
+            not|no|never|cannot|can't|can’t|won't|won’t|doesn't|doesn’t|didn't|didn’t|isn't|isn’t|error|broken|wrong|stuck|missing|
+            \w+(ите|йте|ьте)|хочу|хотим|хотел[аи]?|need|want|would\s+like|please
+        )\b",
+    )
+    .expect("static regex")
+});
+
+/// Whether a phrasing asks, reports a problem or asks for something ([`ASKS_ANYWHERE`]). A
+/// phrasing shown under "also asked" does, or names the article's subject («Условия возврата
+/// подарочного сертификата»): «После работы заеду и куплю» does neither.
+pub(super) fn asks_or_reports(phrasing: &str) -> bool {
+    phrasing.ends_with('?') || QUESTION_WORD.is_match(phrasing) || ASKS_ANYWHERE.is_match(phrasing)
+}
+
 static FIRST_PERSON: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(я|мне|меня|мой|моя|моё|мое|мои|моего|моей|i|my|me)\b").expect("static regex"));
 
 /// What a candidate title does of what a title must ([`title`]), most important first.
@@ -166,8 +190,24 @@ pub(super) fn profane(text: &str) -> bool {
 /// back ("Где его найти?"), two content words at least («Вернуть можно?», «Подойдёт или нет?»
 /// leave the thing out), and not cut short ([`CUT_SHORT`]).
 fn stands_alone(candidate: &str) -> bool {
-    !crate::lexical::points_back(candidate)
-        && crate::lexical::stems(candidate).len() >= 2
+    !crate::lexical::points_back(candidate) && whole(candidate)
+}
+
+/// Whether an "also asked" phrasing says what it is about: two content words at least, not cut
+/// short, and not opening on a word that points back or goes on from a message before («Его
+/// донесут до квартиры?», «А при вводе пишет…», "It keeps crashing"). A pronoun further in
+/// points inside the phrasing («Как купить сертификат и отправить его подруге?»), so a phrasing,
+/// unlike a title ([`stands_alone`]), may hold one.
+pub(super) fn phrasing_stands_alone(phrasing: &str) -> bool {
+    static OPENS_BACK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(а|и|но|and|but|also)\b").expect("static regex"));
+    let first = phrasing.split_whitespace().next().unwrap_or("");
+    whole(phrasing) && !crate::lexical::points_back(first) && !OPENS_BACK.is_match(phrasing)
+}
+
+/// Two content words at least, not cut short ([`CUT_SHORT`], [`STATEMENT_CUT_SHORT`]), and not
+/// opening on the rest of a possessive ("’s streaming service sucks").
+fn whole(candidate: &str) -> bool {
+    crate::lexical::stems(candidate).len() >= 2
         && !CUT_SHORT.is_match(candidate)
         && !(STATEMENT_CUT_SHORT.is_match(candidate) && !candidate.ends_with('?'))
         && !candidate.starts_with(['’', '\''])

@@ -85,7 +85,6 @@ pub fn build_draft(id: &str, cluster_id: &str, topic: &str, members: &[Member], 
     let mut by_similarity: Vec<&Member> = flat.clone();
     by_similarity.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
     let mut seen: HashSet<String> = HashSet::from([normalize_question(&title)]);
-    let subject = title::Vocabulary::of(&flat.iter().map(|m| crate::clean::for_embedding(&m.question)).collect::<Vec<_>>());
     // Phrasings feed search and the bot: keep the clean, self-contained ones, without the
     // greetings and fillers the titles drop, so that one wording with and without "подскажите,
     // пожалуйста" does not take two places.
@@ -96,9 +95,6 @@ pub fn build_draft(id: &str, cluster_id: &str, topic: &str, members: &[Member], 
         // 299 р. Её вычтут из суммы возврата?») names its subject only beside the story.
         .filter(|q| !title::leans_on_story(q))
         .map(|q| question_sentence(&q))
-        // A message that asks nothing outright tells a story; its first sentence is the phrasing
-        // («Сегодня у меня день рождения, а подарочных бонусов нет. Дата в профиле указана верно»).
-        .map(|q| if q.ends_with('?') { q } else { title::sentences(&q).first().map_or(q.clone(), |s| s.to_string()) })
         .map(|q| {
             let stripped = title::strip(&q);
             if stripped.split_whitespace().count() >= 2 { question_sentence(&stripped) } else { q }
@@ -107,11 +103,7 @@ pub fn build_draft(id: &str, cluster_id: &str, topic: &str, members: &[Member], 
         // "Can you help?" say what they are about only beside the message they came in, and in
         // the bot's index they would match every such follow-up word for word. No profanity: the
         // help center shows them.
-        .filter(|q| !q.contains('[') && (12..=160).contains(&q.chars().count()) && !title::profane(q) && !crate::clean::is_empty_request(q))
-        // Shown under the article as a question a customer asked: it says what it is about, and
-        // it asks, reports a problem, asks for something or names the article's subject
-        // («После работы заеду и куплю» does none).
-        .filter(|q| title::phrasing_stands_alone(q) && (title::asks_or_reports(q) || subject.names_the_subject(q)))
+        .filter(|q| !q.contains('[') && (12..=160).contains(&q.chars().count()) && crate::lexical::stems(q).len() >= 2 && !title::profane(q) && !crate::clean::is_empty_request(q))
         .filter(|q| seen.insert(normalize_question(q)))
         .take(config.max_also_asked)
         .collect();
@@ -345,33 +337,6 @@ mod tests {
         ];
         let a = build_draft("extended", "c-1", "гарантия", &ms, &DraftConfig::default()).unwrap();
         assert_eq!(a.front.also_asked, ["Гарантию продлить ещё можно?", "Продлённую гарантию можно оформить после покупки?"]);
-    }
-
-    #[test]
-    fn a_phrasing_asks_reports_or_names_the_subject_and_a_story_gives_its_first_sentence() {
-        let a = "Отложить товар можно на сутки: нажмите «Забронировать» на странице товара.";
-        let ms = vec![
-            member("t:1", "Можно отложить телевизор в магазине до вечера?", a, 0.97),
-            member("t:2", "После работы заеду и куплю", a, 0.96),
-            member("t:3", "Его отложат до завтра?", a, 0.95),
-            member("t:4", "Хочу отложить телевизор. Заберу вечером", a, 0.94),
-            member("t:5", "Нажимаю забронировать, ничего не происходит. Телевизор LG, 55 дюймов. Что делать", a, 0.93),
-            member("t:6", "Отложить товар в магазине. Продавец сказал, что можно через сайт", a, 0.92),
-            member("t:7", "А через приложение отложить можно? Или только через сайт", a, 0.91),
-        ];
-        let a = build_draft("hold", "c-1", "бронь", &ms, &DraftConfig::default()).unwrap();
-        assert_eq!(a.front.title, "Можно отложить телевизор в магазине до вечера?");
-        assert_eq!(
-            a.front.also_asked,
-            [
-                // A want; a problem; the article's subject; each the first sentence of its story.
-                "Хочу отложить телевизор",
-                "Нажимаю забронировать, ничего не происходит",
-                "Отложить товар в магазине",
-                // «А» goes with the other openers a title drops.
-                "Через приложение отложить можно?",
-            ]
-        );
     }
 
     #[test]

@@ -104,36 +104,22 @@ fn named_with_digits(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
+/// Capitalised Russian words inside a sentence: after a word, a digit or a comma, not the
+/// sentence's first word nor a quoted label («Получить код»). Russian capitalises only names
+/// there: towns, streets, shops, people («в Калуге», «на Ленинском»). English capitalises titles
+/// and products too, so it is not read so.
+fn proper_names(text: &str) -> impl Iterator<Item = &str> {
+    static PROPER: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"[\p{L}\p{N},;:)][ \t]+([А-ЯЁ][а-яё]+)\b").expect("static regex"));
+    PROPER.captures_iter(text).filter_map(|c| c.get(1)).map(|m| m.as_str())
+}
+
 static QUESTION_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)^(как|где|что|почему|зачем|когда|сколько|куда|откуда|какие|какой|какая|каким|каких|чем|кто|можно|нужно|надо|есть\s+ли|будет|будут|могу|могут|how|what|where|when|why|which|who|can|could|do|does|did|is|are|will|should)\b|\bли\b",
     )
     .expect("static regex")
 });
-
-/// What a phrasing that does not end with a question mark may still do: ask (a question word
-/// anywhere: «Гарантия на ноутбук сколько месяцев», «одноразовый или многоразовый»), report a problem (a negation or a word of
-/// trouble: «Не приходит смс с кодом», "my code doesn't work") or ask for something (an
-/// imperative or a want: «Скиньте адреса магазинов», «Хочу деньги назад», "I need a refund").
-static ASKS_ANYWHERE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)\b(
-            как|как[ао]\w*|где|что|почему|зачем|когда|сколько|куда|откуда|чем|кто|можно|нужн\w*|надо|ли|или|
-            how|what|where|when|why|which|who|or|
-            не|нет|ни|нельзя|невозможно|ошибк\w*|пропал\w*|сломал\w*|зависает|
-            not|no|never|cannot|can't|can’t|won't|won’t|doesn't|doesn’t|didn't|didn’t|isn't|isn’t|error|broken|wrong|stuck|missing|
-            \w+(ите|йте|ьте)|хочу|хотим|хотел[аи]?|need|want|would\s+like|please
-        )\b",
-    )
-    .expect("static regex")
-});
-
-/// Whether a phrasing asks, reports a problem or asks for something ([`ASKS_ANYWHERE`]). A
-/// phrasing shown under "also asked" does, or names the article's subject («Условия возврата
-/// подарочного сертификата»): «После работы заеду и куплю» does neither.
-pub(super) fn asks_or_reports(phrasing: &str) -> bool {
-    phrasing.ends_with('?') || QUESTION_WORD.is_match(phrasing) || ASKS_ANYWHERE.is_match(phrasing)
-}
 
 static FIRST_PERSON: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(я|мне|меня|мой|моя|моё|мое|мои|моего|моей|i|my|me)\b").expect("static regex"));
 
@@ -190,24 +176,8 @@ pub(super) fn profane(text: &str) -> bool {
 /// back ("Где его найти?"), two content words at least («Вернуть можно?», «Подойдёт или нет?»
 /// leave the thing out), and not cut short ([`CUT_SHORT`]).
 fn stands_alone(candidate: &str) -> bool {
-    !crate::lexical::points_back(candidate) && whole(candidate)
-}
-
-/// Whether an "also asked" phrasing says what it is about: two content words at least, not cut
-/// short, and not opening on a word that points back or goes on from a message before («Его
-/// донесут до квартиры?», «А при вводе пишет…», "It keeps crashing"). A pronoun further in
-/// points inside the phrasing («Как купить сертификат и отправить его подруге?»), so a phrasing,
-/// unlike a title ([`stands_alone`]), may hold one.
-pub(super) fn phrasing_stands_alone(phrasing: &str) -> bool {
-    static OPENS_BACK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(а|и|но|and|but|also)\b").expect("static regex"));
-    let first = phrasing.split_whitespace().next().unwrap_or("");
-    whole(phrasing) && !crate::lexical::points_back(first) && !OPENS_BACK.is_match(phrasing)
-}
-
-/// Two content words at least, not cut short ([`CUT_SHORT`], [`STATEMENT_CUT_SHORT`]), and not
-/// opening on the rest of a possessive ("’s streaming service sucks").
-fn whole(candidate: &str) -> bool {
-    crate::lexical::stems(candidate).len() >= 2
+    !crate::lexical::points_back(candidate)
+        && crate::lexical::stems(candidate).len() >= 2
         && !CUT_SHORT.is_match(candidate)
         && !(STATEMENT_CUT_SHORT.is_match(candidate) && !candidate.ends_with('?'))
         && !candidate.starts_with(['’', '\''])
@@ -262,7 +232,14 @@ impl Vocabulary {
     /// Whether `candidate` carries one ticket's values ([`VALUES`]). A word that mixes letters and
     /// digits is a name when two of the cluster's questions write it ("PS4" in a cluster about
     /// moving a game to a PS4); one customer's model ("NB-P5", "LaserJet 1150") stays a value.
+    /// So is a Russian proper name ([`proper_names`]: a town, a street, a shop) that no other
+    /// question of the cluster writes: «Есть ли у вас магазин в Калуге?» is one customer's town in
+    /// a cluster about where the shops are.
     pub fn has_values(&self, candidate: &str) -> bool {
+        let ones_own = |w: &str| self.counts.get(&crate::lexical::stem(&w.to_lowercase())).is_none_or(|&n| n < 2);
+        if proper_names(candidate).any(ones_own) {
+            return true;
+        }
         if !VALUES.is_match(candidate) {
             return false;
         }

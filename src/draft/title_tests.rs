@@ -138,6 +138,17 @@ fn a_name_with_digits_is_the_clusters_and_a_model_is_one_tickets() {
     let words = Vocabulary::of(&["PS4 не видит диск".to_string(), "ps4 не включается".to_string()]);
     assert!(!words.has_values("Почему PS4 не видит диск?") && words.has_values("Почему PS5 не видит диск?"));
     assert!(words.has_values("Диск за 2990 ₽ не читается"));
+    // One customer's town is a value; a town two questions name is the cluster's.
+    let members = [
+        member("1", "Есть ли у вас магазин в Калуге?", 0.95),
+        member("2", "Скиньте адреса всех магазинов в Казани", 0.93),
+        member("3", "Переехала в Тюмень, магазина не нашла. Где посмотреть список магазинов?", 0.90),
+    ];
+    assert_eq!(title_of(&members).as_deref(), Some("Где посмотреть список магазинов?"));
+    let words = Vocabulary::of(&["Доставка в Казань долго".to_string(), "Сколько ехать заказу до Казани?".to_string()]);
+    assert!(!words.has_values("Сколько идёт доставка в Казань?") && words.has_values("Сколько идёт доставка в Тулу?"));
+    // Not a sentence's first word, nor a quoted label.
+    assert!(!words.has_values("Жму «Получить код», а кода нет"));
 }
 
 #[test]

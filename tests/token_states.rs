@@ -7,7 +7,7 @@ use crate::common;
 use kbforge::cluster::tokens::Tokens;
 use kbforge::draft::spelling::Spelling;
 use kbforge::draft::Member;
-use kbforge::embed::{dot, token_states_cached, EmbedConfig, Embedder, TokenStates, Vocabulary};
+use kbforge::embed::{dot, token_states_cached, EmbedConfig, Embedder, TokenStates};
 use kbforge::store::Store;
 
 fn embedder() -> Embedder {
@@ -119,8 +119,8 @@ fn a_clipped_text_is_what_the_model_reads_and_is_not_reported_as_truncated() {
 
 #[test]
 fn the_models_vocabulary_keeps_the_speller_from_correcting_a_word_people_write() {
-    let config = EmbedConfig { model_dir: Some(common::model_dir()), ..EmbedConfig::default() };
-    let vocabulary = Vocabulary::load(&config, std::path::Path::new(".")).expect("the test model has a tokenizer");
+    let embedder = embedder();
+    let vocabulary = embedder.vocabulary().expect("the test model has a tokenizer");
     // Words people write are one piece of the model's vocabulary; slips are split.
     for word in ["пройти", "прийти", "проходит", "воскресенье", "сертификат", "пожалуйста"] {
         assert!(vocabulary.holds_whole(word), "{word}");
@@ -144,7 +144,7 @@ fn the_models_vocabulary_keeps_the_speller_from_correcting_a_word_people_write()
     ];
     let title = "Где можно пройти регистрацию карты?";
     assert_eq!(Spelling::of(&members).correct(title), "Где можно прийти регистрацию карты?", "the old reading");
-    let spelling = Spelling::of(&members).knowing(Some(&vocabulary));
+    let spelling = Spelling::of(&members).knowing(Some(vocabulary));
     assert_eq!(spelling.correct(title), title);
     // A slip is still spelled as the staff spell it.
     assert_eq!(spelling.correct("Во сколько вы открываетесь в воскрисенье?"), "Во сколько вы открываетесь в воскресенье?");

@@ -73,14 +73,13 @@ pub struct Spelling<'a> {
     /// one the desk writes beside the slip's neighbours.
     texts: Vec<&'a str>,
     /// The embedding model's vocabulary, when there is one: a word it holds whole is no slip.
-    vocabulary: Option<&'a crate::embed::Vocabulary>,
+    vocabulary: Option<crate::embed::Vocabulary<'a>>,
 }
 
 impl<'a> Spelling<'a> {
     /// From the members of the clusters being drafted: their questions and staff answers.
     pub fn of(members: impl IntoIterator<Item = &'a Member>) -> Spelling<'a> {
-        let mut out =
-            Spelling {
+        let mut out = Spelling {
             staff: Default::default(),
             staff_stems: Default::default(),
             asked: Default::default(),
@@ -117,7 +116,7 @@ impl<'a> Spelling<'a> {
     /// corpus: a word it holds as one piece is a word people write, not a slip, however near a
     /// staff word it is («пройти» beside the staff's «прийти»). Slips split into pieces
     /// («воскрисенье», «праходит»).
-    pub fn knowing(mut self, vocabulary: Option<&'a crate::embed::Vocabulary>) -> Spelling<'a> {
+    pub fn knowing(mut self, vocabulary: Option<crate::embed::Vocabulary<'a>>) -> Spelling<'a> {
         self.vocabulary = vocabulary;
         self
     }

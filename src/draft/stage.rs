@@ -30,7 +30,7 @@ pub async fn run(
     queue: &crate::queue::QueueConfig,
     kb_dir: &Path,
     exports: Option<Exports<'_>>,
-    vocabulary: Option<&crate::embed::Vocabulary>,
+    vocabulary: Option<crate::embed::Vocabulary<'_>>,
 ) -> anyhow::Result<StageReport> {
     let started = Instant::now();
     let swept = crate::atomic::sweep(kb_dir).unwrap_or(0);

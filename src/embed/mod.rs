@@ -301,6 +301,11 @@ impl Embedder {
             .as_ref()
     }
 
+    /// The model's vocabulary ([`Vocabulary`]): its tokenizer, read without an inference session.
+    pub fn vocabulary(&self) -> Option<Vocabulary<'_>> {
+        self.tokenizer().map(Vocabulary)
+    }
+
     /// `text` cut at a token boundary to what the model reads (`max-tokens`, its two special tokens
     /// and one token of slack for the cut word counted), for a text meant to be read only so far, as
     /// a whole article's point is: it is then not reported as truncated. Unchanged when it fits or

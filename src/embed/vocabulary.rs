@@ -17,27 +17,11 @@ pub fn tokenizer_file(config: &EmbedConfig, root: &Path) -> Option<PathBuf> {
     std::fs::read_dir(snapshots).ok()?.flatten().map(|e| e.path().join("tokenizer.json")).find(|p| p.is_file())
 }
 
-/// The tokenizer of the model the workspace embeds with.
-pub struct Vocabulary(tokenizers::Tokenizer);
+/// The model's vocabulary, read through its tokenizer ([`super::Embedder::vocabulary`]).
+#[derive(Clone, Copy)]
+pub struct Vocabulary<'a>(pub &'a tokenizers::Tokenizer);
 
-impl Vocabulary {
-    /// The workspace's model's tokenizer; `None` (with a debug line) when there is none to read,
-    /// as before the hub model's first download.
-    pub fn load(config: &EmbedConfig, root: &Path) -> Option<Vocabulary> {
-        let path = tokenizer_file(config, root)?;
-        match tokenizers::Tokenizer::from_file(&path) {
-            Ok(t) => Some(Vocabulary(t)),
-            Err(e) => {
-                tracing::debug!(path = %path.display(), error = %e, "no vocabulary: the tokenizer did not load");
-                None
-            }
-        }
-    }
-
-    pub fn tokenizer(&self) -> &tokenizers::Tokenizer {
-        &self.0
-    }
-
+impl Vocabulary<'_> {
     /// Whether the tokenizer holds `word` whole, as one piece: a word its corpus wrote often
     /// enough to learn, so an existing word and no slip. Case matters to the pieces: pass the
     /// word in lower case.

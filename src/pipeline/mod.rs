@@ -166,8 +166,12 @@ impl Context {
             Stage::Embed => crate::embed::run(store, embedder.expect("loaded"), &cfg.queue, crate::cluster::wants_tokens(&cfg.cluster)).await?,
             Stage::Cluster => crate::cluster::run(store, embedder.expect("loaded"), &cfg.cluster).await?,
             Stage::Draft => {
-                let vocabulary = crate::embed::Vocabulary::load(&cfg.embed, &root);
-                crate::draft::run(store, &cfg.draft, &cfg.queue, &kb_dir, Some(exports(&cfg, &guard, &root)), vocabulary.as_ref()).await?
+                // The title speller reads the model's vocabulary: the loaded model's tokenizer, else
+                // the model's files read for this stage alone (no inference session; none if the
+                // model is missing).
+                let unloaded = if embedder.is_none() { Embedder::load(&cfg.embed, &root).ok() } else { None };
+                let vocabulary = embedder.or(unloaded.as_ref()).and_then(Embedder::vocabulary);
+                crate::draft::run(store, &cfg.draft, &cfg.queue, &kb_dir, Some(exports(&cfg, &guard, &root)), vocabulary).await?
             }
             Stage::Report => crate::report::stage(store, &kb_dir, &root, &cfg.site.language, &guard, &crate::feedback::stats::gap_clustering(&cfg.cluster, cfg.routing.answer_similarity)).await?,
             Stage::PublishSite => {
@@ -214,8 +218,7 @@ pub async fn after_cluster_edit(store: &Store, embedder: &Embedder, ws: &Workspa
         .iter()
         .any(|k| k != crate::kind::Kind::Flat.as_str())
         .then(|| exports(cfg, &guard, &ws.root));
-    let vocabulary = crate::embed::Vocabulary::load(&cfg.embed, &ws.root);
-    let drafted = crate::draft::run(store, &cfg.draft, &cfg.queue, &ws.kb_dir(), exports, vocabulary.as_ref()).await?;
+    let drafted = crate::draft::run(store, &cfg.draft, &cfg.queue, &ws.kb_dir(), exports, embedder.vocabulary()).await?;
     Ok(vec![clustered, drafted])
 }
 

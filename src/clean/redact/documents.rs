@@ -62,13 +62,20 @@ pub(super) static TWELVE_DIGITS_RE: LazyLock<Regex> = LazyLock::new(|| crate::cl
 
 pub(super) const MONTHS: &str = r"(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\p{L}*\.?";
 
-/// A date after a birth-date keyword.
+/// A date after a birth-date keyword. A day and month without the year (`short`: «12 марта»,
+/// "March 12th", «12.03») counts only in the keyword's clause (no comma between); after the
+/// spoken «день рождения» (`spoken`) only with [`BIRTHDAY_GAP`]'s words between: «у меня день
+/// рождения 12 марта», not «бонусы на день рождения действуют до 12 марта».
 pub(super) static BIRTHDATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     crate::clean::compile(&format!(
-        r"(?i)(\b(?:дат[аыуе][ \t]+рождения|д\.[ \t]?р\.|д/р|др|родил(?:ся|ась)|date[ \t]+of[ \t]+birth|dob|d\.o\.b\.|born(?:[ \t]+on)?|birthday){GAP}[ \t:,\-–—]*)(?P<value>[0-9]{{1,2}}[./\-][0-9]{{1,2}}[./\-](?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}|[0-9]{{1,2}}[ \t]+{MONTHS}[ \t]+[0-9]{{4}}|{MONTHS}[ \t]+[0-9]{{1,2}},?[ \t]+[0-9]{{4}})(?:\b|$)"
+        r"(?i)(\b(?:дат[аыуе][ \t]+рождения|д\.[ \t]?р\.|д/р|др|родил(?:ся|ась)|date[ \t]+of[ \t]+birth|dob|d\.o\.b\.|born(?:[ \t]+on)?|birthday|(?P<spoken>(?:день|дня|дню|днём|днем)[ \t]+рождения)){GAP}[ \t:,\-–—]*)(?P<value>[0-9]{{1,2}}[./\-][0-9]{{1,2}}[./\-](?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}|[0-9]{{1,2}}[ \t]+{MONTHS}[ \t]+[0-9]{{4}}|{MONTHS}[ \t]+[0-9]{{1,2}},?[ \t]+[0-9]{{4}}|(?P<short>[0-9]{{1,2}}[ \t]+{MONTHS}|{MONTHS}[ \t]+[0-9]{{1,2}}(?:st|nd|rd|th)?|[0-9]{{1,2}}[./][0-9]{{1,2}}))(?:\b|$)"
     ))
     .expect("valid birthdate regex")
 });
+
+/// The words that may stand between a birthday's keyword and a date without its year (or after
+/// the spoken «день рождения»): who it is («у меня», «мой», "is").
+pub(super) const BIRTHDAY_GAP: &[&str] = &["у", "меня", "мой", "моя", "is", "on", "was", "mine"];
 
 /// The Kazakh IIN/BIN check digit (weights 1..11, then 3..11,1,2 when the first sum gives 10).
 pub(super) fn iin_ok(digits: &str) -> bool {

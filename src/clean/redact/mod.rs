@@ -445,7 +445,16 @@ impl Redactor {
         s.pass(|t| {
             scan(t, &BIRTHDATE_RE, |_, caps| {
                 let (kw, val) = (caps.get(1)?, caps.name("value")?);
-                if caps.name("gap").is_some_and(|g| OTHER_KEYWORD_RE.is_match(g.as_str())) {
+                let gap = caps.name("gap").map_or("", |g| g.as_str());
+                if OTHER_KEYWORD_RE.is_match(gap) {
+                    return None;
+                }
+                // A day and month alone, or after the spoken «день рождения», only in the same
+                // clause («на день рождения, 8 Марта, 23 Февраля» lists holidays); after the
+                // spoken one, only with words that say whose it is between.
+                let (short, spoken) = (caps.name("short").is_some(), caps.name("spoken").is_some());
+                let close = || gap.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).all(|w| BIRTHDAY_GAP.contains(&w.to_lowercase().as_str()));
+                if ((short || spoken) && kw.as_str().contains(',')) || (spoken && !close()) {
                     return None;
                 }
                 Some((kw.end(), val.end(), Kind::Birthdate))

@@ -73,8 +73,8 @@ pub(super) static BIRTHDATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid birthdate regex")
 });
 
-/// The words that may stand between a birthday's keyword and a date without its year (or after
-/// the spoken «день рождения»): who it is («у меня», «мой», "is").
+/// The words that may stand between the spoken «день рождения» and its date: whose it is («у
+/// меня», «мой», "is").
 pub(super) const BIRTHDAY_GAP: &[&str] = &["у", "меня", "мой", "моя", "is", "on", "was", "mine"];
 
 /// The Kazakh IIN/BIN check digit (weights 1..11, then 3..11,1,2 when the first sum gives 10).
